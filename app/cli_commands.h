@@ -1,0 +1,11 @@
+#pragma once
+// The subcommands of stampede-cli; each returns the process's exit status.
+
+#include "cli_options.h"
+
+namespace stampede::cli {
+
+int runCommand(const CliOptions& options);
+int benchCommand(const CliOptions& options);
+
+}  // namespace stampede::cli

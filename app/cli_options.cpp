@@ -1,0 +1,96 @@
+#include "cli_options.h"
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+
+namespace stampede::cli {
+namespace {
+
+bool parseInteger(const std::string& text, long long& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string usage() {
+    return "usage:\n"
+           "  stampede-cli run SCENARIO [--pipeline P] [--guard G] [--transport T] [--workers N]\n"
+           "                            [--partitions N] [--seed S] [--pace realtime|asap]\n"
+           "                            [--json FILE|-] [--quiet]\n"
+           "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
+           "\n"
+           "pipelines: sync, decide-at-ingress, decide-in-worker\n"
+           "guards:    none, mutex, semaphore, atomic, single-consumer (in memory);\n"
+           "           redis-lua, redis-lock, redis-naive, mysql-pessimistic, mysql-atomic,\n"
+           "           mysql-optimistic (live backends, not in this build yet)\n"
+           "exit status: 0 completed run, 2 bad input, 1 internal failure\n";
+}
+
+std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
+    CliOptions o;
+    if (argc < 2) {
+        error = "no command given";
+        return std::nullopt;
+    }
+    o.command = argv[1];
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--", 0) != 0 || arg == "-") {
+            o.positional.push_back(arg);
+            continue;
+        }
+        if (arg == "--quiet") {
+            o.quiet = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            error = arg + ": missing value";
+            return std::nullopt;
+        }
+        const std::string value = argv[++i];
+        auto integer = [&](std::optional<long long>& slot, long long min, long long max) {
+            long long v = 0;
+            if (!parseInteger(value, v) || v < min || v > max) {
+                error = arg + ": expected an integer in [" + std::to_string(min) + ", " +
+                        std::to_string(max) + "], got '" + value + "'";
+                return false;
+            }
+            slot = v;
+            return true;
+        };
+        bool ok = true;
+        if (arg == "--pipeline") o.pipeline = value;
+        else if (arg == "--guard") o.guard = value;
+        else if (arg == "--transport") o.transport = value;
+        else if (arg == "--pace") o.pace = value;
+        else if (arg == "--json") o.json = value;
+        else if (arg == "--workers") ok = integer(o.workers, 1, 256);
+        else if (arg == "--partitions") ok = integer(o.partitions, 1, 1024);
+        else if (arg == "--seed") ok = integer(o.seed, 0, (1LL << 62));
+        else if (arg == "--requests") ok = integer(o.requests, 1, 100'000'000);
+        else {
+            error = arg + ": unknown option";
+            return std::nullopt;
+        }
+        if (!ok) return std::nullopt;
+    }
+    return o;
+}
+
+bool writeOutput(const std::string& target, const std::string& text, std::string& error) {
+    if (target == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+        return true;
+    }
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << text) || !out.flush()) {
+        error = target + ": cannot write the JSON summary";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace stampede::cli

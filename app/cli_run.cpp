@@ -1,0 +1,130 @@
+// `stampede-cli run SCENARIO`: load, apply the command line's overrides, run to the end, and
+// print the summary (human text, and JSON with --json).
+
+#include <QJsonDocument>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include "cli_commands.h"
+#include "engine.h"
+#include "metrics/summary_json.h"
+
+namespace stampede::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void onInterrupt(int) { g_interrupted.store(true); }
+
+// Applies --pipeline/--guard/... to the scenario; false with `error` naming the flag.
+bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
+    if (o.pipeline) {
+        const auto p = core::parsePipeline(*o.pipeline);
+        if (!p) {
+            error = "--pipeline: unknown pipeline '" + *o.pipeline +
+                    "' (known: sync, decide-at-ingress, decide-in-worker)";
+            return false;
+        }
+        s.run.pipeline = *p;
+    }
+    if (o.guard) {
+        if (!core::isKnownGuard(*o.guard)) {
+            error = "--guard: unknown guard '" + *o.guard +
+                    "' (known: none, mutex, semaphore, atomic, single-consumer, redis-lua, "
+                    "redis-lock, redis-naive, mysql-pessimistic, mysql-atomic, mysql-optimistic)";
+            return false;
+        }
+        s.run.guard = *o.guard;
+    }
+    if (o.transport) {
+        const auto t = core::parseTransport(*o.transport);
+        if (!t) {
+            error = "--transport: unknown transport '" + *o.transport + "' (known: inproc, kafka)";
+            return false;
+        }
+        s.run.transport = *t;
+    }
+    if (o.pace) {
+        const auto p = core::parsePace(*o.pace);
+        if (!p) {
+            error = "--pace: unknown pace '" + *o.pace + "' (known: realtime, asap)";
+            return false;
+        }
+        s.run.pace = *p;
+    }
+    if (o.workers) s.run.workers = static_cast<int>(*o.workers);
+    if (o.partitions) s.run.partitions = static_cast<int>(*o.partitions);
+    if (o.seed) s.seed = static_cast<std::uint64_t>(*o.seed);
+    return true;
+}
+
+void printProgress(const Snapshot& s) {
+    std::fprintf(stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
+                 std::string(toString(s.status)).c_str(), s.elapsedS,
+                 static_cast<long long>(s.arrivalsFed), static_cast<long long>(s.arrivalsTotal),
+                 static_cast<long long>(s.issued), static_cast<long long>(s.stock),
+                 static_cast<long long>(s.finals), static_cast<long long>(s.admitted),
+                 static_cast<long long>(s.dlqSize));
+}
+
+}  // namespace
+
+int runCommand(const CliOptions& o) {
+    if (o.positional.size() != 1) {
+        std::fprintf(stderr, "stampede-cli run: expected exactly one SCENARIO file\n\n%s",
+                     usage().c_str());
+        return kExitBadInput;
+    }
+    const sim::ScenarioLoad load = sim::loadScenarioFile(o.positional.front());
+    if (!load.ok()) {
+        std::fprintf(stderr, "stampede-cli: %s\n", load.error.toString().c_str());
+        return kExitBadInput;
+    }
+    sim::Scenario scenario = *load.scenario;
+    std::string error;
+    if (!applyOverrides(o, scenario, error)) {
+        std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+        return kExitBadInput;
+    }
+
+    Engine engine;
+    const StartResult started = engine.start(scenario);
+    if (!started.ok()) {
+        std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
+                     started.error.c_str());
+        return kExitBadInput;
+    }
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const bool jsonToStdout = o.json && *o.json == "-";
+    const bool showProgress = !o.quiet && !jsonToStdout;
+    bool stopping = false;
+    while (!engine.waitForEnd(std::chrono::milliseconds(250))) {
+        if (g_interrupted.load() && !stopping) {
+            std::fprintf(stderr, "\nstopping: no more arrivals, draining what was admitted\n");
+            engine.stop();
+            stopping = true;
+        }
+        if (showProgress) printProgress(*engine.snapshot());
+    }
+    const auto snapshot = engine.snapshot();
+    if (showProgress) std::fprintf(stderr, "\r%78s\r", "");
+    if (!snapshot || snapshot->finals != snapshot->admitted) {
+        std::fprintf(stderr, "stampede-cli: internal error: the run ended with unfinished requests\n");
+        return kExitInternal;
+    }
+    const std::string text = metrics::summaryText(*snapshot);
+    if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
+    if (o.json) {
+        const QByteArray json = QJsonDocument(metrics::summaryJson(*snapshot)).toJson();
+        if (!writeOutput(*o.json, json.toStdString(), error)) {
+            std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+            return kExitInternal;
+        }
+    }
+    return kExitOk;
+}
+
+}  // namespace stampede::cli

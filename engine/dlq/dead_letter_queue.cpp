@@ -1,0 +1,108 @@
+#include "dlq/dead_letter_queue.h"
+
+namespace stampede::dlq {
+
+bool DlqFilter::matches(const DeadLetter& letter) const {
+    if (reason && letter.reason != *reason) return false;
+    if (campaign && letter.campaignId != *campaign) return false;
+    if (minAttempts && letter.attempts < *minAttempts) return false;
+    if (fromNs && letter.deadLetteredNs < *fromNs) return false;
+    if (toNs && letter.deadLetteredNs >= *toNs) return false;
+    if (!text.empty()) {
+        bool found = letter.payload.find(text) != std::string::npos ||
+                     letter.reason.find(text) != std::string::npos;
+        for (const auto& e : letter.errors)
+            found = found || e.message.find(text) != std::string::npos;
+        if (!found) return false;
+    }
+    return true;
+}
+
+void DeadLetterQueue::add(DeadLetter letter) {
+    std::lock_guard lock(m_mutex);
+    const auto id = letter.requestId;
+    m_entries.insert_or_assign(id, std::move(letter));
+}
+
+std::vector<DeadLetter> DeadLetterQueue::list(const DlqFilter& filter) const {
+    std::lock_guard lock(m_mutex);
+    std::vector<DeadLetter> out;
+    for (const auto& [id, letter] : m_entries)
+        if (filter.matches(letter)) out.push_back(letter);
+    return out;
+}
+
+std::vector<core::RequestId> DeadLetterQueue::ids(const DlqFilter& filter) const {
+    std::lock_guard lock(m_mutex);
+    std::vector<core::RequestId> out;
+    for (const auto& [id, letter] : m_entries)
+        if (filter.matches(letter)) out.push_back(id);
+    return out;
+}
+
+std::optional<DeadLetter> DeadLetterQueue::find(core::RequestId id) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return std::nullopt;
+    return it->second;
+}
+
+bool DeadLetterQueue::contains(core::RequestId id) const {
+    std::lock_guard lock(m_mutex);
+    return m_entries.count(id) != 0;
+}
+
+std::optional<DeadLetter> DeadLetterQueue::take(core::RequestId id) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return std::nullopt;
+    DeadLetter letter = std::move(it->second);
+    m_entries.erase(it);
+    return letter;
+}
+
+std::vector<DeadLetter> DeadLetterQueue::purge(std::span<const core::RequestId> ids) {
+    std::lock_guard lock(m_mutex);
+    std::vector<DeadLetter> out;
+    for (auto id : ids) {
+        auto it = m_entries.find(id);
+        if (it == m_entries.end()) continue;
+        out.push_back(std::move(it->second));
+        m_entries.erase(it);
+    }
+    return out;
+}
+
+std::vector<DeadLetter> DeadLetterQueue::purgeAll() {
+    std::lock_guard lock(m_mutex);
+    std::vector<DeadLetter> out;
+    for (auto& [id, letter] : m_entries) out.push_back(std::move(letter));
+    m_entries.clear();
+    return out;
+}
+
+std::size_t DeadLetterQueue::size() const {
+    std::lock_guard lock(m_mutex);
+    return m_entries.size();
+}
+
+void FailureLog::append(core::RequestId id, AttemptError error) {
+    std::lock_guard lock(m_mutex);
+    m_errors[id].push_back(std::move(error));
+}
+
+std::vector<AttemptError> FailureLog::takeAll(core::RequestId id) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_errors.find(id);
+    if (it == m_errors.end()) return {};
+    auto out = std::move(it->second);
+    m_errors.erase(it);
+    return out;
+}
+
+void FailureLog::forget(core::RequestId id) {
+    std::lock_guard lock(m_mutex);
+    m_errors.erase(id);
+}
+
+}  // namespace stampede::dlq

@@ -1,0 +1,116 @@
+#include "engine.h"
+
+#include "pipeline/run.h"
+
+namespace stampede {
+
+std::string_view toString(RunStatus status) {
+    switch (status) {
+        case RunStatus::Idle: return "idle";
+        case RunStatus::Running: return "running";
+        case RunStatus::Paused: return "paused";
+        case RunStatus::Draining: return "draining";
+        case RunStatus::Completed: return "completed";
+        case RunStatus::Stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+std::string_view toString(StockChangeResult result) {
+    switch (result) {
+        case StockChangeResult::Applied: return "applied";
+        case StockChangeResult::BelowIssued: return "below what is already issued";
+        case StockChangeResult::Negative: return "negative stock";
+        case StockChangeResult::UnknownCampaign: return "unknown campaign";
+        case StockChangeResult::NoRun: return "no run";
+    }
+    return "unknown";
+}
+
+Engine::Engine() = default;
+Engine::~Engine() = default;
+
+StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& options) {
+    std::lock_guard lock(m_mutex);
+    if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
+    std::string error;
+    auto run = pipeline::Run::create(scenario, options, error);
+    if (!run) return {error};
+    m_run = std::move(run);
+    m_run->start();
+    return {};
+}
+
+#define STAMPEDE_WITH_RUN(fallback)        \
+    std::lock_guard lock(m_mutex);         \
+    if (!m_run) return fallback;
+
+void Engine::pause() {
+    STAMPEDE_WITH_RUN();
+    m_run->pause();
+}
+void Engine::resume() {
+    STAMPEDE_WITH_RUN();
+    m_run->resume();
+}
+void Engine::stop() {
+    STAMPEDE_WITH_RUN();
+    m_run->stop();
+}
+
+bool Engine::waitForEnd(std::chrono::milliseconds timeout) {
+    pipeline::Run* run = nullptr;
+    {
+        std::lock_guard lock(m_mutex);
+        run = m_run.get();
+    }
+    // The run is only replaced by start(), which refuses while it has not ended.
+    return run ? run->waitForEnd(timeout) : true;
+}
+
+SubmitResult Engine::submit(const Submission& submission) {
+    SubmitResult refused;
+    refused.error = "no run has been started";
+    STAMPEDE_WITH_RUN(refused);
+    return m_run->submit(submission);
+}
+
+std::optional<RequestStatus> Engine::requestStatus(core::RequestId id) const {
+    STAMPEDE_WITH_RUN(std::nullopt);
+    return m_run->requestStatus(id);
+}
+
+StockChangeResult Engine::setStock(const std::string& campaignId, std::int64_t stock) {
+    STAMPEDE_WITH_RUN(StockChangeResult::NoRun);
+    return m_run->setStock(campaignId, stock);
+}
+
+bool Engine::setRateLimit(const std::string& campaignId, double perSecond) {
+    STAMPEDE_WITH_RUN(false);
+    return m_run->setRateLimit(campaignId, perSecond);
+}
+
+std::shared_ptr<const Snapshot> Engine::snapshot() const {
+    STAMPEDE_WITH_RUN(std::make_shared<const Snapshot>());
+    return m_run->snapshot();
+}
+
+std::vector<dlq::DeadLetter> Engine::listDlq(const dlq::DlqFilter& filter) const {
+    STAMPEDE_WITH_RUN({});
+    return m_run->listDlq(filter);
+}
+
+std::shared_ptr<ReplayJob> Engine::replayDlq(const std::vector<core::RequestId>& ids,
+                                             double perSecond) {
+    STAMPEDE_WITH_RUN(nullptr);
+    return m_run->replayDlq(ids, perSecond);
+}
+
+std::size_t Engine::purgeDlq(const std::vector<core::RequestId>& ids) {
+    STAMPEDE_WITH_RUN(0);
+    return m_run->purgeDlq(ids);
+}
+
+#undef STAMPEDE_WITH_RUN
+
+}  // namespace stampede

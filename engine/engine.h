@@ -1,0 +1,138 @@
+#pragma once
+// The engine's one public surface. The console, the CLI and the later HTTP, replay and backend
+// code build on this header (with snapshot.h, sim/scenario.h and dlq/dead_letter_queue.h for the
+// types it names) and reach nothing else inside the engine.
+//
+// A run plays a scenario's arrivals through one configuration (pipeline, guard, transport) on the
+// engine's own threads. Every call here returns promptly: none waits for the run except
+// waitForEnd(). Read progress through snapshot(), which is cheap enough to call 30 times a second
+// and never blocks on the engine's hot path.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/request.h"
+#include "dlq/dead_letter_queue.h"
+#include "sim/scenario.h"
+#include "snapshot.h"
+
+namespace stampede {
+
+namespace pipeline {
+class Run;
+}
+
+struct StartOptions {
+    // Keep accepting submit() after the scenario's arrivals are over, until stop() (for servers
+    // that take traffic from outside).
+    bool keepOpen = false;
+    // How often the monitor publishes a snapshot.
+    std::chrono::milliseconds snapshotInterval{33};
+};
+
+// The answer to start(): empty error means the run started.
+struct StartResult {
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+
+struct Submission {
+    std::string campaignId;
+    std::string user;  // any non-empty name; decimal numbers are the scenario's user numbers
+    bool verified = true;
+};
+
+struct SubmitResult {
+    enum class Outcome : std::uint8_t {
+        Accepted,   // a new request; `state` says how far it got (sync: final)
+        Duplicate,  // (campaign, user) was admitted before: the existing request's id and state
+        Refused,    // not admitted: `error` says why (unknown campaign, no run accepting)
+    };
+    Outcome outcome = Outcome::Refused;
+    core::RequestId requestId = core::kNoRequest;
+    core::RequestState state = core::RequestState::Received;
+    core::RejectReason reason = core::RejectReason::None;
+    std::string error;
+};
+
+struct RequestStatus {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    core::RequestState state = core::RequestState::Received;
+    core::RejectReason reason = core::RejectReason::None;
+    int attempts = 0;
+    std::uint32_t sequence = 0;
+};
+
+enum class StockChangeResult : std::uint8_t { Applied, BelowIssued, Negative, UnknownCampaign, NoRun };
+std::string_view toString(StockChangeResult result);
+
+// A DLQ replay in progress: sends entries back to the pipeline at a bounded rate. An entry leaves
+// the DLQ only when a worker accepts it, so cancel() loses nothing.
+class ReplayJob {
+public:
+    struct Progress {
+        std::int64_t total = 0;
+        std::int64_t sent = 0;      // handed to the pipeline
+        std::int64_t accepted = 0;  // taken out of the DLQ by a worker
+        std::int64_t skipped = 0;   // no longer in the DLQ when their turn came
+        bool cancelled = false;
+        bool finished = false;
+    };
+    virtual ~ReplayJob() = default;
+    virtual Progress progress() const = 0;
+    virtual void cancel() = 0;
+    // True when finished (every sent entry accepted or skipped) before the timeout.
+    virtual bool wait(std::chrono::milliseconds timeout) = 0;
+};
+
+class Engine {
+public:
+    Engine();
+    ~Engine();  // stops the run, without waiting for it to drain
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Load or build a scenario (see sim/scenario.h): sim::loadScenarioFile, sim::parseScenario.
+
+    // Starts a run of `scenario`, replacing a finished one. Refused while a run is in progress,
+    // or when the configuration asks for what this build cannot do (error says what).
+    StartResult start(const sim::Scenario& scenario, const StartOptions& options = {});
+    void pause();   // arrivals and workers hold; submissions are still admitted and queued
+    void resume();
+    void stop();    // no more arrivals; what was admitted drains to a final state
+    // Waits until the run is Completed or Stopped. False on timeout.
+    bool waitForEnd(std::chrono::milliseconds timeout);
+
+    // One request from outside the scenario (HTTP ingress, traffic replay).
+    SubmitResult submit(const Submission& submission);
+    std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+
+    // Operators change stock during a run; never below what is already issued. The guard applies
+    // it atomically with respect to every decision.
+    StockChangeResult setStock(const std::string& campaignId, std::int64_t stock);
+    // Processing-rate cap of a campaign, requests per second (0 = none); takes effect at once.
+    bool setRateLimit(const std::string& campaignId, double perSecond);
+
+    std::shared_ptr<const Snapshot> snapshot() const;
+
+    std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
+    // Replays the given entries (all when `ids` is empty) at `perSecond` (0 = as fast as taken).
+    // Null when there is no run.
+    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids,
+                                         double perSecond);
+    // Removes entries for good (all when `ids` is empty); returns how many.
+    std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
+
+private:
+    std::unique_ptr<pipeline::Run> m_run;
+    mutable std::mutex m_mutex;  // guards m_run's replacement, not its work
+};
+
+}  // namespace stampede

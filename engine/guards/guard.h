@@ -1,0 +1,49 @@
+#pragma once
+// How stock is protected: the one interface every guard implements, in memory here and against
+// Redis or MySQL in the backends. The engine calls take() once per decision and nothing else on
+// the hot path. A guard must never know about requests, queues or the GUI.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace stampede::guards {
+
+enum class TakeResult : std::uint8_t {
+    Taken,        // one unit is the caller's
+    SoldOut,      // no stock left
+    Unavailable,  // the guard's backend failed transiently; retry later
+};
+
+enum class StockChange : std::uint8_t { Applied, BelowTaken, UnknownCampaign };
+
+class Guard {
+public:
+    virtual ~Guard() = default;
+
+    virtual std::string_view name() const = 0;
+    // True for guards whose correctness comes from a single consumer deciding (the engine then
+    // runs one partition and one worker). The guard does not check this itself.
+    virtual bool requiresSingleConsumer() const { return false; }
+    // True for guards that race on purpose (they may over-issue).
+    virtual bool racesOnPurpose() const { return false; }
+
+    // Before a run: the stock of each campaign (index = campaign index) and how many lanes
+    // (threads) will call take(); lane is in [0, lanes).
+    virtual void reset(std::span<const std::int64_t> stocks, int lanes) = 0;
+    virtual TakeResult take(int campaign, int lane) = 0;
+    // Compensation: a taken unit is given back (the issue it paid for was undone).
+    virtual void giveBack(int campaign, int lane) = 0;
+    // Changes the stock atomically with respect to take(); refuses a stock below what is taken.
+    virtual StockChange setStock(int campaign, std::int64_t stock) = 0;
+    virtual std::int64_t stock(int campaign) const = 0;
+    virtual std::int64_t remaining(int campaign) const = 0;
+};
+
+// The guard of that name, or nullptr with `error` saying why (unknown, or needs a backend this
+// build or configuration does not have).
+std::unique_ptr<Guard> makeGuard(std::string_view name, std::string& error);
+
+}  // namespace stampede::guards

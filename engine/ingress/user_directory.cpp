@@ -1,0 +1,32 @@
+#include "ingress/user_directory.h"
+
+#include <charconv>
+
+namespace stampede::ingress {
+
+std::uint64_t UserDirectory::userOf(std::string_view name) {
+    if (name.empty()) return 0;
+    std::uint64_t number = 0;
+    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
+    // Only canonical decimals map to themselves, so "007" and "7" stay different people.
+    if (ec == std::errc() && end == name.data() + name.size() && number > 0 &&
+        number < kFirstNamed && name.front() != '0')
+        return number;
+    std::lock_guard lock(m_mutex);
+    auto it = m_byName.find(std::string(name));
+    if (it != m_byName.end()) return it->second;
+    const std::uint64_t user = kFirstNamed + m_names.size();
+    if (user >= kLimit) return 0;
+    m_names.emplace_back(name);
+    m_byName.emplace(std::string(name), user);
+    return user;
+}
+
+std::string UserDirectory::nameOf(std::uint64_t user) const {
+    if (user < kFirstNamed) return std::to_string(user);
+    std::lock_guard lock(m_mutex);
+    const auto index = user - kFirstNamed;
+    return index < m_names.size() ? m_names[index] : std::to_string(user);
+}
+
+}  // namespace stampede::ingress

@@ -1,0 +1,31 @@
+#pragma once
+// Users as the engine counts them: scenario users are numbers; a user named by a caller (HTTP,
+// replay) is a number too when the name is one ("17"), otherwise it gets the next free number
+// above 2^32, so both kinds share one idempotency space. Thread-safe; off the hot path.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace stampede::ingress {
+
+class UserDirectory {
+public:
+    static constexpr std::uint64_t kFirstNamed = 1ULL << 32;
+    static constexpr std::uint64_t kLimit = 1ULL << 48;
+
+    // The user's number; 0 if the name is empty or the directory is full.
+    std::uint64_t userOf(std::string_view name);
+    // The name a user number stands for: the decimal number, or the interned name.
+    std::string nameOf(std::uint64_t user) const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::string, std::uint64_t> m_byName;
+    std::vector<std::string> m_names;  // index = user - kFirstNamed
+};
+
+}  // namespace stampede::ingress

@@ -1,0 +1,129 @@
+// DLQ replay: a sender thread hands entries back to the pipeline at a bounded rate (SQS redrive
+// velocity). In queued pipelines a worker accepts each entry; in sync, the sender processes it.
+
+#include <algorithm>
+
+#include "pipeline/run.h"
+
+namespace stampede::pipeline {
+
+class ReplayJobImpl final : public ReplayJob {
+public:
+    ReplayJobImpl(Run& run, std::vector<core::RequestId> ids, double perSecond)
+        : m_run(run), m_ids(std::move(ids)), m_perSecond(perSecond) {
+        m_thread = std::thread([this] { send(); });
+    }
+    ~ReplayJobImpl() override { detach(); }
+
+    // The run is going away: stop sending and keep the last progress, without the run.
+    void detach() {
+        cancel();
+        if (m_thread.joinable()) m_thread.join();
+        const Progress last = progress();
+        std::lock_guard lock(m_mutex);
+        m_progress = last;
+        m_detached = true;
+    }
+
+    Progress progress() const override {
+        std::lock_guard lock(m_mutex);
+        if (m_detached) return m_progress;
+        Progress p = m_progress;
+        // Sent entries that have left the DLQ were accepted by a worker.
+        p.accepted = 0;
+        for (std::size_t i = 0; i < m_sent.size(); ++i)
+            if (!m_run.inDlq(m_sent[i])) ++p.accepted;
+        p.finished = m_senderDone && p.accepted == p.sent;
+        return p;
+    }
+
+    void cancel() override { m_cancel.store(true); }
+
+    bool wait(std::chrono::milliseconds timeout) override {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!progress().finished) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        return true;
+    }
+
+private:
+    void send() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_progress.total = static_cast<std::int64_t>(m_ids.size());
+        }
+        const auto start = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < m_ids.size(); ++i) {
+            if (m_cancel.load()) break;
+            if (m_perSecond > 0) {
+                std::this_thread::sleep_until(
+                    start + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                static_cast<double>(i) * 1e9 / m_perSecond)));
+            }
+            const core::RequestId id = m_ids[i];
+            if (!m_run.inDlq(id)) {
+                std::lock_guard lock(m_mutex);
+                ++m_progress.skipped;
+                continue;
+            }
+            bool sent = m_run.sendReplay(id);
+            while (!sent && !m_cancel.load()) {
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+                sent = m_run.sendReplay(id);
+            }
+            if (!sent) break;
+            std::lock_guard lock(m_mutex);
+            ++m_progress.sent;
+            m_sent.push_back(id);
+        }
+        std::lock_guard lock(m_mutex);
+        m_progress.cancelled = m_cancel.load();
+        m_senderDone = true;
+    }
+
+    Run& m_run;
+    std::vector<core::RequestId> m_ids;
+    double m_perSecond;
+    std::atomic<bool> m_cancel{false};
+    mutable std::mutex m_mutex;
+    Progress m_progress;
+    std::vector<core::RequestId> m_sent;
+    bool m_senderDone = false;
+    bool m_detached = false;
+    std::thread m_thread;
+};
+
+bool Run::sendReplay(core::RequestId id) {
+    if (!m_transport) {
+        // sync: no queue and no workers; the sender itself takes the entry and processes it.
+        std::lock_guard lock(m_replayMutex);
+        Lane lane{m_replayLane, m_replayBlock.get()};
+        if (acceptReplay(lane, id)) processToEnd(lane, id);
+        return true;
+    }
+    const core::Request& r = m_arena[id];
+    const int partition =
+        m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
+    if (!m_transport->tryPush(partition, id | kReplayBit)) return false;
+    m_transport->notify(partition);
+    return true;
+}
+
+std::shared_ptr<ReplayJob> Run::replayDlq(const std::vector<core::RequestId>& ids,
+                                          double perSecond) {
+    std::vector<core::RequestId> selection = ids.empty() ? m_dlq.ids() : ids;
+    auto job = std::make_shared<ReplayJobImpl>(*this, std::move(selection), perSecond);
+    std::lock_guard lock(m_replayJobsMutex);
+    m_replayJobs.push_back(job);
+    return job;
+}
+
+void Run::detachReplayJobs() {
+    std::lock_guard lock(m_replayJobsMutex);
+    for (auto& job : m_replayJobs) job->detach();
+    m_replayJobs.clear();
+}
+
+}  // namespace stampede::pipeline

@@ -1,0 +1,215 @@
+#pragma once
+// One run: a scenario's arrivals played through one pipeline, guard and transport. Owns every
+// thread and structure of the run; the Engine façade forwards to it. Internal to the engine.
+//
+// Threads: feeders (the ingress: 1 for decide-in-worker, `workers` for sync and decide-at-ingress,
+// which decide on the ingress threads), workers (queued pipelines), a coordinator (feeders'
+// lifecycle, lottery draws), a monitor (snapshots, crash supervision, end of run) and, while a DLQ
+// replay runs, its sender. Each thread that changes request states writes its own CounterBlock.
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/request.h"
+#include "dlq/dead_letter_queue.h"
+#include "engine.h"
+#include "guards/guard.h"
+#include "ingress/idempotency_index.h"
+#include "ingress/user_directory.h"
+#include "metrics/counter_block.h"
+#include "pipeline/fault_plan.h"
+#include "pipeline/flow_control.h"
+#include "sim/arrivals.h"
+#include "sim/scenario.h"
+#include "snapshot.h"
+#include "transport/inproc_transport.h"
+
+namespace stampede::pipeline {
+
+// A thread's identity in the run: the guard lane it decides on and the counters it writes.
+struct Lane {
+    int index = 0;
+    metrics::CounterBlock* block = nullptr;
+};
+
+// Messages on the transport: a request id, with the top bit set for a DLQ replay.
+inline constexpr std::uint32_t kReplayBit = 0x80000000u;
+
+class ReplayJobImpl;
+
+class Run {
+public:
+    static std::unique_ptr<Run> create(const sim::Scenario& scenario, const StartOptions& options,
+                                       std::string& error);
+    ~Run();
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    void start();
+    void pause();
+    void resume();
+    void stop();
+    bool waitForEnd(std::chrono::milliseconds timeout);
+    bool ended() const { return m_ended.load(std::memory_order_acquire); }
+
+    SubmitResult submit(const Submission& submission);
+    std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+    StockChangeResult setStock(const std::string& campaignId, std::int64_t stock);
+    bool setRateLimit(const std::string& campaignId, double perSecond);
+    std::shared_ptr<const Snapshot> snapshot() const;
+
+    std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter) const {
+        return m_dlq.list(filter);
+    }
+    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids,
+                                         double perSecond);
+    std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
+
+    // For ReplayJob: hands one DLQ entry back to the pipeline. False if the queue is full.
+    bool sendReplay(core::RequestId id);
+    bool inDlq(core::RequestId id) const { return m_dlq.contains(id); }
+
+private:
+    friend class ReplayJobImpl;
+
+    struct CampaignRuntime {
+        core::Campaign def;
+        RateLimiter limiter;
+        Bulkhead bulkhead;
+        std::vector<core::RequestId> lotteryEntries;  // under m_ingressMutex
+        std::atomic<bool> drawn{false};
+        std::uint64_t lotterySeed = 0;
+    };
+
+    struct WorkerSlot {
+        std::thread thread;
+        std::unique_ptr<metrics::CounterBlock> block;
+        std::vector<std::pair<std::int64_t, core::RequestId>> retries;  // min-heap on due time
+        core::RequestId inflight = core::kNoRequest;  // left behind by a crash
+        std::atomic<bool> crashed{false};
+        std::atomic<bool> exited{false};
+    };
+
+    enum class Admission : std::uint8_t { Duplicate, Rejected, Queued, LotteryEntry };
+    struct AdmitResult {
+        Admission kind = Admission::Rejected;
+        core::RequestId id = core::kNoRequest;
+    };
+    enum class AttemptEnd : std::uint8_t { Final, Retry, Crashed };
+
+    Run(const sim::Scenario& scenario, const StartOptions& options);
+    bool prepare(std::string& error);
+
+    // ingress (run_ingress.cpp)
+    AdmitResult admit(Lane& lane, int campaign, std::uint64_t user, bool verified,
+                      std::int64_t scenarioUs);
+    bool pushToTransport(core::RequestId id, std::uint32_t message);
+    void afterAdmission(Lane& lane, const AdmitResult& admitted);
+    void decideAtIngress(Lane& lane, core::RequestId id);
+    void feederLoop(int feeder);
+    void feedInWorker(Lane& lane, std::size_t begin, std::size_t end);
+    void waitWhilePaused();
+    std::int64_t scenarioNowUs() const;
+
+    // processing (run_worker.cpp)
+    AttemptEnd processAttempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs);
+    void processToEnd(Lane& lane, core::RequestId id);  // sync style: retries inline
+    void workerLoop(int worker);
+    void handleMessage(int worker, Lane& lane, std::uint32_t message);
+    bool acceptReplay(Lane& lane, core::RequestId id);
+    void redeliver(Lane& lane, core::RequestId id);
+    void finish(Lane& lane, core::Request& r, core::RequestState to, core::RejectReason reason,
+                std::int64_t nowNs);
+    void deadLetter(Lane& lane, core::RequestId id, std::string reason, std::string error,
+                    std::int64_t nowNs);
+    bool shouldCrash();
+
+    // coordination (run.cpp)
+    void coordinatorLoop();
+    void drawLottery(int campaign);
+    void dispatchLotteryEntry(Lane& lane, core::RequestId id);
+
+    // monitor (run_monitor.cpp)
+    void monitorLoop();
+    void superviseWorkers();
+    std::shared_ptr<Snapshot> buildSnapshot();
+    void audit(Snapshot& snapshot, bool withWinners);
+    void publish(std::shared_ptr<const Snapshot> snapshot);
+
+    // configuration
+    sim::Scenario m_scenario;
+    StartOptions m_options;
+    core::RunConfig m_config;
+    std::vector<sim::Arrival> m_arrivals;
+    FaultPlan m_faults;
+    std::vector<std::int64_t> m_crashAt;  // attempt numbers at which a worker crashes
+    int m_feederCount = 1;
+    int m_workerCount = 0;  // 0 in sync
+    int m_consumerCount = 0;
+
+    // state
+    core::RunClock m_clock;
+    core::RequestArena m_arena;
+    std::mutex m_ingressMutex;  // admission: index, sequence, arena appends, lottery entries
+    ingress::IdempotencyIndex m_index;
+    std::uint32_t m_nextSeq = 0;
+    ingress::UserDirectory m_users;
+    std::unique_ptr<guards::Guard> m_guard;
+    std::unique_ptr<transport::InprocTransport> m_transport;
+    std::vector<std::unique_ptr<CampaignRuntime>> m_campaigns;
+    dlq::DeadLetterQueue m_dlq;
+    dlq::FailureLog m_failures;
+
+    // counters: read in this order (downstream first): workers, replay, coordinator, feeders, api
+    std::vector<std::unique_ptr<WorkerSlot>> m_workers;
+    std::unique_ptr<metrics::CounterBlock> m_replayBlock;
+    std::unique_ptr<metrics::CounterBlock> m_coordinatorBlock;
+    std::vector<std::unique_ptr<metrics::CounterBlock>> m_feederBlocks;
+    std::unique_ptr<metrics::CounterBlock> m_apiBlock;
+    std::mutex m_apiMutex;  // one API caller at a time writes m_apiBlock
+    std::mutex m_replayMutex;  // one sync replay sender at a time writes m_replayBlock
+    int m_apiLane = 0, m_replayLane = 0, m_coordinatorLane = 0;
+
+    // control
+    std::thread m_coordinator;
+    std::thread m_monitor;
+    std::vector<std::thread> m_feeders;
+    std::atomic<std::size_t> m_cursor{0};
+    std::atomic<std::int64_t> m_arrivalsFed{0};
+    std::atomic<bool> m_feedingDone{false};
+    std::atomic<bool> m_stopRequested{false};
+    std::atomic<bool> m_shutdown{false};
+    std::atomic<bool> m_paused{false};
+    std::atomic<bool> m_ended{false};
+    std::atomic<std::int64_t> m_pausedTotalNs{0};
+    std::atomic<std::int64_t> m_pausedAtNs{0};
+    std::atomic<std::int64_t> m_attemptCounter{0};
+    std::atomic<std::int64_t> m_crashes{0};
+    std::mutex m_controlMutex;  // pause and end waits
+    std::condition_variable m_controlChanged;
+
+    std::mutex m_replayJobsMutex;
+    std::vector<std::shared_ptr<ReplayJobImpl>> m_replayJobs;
+    void detachReplayJobs();
+
+    // snapshots
+    mutable std::mutex m_snapshotMutex;
+    std::shared_ptr<const Snapshot> m_latest;
+    std::uint64_t m_snapshotVersion = 0;
+    std::deque<ThroughputPoint> m_throughput;  // monitor thread only
+    std::int64_t m_lastSampleNs = 0, m_lastSampleRequests = 0, m_lastSampleFinals = 0;
+    std::int64_t m_lastAuditNs = 0;
+    std::vector<std::int64_t> m_inversions;  // per campaign, from the last audit
+    std::string m_winnersSha256;
+    std::int64_t m_auditedFinals = -1, m_auditedReplayed = -1;
+    double m_wallS = 0;
+};
+
+}  // namespace stampede::pipeline

@@ -1,0 +1,208 @@
+// The ingress side of a run: admission (idempotency, verification gate, campaign window, the
+// fairness sequence, backpressure) and the feeders that play the scenario's arrivals.
+
+#include <algorithm>
+
+#include "pipeline/run.h"
+
+namespace stampede::pipeline {
+
+using core::RejectReason;
+using core::Request;
+using core::RequestState;
+
+// Caller holds m_ingressMutex. Appends the request, stamps its sequence if it is queued, and
+// records both steps in the lane's counters.
+Run::AdmitResult Run::admit(Lane& lane, int campaign, std::uint64_t user, bool verified,
+                            std::int64_t scenarioUs) {
+    CampaignRuntime& rt = *m_campaigns[std::size_t(campaign)];
+    const core::Campaign& def = rt.def;
+    metrics::CounterBlock& block = *lane.block;
+    const std::int64_t now = m_clock.nowNs();
+
+    core::RequestId id = m_arena.size();
+    if (def.oneIssuePerUser) {
+        const core::RequestId existing =
+            m_index.insertOrGet(ingress::IdempotencyIndex::keyOf(campaign, user), id);
+        if (existing != id) {
+            metrics::CounterWrite w(block);
+            block.add(campaign, metrics::Field::Requests, 1);
+            block.add(campaign, metrics::Field::Duplicates, 1);
+            return {Admission::Duplicate, existing};
+        }
+    }
+    if (m_arena.append() != id) return {Admission::Rejected, core::kNoRequest};
+    Request& r = m_arena[id];
+    r.user = user;
+    r.campaign = static_cast<std::uint16_t>(campaign);
+    r.flags = verified ? Request::kVerified : 0;
+    r.receivedNs = now;
+
+    RejectReason reason = RejectReason::None;
+    const std::int64_t scenarioMs = scenarioUs / 1000;
+    if (scenarioMs < def.opensAfterMs || (def.closesAfterMs && scenarioMs >= *def.closesAfterMs) ||
+        rt.drawn.load(std::memory_order_relaxed))
+        reason = RejectReason::Closed;
+    else if (def.requiresVerification && !verified)
+        reason = RejectReason::NotVerified;
+    else if (m_config.backpressure == core::Backpressure::Shed && m_transport &&
+             def.policy == core::Policy::FirstCome &&
+             m_transport->depth() >= static_cast<std::size_t>(m_config.queueCapacity) *
+                                         static_cast<std::size_t>(m_transport->partitions()))
+        reason = RejectReason::Overloaded;
+
+    metrics::CounterWrite w(block);
+    block.add(campaign, metrics::Field::Requests, 1);
+    block.add(campaign, metrics::stateField(RequestState::Received), 1);
+    if (reason != RejectReason::None) {
+        r.reason = reason;
+        block.move(campaign, RequestState::Received, RequestState::Rejected);
+        block.add(campaign, metrics::reasonField(reason), 1);
+        r.state.store(RequestState::Rejected, std::memory_order_release);
+        block.endToEnd.record(0);
+        return {Admission::Rejected, id};
+    }
+    r.seq = ++m_nextSeq;
+    r.queuedNs = now;
+    block.move(campaign, RequestState::Received, RequestState::Queued);
+    r.state.store(RequestState::Queued, std::memory_order_release);
+    if (def.policy == core::Policy::Lottery) {
+        r.flags |= Request::kLotteryEntry;
+        rt.lotteryEntries.push_back(id);
+        return {Admission::LotteryEntry, id};
+    }
+    return {Admission::Queued, id};
+}
+
+bool Run::pushToTransport(core::RequestId id, std::uint32_t message) {
+    const Request& r = m_arena[id];
+    const int partition =
+        m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
+    // Backpressure: a full partition waits for its consumer (shedding was decided at admission).
+    for (int spins = 0; !m_transport->tryPush(partition, message); ++spins) {
+        if (m_shutdown.load(std::memory_order_relaxed)) return false;
+        m_transport->notify(partition);
+        if (spins < 16)
+            std::this_thread::yield();
+        else
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    return true;
+}
+
+// After admission, outside the ingress lock: what the pipeline does next with a queued request.
+void Run::afterAdmission(Lane& lane, const AdmitResult& admitted) {
+    if (admitted.kind != Admission::Queued) return;
+    switch (m_config.pipeline) {
+        case core::Pipeline::Sync:
+            processToEnd(lane, admitted.id);
+            break;
+        case core::Pipeline::DecideAtIngress:
+            decideAtIngress(lane, admitted.id);
+            break;
+        case core::Pipeline::DecideInWorker: {
+            pushToTransport(admitted.id, admitted.id);
+            const Request& r = m_arena[admitted.id];
+            m_transport->notify(
+                m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user)));
+            break;
+        }
+    }
+}
+
+// decide-at-ingress: the ingress thread takes the unit (seeds 002/003: Redis Lua at the API);
+// the queue then only carries the persistence of an issue already decided.
+void Run::decideAtIngress(Lane& lane, core::RequestId id) {
+    Request& r = m_arena[id];
+    const guards::TakeResult taken = m_guard->take(r.campaign, lane.index);
+    if (taken == guards::TakeResult::SoldOut) {
+        const std::int64_t now = m_clock.nowNs();
+        {
+            metrics::CounterWrite w(*lane.block);
+            lane.block->move(r.campaign, RequestState::Queued, RequestState::Processing);
+        }
+        r.startedNs = now;
+        lane.block->queueWait.record(static_cast<std::uint64_t>(now - r.queuedNs));
+        finish(lane, r, RequestState::Rejected, RejectReason::SoldOut, now);
+        return;
+    }
+    // Unavailable: the worker decides instead, with retries, as decide-in-worker would.
+    if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
+    if (pushToTransport(id, id))
+        m_transport->notify(
+            m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user)));
+}
+
+void Run::feederLoop(int feeder) {
+    Lane lane{feeder, m_feederBlocks[std::size_t(feeder)].get()};
+    const bool inWorker = m_config.pipeline == core::Pipeline::DecideInWorker;
+    // Ingress threads that decide take few arrivals at a time, so they interleave like the
+    // request threads of a web server; the lone decide-in-worker ingress takes many.
+    const std::size_t chunk = inWorker ? 256 : 4;
+    const std::size_t total = m_arrivals.size();
+    const bool realtime = m_config.pace == core::Pace::Realtime;
+    for (;;) {
+        if (m_stopRequested.load(std::memory_order_relaxed)) return;
+        waitWhilePaused();
+        const std::size_t begin = m_cursor.fetch_add(chunk, std::memory_order_relaxed);
+        if (begin >= total) return;
+        const std::size_t end = std::min(begin + chunk, total);
+        if (inWorker) {
+            feedInWorker(lane, begin, end);
+            continue;
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            const sim::Arrival& a = m_arrivals[i];
+            if (realtime) {
+                while (scenarioNowUs() < a.atUs) {
+                    if (m_stopRequested.load(std::memory_order_relaxed)) return;
+                    waitWhilePaused();
+                    m_clock.sleepUntil(m_clock.nowNs() +
+                                       std::min<std::int64_t>(a.atUs - scenarioNowUs(), 20'000) *
+                                           1000);
+                }
+            }
+            AdmitResult admitted;
+            {
+                std::lock_guard lock(m_ingressMutex);
+                admitted = admit(lane, a.campaign, a.user, a.verified(),
+                                 realtime ? scenarioNowUs() : a.atUs);
+            }
+            m_arrivalsFed.fetch_add(1, std::memory_order_relaxed);
+            afterAdmission(lane, admitted);
+        }
+    }
+}
+
+// The decide-in-worker ingress: admits every arrival that is due in one lock hold and pushes it
+// under the same lock, so partition order is sequence order (seed 001's fairness).
+void Run::feedInWorker(Lane& lane, std::size_t begin, std::size_t end) {
+    const bool realtime = m_config.pace == core::Pace::Realtime;
+    std::size_t i = begin;
+    while (i < end) {
+        if (realtime) {
+            const std::int64_t dueUs = m_arrivals[i].atUs;
+            while (scenarioNowUs() < dueUs) {
+                if (m_stopRequested.load(std::memory_order_relaxed)) return;
+                waitWhilePaused();
+                m_clock.sleepUntil(m_clock.nowNs() +
+                                   std::min<std::int64_t>(dueUs - scenarioNowUs(), 20'000) * 1000);
+            }
+        }
+        const std::int64_t nowUs = realtime ? scenarioNowUs() : 0;
+        std::size_t fed = 0;
+        {
+            std::lock_guard lock(m_ingressMutex);
+            for (; i < end && (!realtime || m_arrivals[i].atUs <= nowUs); ++i, ++fed) {
+                const sim::Arrival& a = m_arrivals[i];
+                const AdmitResult admitted =
+                    admit(lane, a.campaign, a.user, a.verified(), realtime ? nowUs : a.atUs);
+                if (admitted.kind == Admission::Queued) pushToTransport(admitted.id, admitted.id);
+            }
+        }
+        m_arrivalsFed.fetch_add(static_cast<std::int64_t>(fed), std::memory_order_relaxed);
+        for (int p = 0; p < m_transport->partitions(); ++p) m_transport->notify(p);
+    }
+}
+
+}  // namespace stampede::pipeline

@@ -1,0 +1,265 @@
+// The processing side of a run: one attempt of one request (bulkhead, rate cap, injected faults,
+// the guard's decision, retries with backoff, the DLQ) and the worker loop around it.
+
+#include <algorithm>
+#include <functional>
+
+#include "pipeline/run.h"
+
+namespace stampede::pipeline {
+
+using core::RejectReason;
+using core::Request;
+using core::RequestState;
+
+namespace {
+constexpr std::uint8_t kReplayedFlag = Request::kReplayed;
+using RetryEntry = std::pair<std::int64_t, core::RequestId>;
+constexpr auto kLaterFirst = std::greater<RetryEntry>();
+}  // namespace
+
+void Run::finish(Lane& lane, Request& r, RequestState to, RejectReason reason, std::int64_t nowNs) {
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(r.campaign, RequestState::Processing, to);
+        if (to == RequestState::Rejected) lane.block->add(r.campaign, metrics::reasonField(reason), 1);
+    }
+    r.reason = reason;
+    r.state.store(to, std::memory_order_release);
+    lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
+    lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));
+}
+
+void Run::deadLetter(Lane& lane, core::RequestId id, std::string reason, std::string error,
+                     std::int64_t nowNs) {
+    Request& r = m_arena[id];
+    dlq::DeadLetter letter;
+    letter.requestId = id;
+    letter.campaign = r.campaign;
+    letter.campaignId = m_scenario.campaigns[r.campaign].id;
+    letter.user = r.user;
+    letter.reason = std::move(reason);
+    letter.attempts = r.attempts;
+    if (r.flags & Request::kHasFailures) letter.errors = m_failures.takeAll(id);
+    letter.errors.push_back({r.attempts, nowNs, std::move(error)});
+    letter.receivedNs = r.receivedNs;
+    letter.deadLetteredNs = nowNs;
+    letter.replays = (r.flags & kReplayedFlag) ? 1 : 0;
+    letter.payload = "{\"request_id\":" + std::to_string(id) + ",\"campaign\":\"" +
+                     letter.campaignId + "\",\"user\":\"" + m_users.nameOf(r.user) +
+                     "\",\"sequence\":" + std::to_string(r.seq) +
+                     ",\"verified\":" + ((r.flags & Request::kVerified) ? "true" : "false") + "}";
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(r.campaign, RequestState::Processing, RequestState::FailedFinal);
+        lane.block->add(r.campaign, metrics::Field::DeadLettered, 1);
+    }
+    // State first, entry second: a replay that finds the entry always finds the state final.
+    r.state.store(RequestState::FailedFinal, std::memory_order_release);
+    lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
+    lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));
+    m_dlq.add(std::move(letter));
+}
+
+bool Run::shouldCrash() {
+    if (m_crashAt.empty()) return false;
+    const std::int64_t n = m_attemptCounter.fetch_add(1, std::memory_order_relaxed) + 1;
+    return std::binary_search(m_crashAt.begin(), m_crashAt.end(), n);
+}
+
+Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs) {
+    Request& r = m_arena[id];
+    const int campaign = r.campaign;
+    CampaignRuntime& rt = *m_campaigns[std::size_t(campaign)];
+    std::int64_t now = m_clock.nowNs();
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(campaign, RequestState::Queued, RequestState::Processing);
+    }
+    r.state.store(RequestState::Processing, std::memory_order_relaxed);
+    r.startedNs = now;
+    ++r.attempts;
+    lane.block->queueWait.record(static_cast<std::uint64_t>(now - r.queuedNs));
+
+    // Bulkhead, then the rate cap: both hold this request, never the others' decisions.
+    for (int spins = 0; !rt.bulkhead.tryEnter(); ++spins) {
+        if (m_shutdown.load(std::memory_order_relaxed)) break;
+        if (spins < 8)
+            std::this_thread::yield();
+        else
+            std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+    if (rt.limiter.limited()) m_clock.sleepUntil(rt.limiter.reserve(m_clock.nowNs()));
+
+    if (shouldCrash()) {
+        rt.bulkhead.leave();
+        return AttemptEnd::Crashed;
+    }
+
+    const std::uint64_t key = ingress::IdempotencyIndex::keyOf(campaign, r.user);
+    FaultOutcome fault = FaultOutcome::None;
+    // Replays come after the operator fixed the cause: no injected faults for them.
+    if (m_faults.enabled() && !(r.flags & kReplayedFlag)) {
+        if (const std::int64_t delay = m_faults.delayNs(key, r.attempts); delay > 0)
+            m_clock.sleepUntil(m_clock.nowNs() + delay);
+        fault = m_faults.outcome(key, r.attempts);
+    }
+
+    std::string error;
+    RequestState to = RequestState::Succeeded;
+    RejectReason reason = RejectReason::None;
+    if (fault == FaultOutcome::None) {
+        if ((r.flags & Request::kLotteryEntry) && !(r.flags & Request::kLotteryWinner)) {
+            to = RequestState::Rejected;
+            reason = RejectReason::LotteryLost;
+        } else if (!(r.flags & Request::kStockReserved)) {
+            switch (m_guard->take(campaign, lane.index)) {
+                case guards::TakeResult::Taken:
+                    break;
+                case guards::TakeResult::SoldOut:
+                    to = RequestState::Rejected;
+                    reason = RejectReason::SoldOut;
+                    break;
+                case guards::TakeResult::Unavailable:
+                    fault = FaultOutcome::Transient;
+                    error = "guard unavailable";
+                    break;
+            }
+        }
+    } else {
+        error = fault == FaultOutcome::Permanent ? "injected permanent failure"
+                                                 : "injected transient failure";
+    }
+    now = m_clock.nowNs();
+    rt.bulkhead.leave();
+
+    if (fault == FaultOutcome::None) {
+        finish(lane, r, to, reason, now);
+        if (r.flags & Request::kHasFailures) m_failures.forget(id);
+        return AttemptEnd::Final;
+    }
+    if (fault == FaultOutcome::Transient && r.attempts < m_config.maxAttempts) {
+        m_failures.append(id, {r.attempts, now, error});
+        r.flags |= Request::kHasFailures;
+        {
+            metrics::CounterWrite w(*lane.block);
+            lane.block->move(campaign, RequestState::Processing, RequestState::Queued);
+            lane.block->add(campaign, metrics::Field::Retries, 1);
+        }
+        r.queuedNs = now;
+        r.state.store(RequestState::Queued, std::memory_order_release);
+        lane.block->processing.record(static_cast<std::uint64_t>(now - r.startedNs));
+        retryDueNs = now + m_faults.backoffNs(key, r.attempts, m_config.retryBackoffMs,
+                                              m_config.retryBackoffMaxMs);
+        return AttemptEnd::Retry;
+    }
+    deadLetter(lane, id,
+               fault == FaultOutcome::Permanent ? "permanent failure" : "retries exhausted",
+               std::move(error), now);
+    return AttemptEnd::Final;
+}
+
+// The in-flight request of a crashed worker goes back to QUEUED for the next one to take: the
+// message was never acknowledged, so it is redelivered, not lost.
+void Run::redeliver(Lane& lane, core::RequestId id) {
+    Request& r = m_arena[id];
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(r.campaign, RequestState::Processing, RequestState::Queued);
+        lane.block->add(r.campaign, metrics::Field::Redeliveries, 1);
+    }
+    r.queuedNs = m_clock.nowNs();
+    r.state.store(RequestState::Queued, std::memory_order_release);
+}
+
+void Run::processToEnd(Lane& lane, core::RequestId id) {
+    for (;;) {
+        std::int64_t due = 0;
+        switch (processAttempt(lane, id, due)) {
+            case AttemptEnd::Final:
+                return;
+            case AttemptEnd::Retry:
+                m_clock.sleepUntil(due);
+                break;
+            case AttemptEnd::Crashed:
+                m_crashes.fetch_add(1, std::memory_order_relaxed);
+                redeliver(lane, id);
+                break;
+        }
+    }
+}
+
+// A replayed entry is accepted when the worker takes it out of the DLQ; one that is gone
+// (purged, or taken by an earlier replay) is dropped, so a replay can never issue twice.
+bool Run::acceptReplay(Lane& lane, core::RequestId id) {
+    Request& r = m_arena[id];
+    if (r.loadState() != RequestState::FailedFinal || !m_dlq.take(id)) return false;
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(r.campaign, RequestState::FailedFinal, RequestState::Queued);
+        lane.block->add(r.campaign, metrics::Field::Replayed, 1);
+    }
+    r.flags |= kReplayedFlag;
+    r.flags &= static_cast<std::uint8_t>(~Request::kHasFailures);
+    r.attempts = 0;
+    r.queuedNs = m_clock.nowNs();
+    r.state.store(RequestState::Queued, std::memory_order_release);
+    return true;
+}
+
+void Run::handleMessage(int worker, Lane& lane, std::uint32_t message) {
+    const core::RequestId id = message & ~kReplayBit;
+    if ((message & kReplayBit) && !acceptReplay(lane, id)) return;
+    WorkerSlot& slot = *m_workers[std::size_t(worker)];
+    std::int64_t due = 0;
+    switch (processAttempt(lane, id, due)) {
+        case AttemptEnd::Final:
+            break;
+        case AttemptEnd::Retry:
+            slot.retries.emplace_back(due, id);
+            std::push_heap(slot.retries.begin(), slot.retries.end(), kLaterFirst);
+            break;
+        case AttemptEnd::Crashed:
+            slot.inflight = id;
+            slot.crashed.store(true, std::memory_order_release);
+            break;
+    }
+}
+
+void Run::workerLoop(int worker) {
+    WorkerSlot& slot = *m_workers[std::size_t(worker)];
+    Lane lane{m_feederCount + worker, slot.block.get()};
+    if (slot.inflight != core::kNoRequest) {
+        const core::RequestId id = slot.inflight;
+        slot.inflight = core::kNoRequest;
+        redeliver(lane, id);
+        handleMessage(worker, lane, id);
+    }
+    while (!m_shutdown.load(std::memory_order_relaxed)) {
+        if (slot.crashed.load(std::memory_order_relaxed)) return;  // the monitor restarts us
+        if (m_paused.load(std::memory_order_relaxed)) {
+            waitWhilePaused();
+            continue;
+        }
+        const std::int64_t now = m_clock.nowNs();
+        if (!slot.retries.empty() && slot.retries.front().first <= now) {
+            std::pop_heap(slot.retries.begin(), slot.retries.end(), kLaterFirst);
+            const core::RequestId id = slot.retries.back().second;
+            slot.retries.pop_back();
+            handleMessage(worker, lane, id);
+            continue;
+        }
+        std::uint32_t message = 0;
+        if (m_transport->tryPop(worker, message)) {
+            handleMessage(worker, lane, message);
+            continue;
+        }
+        const std::int64_t timeout =
+            slot.retries.empty() ? 20'000'000
+                                 : std::clamp<std::int64_t>(slot.retries.front().first - now, 0,
+                                                            20'000'000);
+        if (timeout > 0) m_transport->waitForWork(worker, timeout);
+    }
+}
+
+}  // namespace stampede::pipeline

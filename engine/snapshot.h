@@ -1,0 +1,117 @@
+#pragma once
+// What the engine publishes: an immutable picture of a run, taken by the engine's monitor thread
+// 30 times a second and handed out as std::shared_ptr<const Snapshot>. Readers (the console, the
+// CLI) never lock anything of the engine to read it. Counts are exact: the per-state counts sum to
+// the admitted requests in every snapshot.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/campaign.h"
+#include "core/request_state.h"
+#include "core/run_config.h"
+#include "metrics/latency_histogram.h"
+
+namespace stampede {
+
+enum class RunStatus : std::uint8_t {
+    Idle,       // no run started
+    Running,
+    Paused,
+    Draining,   // arrivals are over (or stopped); requests still in flight
+    Completed,  // every arrival fed, every admitted request final
+    Stopped,    // stopped by the operator, then drained: every admitted request final
+};
+std::string_view toString(RunStatus status);
+
+using StateCounts = std::array<std::int64_t, core::kStateCount>;
+using ReasonCounts = std::array<std::int64_t, core::kReasonCount>;
+
+struct CampaignSnapshot {
+    std::string id;
+    std::string name;
+    core::Policy policy = core::Policy::FirstCome;
+    bool requiresVerification = false;
+    std::int64_t opensAfterMs = 0;
+    std::int64_t closesAfterMs = -1;  // -1: no close
+    std::int64_t stock = 0;
+    std::int64_t remaining = 0;  // as the guard sees it
+    std::int64_t issued = 0;     // SUCCEEDED
+    std::int64_t requests = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t admitted = 0;
+    StateCounts states{};
+    ReasonCounts rejected{};
+    std::int64_t overIssued = 0;
+    std::int64_t underIssued = 0;
+    std::int64_t fairnessInversions = 0;
+    std::int64_t inFlight = 0;  // PROCESSING now (the bulkhead's count)
+    std::int64_t maxInFlight = 0;
+    double rateLimitRps = 0;
+    bool lotteryDrawn = false;
+    std::uint64_t lotterySeed = 0;
+};
+
+struct ThroughputPoint {
+    double atS = 0;          // since the run's start
+    double arrivalsPerS = 0;  // submissions taken by the ingress
+    double completedPerS = 0;  // requests that became final
+};
+
+struct RunInfo {
+    std::string scenarioName;
+    core::Pipeline pipeline = core::Pipeline::DecideInWorker;
+    std::string guard;
+    core::Transport transport = core::Transport::Inproc;
+    int workers = 0;
+    int partitions = 0;
+    int consumers = 0;  // workers that actually consume (single-consumer: 1)
+    std::uint64_t seed = 0;
+    int maxAttempts = 0;
+    bool guardRacesOnPurpose = false;
+};
+
+struct Snapshot {
+    std::uint64_t version = 0;  // increases with every published snapshot
+    RunStatus status = RunStatus::Idle;
+    RunInfo run;
+    double elapsedS = 0;
+    double wallS = 0;  // from start to the end of the run (elapsed while it runs)
+
+    std::int64_t arrivalsTotal = 0;  // submissions the scenario will make
+    std::int64_t arrivalsFed = 0;    // of those, taken by the ingress so far
+    std::int64_t requests = 0;       // every submission, scenario or API, duplicates included
+    std::int64_t admitted = 0;
+    std::int64_t duplicates = 0;
+    StateCounts states{};
+    ReasonCounts rejected{};
+    std::int64_t finals = 0;  // admitted requests in a final state
+
+    std::int64_t stock = 0;
+    std::int64_t remaining = 0;
+    std::int64_t issued = 0;
+    std::int64_t overIssued = 0;
+    std::int64_t underIssued = 0;
+    std::int64_t fairnessInversions = 0;
+    std::string winnersSha256;  // of the sorted winner list; computed whenever the run is quiet
+
+    std::int64_t retries = 0;
+    std::int64_t redeliveries = 0;
+    std::int64_t workerCrashes = 0;
+    std::int64_t deadLettered = 0;  // entries ever added to the DLQ
+    std::int64_t replayed = 0;      // entries taken back by replays
+    std::int64_t dlqSize = 0;
+    std::int64_t queueDepth = 0;
+
+    metrics::LatencyHistogram queueWait;   // ns, cumulative over the run
+    metrics::LatencyHistogram processing;  // ns
+    metrics::LatencyHistogram endToEnd;    // ns
+    std::vector<ThroughputPoint> throughput;  // the last few minutes, 10 points a second
+    double throughputRps = 0;  // final requests per second of wall time
+
+    std::vector<CampaignSnapshot> campaigns;
+};
+
+}  // namespace stampede

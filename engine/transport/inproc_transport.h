@@ -1,0 +1,56 @@
+#pragma once
+// The `inproc` transport: partitioned bounded queues in memory, consumed by a fixed set of
+// consumers as a Kafka consumer group would (each partition belongs to one consumer when there
+// are at least as many partitions as consumers; otherwise consumers share partitions). Idle
+// consumers sleep; producers ring only the doorbells of consumers that are asleep.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "transport/bounded_queue.h"
+
+namespace stampede::transport {
+
+class InprocTransport {
+public:
+    InprocTransport(int partitions, std::size_t capacityPerPartition, int consumers);
+
+    int partitions() const { return static_cast<int>(m_queues.size()); }
+    int consumers() const { return static_cast<int>(m_consumers.size()); }
+    int partitionFor(std::uint64_t key) const;
+
+    bool tryPush(int partition, std::uint32_t message) {
+        return m_queues[static_cast<std::size_t>(partition)]->tryPush(message);
+    }
+    // Wakes the consumers of `partition` if they sleep. Call once after a batch of pushes.
+    void notify(int partition);
+    void notifyAll();
+
+    // Pops the next message of one of the consumer's partitions, round robin between them.
+    bool tryPop(int consumer, std::uint32_t& message);
+    // Sleeps until a producer rings, `timeoutNs` passes, or wakeAll() is called.
+    void waitForWork(int consumer, std::int64_t timeoutNs);
+
+    std::size_t depth() const;  // messages waiting in all partitions (approximate)
+    std::size_t depth(int partition) const {
+        return m_queues[static_cast<std::size_t>(partition)]->sizeApprox();
+    }
+
+private:
+    struct Consumer {
+        std::vector<int> partitions;
+        std::size_t next = 0;
+        std::atomic<bool> sleeping{false};
+        std::mutex mutex;
+        std::condition_variable wake;
+    };
+    std::vector<std::unique_ptr<BoundedQueue>> m_queues;
+    std::vector<std::unique_ptr<Consumer>> m_consumers;
+    std::vector<std::vector<int>> m_consumersOfPartition;
+};
+
+}  // namespace stampede::transport
