@@ -22,6 +22,8 @@ core::RequestId IdempotencyIndex::find(std::uint64_t key) const {
     return it == m_table->map.end() ? core::kNoRequest : it->second;
 }
 
+void IdempotencyIndex::prefetch(std::uint64_t key) const { m_table->map.prefetch(key); }
+
 std::size_t IdempotencyIndex::size() const { return m_table->map.size(); }
 
 }  // namespace stampede::ingress

@@ -26,6 +26,8 @@ public:
     // Inserts key -> id unless present; returns the id stored for key (== id if inserted).
     core::RequestId insertOrGet(std::uint64_t key, core::RequestId id);
     core::RequestId find(std::uint64_t key) const;  // kNoRequest if absent
+    // Starts loading the memory `key` will probe, so a later insert does not wait for it.
+    void prefetch(std::uint64_t key) const;
     std::size_t size() const;
 
 private:

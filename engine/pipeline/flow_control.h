@@ -28,6 +28,7 @@ class Bulkhead {
 public:
     void setLimit(std::int64_t limit) { m_limit.store(limit, std::memory_order_relaxed); }
     std::int64_t limit() const { return m_limit.load(std::memory_order_relaxed); }
+    bool limited() const { return m_limit.load(std::memory_order_relaxed) > 0; }
     bool tryEnter();
     void leave() { m_inFlight.fetch_sub(1, std::memory_order_acq_rel); }
     std::int64_t inFlight() const { return m_inFlight.load(std::memory_order_relaxed); }

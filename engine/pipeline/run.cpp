@@ -1,5 +1,7 @@
 #include "pipeline/run.h"
 
+#include "core/thread_name.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -149,6 +151,7 @@ void Run::waitWhilePaused() {
 }
 
 void Run::coordinatorLoop() {
+    core::nameThisThread("sp-coordinator");
     for (int f = 0; f < m_feederCount; ++f) m_feeders.emplace_back([this, f] { feederLoop(f); });
 
     // Lotteries with a close time draw at that time in realtime pace; in asap pace (and for

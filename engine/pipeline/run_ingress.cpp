@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
 #include "pipeline/run.h"
 
 namespace stampede::pipeline {
@@ -10,6 +11,10 @@ namespace stampede::pipeline {
 using core::RejectReason;
 using core::Request;
 using core::RequestState;
+
+namespace {
+constexpr std::size_t kPrefetchAhead = 8;
+}  // namespace
 
 // Caller holds m_ingressMutex. Appends the request, stamps its sequence if it is queued, and
 // records both steps in the lane's counters.
@@ -134,6 +139,7 @@ void Run::decideAtIngress(Lane& lane, core::RequestId id) {
 }
 
 void Run::feederLoop(int feeder) {
+    core::nameThisThread("sp-ingress-" + std::to_string(feeder));
     Lane lane{feeder, m_feederBlocks[std::size_t(feeder)].get()};
     const bool inWorker = m_config.pipeline == core::Pipeline::DecideInWorker;
     // Ingress threads that decide take few arrivals at a time, so they interleave like the
@@ -194,6 +200,12 @@ void Run::feedInWorker(Lane& lane, std::size_t begin, std::size_t end) {
         {
             std::lock_guard lock(m_ingressMutex);
             for (; i < end && (!realtime || m_arrivals[i].atUs <= nowUs); ++i, ++fed) {
+                // The index is far bigger than the caches: ask for the slots of arrivals a few
+                // places ahead while this one is admitted.
+                if (i + kPrefetchAhead < end) {
+                    const sim::Arrival& ahead = m_arrivals[i + kPrefetchAhead];
+                    m_index.prefetch(ingress::IdempotencyIndex::keyOf(ahead.campaign, ahead.user));
+                }
                 const sim::Arrival& a = m_arrivals[i];
                 const AdmitResult admitted =
                     admit(lane, a.campaign, a.user, a.verified(), realtime ? nowUs : a.atUs);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
 #include "pipeline/run.h"
 
 namespace stampede::pipeline {
@@ -98,7 +99,7 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
                              ? std::max<std::int64_t>(0, cs.stock - cs.issued)
                              : 0;
         cs.fairnessInversions = m_inversions[c];
-        cs.inFlight = rt.bulkhead.inFlight();
+        cs.inFlight = cs.states[std::size_t(RequestState::Processing)];
         cs.maxInFlight = rt.bulkhead.limit();
         cs.rateLimitRps = rt.limiter.rate();
         cs.lotteryDrawn = rt.drawn.load(std::memory_order_relaxed);
@@ -186,6 +187,7 @@ void Run::audit(Snapshot& s, bool withWinners) {
 }
 
 void Run::monitorLoop() {
+    core::nameThisThread("sp-monitor");
     const auto interval = std::chrono::nanoseconds(m_options.snapshotInterval);
     for (;;) {
         superviseWorkers();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/thread_name.h"
 #include "pipeline/run.h"
 
 namespace stampede::pipeline {
@@ -82,7 +83,10 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
     lane.block->queueWait.record(static_cast<std::uint64_t>(now - r.queuedNs));
 
     // Bulkhead, then the rate cap: both hold this request, never the others' decisions.
-    for (int spins = 0; !rt.bulkhead.tryEnter(); ++spins) {
+    // Unlimited campaigns skip the bulkhead: its shared counter would cost every decision a
+    // contended atomic.
+    const bool bulkhead = rt.bulkhead.limited();
+    for (int spins = 0; bulkhead && !rt.bulkhead.tryEnter(); ++spins) {
         if (m_shutdown.load(std::memory_order_relaxed)) break;
         if (spins < 8)
             std::this_thread::yield();
@@ -92,7 +96,7 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
     if (rt.limiter.limited()) m_clock.sleepUntil(rt.limiter.reserve(m_clock.nowNs()));
 
     if (shouldCrash()) {
-        rt.bulkhead.leave();
+        if (bulkhead) rt.bulkhead.leave();
         return AttemptEnd::Crashed;
     }
 
@@ -131,7 +135,7 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
                                                  : "injected transient failure";
     }
     now = m_clock.nowNs();
-    rt.bulkhead.leave();
+    if (bulkhead) rt.bulkhead.leave();
 
     if (fault == FaultOutcome::None) {
         finish(lane, r, to, reason, now);
@@ -229,6 +233,7 @@ void Run::handleMessage(int worker, Lane& lane, std::uint32_t message) {
 void Run::workerLoop(int worker) {
     WorkerSlot& slot = *m_workers[std::size_t(worker)];
     Lane lane{m_feederCount + worker, slot.block.get()};
+    core::nameThisThread("sp-worker-" + std::to_string(worker));
     if (slot.inflight != core::kNoRequest) {
         const core::RequestId id = slot.inflight;
         slot.inflight = core::kNoRequest;

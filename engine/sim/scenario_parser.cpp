@@ -95,13 +95,10 @@ ScenarioLoad parseScenario(std::string_view text, std::string_view sourceName) {
     if (parseError.error != QJsonParseError::NoError)
         return syntaxError(source, text, static_cast<std::size_t>(std::max(0, parseError.offset)),
                            "JSON syntax error: " + parseError.errorString().toStdString());
-    if (!doc.isObject())
-        return failure({source,
-                        0,
-                        0,
-                        {},
-                        std::string("the top level must be a JSON object, got ") +
-                            (doc.isArray() ? "an array" : "a single value")});
+    if (!doc.isObject()) {
+        const std::string got = doc.isArray() ? "an array" : "a single value";
+        return failure({source, 0, 0, {}, "the top level must be a JSON object, got " + got});
+    }
     Scenario s;
     s.name = defaultName(sourceName);
     json::FieldErrors errors;
