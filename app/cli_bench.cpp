@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "cli_commands.h"
 #include "engine.h"
@@ -95,7 +96,9 @@ FloorResult runFloor(const std::vector<sim::Arrival>& arrivals, long long stock)
 
 int benchCommand(const CliOptions& o) {
     const long long requests = o.requests.value_or(1'000'000);
-    const int workers = static_cast<int>(o.workers.value_or(2));
+    // One core feeds the ingress; the others work. On this 2-core machine: one worker.
+    const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+    const int workers = static_cast<int>(o.workers.value_or(cores - 1));
     const sim::Scenario scenario = benchScenario(requests, workers);
 
     resetPeakRss();

@@ -49,8 +49,11 @@ bool Run::prepare(std::string& error) {
     const int campaigns = static_cast<int>(m_scenario.campaigns.size());
 
     int lane = 0;
-    for (int f = 0; f < m_feederCount; ++f)
+    m_feederAtUs = std::make_unique<std::atomic<std::int64_t>[]>(std::size_t(m_feederCount));
+    for (int f = 0; f < m_feederCount; ++f) {
         m_feederBlocks.push_back(std::make_unique<metrics::CounterBlock>(campaigns));
+        m_feederAtUs[std::size_t(f)].store(0);
+    }
     lane += m_feederCount;
     for (int w = 0; w < m_workerCount; ++w) {
         auto slot = std::make_unique<WorkerSlot>();
@@ -154,9 +157,10 @@ void Run::coordinatorLoop() {
     core::nameThisThread("sp-coordinator");
     for (int f = 0; f < m_feederCount; ++f) m_feeders.emplace_back([this, f] { feederLoop(f); });
 
-    // Lotteries with a close time draw at that time in realtime pace; in asap pace (and for
-    // lotteries without a close) once every arrival is in, so the entrants never depend on how
-    // fast the machine fed them.
+    // Lotteries with a close time draw, in realtime pace, as soon as every arrival scheduled
+    // before the close is admitted; in asap pace (and without a close) once every arrival is in.
+    // Either way the entrants are exactly the arrivals scheduled in the window, however fast the
+    // machine fed them.
     std::vector<int> lotteries;
     for (std::size_t c = 0; c < m_campaigns.size(); ++c)
         if (m_campaigns[c]->def.policy == core::Policy::Lottery) lotteries.push_back(int(c));
@@ -169,11 +173,8 @@ void Run::coordinatorLoop() {
             const auto close = m_campaigns[std::size_t(c)]->def.closesAfterMs;
             if (!close) break;
             std::unique_lock lock(m_controlMutex);
-            while (!m_stopRequested.load() && scenarioNowUs() < *close * 1000) {
-                const auto waitUs = *close * 1000 - scenarioNowUs();
-                m_controlChanged.wait_for(lock, std::chrono::microseconds(std::max<std::int64_t>(
-                                                    100, std::min<std::int64_t>(waitUs, 50'000))));
-            }
+            while (!m_stopRequested.load() && admittedThroughUs() < *close * 1000)
+                m_controlChanged.wait_for(lock, std::chrono::milliseconds(1));
             lock.unlock();
             drawLottery(c);
         }
@@ -238,6 +239,19 @@ void Run::dispatchLotteryEntry(Lane& lane, core::RequestId id) {
     }
 }
 
+std::int64_t Run::admittedThroughUs() const {
+    std::int64_t through = INT64_MAX;
+    for (int f = 0; f < m_feederCount; ++f)
+        through = std::min(through, m_feederAtUs[std::size_t(f)].load(std::memory_order_acquire));
+    return through;
+}
+
+void Run::setFeederAt(int feeder, std::size_t nextArrival) {
+    m_feederAtUs[std::size_t(feeder)].store(
+        nextArrival < m_arrivals.size() ? m_arrivals[nextArrival].atUs : INT64_MAX,
+        std::memory_order_release);
+}
+
 std::int64_t Run::scenarioNowUs() const {
     std::int64_t paused = m_pausedTotalNs.load(std::memory_order_relaxed);
     if (m_paused.load(std::memory_order_relaxed))
@@ -266,7 +280,8 @@ SubmitResult Run::submit(const Submission& submission) {
     AdmitResult admitted;
     {
         std::lock_guard lock(m_ingressMutex);
-        admitted = admit(lane, campaign, user, submission.verified, scenarioNowUs());
+        admitted =
+            admit(lane, campaign, user, submission.verified, scenarioNowUs(), m_clock.nowNs());
     }
     if (admitted.id == core::kNoRequest) {
         result.error = "the engine is full (2^31 requests)";

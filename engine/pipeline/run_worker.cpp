@@ -72,7 +72,9 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
     Request& r = m_arena[id];
     const int campaign = r.campaign;
     CampaignRuntime& rt = *m_campaigns[std::size_t(campaign)];
-    std::int64_t now = m_clock.nowNs();
+    // Never before the request was queued (it may have arrived after the last one ended).
+    std::int64_t now = lane.lastNs >= 0 ? std::max(lane.lastNs, r.queuedNs) : m_clock.nowNs();
+    lane.lastNs = -1;  // anything that returns early below leaves the clock to be read again
     {
         metrics::CounterWrite w(*lane.block);
         lane.block->move(campaign, RequestState::Queued, RequestState::Processing);
@@ -137,6 +139,7 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
     now = m_clock.nowNs();
     if (bulkhead) rt.bulkhead.leave();
 
+    lane.lastNs = now;
     if (fault == FaultOutcome::None) {
         finish(lane, r, to, reason, now);
         if (r.flags & Request::kHasFailures) m_failures.forget(id);
@@ -243,10 +246,12 @@ void Run::workerLoop(int worker) {
     while (!m_shutdown.load(std::memory_order_relaxed)) {
         if (slot.crashed.load(std::memory_order_relaxed)) return;  // the monitor restarts us
         if (m_paused.load(std::memory_order_relaxed)) {
+            lane.lastNs = -1;
             waitWhilePaused();
             continue;
         }
-        const std::int64_t now = m_clock.nowNs();
+        // Retries are due by the clock; new messages are taken as they come.
+        const std::int64_t now = slot.retries.empty() ? 0 : m_clock.nowNs();
         if (!slot.retries.empty() && slot.retries.front().first <= now) {
             std::pop_heap(slot.retries.begin(), slot.retries.end(), kLaterFirst);
             const core::RequestId id = slot.retries.back().second;
@@ -263,6 +268,7 @@ void Run::workerLoop(int worker) {
             slot.retries.empty() ? 20'000'000
                                  : std::clamp<std::int64_t>(slot.retries.front().first - now, 0,
                                                             20'000'000);
+        lane.lastNs = -1;  // after a wait, the next start is read from the clock
         if (timeout > 0) m_transport->waitForWork(worker, timeout);
     }
 }

@@ -110,6 +110,37 @@ private Q_SLOTS:
         QVERIFY(c->winnersSha256 != a->winnersSha256);
     }
 
+    void realtimeAndAsapAgree_data() { lotteryIsRepeatableForASeed_data(); }
+    void realtimeAndAsapAgree() {
+        // Windows and draws follow the arrivals' scheduled times, not how fast they were fed:
+        // played in real time or as fast as possible, the same people enter and win.
+        QFETCH(int, pipeline);
+        sim::Scenario s = spike(300, 20, "atomic", core::Pipeline(pipeline), 2, 2);
+        s.arrivals[0].overMs = 300;
+        s.campaigns[0].policy = core::Policy::Lottery;
+        s.campaigns[0].closesAfterMs = 200;
+        core::Campaign fc;
+        fc.id = "c2";
+        fc.stock = 1000;
+        fc.closesAfterMs = 150;
+        s.campaigns.push_back(fc);
+        sim::ArrivalSpec a = s.arrivals[0];
+        a.campaign = "c2";
+        s.arrivals.push_back(a);
+        const auto eligible = eligiblePerCampaign(s);
+        Engine fast, slow;
+        const auto asap = runToEnd(fast, s);
+        s.run.pace = core::Pace::Realtime;
+        const auto realtime = runToEnd(slow, s);
+        QVERIFY(asap && realtime);
+        verifyInvariants(*realtime);
+        QVERIFY(realtime->wallS >= 0.29);
+        QCOMPARE(realtime->campaigns[1].issued, eligible[1]);
+        QCOMPARE(asap->campaigns[1].issued, eligible[1]);
+        QCOMPARE(realtime->campaigns[0].issued, std::int64_t(20));
+        QCOMPARE(realtime->winnersSha256, asap->winnersSha256);
+    }
+
     void dlqReplayNeverIssuesTwice_data() {
         QTest::addColumn<int>("pipeline");
         QTest::newRow("decide-in-worker") << int(core::Pipeline::DecideInWorker);
