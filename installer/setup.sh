@@ -9,10 +9,11 @@ mode="${1:-run}"
 
 bash installer/install-deps.sh
 
-build() {  # preset
+build() {  # preset [extra cmake arguments]
     local preset="$1"
-    if [ ! -f "build/$preset/build.ninja" ] || [ -n "${CMAKE_EXTRA_ARGS:-}" ]; then
-        cmake --preset "$preset" ${CMAKE_EXTRA_ARGS:-} >/dev/null
+    shift
+    if [ ! -f "build/$preset/build.ninja" ] || [ $# -gt 0 ]; then
+        cmake --preset "$preset" "$@" >/dev/null
     fi
     cmake --build --preset "$preset" -j "$(nproc)"
 }
@@ -32,12 +33,17 @@ run)
     echo "  build/release/app/stampede-cli run simulations/seed-003.json --guard none --workers 4"
     ;;
 test)
-    export CMAKE_EXTRA_ARGS="-DSTAMPEDE_WERROR=ON"
-    build release
+    build release -DSTAMPEDE_WERROR=ON
     ctest --preset release
     # Concurrency code must also be clean under ThreadSanitizer: the engine's tests again.
     build tsan
     ctest --preset tsan
+    # The scenario parser under libFuzzer (ASan+UBSan), seeded with the shipped scenarios.
+    build fuzz
+    mkdir -p build/fuzz/corpus
+    cp simulations/*.json build/fuzz/corpus/
+    build/fuzz/tests/fuzz/fuzz_scenario -max_total_time="${STAMPEDE_FUZZ_SECONDS:-30}" \
+        -max_len=65536 -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 12
     ;;
 *)
     echo "usage: installer/setup.sh run|test" >&2

@@ -102,9 +102,10 @@ Run::~Run() {
     if (m_coordinator.joinable()) m_coordinator.join();
     for (auto& f : m_feeders)
         if (f.joinable()) f.join();
+    // The monitor restarts crashed workers: it goes before anyone joins them.
+    if (m_monitor.joinable()) m_monitor.join();
     for (auto& w : m_workers)
         if (w->thread.joinable()) w->thread.join();
-    if (m_monitor.joinable()) m_monitor.join();
 }
 
 void Run::start() {
@@ -157,8 +158,8 @@ void Run::coordinatorLoop() {
     core::nameThisThread("sp-coordinator");
     for (int f = 0; f < m_feederCount; ++f) m_feeders.emplace_back([this, f] { feederLoop(f); });
 
-    // Lotteries with a close time draw, in realtime pace, as soon as every arrival scheduled
-    // before the close is admitted; in asap pace (and without a close) once every arrival is in.
+    // Lotteries with a close time draw, in realtime pace, at the close, once every arrival
+    // scheduled before it is admitted; in asap pace (and without a close) once every arrival is in.
     // Either way the entrants are exactly the arrivals scheduled in the window, however fast the
     // machine fed them.
     std::vector<int> lotteries;
@@ -173,7 +174,9 @@ void Run::coordinatorLoop() {
             const auto close = m_campaigns[std::size_t(c)]->def.closesAfterMs;
             if (!close) break;
             std::unique_lock lock(m_controlMutex);
-            while (!m_stopRequested.load() && admittedThroughUs() < *close * 1000)
+            // At the close time, and not before every arrival scheduled before it is in.
+            while (!m_stopRequested.load() &&
+                   (scenarioNowUs() < *close * 1000 || admittedThroughUs() < *close * 1000))
                 m_controlChanged.wait_for(lock, std::chrono::milliseconds(1));
             lock.unlock();
             drawLottery(c);
