@@ -123,8 +123,8 @@ int benchCommand(const CliOptions& o) {
 
     const double engineRps = static_cast<double>(snapshot->requests) / snapshot->wallS;
     const double floorRps = static_cast<double>(arrivals.size()) / floor.seconds;
-    const double perRequest =
-        static_cast<double>(peak - rssBefore) / static_cast<double>(std::max<long long>(1, snapshot->admitted));
+    const double perRequest = static_cast<double>(peak - rssBefore) /
+                              static_cast<double>(std::max<long long>(1, snapshot->admitted));
     const bool correct = snapshot->issued == floor.issued && snapshot->overIssued == 0 &&
                          snapshot->finals == snapshot->admitted;
 
@@ -153,9 +153,8 @@ int benchCommand(const CliOptions& o) {
                  "memory  %.1f bytes peak per admitted request\n"
                  "check   issued %lld of stock %lld, over-issued %lld: %s\n",
                  static_cast<long long>(snapshot->requests), snapshot->wallS, engineRps, workers,
-                 arrivals.size(), floor.seconds, floorRps, 100.0 * engineRps / floorRps,
-                 perRequest, static_cast<long long>(snapshot->issued),
-                 static_cast<long long>(snapshot->stock),
+                 arrivals.size(), floor.seconds, floorRps, 100.0 * engineRps / floorRps, perRequest,
+                 static_cast<long long>(snapshot->issued), static_cast<long long>(snapshot->stock),
                  static_cast<long long>(snapshot->overIssued), correct ? "correct" : "WRONG");
     if (o.json) {
         std::string error;

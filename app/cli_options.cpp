@@ -61,15 +61,24 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             return true;
         };
         bool ok = true;
-        if (arg == "--pipeline") o.pipeline = value;
-        else if (arg == "--guard") o.guard = value;
-        else if (arg == "--transport") o.transport = value;
-        else if (arg == "--pace") o.pace = value;
-        else if (arg == "--json") o.json = value;
-        else if (arg == "--workers") ok = integer(o.workers, 1, 256);
-        else if (arg == "--partitions") ok = integer(o.partitions, 1, 1024);
-        else if (arg == "--seed") ok = integer(o.seed, 0, (1LL << 62));
-        else if (arg == "--requests") ok = integer(o.requests, 1, 100'000'000);
+        if (arg == "--pipeline")
+            o.pipeline = value;
+        else if (arg == "--guard")
+            o.guard = value;
+        else if (arg == "--transport")
+            o.transport = value;
+        else if (arg == "--pace")
+            o.pace = value;
+        else if (arg == "--json")
+            o.json = value;
+        else if (arg == "--workers")
+            ok = integer(o.workers, 1, 256);
+        else if (arg == "--partitions")
+            ok = integer(o.partitions, 1, 1024);
+        else if (arg == "--seed")
+            ok = integer(o.seed, 0, (1LL << 62));
+        else if (arg == "--requests")
+            ok = integer(o.requests, 1, 100'000'000);
         else {
             error = arg + ": unknown option";
             return std::nullopt;

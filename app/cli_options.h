@@ -24,7 +24,8 @@ struct CliOptions {
 std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error);
 std::string usage();
 
-// Writes `text` to `target` ("-" is stdout). False with `error` set when the file cannot be written.
+// Writes `text` to `target` ("-" is stdout). False with `error` set when the file cannot be
+// written.
 bool writeOutput(const std::string& target, const std::string& text, std::string& error);
 
 }  // namespace stampede::cli

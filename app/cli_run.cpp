@@ -16,7 +16,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void onInterrupt(int) { g_interrupted.store(true); }
+void onInterrupt(int) {
+    g_interrupted.store(true);
+}
 
 // Applies --pipeline/--guard/... to the scenario; false with `error` naming the flag.
 bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
@@ -61,12 +63,12 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
 }
 
 void printProgress(const Snapshot& s) {
-    std::fprintf(stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
-                 std::string(toString(s.status)).c_str(), s.elapsedS,
-                 static_cast<long long>(s.arrivalsFed), static_cast<long long>(s.arrivalsTotal),
-                 static_cast<long long>(s.issued), static_cast<long long>(s.stock),
-                 static_cast<long long>(s.finals), static_cast<long long>(s.admitted),
-                 static_cast<long long>(s.dlqSize));
+    std::fprintf(
+        stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
+        std::string(toString(s.status)).c_str(), s.elapsedS, static_cast<long long>(s.arrivalsFed),
+        static_cast<long long>(s.arrivalsTotal), static_cast<long long>(s.issued),
+        static_cast<long long>(s.stock), static_cast<long long>(s.finals),
+        static_cast<long long>(s.admitted), static_cast<long long>(s.dlqSize));
 }
 
 }  // namespace
@@ -112,7 +114,8 @@ int runCommand(const CliOptions& o) {
     const auto snapshot = engine.snapshot();
     if (showProgress) std::fprintf(stderr, "\r%78s\r", "");
     if (!snapshot || snapshot->finals != snapshot->admitted) {
-        std::fprintf(stderr, "stampede-cli: internal error: the run ended with unfinished requests\n");
+        std::fprintf(stderr,
+                     "stampede-cli: internal error: the run ended with unfinished requests\n");
         return kExitInternal;
     }
     const std::string text = metrics::summaryText(*snapshot);

@@ -6,23 +6,34 @@ namespace stampede {
 
 std::string_view toString(RunStatus status) {
     switch (status) {
-        case RunStatus::Idle: return "idle";
-        case RunStatus::Running: return "running";
-        case RunStatus::Paused: return "paused";
-        case RunStatus::Draining: return "draining";
-        case RunStatus::Completed: return "completed";
-        case RunStatus::Stopped: return "stopped";
+        case RunStatus::Idle:
+            return "idle";
+        case RunStatus::Running:
+            return "running";
+        case RunStatus::Paused:
+            return "paused";
+        case RunStatus::Draining:
+            return "draining";
+        case RunStatus::Completed:
+            return "completed";
+        case RunStatus::Stopped:
+            return "stopped";
     }
     return "unknown";
 }
 
 std::string_view toString(StockChangeResult result) {
     switch (result) {
-        case StockChangeResult::Applied: return "applied";
-        case StockChangeResult::BelowIssued: return "below what is already issued";
-        case StockChangeResult::Negative: return "negative stock";
-        case StockChangeResult::UnknownCampaign: return "unknown campaign";
-        case StockChangeResult::NoRun: return "no run";
+        case StockChangeResult::Applied:
+            return "applied";
+        case StockChangeResult::BelowIssued:
+            return "below what is already issued";
+        case StockChangeResult::Negative:
+            return "negative stock";
+        case StockChangeResult::UnknownCampaign:
+            return "unknown campaign";
+        case StockChangeResult::NoRun:
+            return "no run";
     }
     return "unknown";
 }
@@ -41,8 +52,8 @@ StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& opt
     return {};
 }
 
-#define STAMPEDE_WITH_RUN(fallback)        \
-    std::lock_guard lock(m_mutex);         \
+#define STAMPEDE_WITH_RUN(fallback) \
+    std::lock_guard lock(m_mutex);  \
     if (!m_run) return fallback;
 
 void Engine::pause() {

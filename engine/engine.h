@@ -70,7 +70,13 @@ struct RequestStatus {
     std::uint32_t sequence = 0;
 };
 
-enum class StockChangeResult : std::uint8_t { Applied, BelowIssued, Negative, UnknownCampaign, NoRun };
+enum class StockChangeResult : std::uint8_t {
+    Applied,
+    BelowIssued,
+    Negative,
+    UnknownCampaign,
+    NoRun
+};
 std::string_view toString(StockChangeResult result);
 
 // A DLQ replay in progress: sends entries back to the pipeline at a bounded rate. An entry leaves
@@ -104,9 +110,9 @@ public:
     // Starts a run of `scenario`, replacing a finished one. Refused while a run is in progress,
     // or when the configuration asks for what this build cannot do (error says what).
     StartResult start(const sim::Scenario& scenario, const StartOptions& options = {});
-    void pause();   // arrivals and workers hold; submissions are still admitted and queued
+    void pause();  // arrivals and workers hold; submissions are still admitted and queued
     void resume();
-    void stop();    // no more arrivals; what was admitted drains to a final state
+    void stop();  // no more arrivals; what was admitted drains to a final state
     // Waits until the run is Completed or Stopped. False on timeout.
     bool waitForEnd(std::chrono::milliseconds timeout);
 
@@ -125,8 +131,7 @@ public:
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
     // Replays the given entries (all when `ids` is empty) at `perSecond` (0 = as fast as taken).
     // Null when there is no run.
-    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids,
-                                         double perSecond);
+    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     // Removes entries for good (all when `ids` is empty); returns how many.
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 

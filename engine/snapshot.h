@@ -17,7 +17,7 @@
 namespace stampede {
 
 enum class RunStatus : std::uint8_t {
-    Idle,       // no run started
+    Idle,  // no run started
     Running,
     Paused,
     Draining,   // arrivals are over (or stopped); requests still in flight
@@ -55,8 +55,8 @@ struct CampaignSnapshot {
 };
 
 struct ThroughputPoint {
-    double atS = 0;          // since the run's start
-    double arrivalsPerS = 0;  // submissions taken by the ingress
+    double atS = 0;            // since the run's start
+    double arrivalsPerS = 0;   // submissions taken by the ingress
     double completedPerS = 0;  // requests that became final
 };
 
@@ -105,11 +105,11 @@ struct Snapshot {
     std::int64_t dlqSize = 0;
     std::int64_t queueDepth = 0;
 
-    metrics::LatencyHistogram queueWait;   // ns, cumulative over the run
-    metrics::LatencyHistogram processing;  // ns
-    metrics::LatencyHistogram endToEnd;    // ns
+    metrics::LatencyHistogram queueWait;      // ns, cumulative over the run
+    metrics::LatencyHistogram processing;     // ns
+    metrics::LatencyHistogram endToEnd;       // ns
     std::vector<ThroughputPoint> throughput;  // the last few minutes, 10 points a second
-    double throughputRps = 0;  // final requests per second of wall time
+    double throughputRps = 0;                 // final requests per second of wall time
 
     std::vector<CampaignSnapshot> campaigns;
 };

@@ -3,7 +3,9 @@
 namespace stampede::core {
 namespace {
 
-constexpr int idx(RequestState s) { return static_cast<int>(s); }
+constexpr int idx(RequestState s) {
+    return static_cast<int>(s);
+}
 
 // The one transition table. Rows: from, columns: to.
 constexpr bool kAllowed[kStateCount][kStateCount] = {
@@ -23,15 +25,21 @@ constexpr std::string_view kReasonNames[kReasonCount] = {
 
 }  // namespace
 
-bool isTransitionAllowed(RequestState from, RequestState to) { return kAllowed[idx(from)][idx(to)]; }
+bool isTransitionAllowed(RequestState from, RequestState to) {
+    return kAllowed[idx(from)][idx(to)];
+}
 
 bool isFinal(RequestState state) {
     return state == RequestState::Succeeded || state == RequestState::Rejected ||
            state == RequestState::FailedFinal;
 }
 
-std::string_view toString(RequestState state) { return kStateNames[idx(state)]; }
-std::string_view toString(RejectReason reason) { return kReasonNames[static_cast<int>(reason)]; }
+std::string_view toString(RequestState state) {
+    return kStateNames[idx(state)];
+}
+std::string_view toString(RejectReason reason) {
+    return kReasonNames[static_cast<int>(reason)];
+}
 
 std::optional<RequestState> parseRequestState(std::string_view text) {
     for (int i = 0; i < kStateCount; ++i)

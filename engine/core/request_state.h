@@ -36,7 +36,7 @@ inline constexpr int kReasonCount = 7;
 bool isTransitionAllowed(RequestState from, RequestState to);
 bool isFinal(RequestState state);
 
-std::string_view toString(RequestState state);  // "RECEIVED", "QUEUED", ...
+std::string_view toString(RequestState state);   // "RECEIVED", "QUEUED", ...
 std::string_view toString(RejectReason reason);  // "SOLD_OUT", ...; "" for None
 std::optional<RequestState> parseRequestState(std::string_view text);
 std::optional<RejectReason> parseRejectReason(std::string_view text);

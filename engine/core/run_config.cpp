@@ -47,26 +47,43 @@ constexpr std::array<std::pair<DelayDistribution, std::string_view>, 3> kDistrib
 
 }  // namespace
 
-std::string_view toString(Pipeline p) { return nameOf(kPipelines, p); }
-std::string_view toString(Transport t) { return nameOf(kTransports, t); }
-std::string_view toString(Backpressure b) { return nameOf(kBackpressures, b); }
-std::string_view toString(Pace p) { return nameOf(kPaces, p); }
-std::string_view toString(DelayDistribution d) { return nameOf(kDistributions, d); }
-std::optional<Pipeline> parsePipeline(std::string_view t) { return parseIn(kPipelines, t); }
-std::optional<Transport> parseTransport(std::string_view t) { return parseIn(kTransports, t); }
+std::string_view toString(Pipeline p) {
+    return nameOf(kPipelines, p);
+}
+std::string_view toString(Transport t) {
+    return nameOf(kTransports, t);
+}
+std::string_view toString(Backpressure b) {
+    return nameOf(kBackpressures, b);
+}
+std::string_view toString(Pace p) {
+    return nameOf(kPaces, p);
+}
+std::string_view toString(DelayDistribution d) {
+    return nameOf(kDistributions, d);
+}
+std::optional<Pipeline> parsePipeline(std::string_view t) {
+    return parseIn(kPipelines, t);
+}
+std::optional<Transport> parseTransport(std::string_view t) {
+    return parseIn(kTransports, t);
+}
 std::optional<Backpressure> parseBackpressure(std::string_view t) {
     return parseIn(kBackpressures, t);
 }
-std::optional<Pace> parsePace(std::string_view t) { return parseIn(kPaces, t); }
+std::optional<Pace> parsePace(std::string_view t) {
+    return parseIn(kPaces, t);
+}
 std::optional<DelayDistribution> parseDelayDistribution(std::string_view t) {
     return parseIn(kDistributions, t);
 }
 
 const std::vector<std::string_view>& knownGuardNames() {
     static const std::vector<std::string_view> names = {
-        "none",       "mutex",       "semaphore",         "atomic",
-        "single-consumer", "redis-lua", "redis-lock",     "redis-naive",
-        "mysql-pessimistic", "mysql-atomic", "mysql-optimistic"};
+        "none",         "mutex",           "semaphore",
+        "atomic",       "single-consumer", "redis-lua",
+        "redis-lock",   "redis-naive",     "mysql-pessimistic",
+        "mysql-atomic", "mysql-optimistic"};
     return names;
 }
 

@@ -16,10 +16,10 @@ enum class Backpressure : std::uint8_t { Block, Shed };  // a full queue waits, 
 enum class Pace : std::uint8_t { Realtime, Asap };  // arrivals at their times, or as fast as taken
 enum class DelayDistribution : std::uint8_t { Fixed, Uniform, Exponential };
 
-std::string_view toString(Pipeline p);  // "sync" | "decide-at-ingress" | "decide-in-worker"
-std::string_view toString(Transport t);  // "inproc" | "kafka"
+std::string_view toString(Pipeline p);      // "sync" | "decide-at-ingress" | "decide-in-worker"
+std::string_view toString(Transport t);     // "inproc" | "kafka"
 std::string_view toString(Backpressure b);  // "block" | "shed"
-std::string_view toString(Pace p);  // "realtime" | "asap"
+std::string_view toString(Pace p);          // "realtime" | "asap"
 std::string_view toString(DelayDistribution d);  // "fixed" | "uniform" | "exponential"
 std::optional<Pipeline> parsePipeline(std::string_view text);
 std::optional<Transport> parseTransport(std::string_view text);
@@ -40,14 +40,14 @@ struct RunConfig {
     int maxAttempts = 3;
     std::int64_t queueCapacity = 65536;  // per partition
     Backpressure backpressure = Backpressure::Block;
-    double retryBackoffMs = 2;      // first retry waits up to this (full jitter)
+    double retryBackoffMs = 2;       // first retry waits up to this (full jitter)
     double retryBackoffMaxMs = 200;  // cap of the exponential backoff
     Pace pace = Pace::Realtime;
 };
 
 struct FaultConfig {
-    double transientFailureRate = 0;  // per processing attempt
-    double permanentFailureRate = 0;  // per processing attempt
+    double transientFailureRate = 0;     // per processing attempt
+    double permanentFailureRate = 0;     // per processing attempt
     std::int64_t processingDelayUs = 0;  // mean of the distribution
     DelayDistribution delayDistribution = DelayDistribution::Fixed;
     int workerCrashes = 0;  // spread evenly over the run

@@ -31,7 +31,7 @@ struct DeadLetter {
     std::vector<AttemptError> errors;  // one per failed attempt, oldest first
     std::int64_t receivedNs = 0;
     std::int64_t deadLetteredNs = 0;
-    int replays = 0;  // how often this request was replayed before
+    int replays = 0;      // how often this request was replayed before
     std::string payload;  // the request as JSON
 
     std::string lastError() const { return errors.empty() ? std::string() : errors.back().message; }
@@ -43,7 +43,7 @@ struct DlqFilter {
     std::optional<int> minAttempts;
     std::optional<std::int64_t> fromNs;  // dead-lettered at or after
     std::optional<std::int64_t> toNs;    // dead-lettered before
-    std::string text;  // substring of payload, reason or any error message
+    std::string text;                    // substring of payload, reason or any error message
 
     bool matches(const DeadLetter& letter) const;
 };

@@ -11,7 +11,9 @@ struct IdempotencyIndex::Table {
 IdempotencyIndex::IdempotencyIndex() : m_table(std::make_unique<Table>()) {}
 IdempotencyIndex::~IdempotencyIndex() = default;
 
-void IdempotencyIndex::reserve(std::size_t expected) { m_table->map.reserve(expected); }
+void IdempotencyIndex::reserve(std::size_t expected) {
+    m_table->map.reserve(expected);
+}
 
 core::RequestId IdempotencyIndex::insertOrGet(std::uint64_t key, core::RequestId id) {
     return m_table->map.try_emplace(key, id).first->second;
@@ -22,8 +24,12 @@ core::RequestId IdempotencyIndex::find(std::uint64_t key) const {
     return it == m_table->map.end() ? core::kNoRequest : it->second;
 }
 
-void IdempotencyIndex::prefetch(std::uint64_t key) const { m_table->map.prefetch(key); }
+void IdempotencyIndex::prefetch(std::uint64_t key) const {
+    m_table->map.prefetch(key);
+}
 
-std::size_t IdempotencyIndex::size() const { return m_table->map.size(); }
+std::size_t IdempotencyIndex::size() const {
+    return m_table->map.size();
+}
 
 }  // namespace stampede::ingress

@@ -29,7 +29,9 @@ enum class Field : int {
 };
 inline constexpr int kFieldsPerCampaign = static_cast<int>(Field::Count);
 
-inline constexpr int stateField(core::RequestState s) { return static_cast<int>(s); }
+inline constexpr int stateField(core::RequestState s) {
+    return static_cast<int>(s);
+}
 inline constexpr int reasonField(core::RejectReason r) {
     return static_cast<int>(Field::RejectedBase) + static_cast<int>(r);
 }

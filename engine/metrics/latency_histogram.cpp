@@ -22,7 +22,8 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 LatencyHistogram LatencyHistogram::since(const LatencyHistogram& older) const {
     LatencyHistogram out;
     for (int i = 0; i < kBucketCount; ++i) {
-        const std::uint64_t n = m_buckets[i] >= older.m_buckets[i] ? m_buckets[i] - older.m_buckets[i] : 0;
+        const std::uint64_t n =
+            m_buckets[i] >= older.m_buckets[i] ? m_buckets[i] - older.m_buckets[i] : 0;
         out.m_buckets[i] = n;
         out.m_count += n;
         if (n) out.m_max = std::min(bucketUpperBound(i), m_max);

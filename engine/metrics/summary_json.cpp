@@ -12,7 +12,9 @@ QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-double ms(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+double ms(std::uint64_t ns) {
+    return static_cast<double>(ns) / 1e6;
+}
 
 QJsonObject latencyJson(const LatencyHistogram& h) {
     QJsonObject o;
@@ -52,7 +54,8 @@ std::vector<std::string> summaryWarnings(const Snapshot& s) {
         out.push_back("UNFINISHED: " + std::to_string(s.admitted - s.finals) +
                       " admitted requests are not final");
     if (s.dlqSize > 0)
-        out.push_back("DLQ: " + std::to_string(s.dlqSize) + " requests wait in the dead-letter queue");
+        out.push_back("DLQ: " + std::to_string(s.dlqSize) +
+                      " requests wait in the dead-letter queue");
     return out;
 }
 

@@ -58,9 +58,9 @@ private:
         for (std::size_t i = 0; i < m_ids.size(); ++i) {
             if (m_cancel.load()) break;
             if (m_perSecond > 0) {
-                std::this_thread::sleep_until(
-                    start + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                static_cast<double>(i) * 1e9 / m_perSecond)));
+                std::this_thread::sleep_until(start +
+                                              std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                                  static_cast<double>(i) * 1e9 / m_perSecond)));
             }
             const core::RequestId id = m_ids[i];
             if (!m_run.inDlq(id)) {

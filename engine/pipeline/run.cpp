@@ -21,8 +21,9 @@ Run::Run(const sim::Scenario& scenario, const StartOptions& options)
 
 bool Run::prepare(std::string& error) {
     if (m_config.transport == core::Transport::Kafka) {
-        error = "transport 'kafka' needs the Kafka backend, which this build does not include yet; "
-                "use --transport inproc";
+        error =
+            "transport 'kafka' needs the Kafka backend, which this build does not include yet; "
+            "use --transport inproc";
         return false;
     }
     if (m_scenario.campaigns.empty()) {
@@ -43,9 +44,8 @@ bool Run::prepare(std::string& error) {
     const bool queued = m_config.pipeline != core::Pipeline::Sync;
     m_feederCount = m_config.pipeline == core::Pipeline::DecideInWorker ? 1 : m_config.workers;
     m_workerCount = queued ? m_config.workers : 0;
-    m_consumerCount = queued ? std::min(m_config.workers, std::max(m_config.workers,
-                                                                   m_config.partitions))
-                             : 0;
+    m_consumerCount =
+        queued ? std::min(m_config.workers, std::max(m_config.workers, m_config.partitions)) : 0;
     const int campaigns = static_cast<int>(m_scenario.campaigns.size());
 
     int lane = 0;

@@ -71,8 +71,7 @@ public:
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter) const {
         return m_dlq.list(filter);
     }
-    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids,
-                                         double perSecond);
+    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
     // For ReplayJob: hands one DLQ entry back to the pipeline. False if the queue is full.
@@ -95,7 +94,7 @@ private:
         std::thread thread;
         std::unique_ptr<metrics::CounterBlock> block;
         std::vector<std::pair<std::int64_t, core::RequestId>> retries;  // min-heap on due time
-        core::RequestId inflight = core::kNoRequest;  // left behind by a crash
+        core::RequestId inflight = core::kNoRequest;                    // left behind by a crash
         std::atomic<bool> crashed{false};
         std::atomic<bool> exited{false};
     };
@@ -127,6 +126,7 @@ private:
     void processToEnd(Lane& lane, core::RequestId id);  // sync style: retries inline
     void workerLoop(int worker);
     void handleMessage(int worker, Lane& lane, std::uint32_t message);
+    bool spinForMessage(int worker, std::uint32_t& message);
     bool acceptReplay(Lane& lane, core::RequestId id);
     void redeliver(Lane& lane, core::RequestId id);
     void finish(Lane& lane, core::Request& r, core::RequestState to, core::RejectReason reason,
@@ -177,7 +177,7 @@ private:
     std::unique_ptr<metrics::CounterBlock> m_coordinatorBlock;
     std::vector<std::unique_ptr<metrics::CounterBlock>> m_feederBlocks;
     std::unique_ptr<metrics::CounterBlock> m_apiBlock;
-    std::mutex m_apiMutex;  // one API caller at a time writes m_apiBlock
+    std::mutex m_apiMutex;     // one API caller at a time writes m_apiBlock
     std::mutex m_replayMutex;  // one sync replay sender at a time writes m_replayBlock
     int m_apiLane = 0, m_replayLane = 0, m_coordinatorLane = 0;
 

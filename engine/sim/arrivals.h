@@ -15,7 +15,7 @@ struct Arrival {
     std::uint16_t campaign = 0;  // index into Scenario::campaigns
     std::uint8_t flags = 0;
     static constexpr std::uint8_t kVerified = 1;  // the user passed verification
-    static constexpr std::uint8_t kRepeat = 2;  // a double submission or a retry, not the first
+    static constexpr std::uint8_t kRepeat = 2;    // a double submission or a retry, not the first
 
     bool verified() const { return flags & kVerified; }
 };

@@ -37,11 +37,11 @@ struct ArrivalSpec {
 
 // How clients behave beyond their first submission.
 struct ClientBehaviour {
-    double duplicateRate = 0;  // share of users who double-submit within 50 ms
+    double duplicateRate = 0;       // share of users who double-submit within 50 ms
     std::int64_t retryAfterMs = 0;  // > 0: a retry storm, clients resubmit this often
-    double retryRate = 0.5;  // share of users that take part in the retry storm
-    int retries = 3;  // resubmissions per storming client
-    double unverifiedRate = 0;  // share of users who never verified (bots)
+    double retryRate = 0.5;         // share of users that take part in the retry storm
+    int retries = 3;                // resubmissions per storming client
+    double unverifiedRate = 0;      // share of users who never verified (bots)
 };
 
 struct Scenario {
@@ -62,9 +62,9 @@ struct Scenario {
 // such as "campaigns[0].stock" for everything else.
 struct ScenarioError {
     std::string source;  // file name, or "<scenario>" for text given directly
-    int line = 0;    // 1-based; 0 when unknown
-    int column = 0;  // 1-based; 0 when unknown
-    std::string field;  // JSON path of the offending field; empty for syntax errors
+    int line = 0;        // 1-based; 0 when unknown
+    int column = 0;      // 1-based; 0 when unknown
+    std::string field;   // JSON path of the offending field; empty for syntax errors
     std::string message;
 
     // "file:line:col: message" or "file: field: message"

@@ -17,7 +17,8 @@ public:
     explicit BoundedQueue(std::size_t capacity)
         : m_mask(std::bit_ceil(capacity < 2 ? std::size_t{2} : capacity) - 1),
           m_cells(std::make_unique<Cell[]>(m_mask + 1)) {
-        for (std::size_t i = 0; i <= m_mask; ++i) m_cells[i].seq.store(i, std::memory_order_relaxed);
+        for (std::size_t i = 0; i <= m_mask; ++i)
+            m_cells[i].seq.store(i, std::memory_order_relaxed);
     }
 
     std::size_t capacity() const { return m_mask + 1; }

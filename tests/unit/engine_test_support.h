@@ -52,8 +52,9 @@ inline std::vector<std::int64_t> eligiblePerCampaign(const sim::Scenario& s) {
     return out;
 }
 
-inline std::shared_ptr<const Snapshot> runToEnd(Engine& engine, const sim::Scenario& s,
-                                                std::chrono::seconds timeout = std::chrono::seconds(120)) {
+inline std::shared_ptr<const Snapshot> runToEnd(
+    Engine& engine, const sim::Scenario& s,
+    std::chrono::seconds timeout = std::chrono::seconds(120)) {
     const StartResult started = engine.start(s);
     if (!started.ok()) qWarning("start failed: %s", started.error.c_str());
     if (!started.ok() || !engine.waitForEnd(timeout)) return nullptr;

@@ -41,9 +41,12 @@ private Q_SLOTS:
             threads.emplace_back([&, c] {
                 std::uint32_t v = 0;
                 for (;;) {
-                    if (q.tryPop(v)) seen[std::size_t(c)].push_back(v);
-                    else if (producersLeft == 0 && q.sizeApprox() == 0) return;
-                    else std::this_thread::yield();
+                    if (q.tryPop(v))
+                        seen[std::size_t(c)].push_back(v);
+                    else if (producersLeft == 0 && q.sizeApprox() == 0)
+                        return;
+                    else
+                        std::this_thread::yield();
                 }
             });
         for (auto& t : threads) t.join();
@@ -86,7 +89,8 @@ private Q_SLOTS:
         std::atomic<bool> got{false};
         std::thread consumer([&] {
             std::uint32_t v = 0;
-            while (!t.tryPop(0, v)) t.waitForWork(0, 5'000'000'000);  // 5 s: only a ring wakes it in time
+            while (!t.tryPop(0, v))
+                t.waitForWork(0, 5'000'000'000);  // 5 s: only a ring wakes it in time
             got = true;
         });
         QTRY_VERIFY_WITH_TIMEOUT(t.depth() == 0, 1000);

@@ -43,8 +43,9 @@ class TestCli : public QObject {
 
 private Q_SLOTS:
     void runPrintsTheContractsJson() {
-        const Result r = cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--json"),
-                              QStringLiteral("-"), QStringLiteral("--pace"), QStringLiteral("asap")});
+        const Result r =
+            cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--json"),
+                 QStringLiteral("-"), QStringLiteral("--pace"), QStringLiteral("asap")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         for (const char* key :
@@ -60,22 +61,24 @@ private Q_SLOTS:
         QCOMPARE(o[QStringLiteral("states")].toObject()[QStringLiteral("SUCCEEDED")].toInt(), 50);
         const QJsonObject e2e =
             o[QStringLiteral("latency_ms")].toObject()[QStringLiteral("e2e")].toObject();
-        for (const char* key : {"p50", "p95", "p99", "max"}) QVERIFY(e2e.contains(QLatin1String(key)));
+        for (const char* key : {"p50", "p95", "p99", "max"})
+            QVERIFY(e2e.contains(QLatin1String(key)));
         QCOMPARE(o[QStringLiteral("guard")].toString(), QStringLiteral("single-consumer"));
 
         // Same scenario, same seed: the same winners.
-        const Result again = cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--json"),
-                                  QStringLiteral("-"), QStringLiteral("--pace"), QStringLiteral("asap")});
+        const Result again =
+            cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--json"),
+                 QStringLiteral("-"), QStringLiteral("--pace"), QStringLiteral("asap")});
         QCOMPARE(QJsonDocument::fromJson(again.out).object()[QStringLiteral("winners_sha256")],
                  o[QStringLiteral("winners_sha256")]);
     }
 
     void overridesApplyAndNoneSaysItOverIssued() {
         const QString json = m_dir.filePath(QStringLiteral("none.json"));
-        const Result r = cli({QStringLiteral("run"), sim("seed-003.json"), QStringLiteral("--guard"),
-                              QStringLiteral("none"), QStringLiteral("--workers"), QStringLiteral("4"),
-                              QStringLiteral("--pace"), QStringLiteral("asap"), QStringLiteral("--json"),
-                              json});
+        const Result r =
+            cli({QStringLiteral("run"), sim("seed-003.json"), QStringLiteral("--guard"),
+                 QStringLiteral("none"), QStringLiteral("--workers"), QStringLiteral("4"),
+                 QStringLiteral("--pace"), QStringLiteral("asap"), QStringLiteral("--json"), json});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("OVER-ISSUED"));
         QFile f(json);
@@ -99,25 +102,31 @@ private Q_SLOTS:
                                         << QStringList() << QStringLiteral("stock");
         QTest::newRow("wrong type") << QByteArray(good).replace("\"stock\":5", "\"stock\":\"5\"")
                                     << QStringList() << QStringLiteral("stock");
-        QTest::newRow("missing campaigns") << QByteArray(R"({"name":"x"})") << QStringList()
-                                           << QStringLiteral("campaigns");
-        QTest::newRow("unknown key") << QByteArray(good).replace("\"stock\"", "\"stok\":1,\"stock\"")
-                                     << QStringList() << QStringLiteral("stok");
+        QTest::newRow("missing campaigns")
+            << QByteArray(R"({"name":"x"})") << QStringList() << QStringLiteral("campaigns");
+        QTest::newRow("unknown key")
+            << QByteArray(good).replace("\"stock\"", "\"stok\":1,\"stock\"") << QStringList()
+            << QStringLiteral("stok");
         QTest::newRow("unknown guard in file")
-            << QByteArray(good).replace("]}", R"(],"run":{"guard":"optimistic"}})")
-            << QStringList() << QStringLiteral("guard");
-        QTest::newRow("unknown guard flag") << good << QStringList{QStringLiteral("--guard"), QStringLiteral("bogus")}
-                                            << QStringLiteral("bogus");
-        QTest::newRow("backend guard") << good << QStringList{QStringLiteral("--guard"), QStringLiteral("redis-lua")}
-                                       << QStringLiteral("redis-lua");
-        QTest::newRow("bad workers") << good << QStringList{QStringLiteral("--workers"), QStringLiteral("zero")}
-                                     << QStringLiteral("--workers");
-        QTest::newRow("unknown option") << good << QStringList{QStringLiteral("--frobnicate"), QStringLiteral("1")}
-                                        << QStringLiteral("--frobnicate");
+            << QByteArray(good).replace("]}", R"(],"run":{"guard":"optimistic"}})") << QStringList()
+            << QStringLiteral("guard");
+        QTest::newRow("unknown guard flag")
+            << good << QStringList{QStringLiteral("--guard"), QStringLiteral("bogus")}
+            << QStringLiteral("bogus");
+        QTest::newRow("backend guard")
+            << good << QStringList{QStringLiteral("--guard"), QStringLiteral("redis-lua")}
+            << QStringLiteral("redis-lua");
+        QTest::newRow("bad workers")
+            << good << QStringList{QStringLiteral("--workers"), QStringLiteral("zero")}
+            << QStringLiteral("--workers");
+        QTest::newRow("unknown option")
+            << good << QStringList{QStringLiteral("--frobnicate"), QStringLiteral("1")}
+            << QStringLiteral("--frobnicate");
         QByteArray garbage(10 * 1024 * 1024, '\0');
         auto* rng = QRandomGenerator::global();
         for (auto& c : garbage) c = static_cast<char>(rng->bounded(256));
-        QTest::newRow("10 MB of garbage") << garbage << QStringList() << QStringLiteral("scenario.json");
+        QTest::newRow("10 MB of garbage")
+            << garbage << QStringList() << QStringLiteral("scenario.json");
     }
     void badInputExitsTwoAndWritesNothing() {
         QFETCH(QByteArray, content);
@@ -126,7 +135,9 @@ private Q_SLOTS:
         const QString file = write(QStringLiteral("scenario.json"), content);
         const QString json = m_dir.filePath(QStringLiteral("out.json"));
         QFile::remove(json);
-        const Result r = cli(QStringList{QStringLiteral("run"), file, QStringLiteral("--json"), json} + extra, 30000);
+        const Result r =
+            cli(QStringList{QStringLiteral("run"), file, QStringLiteral("--json"), json} + extra,
+                30000);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
         QVERIFY(!QFile::exists(json));
@@ -141,11 +152,13 @@ private Q_SLOTS:
     }
 
     void benchReportsItsKeys() {
-        const Result r = cli({QStringLiteral("bench"), QStringLiteral("--requests"),
-                              QStringLiteral("20000"), QStringLiteral("--json"), QStringLiteral("-")});
+        const Result r =
+            cli({QStringLiteral("bench"), QStringLiteral("--requests"), QStringLiteral("20000"),
+                 QStringLiteral("--json"), QStringLiteral("-")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
-        for (const char* key : {"engine_rps", "floor_rps", "ratio", "peak_bytes_per_request", "requests"})
+        for (const char* key :
+             {"engine_rps", "floor_rps", "ratio", "peak_bytes_per_request", "requests"})
             QVERIFY2(o.contains(QLatin1String(key)), key);
         QCOMPARE(o[QStringLiteral("requests")].toInt(), 20000);
         QVERIFY(o[QStringLiteral("engine_rps")].toDouble() > 0);

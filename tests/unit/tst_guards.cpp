@@ -74,7 +74,8 @@ private Q_SLOTS:
                 while (!stop)
                     if (g->take(0, t) == TakeResult::Taken) ++taken;
             });
-        for (int s = 1001; s <= 3000; s += 50) QCOMPARE(g->setStock(0, s) == StockChange::Applied, true);
+        for (int s = 1001; s <= 3000; s += 50)
+            QCOMPARE(g->setStock(0, s) == StockChange::Applied, true);
         QTRY_COMPARE(g->remaining(0), std::int64_t(0));
         stop = true;
         for (auto& th : pool) th.join();

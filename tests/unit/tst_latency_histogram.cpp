@@ -12,10 +12,11 @@ class TestLatencyHistogram : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void bucketsCoverEveryValueOnce() {
-        for (std::uint64_t v : {0ull, 1ull, 31ull, 32ull, 33ull, 63ull, 64ull, 1000ull, 123456789ull,
-                                (1ull << 42) + 5}) {
+        for (std::uint64_t v : {0ull, 1ull, 31ull, 32ull, 33ull, 63ull, 64ull, 1000ull,
+                                123456789ull, (1ull << 42) + 5}) {
             const int b = bucketOf(v);
-            QVERIFY2(bucketLowerBound(b) <= v && v <= bucketUpperBound(b), qPrintable(QString::number(v)));
+            QVERIFY2(bucketLowerBound(b) <= v && v <= bucketUpperBound(b),
+                     qPrintable(QString::number(v)));
         }
         for (int b = 1; b < kBucketCount; ++b)
             QCOMPARE(bucketLowerBound(b), bucketUpperBound(b - 1) + 1);
