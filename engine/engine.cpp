@@ -42,13 +42,23 @@ Engine::Engine() = default;
 Engine::~Engine() = default;
 
 StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& options) {
-    std::lock_guard lock(m_mutex);
-    if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
+    }
+    // Preparing (expanding a million arrivals) and retiring the old run (joining its threads)
+    // take a while: neither holds the lock that snapshot() needs.
     std::string error;
     auto run = pipeline::Run::create(scenario, options, error);
     if (!run) return {error};
-    m_run = std::move(run);
-    m_run->start();
+    std::shared_ptr<pipeline::Run> retired;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
+        retired = std::move(m_run);
+        m_run = std::move(run);
+        m_run->start();
+    }
     return {};
 }
 
@@ -70,12 +80,11 @@ void Engine::stop() {
 }
 
 bool Engine::waitForEnd(std::chrono::milliseconds timeout) {
-    pipeline::Run* run = nullptr;
+    std::shared_ptr<pipeline::Run> run;
     {
         std::lock_guard lock(m_mutex);
-        run = m_run.get();
+        run = m_run;
     }
-    // The run is only replaced by start(), which refuses while it has not ended.
     return run ? run->waitForEnd(timeout) : true;
 }
 

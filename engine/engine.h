@@ -136,7 +136,7 @@ public:
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
 private:
-    std::unique_ptr<pipeline::Run> m_run;
+    std::shared_ptr<pipeline::Run> m_run;  // shared: waitForEnd() keeps its run alive
     mutable std::mutex m_mutex;  // guards m_run's replacement, not its work
 };
 

@@ -21,29 +21,32 @@ build() {  # preset [extra cmake arguments]
 case "$mode" in
 run)
     build release
-    if [ -x build/release/app/stampede ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+    if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
         exec build/release/app/stampede
     fi
-    echo "== No display here (or the console is not in this build yet): running the seed-001"
-    echo "== demo headless: 100 users within 1 s, stock 50, one partition, one consumer."
+    echo "== No display here: running the seed-001 demo headless (100 users within 1 s,"
+    echo "== stock 50, one partition, one consumer) through stampede-cli."
     build/release/app/stampede-cli run simulations/seed-001.json
     echo
-    echo "To open the console, run this command again in a graphical session (or under"
-    echo "xvfb-run). The console arrives with its own issue; until then stampede-cli is the front:"
-    echo "  build/release/app/stampede-cli run simulations/seed-003.json --guard none --workers 4"
+    echo "To open the console, run this command again in a graphical session, or here under a"
+    echo "virtual display:"
+    echo "  xvfb-run -a build/release/app/stampede"
+    echo "A picture of the dashboard after a run, without any display:"
+    echo "  QT_QPA_PLATFORM=offscreen build/release/app/stampede --screenshot dashboard.png --scenario seed-003 --run"
     ;;
 test)
     build release -DSTAMPEDE_WERROR=ON
-    ctest --preset release
-    # Concurrency code must also be clean under ThreadSanitizer: the engine's tests again.
     build tsan
-    ctest --preset tsan
     # The scenario parser under libFuzzer (ASan+UBSan), seeded with the shipped scenarios.
     build fuzz
     mkdir -p build/fuzz/corpus
     cp simulations/*.json build/fuzz/corpus/
     build/fuzz/tests/fuzz/fuzz_scenario -max_total_time="${STAMPEDE_FUZZ_SECONDS:-30}" \
-        -max_len=65536 -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 12
+        -max_len=65536 -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 6
+    # Concurrency code must also be clean under ThreadSanitizer: the engine's tests again.
+    ctest --preset tsan
+    # Every test, last, so its summary closes the run.
+    ctest --preset release
     ;;
 *)
     echo "usage: installer/setup.sh run|test" >&2

@@ -28,11 +28,20 @@ public:
     Progress progress() const override {
         std::lock_guard lock(m_mutex);
         if (m_detached) return m_progress;
+        // A sent entry was accepted once it left the DLQ, or came back as a newer dead letter
+        // (its replay failed again). Each is checked until confirmed, so polling costs, in
+        // total, about one look-up per entry.
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < m_unconfirmed.size(); ++i) {
+            const auto [id, deadLetteredNs] = m_unconfirmed[i];
+            const auto letter = m_run.dlqEntry(id);
+            if (!letter || letter->deadLetteredNs != deadLetteredNs)
+                ++m_progress.accepted;
+            else
+                m_unconfirmed[kept++] = m_unconfirmed[i];
+        }
+        m_unconfirmed.resize(kept);
         Progress p = m_progress;
-        // Sent entries that have left the DLQ were accepted by a worker.
-        p.accepted = 0;
-        for (std::size_t i = 0; i < m_sent.size(); ++i)
-            if (!m_run.inDlq(m_sent[i])) ++p.accepted;
         p.finished = m_senderDone && p.accepted == p.sent;
         return p;
     }
@@ -63,7 +72,8 @@ private:
                                                   static_cast<double>(i) * 1e9 / m_perSecond)));
             }
             const core::RequestId id = m_ids[i];
-            if (!m_run.inDlq(id)) {
+            const auto letter = m_run.dlqEntry(id);
+            if (!letter) {
                 std::lock_guard lock(m_mutex);
                 ++m_progress.skipped;
                 continue;
@@ -76,7 +86,7 @@ private:
             if (!sent) break;
             std::lock_guard lock(m_mutex);
             ++m_progress.sent;
-            m_sent.push_back(id);
+            m_unconfirmed.emplace_back(id, letter->deadLetteredNs);
         }
         std::lock_guard lock(m_mutex);
         m_progress.cancelled = m_cancel.load();
@@ -88,8 +98,8 @@ private:
     double m_perSecond;
     std::atomic<bool> m_cancel{false};
     mutable std::mutex m_mutex;
-    Progress m_progress;
-    std::vector<core::RequestId> m_sent;
+    mutable Progress m_progress;
+    mutable std::vector<std::pair<core::RequestId, std::int64_t>> m_unconfirmed;
     bool m_senderDone = false;
     bool m_detached = false;
     std::thread m_thread;

@@ -76,7 +76,7 @@ public:
 
     // For ReplayJob: hands one DLQ entry back to the pipeline. False if the queue is full.
     bool sendReplay(core::RequestId id);
-    bool inDlq(core::RequestId id) const { return m_dlq.contains(id); }
+    std::optional<dlq::DeadLetter> dlqEntry(core::RequestId id) const { return m_dlq.find(id); }
 
 private:
     friend class ReplayJobImpl;

@@ -1,0 +1,177 @@
+// The console driven as an operator drives it (offscreen): create a campaign, set its stock,
+// undo and redo, launch seed-001, read SUCCEEDED = 50 from the dashboard, then replay a dead
+// letter of seed-000 from the inspector. Also: every console model under QAbstractItemModelTester,
+// and settings that come back at the next start.
+#include <QtTest>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QSettings>
+#include <QTableView>
+#include <QUndoStack>
+
+#include "docks/campaigns_dock.h"
+#include "docks/dashboard_dock.h"
+#include "docks/dlq_dock.h"
+#include "docks/event_log_dock.h"
+#include "docks/launcher_dock.h"
+#include "engine_controller.h"
+#include "main_window.h"
+#include "models/campaign_model.h"
+#include "models/dlq_model.h"
+#include "models/event_log_model.h"
+#include "models/scenario_catalog_model.h"
+#include "models/state_flow_model.h"
+#include "views/campaign_dialog.h"
+
+using namespace stampede;
+using namespace stampede::ui;
+
+namespace {
+
+int flowCount(const StateFlowModel& model, const QString& state) {
+    for (int r = 0; r < model.rowCount(); ++r)
+        if (model.data(model.index(r, 0)).toString() == state)
+            return model.data(model.index(r, 1)).toInt();
+    return -1;
+}
+
+bool completed(const MainWindow& w) {
+    const auto s = w.controller()->snapshot();
+    return s && s->status == RunStatus::Completed;
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("StampedeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+        QSettings().clear();
+    }
+
+    void operatorFlow() {
+        MainWindow w;
+        QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        CampaignModel* campaigns = w.campaignsDock()->model();
+        QAbstractItemModelTester campaignTester(
+            campaigns, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QCOMPARE(campaigns->rowCount(), 1);
+
+        // New campaign… : fill the dialog as a person would and press OK.
+        QTimer::singleShot(0, this, [] {
+            auto* dialog = qobject_cast<CampaignDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QLineEdit*>(QStringLiteral("campaignId"))
+                ->setText(QStringLiteral("vip"));
+            dialog->findChild<QLineEdit*>(QStringLiteral("campaignName"))
+                ->setText(QStringLiteral("VIP drop"));
+            dialog->findChild<QDoubleSpinBox*>(QStringLiteral("campaignStock"))->setValue(10);
+            dialog->accept();
+        });
+        w.campaignsDock()->newAction()->trigger();
+        QCOMPARE(campaigns->rowCount(), 2);
+        const int vip = campaigns->rowOf(QStringLiteral("vip"));
+        QVERIFY(vip >= 0);
+        QCOMPARE(campaigns->data(campaigns->index(vip, CampaignModel::Name)).toString(),
+                 QStringLiteral("VIP drop"));
+
+        // Set stock 50 in the table (what the inline editor does), then undo and redo it.
+        QVERIFY(campaigns->setData(campaigns->index(vip, CampaignModel::Stock), 50));
+        QCOMPARE(campaigns->campaign(vip).stock, std::int64_t(50));
+        w.undoStack()->undo();
+        QCOMPARE(campaigns->campaign(vip).stock, std::int64_t(10));
+        w.undoStack()->redo();
+        QCOMPARE(campaigns->campaign(vip).stock, std::int64_t(50));
+        QVERIFY(!campaigns->setData(campaigns->index(vip, CampaignModel::Stock), -5));  // refused
+        QVERIFY(w.campaignsDock()->message().contains(QStringLiteral("negative")));
+        QCOMPARE(campaigns->campaign(vip).stock, std::int64_t(50));
+        QCOMPARE(w.controller()->scenario().campaigns.size(), std::size_t(2));
+
+        // Launch seed-001 and read the dashboard.
+        w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+        w.launcherDock()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(completed(w), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            flowCount(*w.dashboardDock()->flowModel(), QStringLiteral("SUCCEEDED")), 50, 5000);
+        const int c1 = campaigns->rowOf(QStringLiteral("final-gift"));
+        QVERIFY(c1 >= 0);
+        QCOMPARE(campaigns->data(campaigns->index(c1, CampaignModel::Issued)).toInt(), 50);
+        QCOMPARE(campaigns->data(campaigns->index(vip, CampaignModel::Issued)).toInt(), 0);
+        w.grab().save(QDir::tempPath() + QStringLiteral("/stampede_seed001.png"));
+
+        // seed-000 feeds the DLQ; replay one entry from the inspector.
+        QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-000.json")));
+        w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+        w.launcherDock()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(completed(w) && w.controller()->snapshot()->run.scenarioName.find(
+                                                     "seed-000") != std::string::npos,
+                                 30000);
+        const std::int64_t dlqBefore = w.controller()->snapshot()->dlqSize;
+        QVERIFY(dlqBefore > 0);
+        DlqDock* dlq = w.dlqDock();
+        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), dlqBefore, 5000);
+        dlq->table()->selectRow(0);
+        QVERIFY(dlq->replaySelected());
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller()->snapshot()->dlqSize, dlqBefore - 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), dlqBefore - 1, 5000);
+        QCOMPARE(w.controller()->snapshot()->overIssued, std::int64_t(0));
+
+        // The event log saw both sides.
+        EventLogModel* log = w.eventLogDock()->model();
+        QAbstractItemModelTester logTester(log,
+                                           QAbstractItemModelTester::FailureReportingMode::Fatal);
+        bool started = false, replay = false;
+        for (int r = 0; r < log->rowCount(); ++r) {
+            const QString text = log->data(log->index(r, EventLogModel::Text)).toString();
+            started = started || text.startsWith(QStringLiteral("Run started"));
+            replay = replay || text.startsWith(QStringLiteral("Replay"));
+        }
+        QVERIFY(started);
+        QVERIFY(replay);
+    }
+
+    void catalogListsTheShippedScenarios() {
+        ScenarioCatalogModel catalog;
+        QAbstractItemModelTester tester(&catalog,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QVERIFY(catalog.rowCount() >= 5);
+        QVERIFY(catalog.rowOfPath(QStringLiteral(":/simulations/seed-003.json")) >= 0);
+        QString error;
+        QTemporaryDir dir;
+        QFile bad(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(R"({"campaigns": [{"id": "x", "stock": -1}]})");
+        bad.close();
+        const int rows = catalog.rowCount();
+        QCOMPARE(catalog.addFile(bad.fileName(), error), -1);
+        QVERIFY(error.contains(QStringLiteral("stock")));
+        QCOMPARE(catalog.rowCount(), rows);  // nothing changed
+    }
+
+    void settingsComeBack() {
+        {
+            MainWindow w;
+            QVERIFY(
+                w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-003.json")));
+            w.launcherDock()->setRunSetting(QStringLiteral("guard"), QStringLiteral("mutex"));
+            w.launcherDock()->setRunSetting(QStringLiteral("workers"), 3);
+            w.saveSettings();
+        }
+        MainWindow again;
+        again.restoreSettings();
+        QCOMPARE(again.controller()->scenarioFile(), QStringLiteral(":/simulations/seed-003.json"));
+        QCOMPARE(again.controller()->scenario().run.guard, std::string("mutex"));
+        QCOMPARE(again.controller()->scenario().run.workers, 3);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

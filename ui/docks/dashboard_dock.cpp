@@ -1,0 +1,281 @@
+#include "docks/dashboard_dock.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QPainter>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "engine_controller.h"
+#include "export_actions.h"
+#include "models/state_flow_model.h"
+#include "views/live_plots.h"
+#include "views/state_flow_view.h"
+#include "views/stock_panel.h"
+
+namespace stampede::ui {
+namespace {
+
+using core::RequestState;
+
+QString qs(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+bool isLive(RunStatus s) {
+    return s == RunStatus::Running || s == RunStatus::Paused || s == RunStatus::Draining;
+}
+
+bool isOver(RunStatus s) {
+    return s == RunStatus::Completed || s == RunStatus::Stopped;
+}
+
+// A rounded panel on the window background, like the flow view and the charts.
+class Card : public QWidget {
+public:
+    using QWidget::QWidget;
+
+protected:
+    void paintEvent(QPaintEvent*) override { paintCard(*this); }
+};
+
+// Counts grouped ("12,345") with their share, over a bar of that share: the reasons that matter
+// stand out without reading a number.
+class ShareBarDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override {
+        const auto* model = qobject_cast<const RejectionModel*>(index.model());
+        if (model && index.column() == RejectionModel::CountColumn && model->total() > 0) {
+            const double share = index.data().toDouble() / double(model->total());
+            QRectF bar = QRectF(option.rect).adjusted(3, 4, -3, -4);
+            bar.setWidth(bar.width() * share);
+            QColor colour = StateFlowView::stateColour(RequestState::Rejected, option.palette);
+            colour.setAlpha(55);
+            painter->fillRect(bar, colour);
+        }
+        QStyledItemDelegate::paint(painter, option, index);
+    }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const auto* model = qobject_cast<const RejectionModel*>(index.model());
+        if (!model || index.column() != RejectionModel::CountColumn) return;
+        const qlonglong count = index.data().toLongLong();
+        const double share =
+            model->total() > 0 ? 100.0 * double(count) / double(model->total()) : 0;
+        option->text =
+            count > 0 ? QStringLiteral("%1  ·  %2 %").arg(formatCount(count)).arg(share, 0, 'f', 1)
+                      : QStringLiteral("0");
+    }
+};
+
+}  // namespace
+
+DashboardDock::DashboardDock(EngineController* controller, QWidget* parent)
+    : QDockWidget(tr("Dashboard"), parent) {
+    setObjectName(QStringLiteral("dashboardDock"));
+    m_flowModel = new StateFlowModel(this);
+    m_rejectionModel = new RejectionModel(this);
+
+    auto* body = new QWidget(this);
+    auto* layout = new QVBoxLayout(body);
+    layout->setContentsMargins(6, 4, 6, 6);
+    layout->setSpacing(4);
+    // The run's line: the status never shrinks; configuration and progress elide rather than
+    // widen the dock, since their text changes 30 times a second.
+    auto* statusRow = new QHBoxLayout;
+    m_status = new QLabel(body);
+    m_status->setTextFormat(Qt::RichText);
+    m_config = new ElidedLabel(body);
+    m_config->setForegroundRole(QPalette::PlaceholderText);
+    m_progress = new ElidedLabel(body);
+    m_progress->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    statusRow->setContentsMargins(4, 0, 4, 0);
+    statusRow->setSpacing(12);
+    statusRow->addWidget(m_status);
+    statusRow->addWidget(m_config, 1);
+    statusRow->addWidget(m_progress, 1);
+    layout->addLayout(statusRow);
+
+    m_flowView = new StateFlowView;
+    m_flowView->setModel(m_flowModel);
+    m_stock = new StockPanel;
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(6);
+    rightLayout->addWidget(m_stock);
+    rightLayout->addWidget(buildRejectionCard(), 1);
+
+    auto* top = new QSplitter(Qt::Horizontal);
+    top->addWidget(m_flowView);
+    top->addWidget(right);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    top->setChildrenCollapsible(false);
+
+    m_throughput = new ThroughputPlot;
+    m_latency = new LatencyPlot;
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_throughput);
+    bottom->addWidget(m_latency);
+    bottom->setChildrenCollapsible(false);
+
+    m_split = new QSplitter(Qt::Vertical);
+    m_split->addWidget(top);
+    m_split->addWidget(bottom);
+    m_split->setStretchFactor(0, 4);
+    m_split->setStretchFactor(1, 5);
+    m_split->setSizes({420, 480});  // the charts get the larger share
+    m_split->setChildrenCollapsible(false);
+    layout->addWidget(m_split, 1);
+    setWidget(body);
+
+    if (controller) {
+        connect(controller, &EngineController::snapshotUpdated, this,
+                &DashboardDock::applySnapshot);
+        applySnapshot(controller->snapshot());
+    }
+}
+
+QWidget* DashboardDock::throughputPlot() const {
+    return m_throughput;
+}
+
+QWidget* DashboardDock::latencyPlot() const {
+    return m_latency;
+}
+
+QWidget* DashboardDock::buildRejectionCard() {
+    auto* card = new Card;
+    auto* layout = new QVBoxLayout(card);
+    layout->setContentsMargins(10, 8, 10, 8);
+    layout->setSpacing(4);
+    auto* title = new QLabel(tr("Rejected by reason"), card);
+    QFont bold = title->font();
+    bold.setBold(true);
+    title->setFont(bold);
+    layout->addWidget(title);
+
+    m_rejectionView = new QTableView(card);
+    m_rejectionView->setModel(m_rejectionModel);
+    m_rejectionView->setItemDelegate(new ShareBarDelegate(m_rejectionView));
+    m_rejectionView->verticalHeader()->hide();
+    m_rejectionView->setShowGrid(false);
+    m_rejectionView->setFrameShape(QFrame::NoFrame);
+    m_rejectionView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_rejectionView->setFocusPolicy(Qt::NoFocus);
+    m_rejectionView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_rejectionView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QHeaderView* header = m_rejectionView->horizontalHeader();
+    header->setSectionResizeMode(RejectionModel::ReasonColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(RejectionModel::CountColumn, QHeaderView::Stretch);
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_rejectionView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    const int rowHeight = m_rejectionView->verticalHeader()->defaultSectionSize();
+    // Six rows: all of them, always, without a scroll bar.
+    m_rejectionView->setFixedHeight(header->sizeHint().height() +
+                                    rowHeight * m_rejectionModel->rowCount() + 2);
+    m_rejectionView->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_rejectionView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_rejectionView, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        menu.addAction(tr("Copy rows"), this, [this] { copySelectedRows(*m_rejectionView); });
+        menu.addAction(tr("Export CSV…"), this, [this] {
+            exportCsvInteractively(this, *m_rejectionModel, QStringLiteral("rejections"));
+        });
+        menu.addAction(tr("Export PNG…"), this, [this] {
+            exportPngInteractively(this, *m_rejectionView, QStringLiteral("rejections"));
+        });
+        menu.exec(m_rejectionView->viewport()->mapToGlobal(at));
+    });
+    layout->addWidget(m_rejectionView);
+    layout->addStretch(1);
+    return card;
+}
+
+bool DashboardDock::drawing() const {
+    return isVisible() && !window()->isMinimized();
+}
+
+void DashboardDock::applySnapshot(const std::shared_ptr<const Snapshot>& snapshot) {
+    if (!snapshot) return;
+    const bool newRun =
+        m_last && (snapshot->version < m_last->version || snapshot->elapsedS < m_last->elapsedS ||
+                   (isOver(m_last->status) && isLive(snapshot->status)));
+    m_flowModel->update(*snapshot);
+    m_rejectionModel->update(*snapshot);
+    ++m_updatesApplied;
+    if (newRun) {
+        m_throughput->clear();
+        m_latency->clear();
+    }
+    m_last = snapshot;
+    if (!drawing()) {
+        m_viewsBehind = true;  // Wireshark's rule: no drawing for nobody
+        return;
+    }
+    feedViews();
+}
+
+void DashboardDock::feedViews() {
+    m_viewsBehind = false;
+    if (!m_last) return;
+    m_stock->showSnapshot(*m_last);
+    updateStatusLine(*m_last);
+    m_throughput->append(*m_last);
+    m_latency->append(m_last);
+}
+
+void DashboardDock::showEvent(QShowEvent* event) {
+    QDockWidget::showEvent(event);
+    if (m_viewsBehind)
+        QTimer::singleShot(0, this, [this] {
+            if (m_viewsBehind && drawing()) feedViews();
+        });
+}
+
+void DashboardDock::updateStatusLine(const Snapshot& s) {
+    const QPalette pal = palette();
+    QColor dot = blend(pal.color(QPalette::Window), pal.color(QPalette::WindowText), 0.4);
+    if (isLive(s.status)) dot = StateFlowView::stateColour(RequestState::Queued, pal);
+    if (s.status == RunStatus::Completed)
+        dot = StateFlowView::stateColour(RequestState::Succeeded, pal);
+    if (s.status == RunStatus::Paused || s.status == RunStatus::Stopped)
+        dot = StateFlowView::stateColour(RequestState::Rejected, pal);
+    const QString status = qs(toString(s.status)).toUpper().toHtmlEscaped();
+    if (s.status == RunStatus::Idle) {
+        m_status->setText(tr("<span style=\"color:%1\">●</span> <b>%2</b> &nbsp; no run yet")
+                              .arg(dot.name(), status));
+        m_config->clear();
+        m_progress->clear();
+        return;
+    }
+    m_status->setText(
+        QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b> &nbsp; <b>%3</b>")
+            .arg(dot.name(), status, QString::fromStdString(s.run.scenarioName).toHtmlEscaped()));
+    m_config->setText(tr("%1 · %2 · %3 · %4/%5 workers consuming · %6 partitions · seed %7")
+                          .arg(qs(core::toString(s.run.pipeline)),
+                               QString::fromStdString(s.run.guard),
+                               qs(core::toString(s.run.transport)))
+                          .arg(s.run.consumers)
+                          .arg(s.run.workers)
+                          .arg(s.run.partitions)
+                          .arg(s.run.seed));
+    m_progress->setText(tr("%1 s · %2/%3 arrivals fed · %4 admitted · %5 duplicates · depth %6")
+                            .arg(s.wallS, 0, 'f', 2)
+                            .arg(formatCount(s.arrivalsFed), formatCount(s.arrivalsTotal),
+                                 formatCount(s.admitted), formatCount(s.duplicates),
+                                 formatCount(s.queueDepth)));
+}
+
+}  // namespace stampede::ui

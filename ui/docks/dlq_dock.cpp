@@ -1,0 +1,590 @@
+#include "docks/dlq_dock.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <climits>
+#include <set>
+
+#include "engine_controller.h"
+#include "export_actions.h"
+#include "models/dlq_filter_proxy.h"
+#include "models/dlq_model.h"
+
+namespace stampede::ui {
+namespace {
+
+constexpr int kMinReloadMs = 250;  // at most four copies of the DLQ a second
+constexpr int kReplayPollMs = 100;
+constexpr int kSearchDebounceMs = 150;
+
+QWidget* titled(const QString& title, QWidget* content) {
+    auto* box = new QWidget;
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    auto* label = new QLabel(title);
+    QFont bold = label->font();
+    bold.setBold(true);
+    label->setFont(bold);
+    layout->addWidget(label);
+    layout->addWidget(content, 1);
+    return box;
+}
+
+// Fills `combo` with "all" plus `values`, keeping the operator's choice even if it has no entries
+// left; untouched when nothing changed, so an open popup is not disturbed four times a second.
+void fillChoices(QComboBox* combo, const QString& allText, const std::set<QString>& values) {
+    const QString chosen = combo->currentData().toString();
+    std::set<QString> wantedSet = values;
+    if (!chosen.isEmpty()) wantedSet.insert(chosen);
+    const QStringList wanted(wantedSet.begin(), wantedSet.end());
+    QStringList have;
+    for (int i = 1; i < combo->count(); ++i) have << combo->itemData(i).toString();
+    if (combo->count() > 0 && have == wanted) return;
+    const QSignalBlocker block(combo);
+    combo->clear();
+    combo->addItem(allText, QString());
+    for (const QString& value : wanted) combo->addItem(value, value);
+    combo->setCurrentIndex(std::max(0, combo->findData(chosen)));
+}
+
+QDoubleSpinBox* secondsBox(const QString& unbounded) {
+    auto* box = new QDoubleSpinBox;
+    box->setRange(0, 1e6);
+    box->setDecimals(3);
+    box->setSingleStep(1);
+    box->setSuffix(QStringLiteral(" s"));
+    box->setSpecialValueText(unbounded);  // shown at 0: no bound
+    return box;
+}
+
+}  // namespace
+
+DlqDock::DlqDock(EngineController* controller, QWidget* parent)
+    : QDockWidget(tr("Dead letters"), parent),
+      m_controller(controller),
+      m_model(new DlqModel(this)),
+      m_proxy(new DlqFilterProxy(this)),
+      m_confirmPurge([this](int count) { return askPurge(count); }) {
+    setObjectName(QStringLiteral("dlqDock"));
+    m_proxy->setSourceModel(m_model);
+    buildTable();
+    createActions();
+    m_split = new QSplitter(Qt::Vertical);
+    m_split->addWidget(m_table);
+    m_split->addWidget(buildDetailPane());
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    auto* body = new QWidget;
+    auto* layout = new QVBoxLayout(body);
+    layout->addWidget(buildFilterBar());
+    layout->addWidget(m_split, 1);
+    layout->addWidget(buildActionRow());
+    setWidget(body);
+    connectSignals();
+    showDetail();
+    updateCount();
+    onSnapshot(m_controller->snapshot());
+}
+
+DlqDock::~DlqDock() {
+    // Nobody would show or log a replay whose inspector is gone; cancelling loses nothing.
+    if (m_job) m_job->cancel();
+}
+
+void DlqDock::buildTable() {
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("dlqTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(DlqModel::Request, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    // Until the first rows arrive to size them by: wide enough for the header and typical values.
+    const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    const int typical[] = {5, 5, 5, 10, 3, 6};  // in em, up to the stretched "Last error"
+    for (int c = 0; c < DlqModel::LastError; ++c)
+        m_table->setColumnWidth(c, std::max(header->sectionSizeHint(c), typical[c] * em));
+}
+
+void DlqDock::connectSignals() {
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &DlqDock::refresh);
+    m_searchDebounce.setSingleShot(true);
+    m_searchDebounce.setInterval(kSearchDebounceMs);
+    connect(&m_searchDebounce, &QTimer::timeout, this,
+            [this] { m_proxy->setText(m_search->text().trimmed()); });
+    m_replayPoll.setInterval(kReplayPollMs);
+    connect(&m_replayPoll, &QTimer::timeout, this, &DlqDock::pollReplay);
+
+    connect(m_controller, &EngineController::snapshotUpdated, this, &DlqDock::onSnapshot);
+    connect(m_controller, &EngineController::runStarted, this, [this] {
+        // A new run replaces the old one with its DLQ; a replay of the old one ends with it.
+        if (m_job) {
+            const auto p = m_job->progress();
+            endReplay(tr("Replay cancelled after %1 of %2").arg(p.accepted).arg(p.total));
+        }
+        m_dirty = true;
+        scheduleRefresh();
+    });
+    connect(m_proxy, &DlqFilterProxy::filterChanged, this, &DlqDock::updateCount);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &DlqDock::updateCount);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &DlqDock::updateCount);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &DlqDock::updateCount);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &DlqDock::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DlqDock::showDetail);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &DlqDock::showContextMenu);
+}
+
+bool DlqDock::askPurge(int count) {
+    const QString question =
+        count == 1
+            ? tr("Purge this dead letter for good? It can no longer be replayed.")
+            : tr("Purge %1 dead letters for good? They can no longer be replayed.").arg(count);
+    return QMessageBox::question(this, tr("Purge dead letters"), question,
+                                 QMessageBox::Yes | QMessageBox::No,
+                                 QMessageBox::No) == QMessageBox::Yes;
+}
+
+QSortFilterProxyModel* DlqDock::proxy() const {
+    return m_proxy;
+}
+
+void DlqDock::createActions() {
+    auto make = [this](const QString& text, const QKeySequence& key, auto slot) {
+        auto* action = new QAction(text, this);
+        if (!key.isEmpty()) {
+            action->setShortcut(key);
+            // Ctrl+C, Del and Ctrl+R mean this table only while it has the focus.
+            action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+            action->setToolTip(QStringLiteral("%1 (%2)").arg(
+                QString(text).remove(QChar(0x2026)), key.toString(QKeySequence::NativeText)));
+        }
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        return action;
+    };
+    m_replaySelectedAction = make(tr("Replay selected"), QKeySequence(Qt::CTRL | Qt::Key_R),
+                                  [this] { replaySelected(); });
+    m_replayAllAction = make(tr("Replay all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                             [this] { replayAll(); });
+    m_copyAction = make(tr("Copy rows"), QKeySequence(QKeySequence::Copy),
+                        [this] { copySelectedRows(*m_table); });
+    m_exportAction = make(tr("Export CSV…"), QKeySequence(), [this] {
+        exportCsvInteractively(this, *m_proxy, QStringLiteral("dead-letters"));
+    });
+    m_purgeSelectedAction = make(tr("Purge selected…"), QKeySequence(QKeySequence::Delete),
+                                 [this] { purgeSelected(); });
+    m_purgeAllAction = make(tr("Purge all…"), QKeySequence(), [this] { purgeAll(); });
+
+    m_contextMenu = new QMenu(this);
+    m_contextMenu->addAction(m_replaySelectedAction);
+    m_contextMenu->addAction(m_copyAction);
+    m_contextMenu->addAction(m_exportAction);
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(m_purgeSelectedAction);
+}
+
+QWidget* DlqDock::buildFilterBar() {
+    auto* bar = new QWidget;
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_reasonCombo = new QComboBox;
+    m_reasonCombo->setObjectName(QStringLiteral("dlqReasonFilter"));
+    m_reasonCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fillChoices(m_reasonCombo, tr("All reasons"), {});
+    connect(m_reasonCombo, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setReason(m_reasonCombo->currentData().toString()); });
+    m_campaignCombo = new QComboBox;
+    m_campaignCombo->setObjectName(QStringLiteral("dlqCampaignFilter"));
+    m_campaignCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fillChoices(m_campaignCombo, tr("All campaigns"), {});
+    connect(m_campaignCombo, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setCampaign(m_campaignCombo->currentData().toString()); });
+    m_minAttempts = new QSpinBox;
+    m_minAttempts->setObjectName(QStringLiteral("dlqMinAttempts"));
+    m_minAttempts->setRange(0, 1000);
+    m_minAttempts->setSpecialValueText(tr("any"));
+    connect(m_minAttempts, &QSpinBox::valueChanged, m_proxy, &DlqFilterProxy::setMinAttempts);
+    m_fromS = secondsBox(tr("start"));
+    m_toS = secondsBox(tr("end"));
+    m_fromS->setToolTip(tr("Dead-lettered at or after this time since the run's start"));
+    m_toS->setToolTip(tr("Dead-lettered before this time since the run's start"));
+    connect(m_fromS, &QDoubleSpinBox::valueChanged, this, &DlqDock::applyTimeRange);
+    connect(m_toS, &QDoubleSpinBox::valueChanged, this, &DlqDock::applyTimeRange);
+    m_search = new QLineEdit;
+    m_search->setObjectName(QStringLiteral("dlqSearch"));
+    m_search->setPlaceholderText(tr("Search payload, user, reason, errors…"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(12 * m_search->fontMetrics().horizontalAdvance(QLatin1Char('M')));
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDebounce.start(); });
+
+    row->addWidget(m_reasonCombo);
+    row->addWidget(m_campaignCombo);
+    row->addWidget(new QLabel(tr("Attempts ≥")));
+    row->addWidget(m_minAttempts);
+    row->addWidget(new QLabel(tr("From")));
+    row->addWidget(m_fromS);
+    row->addWidget(new QLabel(tr("to")));
+    row->addWidget(m_toS);
+    row->addWidget(m_search, 1);
+    return bar;
+}
+
+QWidget* DlqDock::buildDetailPane() {
+    auto* pane = new QWidget;
+    auto* layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_detailTitle = new QLabel;
+    m_detailTitle->setWordWrap(true);
+    m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_detailTitle);
+
+    m_payload = new QPlainTextEdit;
+    m_payload->setObjectName(QStringLiteral("dlqPayload"));
+    m_payload->setReadOnly(true);
+    m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_errors = new QTableWidget(0, 3);
+    m_errors->setObjectName(QStringLiteral("dlqErrorHistory"));
+    m_errors->setHorizontalHeaderLabels({tr("Attempt"), tr("At"), tr("Message")});
+    m_errors->verticalHeader()->hide();
+    m_errors->verticalHeader()->setDefaultSectionSize(m_errors->fontMetrics().height() + 6);
+    m_errors->horizontalHeader()->setStretchLastSection(true);
+    m_errors->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_errors->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_errors->setWordWrap(false);
+    m_errors->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_errors->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(titled(tr("Payload"), m_payload));
+    split->addWidget(titled(tr("Error history"), m_errors));
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    return pane;
+}
+
+QWidget* DlqDock::buildActionRow() {
+    auto* bar = new QWidget;
+    auto* rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    // The running replay gets a row of its own, shown only while it runs.
+    m_replayRow = new QWidget;
+    auto* replayRow = new QHBoxLayout(m_replayRow);
+    replayRow->setContentsMargins(0, 0, 0, 0);
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("dlqReplayProgress"));
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop sending; entries not yet accepted stay in the DLQ"));
+    replayRow->addWidget(m_progress, 1);
+    replayRow->addWidget(m_cancel);
+    m_replayRow->hide();
+    rows->addWidget(m_replayRow);
+    auto* row = new QHBoxLayout;
+    rows->addLayout(row);
+    m_count = new QLabel;
+    m_count->setObjectName(QStringLiteral("dlqCount"));
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (!m_job) return;
+        m_job->cancel();
+        m_cancel->setEnabled(false);
+        m_cancel->setText(tr("Cancelling…"));
+    });
+    m_rate = new QDoubleSpinBox;
+    m_rate->setObjectName(QStringLiteral("dlqReplayRate"));
+    m_rate->setRange(0, 1e6);
+    m_rate->setDecimals(1);
+    m_rate->setValue(100);
+    m_rate->setSuffix(tr(" per second"));
+    m_rate->setSpecialValueText(tr("unlimited"));
+    m_rate->setToolTip(tr("Replay rate limit; 0 = as fast as the workers take them"));
+
+    row->addWidget(m_count);
+    row->addStretch(1);
+    row->addWidget(new QLabel(tr("Replay rate")));
+    row->addWidget(m_rate);
+    for (QAction* action :
+         {m_replaySelectedAction, m_replayAllAction, m_purgeSelectedAction, m_purgeAllAction}) {
+        auto* button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        row->addWidget(button);
+    }
+    return bar;
+}
+
+void DlqDock::onSnapshot(const std::shared_ptr<const Snapshot>& snapshot) {
+    if (snapshot) m_latest = {snapshot->dlqSize, snapshot->deadLettered, snapshot->replayed};
+    if (m_latest != m_loaded) m_dirty = true;
+    scheduleRefresh();
+    updateActions();
+}
+
+void DlqDock::scheduleRefresh() {
+    // Hidden (closed, or a tab behind another): showEvent() catches up.
+    if (!m_dirty || !isVisible() || m_refreshTimer.isActive()) return;
+    const qint64 since = m_sinceLoad.isValid() ? m_sinceLoad.elapsed() : kMinReloadMs;
+    if (since >= kMinReloadMs)
+        refresh();
+    else
+        m_refreshTimer.start(static_cast<int>(kMinReloadMs - since));
+}
+
+void DlqDock::resizeEvent(QResizeEvent* event) {
+    QDockWidget::resizeEvent(event);
+    // Docked at the bottom the dock is wide and short: the detail goes beside the table there,
+    // below it when floating or docked at a side.
+    const Qt::Orientation wanted = width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    if (m_split->orientation() != wanted) m_split->setOrientation(wanted);
+}
+
+void DlqDock::showEvent(QShowEvent* event) {
+    QDockWidget::showEvent(event);
+    scheduleRefresh();
+}
+
+void DlqDock::refresh() {
+    m_refreshTimer.stop();
+    const std::vector<core::RequestId> selected = selectedIds();
+    const std::optional<core::RequestId> current = m_detailId;
+    // The stamp is of a snapshot taken before the copy, so any change after the copy shows up as
+    // a different stamp in a later snapshot and is reloaded then.
+    m_loaded = m_latest;
+    m_model->resetData(m_controller->listDlq());
+    if (!m_columnsSized && m_model->rowCount() > 0) {
+        m_columnsSized = true;
+        for (int c = 0; c < DlqModel::LastError; ++c) m_table->resizeColumnToContents(c);
+    }
+    m_dirty = false;
+    m_sinceLoad.restart();
+    updateChoices();
+    selectIds(selected, current);
+    showDetail();
+    updateCount();
+    updateActions();
+}
+
+void DlqDock::updateChoices() {
+    std::set<QString> reasons;
+    std::set<QString> campaigns;
+    for (const auto& letter : m_model->letters()) {
+        reasons.insert(QString::fromStdString(letter.reason));
+        campaigns.insert(QString::fromStdString(letter.campaignId));
+    }
+    if (const auto snapshot = m_controller->snapshot())
+        for (const auto& c : snapshot->campaigns) campaigns.insert(QString::fromStdString(c.id));
+    fillChoices(m_reasonCombo, tr("All reasons"), reasons);
+    fillChoices(m_campaignCombo, tr("All campaigns"), campaigns);
+}
+
+void DlqDock::applyTimeRange() {
+    const double from = m_fromS->value();
+    const double to = m_toS->value();
+    m_proxy->setTimeRange(from > 0 ? std::optional(from) : std::nullopt,
+                          to > 0 ? std::optional(to) : std::nullopt);
+}
+
+std::vector<core::RequestId> DlqDock::selectedIds() const {
+    std::vector<core::RequestId> ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        if (const auto* letter = m_model->letterAt(m_proxy->mapToSource(index).row()))
+            ids.push_back(letter->requestId);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void DlqDock::selectIds(const std::vector<core::RequestId>& ids,
+                        std::optional<core::RequestId> current) {
+    auto proxyIndex = [this](core::RequestId id) {
+        const int row = m_model->rowOf(id);
+        return row < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(row, 0));
+    };
+    QItemSelection selection;
+    for (const core::RequestId id : ids)
+        if (const QModelIndex index = proxyIndex(id); index.isValid())
+            selection.select(index, index);
+    auto* selectionModel = m_table->selectionModel();
+    if (current)
+        if (const QModelIndex index = proxyIndex(*current); index.isValid())
+            selectionModel->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+    selectionModel->select(selection,
+                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void DlqDock::showDetail() {
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const dlq::DeadLetter* letter =
+        current.isValid() ? m_model->letterAt(m_proxy->mapToSource(current).row()) : nullptr;
+    m_detailId = letter ? std::optional(letter->requestId) : std::nullopt;
+    m_errors->setRowCount(0);
+    if (!letter) {
+        m_detailTitle->setText(tr("Select a dead letter to see its payload and error history."));
+        m_payload->clear();
+        return;
+    }
+    m_detailTitle->setText(
+        (letter->attempts == 1 ? tr("Request %1 of campaign %2, user %3: %4 after %5 attempt. "
+                                    "Received at %6, dead-lettered at %7; earlier replays: %8.")
+                               : tr("Request %1 of campaign %2, user %3: %4 after %5 attempts. "
+                                    "Received at %6, dead-lettered at %7; earlier replays: %8."))
+            .arg(QString::number(letter->requestId), QString::fromStdString(letter->campaignId),
+                 DlqModel::userName(*letter), QString::fromStdString(letter->reason),
+                 QString::number(letter->attempts), DlqModel::formatSeconds(letter->receivedNs),
+                 DlqModel::formatSeconds(letter->deadLetteredNs),
+                 QString::number(letter->replays)));
+    QJsonParseError error;
+    const QByteArray raw = QByteArray::fromStdString(letter->payload);
+    const QJsonDocument json = QJsonDocument::fromJson(raw, &error);
+    m_payload->setPlainText(error.error == QJsonParseError::NoError
+                                ? QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed()
+                                : QString::fromUtf8(raw));
+    m_errors->setRowCount(static_cast<int>(letter->errors.size()));
+    for (int i = 0; i < m_errors->rowCount(); ++i) {
+        const dlq::AttemptError& e = letter->errors[static_cast<std::size_t>(i)];
+        const QString message = QString::fromStdString(e.message);
+        auto* attempt = new QTableWidgetItem(QString::number(e.attempt));
+        attempt->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        auto* at = new QTableWidgetItem(DlqModel::formatSeconds(e.atNs));
+        at->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        auto* text = new QTableWidgetItem(message);
+        text->setToolTip(message);
+        m_errors->setItem(i, 0, attempt);
+        m_errors->setItem(i, 1, at);
+        m_errors->setItem(i, 2, text);
+    }
+}
+
+void DlqDock::updateCount() {
+    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+    m_exportAction->setEnabled(m_proxy->rowCount() > 0);
+}
+
+void DlqDock::updateActions() {
+    const auto snapshot = m_controller->snapshot();
+    const bool run = snapshot && snapshot->status != RunStatus::Idle;
+    // The model's copy is the freshest answer, unless a change is still waiting to be loaded.
+    const bool any = m_model->rowCount() > 0 || (m_dirty && snapshot && snapshot->dlqSize > 0);
+    const bool selected = m_table->selectionModel()->hasSelection();
+    m_replaySelectedAction->setEnabled(run && !m_job && selected);
+    m_replayAllAction->setEnabled(run && !m_job && any);
+    m_purgeSelectedAction->setEnabled(run && selected);
+    m_purgeAllAction->setEnabled(run && any);
+    m_copyAction->setEnabled(selected);
+}
+
+void DlqDock::showContextMenu(const QPoint& pos) {
+    m_contextMenu->popup(m_table->viewport()->mapToGlobal(pos));
+}
+
+double DlqDock::rateLimit() const {
+    return m_rate->value();
+}
+
+void DlqDock::setRateLimit(double perSecond) {
+    m_rate->setValue(perSecond);
+}
+
+void DlqDock::setConfirmPurge(std::function<bool(int)> confirm) {
+    m_confirmPurge = std::move(confirm);
+}
+
+std::shared_ptr<ReplayJob> DlqDock::replaySelected() {
+    const auto ids = selectedIds();
+    return ids.empty() ? nullptr : startReplay(ids);
+}
+
+std::shared_ptr<ReplayJob> DlqDock::replayAll() {
+    // An empty list asks the engine for its whole DLQ, not just what this copy holds.
+    return startReplay({});
+}
+
+std::shared_ptr<ReplayJob> DlqDock::startReplay(const std::vector<core::RequestId>& ids) {
+    if (m_job) return nullptr;  // one at a time: the progress bar shows one job
+    auto job = m_controller->replayDlq(ids, rateLimit());
+    if (!job) return nullptr;
+    m_job = job;
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Replay starting…"));
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setEnabled(true);
+    m_replayRow->show();
+    m_replayPoll.start();
+    updateActions();
+    return job;
+}
+
+void DlqDock::pollReplay() {
+    if (!m_job) {
+        m_replayPoll.stop();
+        return;
+    }
+    const ReplayJob::Progress p = m_job->progress();
+    m_progress->setRange(0, static_cast<int>(std::clamp<std::int64_t>(p.total, 1, INT_MAX)));
+    m_progress->setValue(static_cast<int>(std::min<std::int64_t>(p.accepted + p.skipped, INT_MAX)));
+    m_progress->setFormat(tr("Replay: %1 of %2 accepted").arg(p.accepted).arg(p.total));
+    if (!p.finished) return;
+    endReplay(p.cancelled
+                  ? tr("Replay cancelled after %1 of %2").arg(p.accepted).arg(p.total)
+                  : tr("Replay finished: %1 accepted, %2 skipped").arg(p.accepted).arg(p.skipped));
+}
+
+void DlqDock::endReplay(const QString& logText) {
+    m_controller->logEngine(logText);
+    m_job.reset();
+    m_replayPoll.stop();
+    m_replayRow->hide();
+    updateActions();
+}
+
+std::size_t DlqDock::purgeSelected() {
+    const auto ids = selectedIds();
+    return ids.empty() ? 0 : purge(ids, static_cast<int>(ids.size()));
+}
+
+std::size_t DlqDock::purgeAll() {
+    const auto snapshot = m_controller->snapshot();
+    const std::int64_t known =
+        std::max<std::int64_t>(m_model->rowCount(), snapshot ? snapshot->dlqSize : 0);
+    return purge({}, static_cast<int>(std::min<std::int64_t>(known, INT_MAX)));
+}
+
+std::size_t DlqDock::purge(const std::vector<core::RequestId>& ids, int count) {
+    if (count <= 0 || !m_confirmPurge || !m_confirmPurge(count)) return 0;
+    const std::size_t purged = m_controller->purgeDlq(ids);
+    refresh();  // an operator's action: show its effect now, not at the next snapshot
+    return purged;
+}
+
+}  // namespace stampede::ui

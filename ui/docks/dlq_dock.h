@@ -1,0 +1,148 @@
+#pragma once
+// The DLQ inspector: the dead letters of the current run in a filterable, sortable table, the
+// payload and error history of the selected one, and the operator's replay (rate-limited, with
+// progress and cancel) and purge (confirmed). Copies the DLQ only when a snapshot says it changed,
+// at most four times a second, and never waits on the engine: a replay runs on the engine's
+// threads and is polled here on a timer.
+
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "dlq/dead_letter_queue.h"
+#include "engine.h"
+
+class QAction;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QSplitter;
+class QTableView;
+class QTableWidget;
+
+namespace stampede::ui {
+
+class DlqFilterProxy;
+class DlqModel;
+class EngineController;
+
+class DlqDock : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit DlqDock(EngineController* controller, QWidget* parent = nullptr);
+    ~DlqDock() override;
+
+    DlqModel* model() const { return m_model; }
+    QSortFilterProxyModel* proxy() const;
+    DlqFilterProxy* filterProxy() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
+    QAction* replayAction() const { return m_replaySelectedAction; }  // Ctrl+R
+    QAction* replayAllAction() const { return m_replayAllAction; }    // Ctrl+Shift+R
+
+    // Copies the DLQ from the engine now, keeping the selection.
+    void refresh();
+    // Null when nothing was started: empty selection, no run, or a replay still running.
+    std::shared_ptr<ReplayJob> replaySelected();
+    std::shared_ptr<ReplayJob> replayAll();
+    std::shared_ptr<ReplayJob> runningReplay() const { return m_job; }
+    // Both ask first; return how many entries were purged.
+    std::size_t purgeSelected();
+    std::size_t purgeAll();
+
+    double rateLimit() const;  // replays per second; 0 = unlimited
+    void setRateLimit(double perSecond);
+    // Asked with the number of entries before a purge; the default asks in a message box.
+    void setConfirmPurge(std::function<bool(int count)> confirm);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    // What tells us the DLQ changed: a purge moves the size, a dead letter or an accepted replay
+    // moves a counter that only grows.
+    struct DlqStamp {
+        std::int64_t size = -1;
+        std::int64_t deadLettered = -1;
+        std::int64_t replayed = -1;
+        bool operator==(const DlqStamp&) const = default;
+    };
+
+    void buildTable();
+    void connectSignals();
+    bool askPurge(int count);
+    QWidget* buildFilterBar();
+    QWidget* buildDetailPane();
+    QWidget* buildActionRow();
+    void createActions();
+    void onSnapshot(const std::shared_ptr<const Snapshot>& snapshot);
+    void scheduleRefresh();
+    void updateChoices();
+    void applyTimeRange();
+    void showDetail();
+    void updateCount();
+    void updateActions();
+    void showContextMenu(const QPoint& pos);
+    std::vector<core::RequestId> selectedIds() const;
+    void selectIds(const std::vector<core::RequestId>& ids, std::optional<core::RequestId> current);
+    std::shared_ptr<ReplayJob> startReplay(const std::vector<core::RequestId>& ids);
+    void pollReplay();
+    void endReplay(const QString& logText);
+    std::size_t purge(const std::vector<core::RequestId>& ids, int count);
+
+    EngineController* m_controller;
+    DlqModel* m_model;
+    DlqFilterProxy* m_proxy;
+    std::function<bool(int)> m_confirmPurge;
+
+    QComboBox* m_reasonCombo = nullptr;
+    QComboBox* m_campaignCombo = nullptr;
+    QSpinBox* m_minAttempts = nullptr;
+    QDoubleSpinBox* m_fromS = nullptr;
+    QDoubleSpinBox* m_toS = nullptr;
+    QLineEdit* m_search = nullptr;
+    QTableView* m_table = nullptr;
+    QSplitter* m_split = nullptr;  // table and detail
+    QLabel* m_detailTitle = nullptr;
+    QPlainTextEdit* m_payload = nullptr;
+    QTableWidget* m_errors = nullptr;
+    QLabel* m_count = nullptr;
+    QDoubleSpinBox* m_rate = nullptr;
+    QWidget* m_replayRow = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QMenu* m_contextMenu = nullptr;
+
+    QAction* m_replaySelectedAction = nullptr;
+    QAction* m_replayAllAction = nullptr;
+    QAction* m_copyAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_purgeSelectedAction = nullptr;
+    QAction* m_purgeAllAction = nullptr;
+
+    DlqStamp m_loaded;            // of the snapshot the model's copy was taken after
+    DlqStamp m_latest;            // of the newest snapshot
+    bool m_dirty = true;          // the engine's DLQ may differ from the model's copy
+    bool m_columnsSized = false;  // by the first rows, once; then the operator's widths stay
+    QElapsedTimer m_sinceLoad;
+    QTimer m_refreshTimer;  // coalesces reloads to at most four a second
+    QTimer m_searchDebounce;
+    std::optional<core::RequestId> m_detailId;
+
+    std::shared_ptr<ReplayJob> m_job;
+    QTimer m_replayPoll;
+};
+
+}  // namespace stampede::ui

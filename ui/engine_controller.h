@@ -1,0 +1,88 @@
+#pragma once
+// The console's one door to the engine. Owns the Engine and the scenario being prepared, polls
+// the engine's immutable snapshot on a timer (never per request) and hands it to every view; runs
+// whatever could take time (starting a run expands its arrivals) off the GUI thread, so the GUI
+// thread never waits on the engine. Also keeps the event log of what the operator did and what
+// the engine reported.
+
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+#include "engine.h"
+
+namespace stampede::ui {
+
+struct LoggedEvent {
+    QDateTime at;
+    enum class Source : std::uint8_t { Operator, Engine } source = Source::Engine;
+    QString text;
+};
+
+class EngineController : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineController(QObject* parent = nullptr);
+    ~EngineController() override;
+
+    // The scenario the next run plays. Campaign edits change it (and, during a run, stock edits
+    // also go to the engine).
+    const sim::Scenario& scenario() const { return m_scenario; }
+    void setScenario(const sim::Scenario& scenario, const QString& sourceFile = {});
+    QString scenarioFile() const { return m_scenarioFile; }
+    void setCampaigns(const std::vector<core::Campaign>& campaigns);
+    void setRunConfig(const core::RunConfig& run, std::uint64_t seed);
+
+    // Starts a run of scenario() in the background; runStarted or runRefused follows.
+    void start();
+    void pause();
+    void resume();
+    void stop();
+    bool runInProgress() const;  // started, not yet completed or stopped
+    bool starting() const { return m_starting; }
+
+    // A stock change. During a run the engine applies it atomically; it is refused below what is
+    // already issued. Returns an empty string when applied, else the reason.
+    QString setStock(const QString& campaignId, std::int64_t stock);
+
+    std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
+    std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
+    std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
+    std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
+
+    const std::vector<LoggedEvent>& events() const { return m_events; }
+    void logOperator(const QString& text);
+    void logEngine(const QString& text);
+
+    // How often snapshots are polled (ms); 33 by default.
+    void setPollInterval(int ms) { m_poll.setInterval(ms); }
+    // Snapshots taken and the longest gap between two of them, for the responsiveness probe.
+    int pollInterval() const { return m_poll.interval(); }
+
+Q_SIGNALS:
+    void snapshotUpdated(std::shared_ptr<const stampede::Snapshot> snapshot);
+    void scenarioChanged();
+    void runStarted();
+    void runRefused(const QString& error);
+    void runEnded(stampede::RunStatus status);
+    void eventLogged(const stampede::ui::LoggedEvent& event);
+
+private:
+    void pollSnapshot();
+    void onStartFinished(const QString& error);
+
+    std::shared_ptr<Engine> m_engine;  // shared with a start still in flight when we go away
+    sim::Scenario m_scenario;
+    QString m_scenarioFile;
+    QTimer m_poll;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    RunStatus m_lastStatus = RunStatus::Idle;
+    bool m_starting = false;
+    std::vector<LoggedEvent> m_events;
+};
+
+}  // namespace stampede::ui

@@ -1,0 +1,193 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include "docks/campaigns_dock.h"
+#include "docks/dashboard_dock.h"
+#include "docks/dlq_dock.h"
+#include "docks/event_log_dock.h"
+#include "docks/launcher_dock.h"
+#include "engine_controller.h"
+
+namespace stampede::ui {
+namespace {
+
+const QString kDefaultScenario = QStringLiteral(":/simulations/seed-001.json");
+const QStringList kRunSettings = {QStringLiteral("pipeline"), QStringLiteral("guard"),
+                                  QStringLiteral("transport"), QStringLiteral("pace"),
+                                  QStringLiteral("workers"), QStringLiteral("partitions"),
+                                  QStringLiteral("seed")};
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_controller(new EngineController(this)), m_undo(new QUndoStack(this)) {
+    setWindowTitle(tr("Stampede"));
+    setObjectName(QStringLiteral("stampedeMainWindow"));
+    setDockNestingEnabled(true);
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+
+    m_campaigns = new CampaignsDock(m_controller, m_undo, this);
+    m_launcher = new LauncherDock(m_controller, this);
+    m_dashboard = new DashboardDock(m_controller, this);
+    m_dlq = new DlqDock(m_controller, this);
+    m_events = new EventLogDock(m_controller, this);
+
+    // The dashboard is the centre of attention; the docks around it can move anywhere.
+    addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
+    addDockWidget(Qt::RightDockWidgetArea, m_dashboard);
+    splitDockWidget(m_launcher, m_campaigns, Qt::Vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_dlq);
+    tabifyDockWidget(m_dlq, m_events);
+    m_dlq->raise();
+    resizeDocks({m_launcher, m_dashboard}, {430, 1100}, Qt::Horizontal);
+    resizeDocks({m_launcher, m_campaigns}, {520, 220}, Qt::Vertical);
+    resizeDocks({m_dlq}, {240}, Qt::Vertical);
+    m_defaultState = saveState();
+
+    buildMenus();
+
+    m_statusRun = new QLabel(tr("Idle"));
+    m_statusStock = new QLabel;
+    m_statusAlarm = new QLabel;
+    m_statusAlarm->setStyleSheet(QStringLiteral("QLabel { color: white; background: #c62828; padding: 0 6px; font-weight: bold; }"));
+    m_statusAlarm->hide();
+    m_statusRate = new QLabel;
+    statusBar()->addWidget(m_statusRun);
+    statusBar()->addWidget(m_statusStock);
+    statusBar()->addWidget(m_statusAlarm);
+    statusBar()->addPermanentWidget(m_statusRate);
+    connect(m_controller, &EngineController::snapshotUpdated, this, &MainWindow::updateStatus);
+    connect(m_launcher, &LauncherDock::scenarioSelected, m_undo, &QUndoStack::clear);
+    resize(1600, 1000);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_launcher->openAction());
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(m_campaigns->newAction());
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_launcher->startAction());
+    run->addAction(m_launcher->pauseAction());
+    run->addAction(m_launcher->stopAction());
+    run->addSeparator();
+    run->addAction(m_dlq->replayAction());
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
+                              static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
+                              static_cast<QDockWidget*>(m_events)})
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("About Stampede"), this, [this] {
+        QMessageBox::about(this, tr("About Stampede"),
+                           tr("<b>Stampede</b> — operator console for first-come-first-served and "
+                              "lottery events under burst traffic.<br>Runs the ingress → queue → "
+                              "worker engine in-process and shows, with numbers, which strategy "
+                              "over-issues, which is unfair and which is slow."));
+    });
+
+    QToolBar* tools = addToolBar(tr("Run"));
+    tools->setObjectName(QStringLiteral("runToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addActions({m_launcher->startAction(), m_launcher->pauseAction(), m_launcher->stopAction()});
+    tools->addSeparator();
+    tools->addActions({undo, redo});
+    // Run shortcuts work wherever the focus is.
+    for (QAction* a : {m_launcher->startAction(), m_launcher->pauseAction(), m_launcher->stopAction(),
+                       m_dlq->replayAction()})
+        a->setShortcutContext(Qt::WindowShortcut);
+}
+
+void MainWindow::updateStatus() {
+    const auto s = m_controller->snapshot();
+    if (!s) return;
+    m_statusRun->setText(tr("%1 · %2 s · %3 / %4 / %5")
+                             .arg(QString::fromUtf8(toString(s->status).data()))
+                             .arg(s->elapsedS, 0, 'f', 1)
+                             .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
+                                  QString::fromStdString(s->run.guard),
+                                  QString::fromUtf8(core::toString(s->run.transport).data())));
+    m_statusStock->setText(tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize));
+    m_statusAlarm->setVisible(s->overIssued > 0);
+    if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));
+    // Snapshots applied per second: the dashboard's refresh rate, visible to the operator.
+    ++m_snapshotsThisSecond;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_rateWindowStart >= 1000) {
+        m_statusRate->setText(tr("%1 Hz").arg(m_snapshotsThisSecond * 1000.0 / double(now - m_rateWindowStart), 0, 'f', 0));
+        m_snapshotsThisSecond = 0;
+        m_rateWindowStart = now;
+    }
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+        !geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray(); !state.isEmpty())
+        restoreState(state);
+    const QString last = settings.value(QStringLiteral("run/scenario"), kDefaultScenario).toString();
+    if (!m_launcher->selectScenario(last)) m_launcher->selectScenario(kDefaultScenario);
+    settings.beginGroup(QStringLiteral("run"));
+    for (const QString& key : kRunSettings)
+        if (settings.contains(key)) m_launcher->setRunSetting(key, settings.value(key));
+    settings.endGroup();
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("run/scenario"), m_controller->scenarioFile());
+    const sim::Scenario& s = m_controller->scenario();
+    settings.setValue(QStringLiteral("run/pipeline"), QString::fromUtf8(core::toString(s.run.pipeline).data()));
+    settings.setValue(QStringLiteral("run/guard"), QString::fromStdString(s.run.guard));
+    settings.setValue(QStringLiteral("run/transport"), QString::fromUtf8(core::toString(s.run.transport).data()));
+    settings.setValue(QStringLiteral("run/pace"), QString::fromUtf8(core::toString(s.run.pace).data()));
+    settings.setValue(QStringLiteral("run/workers"), s.run.workers);
+    settings.setValue(QStringLiteral("run/partitions"), s.run.partitions);
+    settings.setValue(QStringLiteral("run/seed"), QVariant::fromValue<qulonglong>(s.seed));
+}
+
+void MainWindow::resetLayout() {
+    restoreState(m_defaultState);
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->show();
+    m_dlq->raise();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveSettings();
+    event->accept();
+}
+
+}  // namespace stampede::ui
