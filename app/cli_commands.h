@@ -7,5 +7,6 @@ namespace stampede::cli {
 
 int runCommand(const CliOptions& options);
 int benchCommand(const CliOptions& options);
+int dlqCommand(const CliOptions& options);
 
 }  // namespace stampede::cli

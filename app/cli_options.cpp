@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 namespace stampede::cli {
@@ -19,7 +20,12 @@ std::string usage() {
            "  stampede-cli run SCENARIO [--pipeline P] [--guard G] [--transport T] [--workers N]\n"
            "                            [--partitions N] [--seed S] [--pace realtime|asap]\n"
            "                            [--json FILE|-] [--quiet]\n"
+           "                            [--store sqlite:///PATH | mysql://USER@HOST:PORT/DB]\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
+           "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
+           "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
+           "  stampede-cli dlq replay [--store URL] --run ID [--rate PER_SECOND]\n"
+           "  (the MySQL password comes from STAMPEDE_MYSQL_PASSWORD, never the command line)\n"
            "\n"
            "pipelines: sync, decide-at-ingress, decide-in-worker\n"
            "guards:    none, mutex, semaphore, atomic, single-consumer (in memory);\n"
@@ -71,7 +77,21 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.pace = value;
         else if (arg == "--json")
             o.json = value;
-        else if (arg == "--workers")
+        else if (arg == "--store")
+            o.store = value;
+        else if (arg == "--ids")
+            o.ids = value;
+        else if (arg == "--run")
+            ok = integer(o.run, 1, (1LL << 62));
+        else if (arg == "--rate") {
+            char* end = nullptr;
+            const double r = std::strtod(value.c_str(), &end);
+            ok = end && *end == '\0' && r >= 0 && r < 1e9;
+            if (ok)
+                o.rate = r;
+            else
+                error = arg + ": expected a number of entries per second >= 0, got '" + value + "'";
+        } else if (arg == "--workers")
             ok = integer(o.workers, 1, 256);
         else if (arg == "--partitions")
             ok = integer(o.partitions, 1, 1024);

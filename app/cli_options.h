@@ -15,8 +15,9 @@ inline constexpr int kExitBadInput = 2;
 struct CliOptions {
     std::string command;
     std::vector<std::string> positional;
-    std::optional<std::string> pipeline, guard, transport, pace, json;
-    std::optional<long long> workers, partitions, seed, requests;
+    std::optional<std::string> pipeline, guard, transport, pace, json, store, ids;
+    std::optional<long long> workers, partitions, seed, requests, run;
+    std::optional<double> rate;
     bool quiet = false;
 };
 

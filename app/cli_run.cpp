@@ -8,8 +8,10 @@
 #include <cstdio>
 
 #include "cli_commands.h"
+#include "cli_store.h"
 #include "engine.h"
 #include "metrics/summary_json.h"
+#include "store/write_behind_sink.h"
 
 namespace stampede::cli {
 namespace {
@@ -62,13 +64,44 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     return true;
 }
 
-void printProgress(const Snapshot& s) {
+void printProgress(const Snapshot& s, const store::WriteBehindSink* sink) {
     std::fprintf(
         stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
         std::string(toString(s.status)).c_str(), s.elapsedS, static_cast<long long>(s.arrivalsFed),
         static_cast<long long>(s.arrivalsTotal), static_cast<long long>(s.issued),
         static_cast<long long>(s.stock), static_cast<long long>(s.finals),
         static_cast<long long>(s.admitted), static_cast<long long>(s.dlqSize));
+    // With a store, what is committed: a coupon reported persisted here survives a kill -9.
+    if (sink) std::fprintf(stderr, " persisted %lld ", static_cast<long long>(sink->rowsWritten()));
+}
+
+// Drains the sink, adds the "persistence" section to the summary and closes the run in the store.
+// False if not every issued coupon reached the store.
+bool finishPersistence(store::WriteBehindSink& sink, store::Store& db, const store::StoreUrl& url,
+                       std::int64_t runId, const Snapshot& snapshot, QJsonObject& summary) {
+    sink.stop();  // writes what is left
+    const store::SinkStats stats = sink.stats();
+    QJsonObject persistence;
+    persistence[QStringLiteral("store")] = QString::fromStdString(url.toString());
+    persistence[QStringLiteral("run_id")] = static_cast<qint64>(runId);
+    persistence[QStringLiteral("rows_written")] = static_cast<qint64>(stats.rowsWritten);
+    persistence[QStringLiteral("dead_letters_stored")] =
+        static_cast<qint64>(stats.deadLettersStored);
+    persistence[QStringLiteral("lag_ms_max")] = stats.lagMsMax;
+    persistence[QStringLiteral("batches")] = static_cast<qint64>(stats.batches);
+    if (!stats.error.empty())
+        persistence[QStringLiteral("error")] = QString::fromStdString(stats.error);
+    summary[QStringLiteral("persistence")] = persistence;
+    const std::string status = snapshot.status == RunStatus::Stopped ? "stopped" : "completed";
+    if (!db.finishRun(runId, status,
+                      QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString(),
+                      stats.rowsWritten, stats.lagMsMax))
+        std::fprintf(stderr, "stampede-cli: %s\n", db.lastError().c_str());
+    if (stats.error.empty() && stats.rowsWritten == snapshot.issued) return true;
+    std::fprintf(stderr, "stampede-cli: persistence incomplete: %lld of %lld coupons stored%s%s\n",
+                 static_cast<long long>(stats.rowsWritten), static_cast<long long>(snapshot.issued),
+                 stats.error.empty() ? "" : ": ", stats.error.c_str());
+    return false;
 }
 
 }  // namespace
@@ -91,12 +124,36 @@ int runCommand(const CliOptions& o) {
         return kExitBadInput;
     }
 
+    // The store is checked before anything runs: a bad URL, an unreachable server, a wrong
+    // password or a corrupt file is bad input, and nothing has happened yet.
+    std::unique_ptr<store::Store> db;
+    store::StoreUrl storeUrl;
+    if (o.store) {
+        db = openStoreOrReport(o, &storeUrl);
+        if (!db) return kExitBadInput;
+    }
+
     Engine engine;
     const StartResult started = engine.start(scenario);
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());
         return kExitBadInput;
+    }
+    std::unique_ptr<store::WriteBehindSink> sink;
+    std::int64_t runId = 0;
+    if (db) {
+        const auto id = db->beginRun(scenario);
+        if (!id) {
+            std::fprintf(stderr, "stampede-cli: %s\n", db->lastError().c_str());
+            engine.stop();
+            return kExitInternal;
+        }
+        runId = *id;
+        sink = std::make_unique<store::WriteBehindSink>(engine, storeUrl, runId);
+        sink->start();
+        std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(runId),
+                     storeUrl.toString().c_str());
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -109,19 +166,31 @@ int runCommand(const CliOptions& o) {
             engine.stop();
             stopping = true;
         }
-        if (showProgress) printProgress(*engine.snapshot());
+        if (showProgress) printProgress(*engine.snapshot(), sink.get());
     }
     const auto snapshot = engine.snapshot();
-    if (showProgress) std::fprintf(stderr, "\r%78s\r", "");
+    if (showProgress) std::fprintf(stderr, "\r%110s\r", "");
     if (!snapshot || snapshot->finals != snapshot->admitted) {
         std::fprintf(stderr,
                      "stampede-cli: internal error: the run ended with unfinished requests\n");
         return kExitInternal;
     }
-    const std::string text = metrics::summaryText(*snapshot);
+    QJsonObject summary = metrics::summaryJson(*snapshot);
+    bool persisted = true;
+    if (sink) persisted = finishPersistence(*sink, *db, storeUrl, runId, *snapshot, summary);
+    std::string text = metrics::summaryText(*snapshot);
+    if (sink) {
+        const QJsonObject p = summary[QStringLiteral("persistence")].toObject();
+        text += "store     " + storeUrl.toString() + " run " + std::to_string(runId) + ": " +
+                std::to_string(p[QStringLiteral("rows_written")].toInteger()) +
+                " coupons written, lag max " +
+                QString::number(p[QStringLiteral("lag_ms_max")].toDouble(), 'f', 1).toStdString() +
+                " ms\n";
+    }
     if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
+    if (!persisted) return kExitInternal;
     if (o.json) {
-        const QByteArray json = QJsonDocument(metrics::summaryJson(*snapshot)).toJson();
+        const QByteArray json = QJsonDocument(summary).toJson();
         if (!writeOutput(*o.json, json.toStdString(), error)) {
             std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
             return kExitInternal;

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     }
     if (options->command == "run") return runCommand(*options);
     if (options->command == "bench") return benchCommand(*options);
+    if (options->command == "dlq") return dlqCommand(*options);
     if (options->command == "help" || options->command == "--help" || options->command == "-h") {
         std::fputs(usage().c_str(), stdout);
         return kExitOk;

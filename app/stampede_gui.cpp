@@ -22,7 +22,8 @@ void saveScreenshotSoon(ui::MainWindow& window, const QString& file) {
     // Let the last snapshot reach every view and the plots replot before rendering.
     QTimer::singleShot(600, &window, [&window, file] {
         const bool ok = window.grab().save(file, "PNG");
-        if (!ok) std::fprintf(stderr, "stampede: cannot write the screenshot %s\n", qPrintable(file));
+        if (!ok)
+            std::fprintf(stderr, "stampede: cannot write the screenshot %s\n", qPrintable(file));
         QApplication::exit(ok ? 0 : 1);
     });
 }
@@ -48,14 +49,17 @@ int main(int argc, char** argv) {
     }
 
     ui::MainWindow window;
-    if (!options.fresh) window.restoreSettings();
-    else window.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json"));
+    if (!options.fresh)
+        window.restoreSettings();
+    else
+        window.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json"));
     if (!options.scenario.isEmpty() &&
         !window.launcherDock()->selectScenario(app::resolveScenario(options.scenario), &error)) {
         std::fprintf(stderr, "stampede: %s\n", qPrintable(error));
         return 2;
     }
-    if (!options.pace.isEmpty()) window.launcherDock()->setRunSetting(QStringLiteral("pace"), options.pace);
+    if (!options.pace.isEmpty())
+        window.launcherDock()->setRunSetting(QStringLiteral("pace"), options.pace);
     window.show();
     const qint64 startupMs = sinceStart.elapsed();
 
@@ -65,8 +69,9 @@ int main(int argc, char** argv) {
         probe->start();
     } else if (!options.screenshot.isEmpty()) {
         if (options.run) {
-            QObject::connect(window.controller(), &ui::EngineController::runEnded, &window,
-                             [&window, file = options.screenshot] { saveScreenshotSoon(window, file); });
+            QObject::connect(
+                window.controller(), &ui::EngineController::runEnded, &window,
+                [&window, file = options.screenshot] { saveScreenshotSoon(window, file); });
             QObject::connect(window.controller(), &ui::EngineController::runRefused, &window,
                              [](const QString& e) {
                                  std::fprintf(stderr, "stampede: %s\n", qPrintable(e));

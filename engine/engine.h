@@ -70,6 +70,15 @@ struct RequestStatus {
     std::uint32_t sequence = 0;
 };
 
+// A coupon the run issued, for the store's write-behind sink.
+struct IssuedCoupon {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    std::int64_t issuedAtNs = 0;  // since the run's start: when the deciding attempt started
+    std::uint32_t sequence = 0;
+};
+
 enum class StockChangeResult : std::uint8_t {
     Applied,
     BelowIssued,
@@ -134,6 +143,11 @@ public:
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     // Removes entries for good (all when `ids` is empty); returns how many.
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
+
+    // Coupons issued since the last call, at most `max`, appended to `out`; returns how many.
+    // For one consumer (a store's write-behind sink): it reads requests once they are final, so
+    // it costs the decision path nothing. A dead letter that succeeds on replay comes later.
+    std::size_t takeIssued(std::vector<IssuedCoupon>& out, std::size_t max);
 
 private:
     std::shared_ptr<pipeline::Run> m_run;  // shared: waitForEnd() keeps its run alive

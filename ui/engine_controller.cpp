@@ -9,16 +9,16 @@
 namespace stampede::ui {
 
 EngineController::EngineController(QObject* parent)
-    : QObject(parent),
-      m_engine(std::make_shared<Engine>()),
-      m_snapshot(m_engine->snapshot()) {
+    : QObject(parent), m_engine(std::make_shared<Engine>()), m_snapshot(m_engine->snapshot()) {
     m_poll.setInterval(33);
     m_poll.setTimerType(Qt::PreciseTimer);
     connect(&m_poll, &QTimer::timeout, this, &EngineController::pollSnapshot);
     m_poll.start();
 }
 
-EngineController::~EngineController() { m_engine->stop(); }
+EngineController::~EngineController() {
+    m_engine->stop();
+}
 
 void EngineController::setScenario(const sim::Scenario& scenario, const QString& sourceFile) {
     m_scenario = scenario;
@@ -50,7 +50,8 @@ void EngineController::start() {
     // Engine::start expands the arrivals (a million of them take ~0.1 s): not on this thread.
     // The answer goes through the application object, which outlives us, and reaches us only if
     // we still exist; the thread keeps the engine alive until it is done with it.
-    std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = m_scenario] {
+    std::thread([self = QPointer<EngineController>(this), engine = m_engine,
+                 scenario = m_scenario] {
         const StartResult result = engine->start(scenario);
         const QString error = QString::fromStdString(result.error);
         QMetaObject::invokeMethod(
@@ -120,8 +121,9 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
                                                        double perSecond) {
     auto job = m_engine->replayDlq(ids, perSecond);
     if (job)
-        logOperator(ids.empty() ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
-                                : tr("Replay of %1 DLQ entries at %2/s").arg(ids.size()).arg(perSecond));
+        logOperator(ids.empty()
+                        ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
+                        : tr("Replay of %1 DLQ entries at %2/s").arg(ids.size()).arg(perSecond));
     return job;
 }
 

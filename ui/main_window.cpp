@@ -23,9 +23,9 @@ namespace stampede::ui {
 namespace {
 
 const QString kDefaultScenario = QStringLiteral(":/simulations/seed-001.json");
-const QStringList kRunSettings = {QStringLiteral("pipeline"), QStringLiteral("guard"),
+const QStringList kRunSettings = {QStringLiteral("pipeline"),  QStringLiteral("guard"),
                                   QStringLiteral("transport"), QStringLiteral("pace"),
-                                  QStringLiteral("workers"), QStringLiteral("partitions"),
+                                  QStringLiteral("workers"),   QStringLiteral("partitions"),
                                   QStringLiteral("seed")};
 
 }  // namespace
@@ -60,7 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_statusRun = new QLabel(tr("Idle"));
     m_statusStock = new QLabel;
     m_statusAlarm = new QLabel;
-    m_statusAlarm->setStyleSheet(QStringLiteral("QLabel { color: white; background: #c62828; padding: 0 6px; font-weight: bold; }"));
+    m_statusAlarm->setStyleSheet(QStringLiteral(
+        "QLabel { color: white; background: #c62828; padding: 0 6px; font-weight: bold; }"));
     m_statusAlarm->hide();
     m_statusRate = new QLabel;
     statusBar()->addWidget(m_statusRun);
@@ -99,9 +100,10 @@ void MainWindow::buildMenus() {
     run->addAction(m_dlq->replayAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
-                              static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
-                              static_cast<QDockWidget*>(m_events)})
+    for (QDockWidget* dock :
+         {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
+          static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
+          static_cast<QDockWidget*>(m_events)})
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
@@ -118,12 +120,13 @@ void MainWindow::buildMenus() {
     QToolBar* tools = addToolBar(tr("Run"));
     tools->setObjectName(QStringLiteral("runToolBar"));
     tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    tools->addActions({m_launcher->startAction(), m_launcher->pauseAction(), m_launcher->stopAction()});
+    tools->addActions(
+        {m_launcher->startAction(), m_launcher->pauseAction(), m_launcher->stopAction()});
     tools->addSeparator();
     tools->addActions({undo, redo});
     // Run shortcuts work wherever the focus is.
-    for (QAction* a : {m_launcher->startAction(), m_launcher->pauseAction(), m_launcher->stopAction(),
-                       m_dlq->replayAction()})
+    for (QAction* a : {m_launcher->startAction(), m_launcher->pauseAction(),
+                       m_launcher->stopAction(), m_dlq->replayAction()})
         a->setShortcutContext(Qt::WindowShortcut);
 }
 
@@ -136,14 +139,16 @@ void MainWindow::updateStatus() {
                              .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));
-    m_statusStock->setText(tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize));
+    m_statusStock->setText(
+        tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize));
     m_statusAlarm->setVisible(s->overIssued > 0);
     if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));
     // Snapshots applied per second: the dashboard's refresh rate, visible to the operator.
     ++m_snapshotsThisSecond;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (now - m_rateWindowStart >= 1000) {
-        m_statusRate->setText(tr("%1 Hz").arg(m_snapshotsThisSecond * 1000.0 / double(now - m_rateWindowStart), 0, 'f', 0));
+        m_statusRate->setText(tr("%1 Hz").arg(
+            m_snapshotsThisSecond * 1000.0 / double(now - m_rateWindowStart), 0, 'f', 0));
         m_snapshotsThisSecond = 0;
         m_rateWindowStart = now;
     }
@@ -154,9 +159,11 @@ void MainWindow::restoreSettings() {
     if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
         !geometry.isEmpty())
         restoreGeometry(geometry);
-    if (const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray(); !state.isEmpty())
+    if (const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
+        !state.isEmpty())
         restoreState(state);
-    const QString last = settings.value(QStringLiteral("run/scenario"), kDefaultScenario).toString();
+    const QString last =
+        settings.value(QStringLiteral("run/scenario"), kDefaultScenario).toString();
     if (!m_launcher->selectScenario(last)) m_launcher->selectScenario(kDefaultScenario);
     settings.beginGroup(QStringLiteral("run"));
     for (const QString& key : kRunSettings)
@@ -170,10 +177,13 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("run/scenario"), m_controller->scenarioFile());
     const sim::Scenario& s = m_controller->scenario();
-    settings.setValue(QStringLiteral("run/pipeline"), QString::fromUtf8(core::toString(s.run.pipeline).data()));
+    settings.setValue(QStringLiteral("run/pipeline"),
+                      QString::fromUtf8(core::toString(s.run.pipeline).data()));
     settings.setValue(QStringLiteral("run/guard"), QString::fromStdString(s.run.guard));
-    settings.setValue(QStringLiteral("run/transport"), QString::fromUtf8(core::toString(s.run.transport).data()));
-    settings.setValue(QStringLiteral("run/pace"), QString::fromUtf8(core::toString(s.run.pace).data()));
+    settings.setValue(QStringLiteral("run/transport"),
+                      QString::fromUtf8(core::toString(s.run.transport).data()));
+    settings.setValue(QStringLiteral("run/pace"),
+                      QString::fromUtf8(core::toString(s.run.pace).data()));
     settings.setValue(QStringLiteral("run/workers"), s.run.workers);
     settings.setValue(QStringLiteral("run/partitions"), s.run.partitions);
     settings.setValue(QStringLiteral("run/seed"), QVariant::fromValue<qulonglong>(s.seed));

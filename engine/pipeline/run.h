@@ -74,6 +74,8 @@ public:
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
+    std::size_t takeIssued(std::vector<IssuedCoupon>& out, std::size_t max);
+
     // For ReplayJob: hands one DLQ entry back to the pipeline. False if the queue is full.
     bool sendReplay(core::RequestId id);
     std::optional<dlq::DeadLetter> dlqEntry(core::RequestId id) const { return m_dlq.find(id); }
@@ -203,6 +205,13 @@ private:
     std::atomic<std::int64_t> m_crashes{0};
     std::mutex m_controlMutex;  // pause and end waits
     std::condition_variable m_controlChanged;
+
+    // takeIssued's tail: every request below m_tailLow is final and was looked at; those above
+    // it that were already handed out are marked; dead letters are watched for a late success.
+    std::mutex m_tailMutex;
+    std::uint32_t m_tailLow = 0;
+    std::vector<bool> m_tailTaken;  // index = id - m_tailLow
+    std::vector<core::RequestId> m_tailWatched;
 
     std::mutex m_replayJobsMutex;
     std::vector<std::shared_ptr<ReplayJobImpl>> m_replayJobs;

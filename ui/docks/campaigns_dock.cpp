@@ -20,7 +20,9 @@
 namespace stampede::ui {
 
 CampaignsDock::CampaignsDock(EngineController* controller, QUndoStack* undo, QWidget* parent)
-    : QDockWidget(tr("Campaigns"), parent), m_controller(controller), m_undo(undo),
+    : QDockWidget(tr("Campaigns"), parent),
+      m_controller(controller),
+      m_undo(undo),
       m_model(new CampaignModel(controller, this)) {
     setObjectName(QStringLiteral("campaignsDock"));
     m_table = new QTableView;
@@ -75,7 +77,8 @@ CampaignsDock::CampaignsDock(EngineController* controller, QUndoStack* undo, QWi
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("campaignsMessage"));
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("QLabel { color: white; background: #c62828; padding: 3px 6px; }"));
+    m_message->setStyleSheet(
+        QStringLiteral("QLabel { color: white; background: #c62828; padding: 3px 6px; }"));
     m_message->hide();
     m_messageTimer.setSingleShot(true);
     m_messageTimer.setInterval(8000);
@@ -100,7 +103,9 @@ CampaignsDock::CampaignsDock(EngineController* controller, QUndoStack* undo, QWi
     updateActions();
 }
 
-QString CampaignsDock::message() const { return m_message->isHidden() ? QString() : m_message->text(); }
+QString CampaignsDock::message() const {
+    return m_message->isHidden() ? QString() : m_message->text();
+}
 
 int CampaignsDock::selectedRow() const {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
@@ -130,8 +135,9 @@ void CampaignsDock::showRefusal(const QString& reason) {
 QString CampaignsDock::addCampaign(const core::Campaign& campaign) {
     const QString problem = m_model->validate(campaign, -1);
     if (!problem.isEmpty()) return problem;
-    m_undo->push(new InsertCampaignCommand(m_model, m_model->rowCount(), campaign,
-                                           tr("New campaign %1").arg(QString::fromStdString(campaign.id))));
+    m_undo->push(
+        new InsertCampaignCommand(m_model, m_model->rowCount(), campaign,
+                                  tr("New campaign %1").arg(QString::fromStdString(campaign.id))));
     m_controller->logOperator(tr("Campaign %1 created (stock %2)")
                                   .arg(QString::fromStdString(campaign.id))
                                   .arg(campaign.stock));
@@ -147,9 +153,8 @@ QString CampaignsDock::setStock(int row, std::int64_t stock) {
     auto* command = new ReplaceCampaignCommand(m_model, row, m_model->campaign(row), after);
     m_undo->push(command);
     if (!command->lastRefusal().isEmpty()) return command->lastRefusal();
-    m_controller->logOperator(tr("Stock of %1 set to %2")
-                                  .arg(QString::fromStdString(after.id))
-                                  .arg(stock));
+    m_controller->logOperator(
+        tr("Stock of %1 set to %2").arg(QString::fromStdString(after.id)).arg(stock));
     return {};
 }
 
@@ -165,19 +170,20 @@ void CampaignsDock::newCampaign() {
     preset.id = m_model->freeId(QStringLiteral("c%1").arg(m_model->rowCount() + 1)).toStdString();
     preset.name = tr("New campaign").toStdString();
     preset.stock = 100;
-    CampaignDialog dialog(preset, true,
-                          [this](const core::Campaign& c) { return m_model->validate(c, -1); }, this);
+    CampaignDialog dialog(
+        preset, true, [this](const core::Campaign& c) { return m_model->validate(c, -1); }, this);
     if (dialog.exec() == QDialog::Accepted) addCampaign(dialog.campaign());
 }
 
 void CampaignsDock::editSelected() {
     const int row = selectedRow();
     if (row < 0) return;
-    CampaignDialog dialog(m_model->campaign(row), false,
-                          [this, row](const core::Campaign& c) { return m_model->validate(c, row); },
-                          this);
+    CampaignDialog dialog(
+        m_model->campaign(row), false,
+        [this, row](const core::Campaign& c) { return m_model->validate(c, row); }, this);
     if (dialog.exec() != QDialog::Accepted) return;
-    auto* command = new ReplaceCampaignCommand(m_model, row, m_model->campaign(row), dialog.campaign());
+    auto* command =
+        new ReplaceCampaignCommand(m_model, row, m_model->campaign(row), dialog.campaign());
     m_undo->push(command);
     if (!command->lastRefusal().isEmpty()) showRefusal(command->lastRefusal());
 }
@@ -186,7 +192,8 @@ void CampaignsDock::duplicateSelected() {
     const int row = selectedRow();
     if (row < 0) return;
     core::Campaign copy = m_model->campaign(row);
-    copy.id = m_model->freeId(QString::fromStdString(copy.id) + QStringLiteral("-copy")).toStdString();
+    copy.id =
+        m_model->freeId(QString::fromStdString(copy.id) + QStringLiteral("-copy")).toStdString();
     copy.name += tr(" (copy)").toStdString();
     addCampaign(copy);
 }

@@ -14,6 +14,7 @@
 #include "engine_controller.h"
 #include "export_actions.h"
 #include "models/state_flow_model.h"
+#include "views/latency_plot.h"
 #include "views/live_plots.h"
 #include "views/state_flow_view.h"
 #include "views/stock_panel.h"

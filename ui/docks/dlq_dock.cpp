@@ -1,24 +1,16 @@
 #include "docks/dlq_dock.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSignalBlocker>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
-#include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -26,6 +18,8 @@
 #include <climits>
 #include <set>
 
+#include "docks/dlq_detail_pane.h"
+#include "docks/dlq_filter_bar.h"
 #include "engine_controller.h"
 #include "export_actions.h"
 #include "models/dlq_filter_proxy.h"
@@ -36,48 +30,6 @@ namespace {
 
 constexpr int kMinReloadMs = 250;  // at most four copies of the DLQ a second
 constexpr int kReplayPollMs = 100;
-constexpr int kSearchDebounceMs = 150;
-
-QWidget* titled(const QString& title, QWidget* content) {
-    auto* box = new QWidget;
-    auto* layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    auto* label = new QLabel(title);
-    QFont bold = label->font();
-    bold.setBold(true);
-    label->setFont(bold);
-    layout->addWidget(label);
-    layout->addWidget(content, 1);
-    return box;
-}
-
-// Fills `combo` with "all" plus `values`, keeping the operator's choice even if it has no entries
-// left; untouched when nothing changed, so an open popup is not disturbed four times a second.
-void fillChoices(QComboBox* combo, const QString& allText, const std::set<QString>& values) {
-    const QString chosen = combo->currentData().toString();
-    std::set<QString> wantedSet = values;
-    if (!chosen.isEmpty()) wantedSet.insert(chosen);
-    const QStringList wanted(wantedSet.begin(), wantedSet.end());
-    QStringList have;
-    for (int i = 1; i < combo->count(); ++i) have << combo->itemData(i).toString();
-    if (combo->count() > 0 && have == wanted) return;
-    const QSignalBlocker block(combo);
-    combo->clear();
-    combo->addItem(allText, QString());
-    for (const QString& value : wanted) combo->addItem(value, value);
-    combo->setCurrentIndex(std::max(0, combo->findData(chosen)));
-}
-
-QDoubleSpinBox* secondsBox(const QString& unbounded) {
-    auto* box = new QDoubleSpinBox;
-    box->setRange(0, 1e6);
-    box->setDecimals(3);
-    box->setSingleStep(1);
-    box->setSuffix(QStringLiteral(" s"));
-    box->setSpecialValueText(unbounded);  // shown at 0: no bound
-    return box;
-}
 
 }  // namespace
 
@@ -93,12 +45,14 @@ DlqDock::DlqDock(EngineController* controller, QWidget* parent)
     createActions();
     m_split = new QSplitter(Qt::Vertical);
     m_split->addWidget(m_table);
-    m_split->addWidget(buildDetailPane());
+    m_detailPane = new DlqDetailPane;
+    m_split->addWidget(m_detailPane);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
     auto* body = new QWidget;
     auto* layout = new QVBoxLayout(body);
-    layout->addWidget(buildFilterBar());
+    m_filterBar = new DlqFilterBar(m_proxy);
+    layout->addWidget(m_filterBar);
     layout->addWidget(m_split, 1);
     layout->addWidget(buildActionRow());
     setWidget(body);
@@ -138,10 +92,6 @@ void DlqDock::buildTable() {
 void DlqDock::connectSignals() {
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &DlqDock::refresh);
-    m_searchDebounce.setSingleShot(true);
-    m_searchDebounce.setInterval(kSearchDebounceMs);
-    connect(&m_searchDebounce, &QTimer::timeout, this,
-            [this] { m_proxy->setText(m_search->text().trimmed()); });
     m_replayPoll.setInterval(kReplayPollMs);
     connect(&m_replayPoll, &QTimer::timeout, this, &DlqDock::pollReplay);
 
@@ -213,86 +163,6 @@ void DlqDock::createActions() {
     m_contextMenu->addAction(m_exportAction);
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_purgeSelectedAction);
-}
-
-QWidget* DlqDock::buildFilterBar() {
-    auto* bar = new QWidget;
-    auto* row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    m_reasonCombo = new QComboBox;
-    m_reasonCombo->setObjectName(QStringLiteral("dlqReasonFilter"));
-    m_reasonCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    fillChoices(m_reasonCombo, tr("All reasons"), {});
-    connect(m_reasonCombo, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setReason(m_reasonCombo->currentData().toString()); });
-    m_campaignCombo = new QComboBox;
-    m_campaignCombo->setObjectName(QStringLiteral("dlqCampaignFilter"));
-    m_campaignCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    fillChoices(m_campaignCombo, tr("All campaigns"), {});
-    connect(m_campaignCombo, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setCampaign(m_campaignCombo->currentData().toString()); });
-    m_minAttempts = new QSpinBox;
-    m_minAttempts->setObjectName(QStringLiteral("dlqMinAttempts"));
-    m_minAttempts->setRange(0, 1000);
-    m_minAttempts->setSpecialValueText(tr("any"));
-    connect(m_minAttempts, &QSpinBox::valueChanged, m_proxy, &DlqFilterProxy::setMinAttempts);
-    m_fromS = secondsBox(tr("start"));
-    m_toS = secondsBox(tr("end"));
-    m_fromS->setToolTip(tr("Dead-lettered at or after this time since the run's start"));
-    m_toS->setToolTip(tr("Dead-lettered before this time since the run's start"));
-    connect(m_fromS, &QDoubleSpinBox::valueChanged, this, &DlqDock::applyTimeRange);
-    connect(m_toS, &QDoubleSpinBox::valueChanged, this, &DlqDock::applyTimeRange);
-    m_search = new QLineEdit;
-    m_search->setObjectName(QStringLiteral("dlqSearch"));
-    m_search->setPlaceholderText(tr("Search payload, user, reason, errors…"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(12 * m_search->fontMetrics().horizontalAdvance(QLatin1Char('M')));
-    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDebounce.start(); });
-
-    row->addWidget(m_reasonCombo);
-    row->addWidget(m_campaignCombo);
-    row->addWidget(new QLabel(tr("Attempts ≥")));
-    row->addWidget(m_minAttempts);
-    row->addWidget(new QLabel(tr("From")));
-    row->addWidget(m_fromS);
-    row->addWidget(new QLabel(tr("to")));
-    row->addWidget(m_toS);
-    row->addWidget(m_search, 1);
-    return bar;
-}
-
-QWidget* DlqDock::buildDetailPane() {
-    auto* pane = new QWidget;
-    auto* layout = new QVBoxLayout(pane);
-    layout->setContentsMargins(0, 0, 0, 0);
-    m_detailTitle = new QLabel;
-    m_detailTitle->setWordWrap(true);
-    m_detailTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_detailTitle);
-
-    m_payload = new QPlainTextEdit;
-    m_payload->setObjectName(QStringLiteral("dlqPayload"));
-    m_payload->setReadOnly(true);
-    m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_errors = new QTableWidget(0, 3);
-    m_errors->setObjectName(QStringLiteral("dlqErrorHistory"));
-    m_errors->setHorizontalHeaderLabels({tr("Attempt"), tr("At"), tr("Message")});
-    m_errors->verticalHeader()->hide();
-    m_errors->verticalHeader()->setDefaultSectionSize(m_errors->fontMetrics().height() + 6);
-    m_errors->horizontalHeader()->setStretchLastSection(true);
-    m_errors->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_errors->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_errors->setWordWrap(false);
-    m_errors->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_errors->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-
-    auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(titled(tr("Payload"), m_payload));
-    split->addWidget(titled(tr("Error history"), m_errors));
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    layout->addWidget(split, 1);
-    return pane;
 }
 
 QWidget* DlqDock::buildActionRow() {
@@ -404,15 +274,7 @@ void DlqDock::updateChoices() {
     }
     if (const auto snapshot = m_controller->snapshot())
         for (const auto& c : snapshot->campaigns) campaigns.insert(QString::fromStdString(c.id));
-    fillChoices(m_reasonCombo, tr("All reasons"), reasons);
-    fillChoices(m_campaignCombo, tr("All campaigns"), campaigns);
-}
-
-void DlqDock::applyTimeRange() {
-    const double from = m_fromS->value();
-    const double to = m_toS->value();
-    m_proxy->setTimeRange(from > 0 ? std::optional(from) : std::nullopt,
-                          to > 0 ? std::optional(to) : std::nullopt);
+    m_filterBar->setChoices(reasons, campaigns);
 }
 
 std::vector<core::RequestId> DlqDock::selectedIds() const {
@@ -447,42 +309,7 @@ void DlqDock::showDetail() {
     const dlq::DeadLetter* letter =
         current.isValid() ? m_model->letterAt(m_proxy->mapToSource(current).row()) : nullptr;
     m_detailId = letter ? std::optional(letter->requestId) : std::nullopt;
-    m_errors->setRowCount(0);
-    if (!letter) {
-        m_detailTitle->setText(tr("Select a dead letter to see its payload and error history."));
-        m_payload->clear();
-        return;
-    }
-    m_detailTitle->setText(
-        (letter->attempts == 1 ? tr("Request %1 of campaign %2, user %3: %4 after %5 attempt. "
-                                    "Received at %6, dead-lettered at %7; earlier replays: %8.")
-                               : tr("Request %1 of campaign %2, user %3: %4 after %5 attempts. "
-                                    "Received at %6, dead-lettered at %7; earlier replays: %8."))
-            .arg(QString::number(letter->requestId), QString::fromStdString(letter->campaignId),
-                 DlqModel::userName(*letter), QString::fromStdString(letter->reason),
-                 QString::number(letter->attempts), DlqModel::formatSeconds(letter->receivedNs),
-                 DlqModel::formatSeconds(letter->deadLetteredNs),
-                 QString::number(letter->replays)));
-    QJsonParseError error;
-    const QByteArray raw = QByteArray::fromStdString(letter->payload);
-    const QJsonDocument json = QJsonDocument::fromJson(raw, &error);
-    m_payload->setPlainText(error.error == QJsonParseError::NoError
-                                ? QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed()
-                                : QString::fromUtf8(raw));
-    m_errors->setRowCount(static_cast<int>(letter->errors.size()));
-    for (int i = 0; i < m_errors->rowCount(); ++i) {
-        const dlq::AttemptError& e = letter->errors[static_cast<std::size_t>(i)];
-        const QString message = QString::fromStdString(e.message);
-        auto* attempt = new QTableWidgetItem(QString::number(e.attempt));
-        attempt->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        auto* at = new QTableWidgetItem(DlqModel::formatSeconds(e.atNs));
-        at->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        auto* text = new QTableWidgetItem(message);
-        text->setToolTip(message);
-        m_errors->setItem(i, 0, attempt);
-        m_errors->setItem(i, 1, at);
-        m_errors->setItem(i, 2, text);
-    }
+    m_detailPane->showLetter(letter);
 }
 
 void DlqDock::updateCount() {

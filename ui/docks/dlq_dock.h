@@ -18,22 +18,19 @@
 #include "engine.h"
 
 class QAction;
-class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QMenu;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
-class QSpinBox;
 class QSplitter;
 class QTableView;
-class QTableWidget;
 
 namespace stampede::ui {
 
+class DlqDetailPane;
+class DlqFilterBar;
 class DlqFilterProxy;
 class DlqModel;
 class EngineController;
@@ -83,14 +80,11 @@ private:
     void buildTable();
     void connectSignals();
     bool askPurge(int count);
-    QWidget* buildFilterBar();
-    QWidget* buildDetailPane();
     QWidget* buildActionRow();
     void createActions();
     void onSnapshot(const std::shared_ptr<const Snapshot>& snapshot);
     void scheduleRefresh();
     void updateChoices();
-    void applyTimeRange();
     void showDetail();
     void updateCount();
     void updateActions();
@@ -107,17 +101,10 @@ private:
     DlqFilterProxy* m_proxy;
     std::function<bool(int)> m_confirmPurge;
 
-    QComboBox* m_reasonCombo = nullptr;
-    QComboBox* m_campaignCombo = nullptr;
-    QSpinBox* m_minAttempts = nullptr;
-    QDoubleSpinBox* m_fromS = nullptr;
-    QDoubleSpinBox* m_toS = nullptr;
-    QLineEdit* m_search = nullptr;
+    DlqFilterBar* m_filterBar = nullptr;
     QTableView* m_table = nullptr;
     QSplitter* m_split = nullptr;  // table and detail
-    QLabel* m_detailTitle = nullptr;
-    QPlainTextEdit* m_payload = nullptr;
-    QTableWidget* m_errors = nullptr;
+    DlqDetailPane* m_detailPane = nullptr;
     QLabel* m_count = nullptr;
     QDoubleSpinBox* m_rate = nullptr;
     QWidget* m_replayRow = nullptr;
@@ -138,7 +125,6 @@ private:
     bool m_columnsSized = false;  // by the first rows, once; then the operator's widths stay
     QElapsedTimer m_sinceLoad;
     QTimer m_refreshTimer;  // coalesces reloads to at most four a second
-    QTimer m_searchDebounce;
     std::optional<core::RequestId> m_detailId;
 
     std::shared_ptr<ReplayJob> m_job;

@@ -20,7 +20,9 @@
 namespace stampede::ui {
 namespace {
 
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 QToolButton* buttonFor(QAction* action) {
     auto* b = new QToolButton;
@@ -33,7 +35,8 @@ QToolButton* buttonFor(QAction* action) {
 }  // namespace
 
 LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
-    : QDockWidget(tr("Launch"), parent), m_controller(controller),
+    : QDockWidget(tr("Launch"), parent),
+      m_controller(controller),
       m_catalog(new ScenarioCatalogModel(this)) {
     setObjectName(QStringLiteral("launcherDock"));
     m_list = new QListView;
@@ -49,11 +52,14 @@ LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
     m_description->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_description->setStyleSheet(QStringLiteral("color: palette(mid);"));
 
-    m_open = new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open scenario…"), this);
+    m_open =
+        new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open scenario…"), this);
     m_open->setShortcut(QKeySequence::Open);
-    m_start = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("Start"), this);
+    m_start =
+        new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("Start"), this);
     m_start->setShortcut(QKeySequence(Qt::Key_F5));
-    m_pause = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("Pause"), this);
+    m_pause =
+        new QAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("Pause"), this);
     m_pause->setShortcut(QKeySequence(Qt::Key_F6));
     m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("Stop"), this);
     m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -116,7 +122,8 @@ QWidget* LauncherDock::buildSettings() {
         for (auto item : items) c->addItem(qs(item));
         return c;
     };
-    m_pipeline = combo(QStringLiteral("pipeline"), {"decide-in-worker", "decide-at-ingress", "sync"});
+    m_pipeline =
+        combo(QStringLiteral("pipeline"), {"decide-in-worker", "decide-at-ingress", "sync"});
     m_guard = combo(QStringLiteral("guard"), core::knownGuardNames());
     // Backends arrive with their own issue: their guards and Kafka are listed but not offered.
     auto* guards = qobject_cast<QStandardItemModel*>(m_guard->model());
@@ -128,7 +135,8 @@ QWidget* LauncherDock::buildSettings() {
     m_transport = combo(QStringLiteral("transport"), {"inproc", "kafka"});
     qobject_cast<QStandardItemModel*>(m_transport->model())->item(1)->setEnabled(false);
     m_pace = combo(QStringLiteral("pace"), {"realtime", "asap"});
-    m_pace->setToolTip(tr("realtime: arrivals at their scheduled times; asap: as fast as the engine takes them"));
+    m_pace->setToolTip(
+        tr("realtime: arrivals at their scheduled times; asap: as fast as the engine takes them"));
     auto spin = [](const QString& name, int min, int max) {
         auto* s = new QSpinBox;
         s->setObjectName(name);
@@ -182,9 +190,11 @@ void LauncherDock::setRunSetting(const QString& name, const QVariant& value) {
 void LauncherDock::onCatalogSelection() {
     const int row = m_list->currentIndex().row();
     if (row < 0 || m_controller->runInProgress()) return;
-    m_description->setText(m_catalog->data(m_catalog->index(row), ScenarioCatalogModel::DescriptionRole).toString());
+    m_description->setText(
+        m_catalog->data(m_catalog->index(row), ScenarioCatalogModel::DescriptionRole).toString());
     m_controller->setScenario(m_catalog->scenario(row), m_catalog->path(row));
-    m_controller->logOperator(tr("Scenario selected: %1").arg(QString::fromStdString(m_catalog->scenario(row).name)));
+    m_controller->logOperator(
+        tr("Scenario selected: %1").arg(QString::fromStdString(m_catalog->scenario(row).name)));
     Q_EMIT scenarioSelected(m_catalog->path(row));
 }
 
@@ -204,9 +214,11 @@ void LauncherDock::showRunConfig() {
 void LauncherDock::pushRunConfig() {
     if (m_showing) return;
     core::RunConfig run = m_controller->scenario().run;
-    run.pipeline = core::parsePipeline(m_pipeline->currentText().toStdString()).value_or(run.pipeline);
+    run.pipeline =
+        core::parsePipeline(m_pipeline->currentText().toStdString()).value_or(run.pipeline);
     run.guard = m_guard->currentText().toStdString();
-    run.transport = core::parseTransport(m_transport->currentText().toStdString()).value_or(run.transport);
+    run.transport =
+        core::parseTransport(m_transport->currentText().toStdString()).value_or(run.transport);
     run.pace = core::parsePace(m_pace->currentText().toStdString()).value_or(run.pace);
     run.workers = m_workers->value();
     run.partitions = m_partitions->value();
@@ -234,13 +246,18 @@ void LauncherDock::togglePause() {
 void LauncherDock::onSnapshot(const std::shared_ptr<const Snapshot>& s) {
     const bool paused = s->status == RunStatus::Paused;
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
-    const double fed = s->arrivalsTotal > 0 ? double(s->arrivalsFed) / double(s->arrivalsTotal) : 1.0;
+    const double fed =
+        s->arrivalsTotal > 0 ? double(s->arrivalsFed) / double(s->arrivalsTotal) : 1.0;
     const double final = s->admitted > 0 ? double(s->finals) / double(s->admitted) : 1.0;
     // Half the bar for feeding arrivals, half for requests reaching a final state.
     m_progress->setValue(static_cast<int>(500 * fed + 500 * final * fed));
-    m_progress->setFormat(QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->elapsedS, 0, 'f', 1));
+    m_progress->setFormat(
+        QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->elapsedS, 0, 'f', 1));
     m_status->setText(tr("%1 of %2 arrivals fed · %3 final of %4 admitted")
-                          .arg(s->arrivalsFed).arg(s->arrivalsTotal).arg(s->finals).arg(s->admitted));
+                          .arg(s->arrivalsFed)
+                          .arg(s->arrivalsTotal)
+                          .arg(s->finals)
+                          .arg(s->admitted));
     updateActions();
 }
 

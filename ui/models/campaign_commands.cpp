@@ -16,27 +16,44 @@ QString describe(const core::Campaign& before, const core::Campaign& after) {
 
 }  // namespace
 
-ReplaceCampaignCommand::ReplaceCampaignCommand(CampaignModel* model, int row,
-                                               core::Campaign before, core::Campaign after)
-    : QUndoCommand(describe(before, after)), m_model(model), m_row(row),
-      m_before(std::move(before)), m_after(std::move(after)) {}
+ReplaceCampaignCommand::ReplaceCampaignCommand(CampaignModel* model, int row, core::Campaign before,
+                                               core::Campaign after)
+    : QUndoCommand(describe(before, after)),
+      m_model(model),
+      m_row(row),
+      m_before(std::move(before)),
+      m_after(std::move(after)) {}
 
-void ReplaceCampaignCommand::redo() { m_refusal = m_model->replaceCampaign(m_row, m_after); }
-void ReplaceCampaignCommand::undo() { m_refusal = m_model->replaceCampaign(m_row, m_before); }
+void ReplaceCampaignCommand::redo() {
+    m_refusal = m_model->replaceCampaign(m_row, m_after);
+}
+void ReplaceCampaignCommand::undo() {
+    m_refusal = m_model->replaceCampaign(m_row, m_before);
+}
 
-InsertCampaignCommand::InsertCampaignCommand(CampaignModel* model, int row,
-                                             core::Campaign campaign, const QString& text)
+InsertCampaignCommand::InsertCampaignCommand(CampaignModel* model, int row, core::Campaign campaign,
+                                             const QString& text)
     : QUndoCommand(text), m_model(model), m_row(row), m_campaign(std::move(campaign)) {}
 
-void InsertCampaignCommand::redo() { m_model->insertCampaign(m_row, m_campaign); }
-void InsertCampaignCommand::undo() { m_model->removeCampaign(m_row); }
+void InsertCampaignCommand::redo() {
+    m_model->insertCampaign(m_row, m_campaign);
+}
+void InsertCampaignCommand::undo() {
+    m_model->removeCampaign(m_row);
+}
 
 RemoveCampaignCommand::RemoveCampaignCommand(CampaignModel* model, int row)
-    : QUndoCommand(QObject::tr("Delete campaign %1")
-                       .arg(QString::fromStdString(model->campaign(row).id))),
-      m_model(model), m_row(row), m_campaign(model->campaign(row)) {}
+    : QUndoCommand(
+          QObject::tr("Delete campaign %1").arg(QString::fromStdString(model->campaign(row).id))),
+      m_model(model),
+      m_row(row),
+      m_campaign(model->campaign(row)) {}
 
-void RemoveCampaignCommand::redo() { m_model->removeCampaign(m_row); }
-void RemoveCampaignCommand::undo() { m_model->insertCampaign(m_row, m_campaign); }
+void RemoveCampaignCommand::redo() {
+    m_model->removeCampaign(m_row);
+}
+void RemoveCampaignCommand::undo() {
+    m_model->insertCampaign(m_row, m_campaign);
+}
 
 }  // namespace stampede::ui

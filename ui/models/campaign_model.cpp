@@ -7,21 +7,25 @@
 namespace stampede::ui {
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QString windowText(const core::Campaign& c) {
     const QString from = QStringLiteral("%1 ms").arg(c.opensAfterMs);
-    const QString to = c.closesAfterMs ? QStringLiteral("%1 ms").arg(*c.closesAfterMs)
-                                       : QObject::tr("open end");
+    const QString to =
+        c.closesAfterMs ? QStringLiteral("%1 ms").arg(*c.closesAfterMs) : QObject::tr("open end");
     return from + QStringLiteral(" → ") + to;
 }
 
 }  // namespace
 
 CampaignModel::CampaignModel(EngineController* controller, QObject* parent)
-    : QAbstractTableModel(parent), m_controller(controller),
+    : QAbstractTableModel(parent),
+      m_controller(controller),
       m_campaigns(controller->scenario().campaigns) {
-    connect(controller, &EngineController::scenarioChanged, this, &CampaignModel::onScenarioChanged);
+    connect(controller, &EngineController::scenarioChanged, this,
+            &CampaignModel::onScenarioChanged);
     connect(controller, &EngineController::snapshotUpdated, this, &CampaignModel::onSnapshot);
 }
 
@@ -65,16 +69,24 @@ QVariant CampaignModel::data(const QModelIndex& index, int role) const {
         return tr("Over-issued by %1").arg(live->overIssued);
     if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
     switch (index.column()) {
-        case Id: return qs(c.id);
-        case Name: return qs(c.name);
-        case Policy: return QString::fromUtf8(core::toString(c.policy).data());
-        case Stock: return live ? qlonglong(live->stock) : qlonglong(c.stock);
-        case Remaining: return live ? qlonglong(live->remaining) : qlonglong(c.stock);
-        case Issued: return live ? qlonglong(live->issued) : qlonglong(0);
-        case Window: return windowText(c);
+        case Id:
+            return qs(c.id);
+        case Name:
+            return qs(c.name);
+        case Policy:
+            return QString::fromUtf8(core::toString(c.policy).data());
+        case Stock:
+            return live ? qlonglong(live->stock) : qlonglong(c.stock);
+        case Remaining:
+            return live ? qlonglong(live->remaining) : qlonglong(c.stock);
+        case Issued:
+            return live ? qlonglong(live->issued) : qlonglong(0);
+        case Window:
+            return windowText(c);
         case Verification:
-            return role == Qt::EditRole ? QVariant(c.requiresVerification)
-                                        : QVariant(c.requiresVerification ? tr("required") : tr("no"));
+            return role == Qt::EditRole
+                       ? QVariant(c.requiresVerification)
+                       : QVariant(c.requiresVerification ? tr("required") : tr("no"));
     }
     return {};
 }
@@ -82,14 +94,22 @@ QVariant CampaignModel::data(const QModelIndex& index, int role) const {
 QVariant CampaignModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case Id: return tr("Id");
-        case Name: return tr("Name");
-        case Policy: return tr("Policy");
-        case Stock: return tr("Stock");
-        case Remaining: return tr("Remaining");
-        case Issued: return tr("Issued");
-        case Window: return tr("Window");
-        case Verification: return tr("Verification");
+        case Id:
+            return tr("Id");
+        case Name:
+            return tr("Name");
+        case Policy:
+            return tr("Policy");
+        case Stock:
+            return tr("Stock");
+        case Remaining:
+            return tr("Remaining");
+        case Issued:
+            return tr("Issued");
+        case Window:
+            return tr("Window");
+        case Verification:
+            return tr("Verification");
     }
     return {};
 }
@@ -99,11 +119,15 @@ Qt::ItemFlags CampaignModel::flags(const QModelIndex& index) const {
     if (!index.isValid()) return f;
     const bool running = m_controller->runInProgress();
     switch (index.column()) {
-        case Stock: return f | Qt::ItemIsEditable;  // also during a run: the engine applies it
+        case Stock:
+            return f | Qt::ItemIsEditable;  // also during a run: the engine applies it
         case Name:
-        case Policy: return running ? f : f | Qt::ItemIsEditable;
-        case Verification: return running ? f : f | Qt::ItemIsUserCheckable;
-        default: return f;
+        case Policy:
+            return running ? f : f | Qt::ItemIsEditable;
+        case Verification:
+            return running ? f : f | Qt::ItemIsUserCheckable;
+        default:
+            return f;
     }
 }
 
@@ -138,7 +162,8 @@ bool CampaignModel::setData(const QModelIndex& index, const QVariant& value, int
             if (role != Qt::CheckStateRole) return false;
             after.requiresVerification = value.toInt() == Qt::Checked;
             break;
-        default: return false;
+        default:
+            return false;
     }
     const QString problem = validate(after, index.row());
     if (!problem.isEmpty()) {
@@ -152,14 +177,15 @@ bool CampaignModel::setData(const QModelIndex& index, const QVariant& value, int
 QString CampaignModel::validate(const core::Campaign& c, int row) const {
     if (c.id.empty()) return tr("A campaign needs an id.");
     const int other = rowOf(qs(c.id));
-    if (other >= 0 && other != row) return tr("Another campaign already has the id %1.").arg(qs(c.id));
+    if (other >= 0 && other != row)
+        return tr("Another campaign already has the id %1.").arg(qs(c.id));
     if (c.stock < 0) return tr("Stock cannot be negative.");
     if (c.opensAfterMs < 0) return tr("The window cannot open before the run starts.");
     if (c.closesAfterMs && *c.closesAfterMs <= c.opensAfterMs)
         return tr("The window must close after it opens.");
     if (row >= 0 && row < rowCount()) {
-        if (const CampaignSnapshot* live = liveOf(row); live && m_controller->runInProgress() &&
-                                                          c.stock < live->issued)
+        if (const CampaignSnapshot* live = liveOf(row);
+            live && m_controller->runInProgress() && c.stock < live->issued)
             return tr("Stock cannot go below the %1 already issued.").arg(live->issued);
     }
     return {};
@@ -210,7 +236,8 @@ void CampaignModel::onScenarioChanged() {
     const auto& fresh = m_controller->scenario().campaigns;
     if (fresh.size() == m_campaigns.size()) {
         m_campaigns = fresh;
-        if (!m_campaigns.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+        if (!m_campaigns.empty())
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         return;
     }
     beginResetModel();
@@ -220,8 +247,7 @@ void CampaignModel::onScenarioChanged() {
 
 void CampaignModel::onSnapshot(const std::shared_ptr<const Snapshot>& snapshot) {
     m_snapshot = snapshot;
-    if (!m_campaigns.empty())
-        Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
+    if (!m_campaigns.empty()) Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
 }
 
 }  // namespace stampede::ui

@@ -19,13 +19,17 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const LoggedEvent& e = m_events[static_cast<std::size_t>(index.row())];
     const bool byOperator = e.source == LoggedEvent::Source::Operator;
-    if (role == SourceRole) return byOperator ? QStringLiteral("operator") : QStringLiteral("engine");
+    if (role == SourceRole)
+        return byOperator ? QStringLiteral("operator") : QStringLiteral("engine");
     if (role == Qt::ToolTipRole && index.column() == Text) return e.text;
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
-        case Time: return e.at.toString(QStringLiteral("HH:mm:ss.zzz"));
-        case Source: return byOperator ? tr("operator") : tr("engine");
-        case Text: return e.text;
+        case Time:
+            return e.at.toString(QStringLiteral("HH:mm:ss.zzz"));
+        case Source:
+            return byOperator ? tr("operator") : tr("engine");
+        case Text:
+            return e.text;
     }
     return {};
 }
@@ -33,9 +37,12 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
 QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case Time: return tr("Time");
-        case Source: return tr("Source");
-        case Text: return tr("Event");
+        case Time:
+            return tr("Time");
+        case Source:
+            return tr("Source");
+        case Text:
+            return tr("Event");
     }
     return {};
 }

@@ -8,7 +8,8 @@ namespace stampede::ui {
 
 ScenarioCatalogModel::ScenarioCatalogModel(QObject* parent) : QAbstractListModel(parent) {
     const QDir shipped(QStringLiteral(":/simulations"));
-    for (const QString& name : shipped.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+    for (const QString& name :
+         shipped.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
         QString error;
         addFile(shipped.filePath(name), error);
     }
@@ -22,11 +23,15 @@ QVariant ScenarioCatalogModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const Entry& e = m_entries[static_cast<std::size_t>(index.row())];
     switch (role) {
-        case Qt::DisplayRole: return QString::fromStdString(e.scenario.name);
+        case Qt::DisplayRole:
+            return QString::fromStdString(e.scenario.name);
         case Qt::ToolTipRole:
-        case DescriptionRole: return QString::fromStdString(e.scenario.description);
-        case PathRole: return e.path;
-        default: return {};
+        case DescriptionRole:
+            return QString::fromStdString(e.scenario.description);
+        case PathRole:
+            return e.path;
+        default:
+            return {};
     }
 }
 
@@ -41,8 +46,9 @@ sim::ScenarioLoad ScenarioCatalogModel::load(const QString& path) {
         return failed;
     }
     const QByteArray bytes = file.readAll();
-    return sim::parseScenario(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())),
-                              QFileInfo(path).fileName().toStdString());
+    return sim::parseScenario(
+        std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())),
+        QFileInfo(path).fileName().toStdString());
 }
 
 int ScenarioCatalogModel::addFile(const QString& path, QString& error) {

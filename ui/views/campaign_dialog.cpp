@@ -17,7 +17,8 @@ CampaignDialog::CampaignDialog(const core::Campaign& c, bool idEditable,
                                std::function<QString(const core::Campaign&)> validate,
                                QWidget* parent)
     : QDialog(parent), m_validate(std::move(validate)) {
-    setWindowTitle(idEditable ? tr("New campaign") : tr("Edit campaign %1").arg(QString::fromStdString(c.id)));
+    setWindowTitle(idEditable ? tr("New campaign")
+                              : tr("Edit campaign %1").arg(QString::fromStdString(c.id)));
     m_id = new QLineEdit(QString::fromStdString(c.id));
     m_id->setReadOnly(!idEditable);
     m_id->setObjectName(QStringLiteral("campaignId"));

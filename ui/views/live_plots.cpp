@@ -1,7 +1,5 @@
 #include "views/live_plots.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -19,19 +17,8 @@ namespace {
 
 using core::RequestState;
 
-constexpr double kFloorMs = 0.001;  // 1 µs: keeps a log axis defined for zero latencies
-constexpr std::array<double, 3> kQuantiles = {0.50, 0.95, 0.99};
-
 QString trimmed(double v, int significant) {
     return QString::number(v, 'g', significant);
-}
-
-// "750 µs", "12.5 ms", "1.2 s": one unit per label reads faster than 0.00075 on an ms axis.
-QString formatMs(double ms) {
-    if (ms <= 0) return QStringLiteral("0");
-    if (ms < 1) return trimmed(ms * 1000, 3) + QStringLiteral(" µs");
-    if (ms < 1000) return trimmed(ms, 3) + QStringLiteral(" ms");
-    return trimmed(ms / 1000, 3) + QStringLiteral(" s");
 }
 
 QString formatSi(double v) {
@@ -40,44 +27,11 @@ QString formatSi(double v) {
     return trimmed(v / 1e6, 3) + QLatin1Char('M');
 }
 
-template <typename Base, QString (*Format)(double)>
-class LabelTicker : public Base {
+class SiTicker : public QCPAxisTicker {
 protected:
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return Format(tick); }
-};
-using SiTicker = LabelTicker<QCPAxisTicker, formatSi>;
-using DurationTicker = LabelTicker<QCPAxisTicker, formatMs>;
-
-// Decades alone leave a log axis with two labels over a typical latency range: add 1-2-5 (or
-// 1-3) steps when the axis has the pixels for them, so it reads like a ruler without crowding.
-class LogDurationTicker : public QCPAxisTickerLog {
-public:
-    explicit LogDurationTicker(const QCPAxis* axis) : m_axis(axis) {}
-
-protected:
-    QVector<double> createTickVector(double tickStep, const QCPRange& range) override {
-        const double decades = range.lower > 0 ? std::log10(range.upper / range.lower) : 0;
-        const double pixelsPerDecade = decades > 0 ? m_axis->axisRect()->height() / decades : 0;
-        m_steps = pixelsPerDecade >= 120  ? std::vector<double>{1, 2, 5}
-                  : pixelsPerDecade >= 70 ? std::vector<double>{1, 3}
-                                          : std::vector<double>{};
-        if (m_steps.empty()) return QCPAxisTickerLog::createTickVector(tickStep, range);
-        QVector<double> ticks;
-        for (double e = std::floor(std::log10(range.lower));
-             e <= std::ceil(std::log10(range.upper)); ++e)
-            for (const double m : m_steps) ticks.push_back(m * std::pow(10.0, e));
-        return ticks;
-    }
-    int getSubTickCount(double tickStep) override {
-        return m_steps.empty() ? QCPAxisTickerLog::getSubTickCount(tickStep) : 0;
-    }
     QString getTickLabel(double tick, const QLocale&, QChar, int) override {
-        return formatMs(tick);
+        return formatSi(tick);
     }
-
-private:
-    const QCPAxis* m_axis;
-    std::vector<double> m_steps;  // the last range's steps within a decade; empty: decades only
 };
 
 QFont scaled(const QFont& base, double factor, bool bold = false) {
@@ -85,10 +39,6 @@ QFont scaled(const QFont& base, double factor, bool bold = false) {
     if (base.pointSizeF() > 0) f.setPointSizeF(base.pointSizeF() * factor);
     f.setBold(bold);
     return f;
-}
-
-bool ended(const Snapshot& s) {
-    return s.status == RunStatus::Completed || s.status == RunStatus::Stopped;
 }
 
 }  // namespace
@@ -112,6 +62,27 @@ LivePlot::LivePlot(const QString& title, const QString& exportName, QWidget* par
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 6, 8, 6);
     layout->setSpacing(2);
+    layout->addLayout(buildHeader(title));
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumSize(260, 150);
+    layout->addWidget(m_plot, 1);
+    styleAxes();
+    placeLegendAbove();
+    createEmptyNote();
+    connectInteractions();
+
+    m_replot.setSingleShot(true);
+    m_replot.setInterval(40);
+    connect(&m_replot, &QTimer::timeout, this, &LivePlot::replotNow);
+    applyPalette();
+}
+
+bool LivePlot::ended(const Snapshot& s) {
+    return s.status == RunStatus::Completed || s.status == RunStatus::Stopped;
+}
+
+QHBoxLayout* LivePlot::buildHeader(const QString& title) {
     m_header = new QHBoxLayout;
     auto* titleLabel = new QLabel(title, this);
     titleLabel->setFont(scaled(font(), 1.0, true));
@@ -120,11 +91,10 @@ LivePlot::LivePlot(const QString& title, const QString& exportName, QWidget* par
     m_header->addWidget(titleLabel);
     m_header->addSpacing(10);
     m_header->addWidget(m_readout, 1);
-    layout->addLayout(m_header);
+    return m_header;
+}
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(260, 150);
-    layout->addWidget(m_plot, 1);
+void LivePlot::styleAxes() {
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
@@ -134,6 +104,9 @@ LivePlot::LivePlot(const QString& title, const QString& exportName, QWidget* par
     m_plot->yAxis->setTickLabelFont(scaled(font(), 0.9));
     m_plot->xAxis->setLabelFont(scaled(font(), 0.9));
     m_plot->yAxis->setLabelFont(scaled(font(), 0.9));
+}
+
+void LivePlot::placeLegendAbove() {
     // The legend goes in a row of its own above the chart, right-aligned: inside the axis rect
     // it would hide the newest points exactly where a live chart draws them.
     QCPLegend* legend = m_plot->legend;
@@ -153,12 +126,17 @@ LivePlot::LivePlot(const QString& title, const QString& exportName, QWidget* par
     legendRow->setColumnStretchFactor(1, 0.001);
     m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     m_plot->plotLayout()->setRowSpacing(0);
+}
+
+void LivePlot::createEmptyNote() {
     m_emptyNote = new QCPItemText(m_plot);
     m_emptyNote->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_emptyNote->position->setCoords(0.5, 0.5);
     m_emptyNote->setText(tr("No data yet: start a run"));
     m_emptyNote->setFont(scaled(font(), 1.0));
+}
 
+void LivePlot::connectInteractions() {
     // Dragging or zooming the time axis stops following the run; a double click resumes.
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
         if (e->buttons() & Qt::LeftButton) m_follow = false;
@@ -170,11 +148,6 @@ LivePlot::LivePlot(const QString& title, const QString& exportName, QWidget* par
     });
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_plot, &QWidget::customContextMenuRequested, this, &LivePlot::showContextMenu);
-
-    m_replot.setSingleShot(true);
-    m_replot.setInterval(40);
-    connect(&m_replot, &QTimer::timeout, this, &LivePlot::replotNow);
-    applyPalette();
 }
 
 void LivePlot::setVisibleSpan(double seconds) {
@@ -364,136 +337,6 @@ void ThroughputPlot::rescaleValueAxis() {
         if (found) top = std::max(top, r.upper);
     }
     plot()->yAxis->setRange(0, top > 0 ? top * 1.15 : 10);
-}
-
-// ---------------------------------------------------------------------------------------------
-LatencyPlot::LatencyPlot(QWidget* parent)
-    : LivePlot(tr("Latency"), QStringLiteral("latency"), parent) {
-    for (auto& series : m_data)
-        for (auto& container : series) container = QSharedPointer<QCPGraphDataContainer>::create();
-    const QString names[3] = {QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99")};
-    for (std::size_t p = 0; p < m_graphs.size(); ++p) m_graphs[p] = addSeries(names[p], QColor());
-
-    m_seriesBox = new QComboBox(this);
-    m_seriesBox->addItems({tr("end to end"), tr("queue wait"), tr("processing")});
-    m_seriesBox->setToolTip(tr("Which part of a request's latency the chart shows"));
-    m_logBox = new QCheckBox(tr("log scale"), this);
-    m_logBox->setChecked(m_log);
-    header()->addWidget(m_seriesBox);
-    header()->addWidget(m_logBox);
-    connect(m_seriesBox, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setSeries(static_cast<Series>(index)); });
-    connect(m_logBox, &QCheckBox::toggled, this, &LatencyPlot::setLogScale);
-
-    plot()->yAxis->setLabel(tr("latency per ¼ s interval"));
-    setLogScale(m_log);
-    setSeries(EndToEnd);
-    applySeriesColours();
-}
-
-void LatencyPlot::applySeriesColours() {
-    const QPalette pal = palette();
-    const RequestState colours[3] = {RequestState::Queued, RequestState::Rejected,
-                                     RequestState::FailedFinal};
-    for (std::size_t p = 0; p < m_graphs.size(); ++p)
-        m_graphs[p]->setPen(QPen(StateFlowView::stateColour(colours[p], pal), 1.6));
-}
-
-void LatencyPlot::append(const std::shared_ptr<const Snapshot>& snapshot) {
-    if (!snapshot) return;
-    const Snapshot& s = *snapshot;
-    if (!m_base) {
-        m_base = snapshot;
-        setNow(s.elapsedS);
-        return;
-    }
-    const bool due = s.elapsedS - m_base->elapsedS >= kIntervalS ||
-                     (ended(s) && s.endToEnd.count() != m_base->endToEnd.count());
-    bool added = false;
-    if (due) {
-        const std::array<const metrics::LatencyHistogram*, SeriesCount> newer = {
-            &s.endToEnd, &s.queueWait, &s.processing};
-        const std::array<const metrics::LatencyHistogram*, SeriesCount> older = {
-            &m_base->endToEnd, &m_base->queueWait, &m_base->processing};
-        for (std::size_t i = 0; i < newer.size(); ++i) {
-            if (newer[i]->count() <= older[i]->count()) continue;  // an empty interval
-            const metrics::LatencyHistogram interval = newer[i]->since(*older[i]);
-            for (std::size_t p = 0; p < kQuantiles.size(); ++p) {
-                const double ms = static_cast<double>(interval.percentile(kQuantiles[p])) / 1e6;
-                m_data[i][p]->add(QCPGraphData(s.elapsedS, std::max(ms, kFloorMs)));
-                m_lastMs[i][p] = ms;
-            }
-            m_lastCount[i] = interval.count();
-            m_lastDataAt = s.elapsedS;
-            added = true;
-        }
-        m_base = snapshot;
-        updateReadout();
-    }
-    const double now = ended(s) ? std::max(s.wallS, m_lastDataAt) : s.elapsedS;
-    if (!setNow(now) && !added) return;  // a finished run, published again: nothing to draw
-    for (auto& series : m_data)          // the hidden series too: the window bounds all of them
-        for (auto& container : series) container->removeBefore(now - kKeepS);
-    scheduleReplot();
-}
-
-void LatencyPlot::clear() {
-    for (auto& series : m_data)
-        for (auto& container : series) container->clear();
-    m_base.reset();
-    m_lastMs = {};
-    m_lastCount = {};
-    m_lastDataAt = 0;
-    clearData();
-}
-
-void LatencyPlot::setSeries(Series series) {
-    m_series = series;
-    for (std::size_t p = 0; p < m_graphs.size(); ++p) m_graphs[p]->setData(m_data[series][p]);
-    if (m_seriesBox->currentIndex() != series) m_seriesBox->setCurrentIndex(series);
-    updateReadout();
-    scheduleReplot();
-}
-
-void LatencyPlot::setLogScale(bool on) {
-    m_log = on;
-    if (m_logBox->isChecked() != on) m_logBox->setChecked(on);
-    QCPAxis* y = plot()->yAxis;
-    y->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    if (on)
-        y->setTicker(QSharedPointer<LogDurationTicker>::create(y));
-    else
-        y->setTicker(QSharedPointer<DurationTicker>::create());
-    scheduleReplot();
-}
-
-void LatencyPlot::updateReadout() {
-    const auto& v = m_lastMs[m_series];
-    if (m_lastCount[m_series] == 0) {
-        readout()->clear();
-        return;
-    }
-    readout()->setText(tr("last ¼ s: p50 %1 · p95 %2 · p99 %3 · n = %4")
-                           .arg(formatMs(v[0]), formatMs(v[1]), formatMs(v[2]),
-                                formatCount(static_cast<std::int64_t>(m_lastCount[m_series]))));
-}
-
-void LatencyPlot::rescaleValueAxis() {
-    const QCPRange keys = plot()->xAxis->range();
-    double lo = 0, hi = 0;
-    bool any = false;
-    for (QCPGraph* g : m_graphs) {
-        bool found = false;
-        const QCPRange r = g->getValueRange(found, m_log ? QCP::sdPositive : QCP::sdBoth, keys);
-        if (!found) continue;
-        lo = any ? std::min(lo, r.lower) : r.lower;
-        hi = any ? std::max(hi, r.upper) : r.upper;
-        any = true;
-    }
-    if (m_log)
-        plot()->yAxis->setRange(any ? lo / 1.6 : 0.01, any ? hi * 1.6 : 100);
-    else
-        plot()->yAxis->setRange(0, any && hi > 0 ? hi * 1.15 : 1);
 }
 
 }  // namespace stampede::ui

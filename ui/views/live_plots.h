@@ -1,26 +1,16 @@
 #pragma once
-// The dashboard's charts over time: throughput (arrivals and completions per second) and latency
-// percentiles per interval. Points are appended from snapshots into a bounded time window (ten
-// minutes), graphs sample adaptively, and a flood of snapshots costs one replot per ~40 ms
-// (PlotJuggler's coalescing timer), so the charts never redraw a million points or freeze.
+// The dashboard's charts over time: throughput (arrivals and completions per second) here, latency
+// percentiles per interval in views/latency_plot.h. Points are appended from snapshots into a
+// bounded time window (ten minutes), graphs sample adaptively, and a flood of snapshots costs one
+// replot per ~40 ms (PlotJuggler's coalescing timer), so the charts never redraw a million points
+// or freeze.
 
 #include <QTimer>
 #include <QWidget>
 
-#include <array>
-#include <memory>
-
-// QCustomPlot's header uses the `signals` and `foreach` keywords, which QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
-
 #include "snapshot.h"
+#include "views/qcustomplot_include.h"
 
-class QCheckBox;
-class QComboBox;
 class QHBoxLayout;
 
 namespace stampede::ui {
@@ -65,8 +55,15 @@ protected:
     virtual void applySeriesColours() = 0;
     void changeEvent(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
+    // The run is over: the engine still publishes it, but its charts stop moving.
+    static bool ended(const Snapshot& s);
 
 private:
+    QHBoxLayout* buildHeader(const QString& title);
+    void styleAxes();
+    void placeLegendAbove();
+    void createEmptyNote();
+    void connectInteractions();
     void replotNow();
     void applyPalette();
     void showContextMenu(const QPoint& at);
@@ -100,41 +97,6 @@ private:
     double m_lastAtS = -1;
     double m_lastDataAt = 0;
     double m_peak = 0;
-};
-
-class LatencyPlot : public LivePlot {
-    Q_OBJECT
-public:
-    enum Series { EndToEnd, QueueWait, Processing, SeriesCount };
-    static constexpr double kIntervalS = 0.25;
-
-    explicit LatencyPlot(QWidget* parent = nullptr);
-    // Closes an interval when ~250 ms passed since the last one (or the run ended) and appends
-    // its p50/p95/p99, computed from the difference of two cumulative histograms.
-    void append(const std::shared_ptr<const Snapshot>& snapshot);
-    void clear();
-    void setSeries(Series series);
-    Series series() const { return m_series; }
-    void setLogScale(bool on);
-
-protected:
-    void rescaleValueAxis() override;
-    void applySeriesColours() override;
-
-private:
-    void updateReadout();
-
-    using Containers = std::array<QSharedPointer<QCPGraphDataContainer>, 3>;
-    std::array<Containers, SeriesCount> m_data;  // [series][p50, p95, p99], in ms
-    std::array<QCPGraph*, 3> m_graphs{};
-    std::shared_ptr<const Snapshot> m_base;  // the end of the last interval taken
-    std::array<std::array<double, 3>, SeriesCount> m_lastMs{};  // the last interval's percentiles
-    std::array<std::uint64_t, SeriesCount> m_lastCount{};
-    double m_lastDataAt = 0;
-    QComboBox* m_seriesBox = nullptr;
-    QCheckBox* m_logBox = nullptr;
-    Series m_series = EndToEnd;
-    bool m_log = true;  // p50 and p99 are often orders of magnitude apart
 };
 
 }  // namespace stampede::ui

@@ -1,0 +1,97 @@
+#pragma once
+// The store: campaigns, runs, issued coupons and the dead-letter queue, kept in SQLite (the
+// embedded default) or MySQL/MariaDB through Qt Sql. One Store is one connection and belongs to
+// the thread that opened it (Qt Sql connections are per thread). The schema is versioned: the
+// migrations in resources/sql/<dialect>/ are applied when a store is opened, and a database
+// newer than this program knows is refused. Never on the decision path: the engine's write-behind
+// sink (write_behind_sink.h) feeds it from behind.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dlq/dead_letter_queue.h"
+#include "engine.h"
+#include "sim/scenario.h"
+#include "store/store_url.h"
+
+namespace stampede::store {
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::string scenario;
+    std::uint64_t seed = 0;
+    std::string status;  // running | completed | stopped | interrupted
+    std::string startedAt, finishedAt;
+    std::int64_t rowsWritten = 0;
+    std::int64_t coupons = 0;
+    std::int64_t pendingDeadLetters = 0;
+};
+
+struct StoredDeadLetter {
+    std::int64_t runId = 0;
+    dlq::DeadLetter letter;
+    std::string replayState;  // pending | replayed | purged
+};
+
+struct StoredCampaign {
+    core::Campaign campaign;
+    std::int64_t issued = 0;  // coupons stored for it
+};
+
+class Store {
+public:
+    // Connects, applies pending migrations and marks runs whose process died as interrupted.
+    // Null with `error` naming what and where (file, host, schema version) on failure.
+    static std::unique_ptr<Store> open(const StoreUrl& url, std::string& error);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const StoreUrl& url() const { return m_url; }
+    int schemaVersion() const { return m_schemaVersion; }
+    static int knownSchemaVersion();
+    std::string lastError() const { return m_error; }
+
+    // A new run (status running, owned by this process) with its campaigns; its id, or nullopt.
+    std::optional<std::int64_t> beginRun(const sim::Scenario& scenario);
+    bool finishRun(std::int64_t runId, const std::string& status, const std::string& summaryJson,
+                   std::int64_t rowsWritten, double lagMs);
+    // Multi-row INSERTs in one transaction; a (run, campaign, user) already stored is skipped.
+    // Returns the rows written, or -1 (lastError()).
+    std::int64_t insertIssued(std::int64_t runId, std::span<const IssuedCoupon> coupons);
+    bool upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLetter> letters);
+    bool setReplayState(std::int64_t runId, std::span<const core::RequestId> ids,
+                        const std::string& state);
+
+    std::vector<RunRecord> runs();
+    std::optional<RunRecord> run(std::int64_t runId);
+    std::vector<StoredCampaign> campaigns(std::int64_t runId);
+    // Dead letters (of one run, or all), pending ones only unless `everyState`.
+    std::vector<StoredDeadLetter> deadLetters(std::optional<std::int64_t> runId,
+                                              const dlq::DlqFilter& filter = {},
+                                              bool everyState = false);
+    std::int64_t countIssued(std::int64_t runId);
+    std::int64_t countDistinctIssued(std::int64_t runId);  // == countIssued unless something broke
+
+    // Deterministic coupon code for (campaign, user): what a customer would be sent.
+    static std::string couponCode(const std::string& campaign, const std::string& user);
+
+private:
+    struct Connection;
+    explicit Store(StoreUrl url);
+    bool connect(std::string& error);
+    bool migrate(std::string& error);
+    void markInterruptedRuns();
+    bool fail(const std::string& what);
+
+    StoreUrl m_url;
+    std::unique_ptr<Connection> m_db;
+    int m_schemaVersion = 0;
+    std::string m_error;
+};
+
+}  // namespace stampede::store

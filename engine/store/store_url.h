@@ -1,0 +1,26 @@
+#pragma once
+// Where a store lives: sqlite:///path/to/file.db or mysql://user@host:port/database. The MySQL
+// password is never part of the URL: it comes from STAMPEDE_MYSQL_PASSWORD (or, in the console,
+// the keychain), so it never reaches logs or the process list.
+
+#include <optional>
+#include <string>
+
+namespace stampede::store {
+
+struct StoreUrl {
+    enum class Kind { Sqlite, MySql } kind = Kind::Sqlite;
+    std::string path;                  // sqlite: the database file
+    std::string user, host, database;  // mysql
+    int port = 3306;
+
+    // The URL as given, safe to print (it never holds a password).
+    std::string toString() const;
+};
+
+// Parses a store URL; on error returns nullopt with `error` naming the part that is wrong.
+std::optional<StoreUrl> parseStoreUrl(const std::string& text, std::string& error);
+// The embedded default: a SQLite file in the user's data folder (QStandardPaths::AppDataLocation).
+StoreUrl defaultStoreUrl();
+
+}  // namespace stampede::store

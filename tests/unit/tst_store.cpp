@@ -1,0 +1,217 @@
+// The SQLite store: migrations, refusals of bad input that change nothing, multi-row coupon
+// inserts that never store a (run, campaign, user) twice, the DLQ, and the kill -9 test: a run
+// killed mid-flight keeps every coupon it reported persisted and is marked interrupted.
+#include <QtTest>
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+#include "store/store.h"
+
+using namespace stampede;
+using namespace stampede::store;
+
+namespace {
+
+StoreUrl sqliteAt(const QString& path) {
+    StoreUrl url;
+    url.path = path.toStdString();
+    return url;
+}
+
+sim::Scenario twoCampaigns() {
+    sim::Scenario s;
+    s.name = "store test";
+    for (const char* id : {"a", "b"}) {
+        core::Campaign c;
+        c.id = id;
+        c.name = id;
+        c.stock = 10;
+        s.campaigns.push_back(c);
+    }
+    return s;
+}
+
+std::vector<IssuedCoupon> coupons(const std::string& campaign, int from, int to) {
+    std::vector<IssuedCoupon> out;
+    for (int u = from; u < to; ++u)
+        out.push_back({core::RequestId(u), campaign, std::to_string(u), std::int64_t(u) * 1000,
+                       std::uint32_t(u)});
+    return out;
+}
+
+}  // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void urlsAreParsedStrictly() {
+        std::string error;
+        auto url = parseStoreUrl("sqlite:///tmp/x.db", error);
+        QVERIFY(url && url->kind == StoreUrl::Kind::Sqlite && url->path == "/tmp/x.db");
+        url = parseStoreUrl("mysql://app@127.0.0.1:3307/stampede", error);
+        QVERIFY(url && url->user == "app" && url->host == "127.0.0.1" && url->port == 3307 &&
+                url->database == "stampede");
+        QVERIFY(!parseStoreUrl("mysql://app:secret@h/db", error));
+        QVERIFY(error.find("password") != std::string::npos);
+        QVERIFY(!parseStoreUrl("mysql://app@h:99999/db", error));
+        QVERIFY(error.find("99999") != std::string::npos);
+        QVERIFY(!parseStoreUrl("sqlite://relative.db", error));
+        QVERIFY(!parseStoreUrl("postgres://x", error));
+    }
+
+    void migratesOnceAndRefusesNewerSchemas() {
+        const QString path = m_dir.filePath(QStringLiteral("schema.db"));
+        std::string error;
+        {
+            auto store = Store::open(sqliteAt(path), error);
+            QVERIFY2(store, error.c_str());
+            QCOMPARE(store->schemaVersion(), Store::knownSchemaVersion());
+            QVERIFY(store->schemaVersion() >= 1);
+        }
+        {
+            auto again = Store::open(sqliteAt(path), error);  // no second migration
+            QVERIFY2(again, error.c_str());
+        }
+        {
+            auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery(db).exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (999)"));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        QVERIFY(!Store::open(sqliteAt(path), error));
+        QVERIFY2(error.find("newer") != std::string::npos && error.find("999") != std::string::npos,
+                 error.c_str());
+    }
+
+    void badFilesAreRefusedAndLeftAlone() {
+        const QString corrupt = m_dir.filePath(QStringLiteral("corrupt.db"));
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray garbage(8192, 'x');
+        f.write(garbage);
+        f.close();
+        std::string error;
+        QVERIFY(!Store::open(sqliteAt(corrupt), error));
+        QVERIFY2(error.find(corrupt.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), garbage);  // nothing written into it
+        QVERIFY(!Store::open(sqliteAt(QStringLiteral("/proc/stampede-nope/x.db")), error));
+        QVERIFY2(error.find("/proc/stampede-nope") != std::string::npos, error.c_str());
+    }
+
+    void couponsAreStoredOncePerUser() {
+        std::string error;
+        auto store = Store::open(sqliteAt(m_dir.filePath(QStringLiteral("coupons.db"))), error);
+        QVERIFY2(store, error.c_str());
+        const auto run = store->beginRun(twoCampaigns());
+        QVERIFY(run);
+        const auto first = coupons("a", 0, 1200);  // three multi-row INSERTs, the last one partial
+        QCOMPARE(store->insertIssued(*run, first), std::int64_t(1200));
+        QCOMPARE(store->insertIssued(*run, coupons("a", 1100, 1300)),
+                 std::int64_t(100));  // 100 new
+        QCOMPARE(store->insertIssued(*run, coupons("b", 0, 5)), std::int64_t(5));
+        QCOMPARE(store->countIssued(*run), std::int64_t(1305));
+        QCOMPARE(store->countDistinctIssued(*run), std::int64_t(1305));
+        const auto campaigns = store->campaigns(*run);
+        QCOMPARE(campaigns.size(), std::size_t(2));
+        QCOMPARE(campaigns[0].issued, std::int64_t(1300));
+        QCOMPARE(Store::couponCode("a", "1"), Store::couponCode("a", "1"));
+        QVERIFY(Store::couponCode("a", "1") != Store::couponCode("a", "2"));
+        QVERIFY(store->finishRun(*run, "completed", "{}", 1305, 12.5));
+        QCOMPARE(store->run(*run)->status, std::string("completed"));
+    }
+
+    void deadLettersSurviveAndChangeState() {
+        const QString path = m_dir.filePath(QStringLiteral("dlq.db"));
+        std::string error;
+        std::int64_t runId = 0;
+        {
+            auto store = Store::open(sqliteAt(path), error);
+            runId = *store->beginRun(twoCampaigns());
+            dlq::DeadLetter l;
+            l.requestId = 7;
+            l.campaignId = "a";
+            l.reason = "permanent failure";
+            l.attempts = 2;
+            l.errors = {{1, 10, "timeout"}, {2, 20, "injected permanent failure"}};
+            l.payload = R"({"campaign":"a","user":"u7"})";
+            dlq::DeadLetter m = l;
+            m.requestId = 8;
+            QVERIFY(store->upsertDeadLetters(runId, std::vector{l, m}));
+        }
+        auto store = Store::open(sqliteAt(path), error);  // a new process, as it were
+        auto letters = store->deadLetters(runId);
+        QCOMPARE(letters.size(), std::size_t(2));
+        QCOMPARE(letters[0].letter.errors.size(), std::size_t(2));
+        QCOMPARE(letters[0].letter.errors[0].message, std::string("timeout"));
+        const core::RequestId seven[] = {7};
+        QVERIFY(store->setReplayState(runId, seven, "replayed"));
+        QCOMPARE(store->deadLetters(runId).size(), std::size_t(1));
+        QCOMPARE(store->deadLetters(runId, {}, true).size(), std::size_t(2));
+        // The run was never finished by a living process: it is interrupted now.
+        QCOMPARE(store->run(runId)->status, std::string("interrupted"));
+    }
+
+    void killMinus9KeepsWhatWasReportedPersisted() {
+        // A run of 150,000 users over 6 s with permanent failures feeding the DLQ, killed once
+        // it has reported a good number of coupons persisted.
+        const QString scenario = m_dir.filePath(QStringLiteral("long.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "kill -9", "seed": 5,
+          "campaigns": [{"id": "c1", "stock": 100000}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 150000, "over_ms": 6000}],
+          "faults": {"permanent_failure_rate": 0.02},
+          "run": {"pipeline": "decide-in-worker", "guard": "atomic", "workers": 2, "partitions": 2}})");
+        f.close();
+        const QString db = m_dir.filePath(QStringLiteral("killed.db"));
+        QProcess cli;
+        cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                  {QStringLiteral("run"), scenario, QStringLiteral("--store"),
+                   QStringLiteral("sqlite://") + db});
+        QVERIFY(cli.waitForStarted());
+        static const QRegularExpression persisted(QStringLiteral("persisted (\\d+)"));
+        qint64 reported = 0;
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                err += cli.readAllStandardError();
+                auto it = persisted.globalMatch(QString::fromUtf8(err));
+                while (it.hasNext())
+                    reported = std::max(reported, it.next().captured(1).toLongLong());
+                return reported >= 20000;
+            }(),
+            30000);
+        ::kill(static_cast<pid_t>(cli.processId()), SIGKILL);
+        QVERIFY(cli.waitForFinished());
+        QCOMPARE(cli.exitStatus(), QProcess::CrashExit);
+
+        std::string error;
+        auto store = Store::open(sqliteAt(db), error);
+        QVERIFY2(store, error.c_str());
+        const auto runs = store->runs();
+        QCOMPARE(runs.size(), std::size_t(1));
+        QCOMPARE(runs[0].status, std::string("interrupted"));
+        const std::int64_t stored = store->countIssued(runs[0].id);
+        QVERIFY2(stored >= reported,
+                 qPrintable(QStringLiteral("%1 stored, %2 reported").arg(stored).arg(reported)));
+        QCOMPARE(store->countDistinctIssued(runs[0].id), stored);
+        const auto letters = store->deadLetters(runs[0].id);
+        QVERIFY(!letters.empty());  // the DLQ made it too
+        for (const auto& l : letters) QVERIFY(!l.letter.errors.empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
