@@ -44,7 +44,10 @@ double bareRowsPerSecond(QSqlDatabase db, bool sqlite, const std::vector<IssuedC
                                 "user VARCHAR(191), "
                                 "request_id BIGINT, code TEXT, issued_at_ns BIGINT, UNIQUE "
                                 "(run_id, campaign, user)) ENGINE=InnoDB"));
-    QString sql = QStringLiteral("INSERT INTO bare_coupons VALUES ");
+    QString sql =
+        (sqlite ? QStringLiteral("INSERT OR IGNORE INTO") : QStringLiteral("INSERT IGNORE INTO")) +
+        QStringLiteral(
+            " bare_coupons (run_id, campaign, user, request_id, code, issued_at_ns) VALUES ");
     for (int i = 0; i < 500; ++i)
         sql += i ? QStringLiteral(",(?,?,?,?,?,?)") : QStringLiteral("(?,?,?,?,?,?)");
     q.prepare(sql);
