@@ -8,5 +8,7 @@ namespace stampede::cli {
 int runCommand(const CliOptions& options);
 int benchCommand(const CliOptions& options);
 int dlqCommand(const CliOptions& options);
+int aggregateCommand(const CliOptions& options);
+int exportCommand(const CliOptions& options);
 
 }  // namespace stampede::cli

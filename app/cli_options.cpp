@@ -25,6 +25,10 @@ std::string usage() {
            "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
            "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
            "  stampede-cli dlq replay [--store URL] --run ID [--rate PER_SECOND]\n"
+           "  stampede-cli aggregate [--store URL] [--run ID] [--bucket second|minute] "
+           "[--rebuild]\n"
+           "  stampede-cli export [--store URL] [--run ID] --what events|stats\n"
+           "                      [--format csv|ndjson] [--out FILE|-]\n"
            "  (the MySQL password comes from STAMPEDE_MYSQL_PASSWORD, never the command line)\n"
            "\n"
            "pipelines: sync, decide-at-ingress, decide-in-worker\n"
@@ -49,6 +53,10 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
         }
         if (arg == "--quiet") {
             o.quiet = true;
+            continue;
+        }
+        if (arg == "--rebuild") {
+            o.rebuild = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -79,7 +87,23 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.json = value;
         else if (arg == "--store")
             o.store = value;
-        else if (arg == "--ids")
+        else if (arg == "--bucket")
+            o.bucket = value;
+        else if (arg == "--what")
+            o.what = value;
+        else if (arg == "--format")
+            o.format = value;
+        else if (arg == "--out")
+            o.out = value;
+        else if (arg == "--event-sampling") {
+            char* end = nullptr;
+            const double r = std::strtod(value.c_str(), &end);
+            ok = end && *end == '\0' && r >= 0 && r <= 1;
+            if (ok)
+                o.eventSampling = r;
+            else
+                error = arg + ": expected a share in [0, 1], got '" + value + "'";
+        } else if (arg == "--ids")
             o.ids = value;
         else if (arg == "--run")
             ok = integer(o.run, 1, (1LL << 62));

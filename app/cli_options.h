@@ -15,9 +15,11 @@ inline constexpr int kExitBadInput = 2;
 struct CliOptions {
     std::string command;
     std::vector<std::string> positional;
-    std::optional<std::string> pipeline, guard, transport, pace, json, store, ids;
+    std::optional<std::string> pipeline, guard, transport, pace, json, store, ids, bucket, what,
+        format, out;
     std::optional<long long> workers, partitions, seed, requests, run;
-    std::optional<double> rate;
+    std::optional<double> rate, eventSampling;
+    bool rebuild = false;
     bool quiet = false;
 };
 

@@ -85,6 +85,7 @@ bool finishPersistence(store::WriteBehindSink& sink, store::Store& db, const sto
     persistence[QStringLiteral("store")] = QString::fromStdString(url.toString());
     persistence[QStringLiteral("run_id")] = static_cast<qint64>(runId);
     persistence[QStringLiteral("rows_written")] = static_cast<qint64>(stats.rowsWritten);
+    persistence[QStringLiteral("events_written")] = static_cast<qint64>(stats.eventsWritten);
     persistence[QStringLiteral("dead_letters_stored")] =
         static_cast<qint64>(stats.deadLettersStored);
     persistence[QStringLiteral("lag_ms_max")] = stats.lagMsMax;
@@ -150,7 +151,8 @@ int runCommand(const CliOptions& o) {
             return kExitInternal;
         }
         runId = *id;
-        sink = std::make_unique<store::WriteBehindSink>(engine, storeUrl, runId);
+        sink = std::make_unique<store::WriteBehindSink>(engine, storeUrl, runId,
+                                                        o.eventSampling.value_or(1.0));
         sink->start();
         std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(runId),
                      storeUrl.toString().c_str());

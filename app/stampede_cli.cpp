@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     if (options->command == "run") return runCommand(*options);
     if (options->command == "bench") return benchCommand(*options);
     if (options->command == "dlq") return dlqCommand(*options);
+    if (options->command == "aggregate") return aggregateCommand(*options);
+    if (options->command == "export") return exportCommand(*options);
     if (options->command == "help" || options->command == "--help" || options->command == "-h") {
         std::fputs(usage().c_str(), stdout);
         return kExitOk;

@@ -131,13 +131,13 @@ std::size_t Engine::purgeDlq(const std::vector<core::RequestId>& ids) {
     return m_run->purgeDlq(ids);
 }
 
-std::size_t Engine::takeIssued(std::vector<IssuedCoupon>& out, std::size_t max) {
+std::size_t Engine::takeFinal(std::vector<FinalRequest>& out, std::size_t max) {
     std::shared_ptr<pipeline::Run> run;
     {
         std::lock_guard lock(m_mutex);
         run = m_run;
     }
-    return run ? run->takeIssued(out, max) : 0;
+    return run ? run->takeFinal(out, max) : 0;
 }
 
 #undef STAMPEDE_WITH_RUN

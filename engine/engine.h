@@ -79,6 +79,21 @@ struct IssuedCoupon {
     std::uint32_t sequence = 0;
 };
 
+// A request that reached a final state (again, for a replayed dead letter): the request event
+// log's row. Times are nanoseconds since the run's start.
+struct FinalRequest {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    core::RequestState state = core::RequestState::Succeeded;
+    core::RejectReason reason = core::RejectReason::None;
+    int attempts = 0;
+    std::uint32_t sequence = 0;
+    std::int64_t receivedNs = 0, startedNs = 0, finishedNs = 0;
+
+    IssuedCoupon coupon() const { return {requestId, campaignId, user, startedNs, sequence}; }
+};
+
 enum class StockChangeResult : std::uint8_t {
     Applied,
     BelowIssued,
@@ -144,10 +159,11 @@ public:
     // Removes entries for good (all when `ids` is empty); returns how many.
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
-    // Coupons issued since the last call, at most `max`, appended to `out`; returns how many.
-    // For one consumer (a store's write-behind sink): it reads requests once they are final, so
-    // it costs the decision path nothing. A dead letter that succeeds on replay comes later.
-    std::size_t takeIssued(std::vector<IssuedCoupon>& out, std::size_t max);
+    // Requests that became final since the last call, at most `max`, appended to `out`; returns
+    // how many. For one consumer (a store's write-behind sink): it reads requests once they are
+    // final, so it costs the decision path nothing. A replayed dead letter comes again when it is
+    // final again.
+    std::size_t takeFinal(std::vector<FinalRequest>& out, std::size_t max);
 
 private:
     std::shared_ptr<pipeline::Run> m_run;  // shared: waitForEnd() keeps its run alive

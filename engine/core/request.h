@@ -1,5 +1,5 @@
 #pragma once
-// One admitted request, as the engine keeps it: 48 bytes, in a RequestArena that never moves
+// One admitted request, as the engine keeps it: 56 bytes, in a RequestArena that never moves
 // records, so threads may hold indices across the run. The state is atomic (release on change)
 // so that auditors reading a final state also see everything written before it.
 
@@ -25,6 +25,7 @@ struct Request {
     std::int64_t receivedNs = 0;  // since the run's start
     std::int64_t queuedNs = 0;    // last time it became QUEUED
     std::int64_t startedNs = 0;   // last time it became PROCESSING
+    std::int64_t finishedNs = 0;  // last time it became final (for the analytics event log)
 
     static constexpr std::uint8_t kVerified = 1;
     static constexpr std::uint8_t kLotteryEntry = 2;
@@ -35,7 +36,7 @@ struct Request {
 
     RequestState loadState() const { return state.load(std::memory_order_acquire); }
 };
-static_assert(sizeof(Request) == 48, "keep the record small: memory per request is a goal");
+static_assert(sizeof(Request) == 56, "keep the record small: memory per request is a goal");
 
 // Append-only storage in fixed chunks: appending never moves earlier records.
 class RequestArena {

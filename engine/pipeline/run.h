@@ -74,7 +74,7 @@ public:
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
-    std::size_t takeIssued(std::vector<IssuedCoupon>& out, std::size_t max);
+    std::size_t takeFinal(std::vector<FinalRequest>& out, std::size_t max);
 
     // For ReplayJob: hands one DLQ entry back to the pipeline. False if the queue is full.
     bool sendReplay(core::RequestId id);
@@ -206,7 +206,7 @@ private:
     std::mutex m_controlMutex;  // pause and end waits
     std::condition_variable m_controlChanged;
 
-    // takeIssued's tail: every request below m_tailLow is final and was looked at; those above
+    // takeFinal's tail: every request below m_tailLow is final and was looked at; those above
     // it that were already handed out are marked; dead letters are watched for a late success.
     std::mutex m_tailMutex;
     std::uint32_t m_tailLow = 0;

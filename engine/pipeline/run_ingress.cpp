@@ -61,6 +61,7 @@ Run::AdmitResult Run::admit(Lane& lane, int campaign, std::uint64_t user, bool v
     block.add(campaign, metrics::stateField(RequestState::Received), 1);
     if (reason != RejectReason::None) {
         r.reason = reason;
+        r.finishedNs = now;
         block.move(campaign, RequestState::Received, RequestState::Rejected);
         block.add(campaign, metrics::reasonField(reason), 1);
         r.state.store(RequestState::Rejected, std::memory_order_release);

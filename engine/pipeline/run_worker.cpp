@@ -28,6 +28,7 @@ void Run::finish(Lane& lane, Request& r, RequestState to, RejectReason reason, s
             lane.block->add(r.campaign, metrics::reasonField(reason), 1);
     }
     r.reason = reason;
+    r.finishedNs = nowNs;
     r.state.store(to, std::memory_order_release);
     lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
     lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));
@@ -58,6 +59,7 @@ void Run::deadLetter(Lane& lane, core::RequestId id, std::string reason, std::st
         lane.block->add(r.campaign, metrics::Field::DeadLettered, 1);
     }
     // State first, entry second: a replay that finds the entry always finds the state final.
+    r.finishedNs = nowNs;
     r.state.store(RequestState::FailedFinal, std::memory_order_release);
     lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
     lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "sim/scenario.h"
@@ -96,7 +97,7 @@ struct Store::Connection {
     QString name;
     // The coupon INSERT stays prepared across calls, per batch size: preparing a statement of
     // 3,000 placeholders for every call cost the store two thirds of its rate.
-    std::map<std::size_t, QSqlQuery> inserts;
+    std::map<QString, QSqlQuery> inserts;
     QSqlDatabase db() const { return QSqlDatabase::database(name, false); }
     ~Connection() {
         inserts.clear();
@@ -326,56 +327,93 @@ std::string Store::couponCode(const std::string& campaign, const std::string& us
     return code;
 }
 
-std::int64_t Store::insertIssued(std::int64_t runId, std::span<const IssuedCoupon> coupons) {
-    constexpr std::size_t kRowsPerInsert = 500;  // seed 003's batch insert
+// Multi-row INSERTs of `rows` rows (500 per statement, seed 003's batch insert) in one
+// transaction. The statements stay prepared across calls, per table and row count: preparing a
+// statement of 3,000 placeholders for every call cost two thirds of the insert rate.
+std::int64_t Store::insertRows(const QString& table, const QStringList& columns, std::size_t rows,
+                               const std::function<void(QSqlQuery&, std::size_t)>& bindRow) {
+    constexpr std::size_t kRowsPerInsert = 500;
     QSqlDatabase db = m_db->db();
     if (!db.transaction()) {
         fail("cannot begin a transaction: " + db.lastError().text().toStdString());
         return -1;
     }
+    QString placeholders = QStringLiteral("(?");
+    for (int c = 1; c < columns.size(); ++c) placeholders += QStringLiteral(",?");
+    placeholders += QLatin1Char(')');
     std::int64_t written = 0;
-    for (std::size_t start = 0; start < coupons.size(); start += kRowsPerInsert) {
-        const std::size_t n = std::min(kRowsPerInsert, coupons.size() - start);
-        auto found = m_db->inserts.find(n);
+    for (std::size_t start = 0; start < rows; start += kRowsPerInsert) {
+        const std::size_t n = std::min(kRowsPerInsert, rows - start);
+        const QString key = table + QLatin1Char('/') + QString::number(n);
+        auto found = m_db->inserts.find(key);
         if (found == m_db->inserts.end()) {
-            QString sql = insertIgnore(m_url) +
-                          QStringLiteral(
-                              "issued_coupons (run_id, campaign, user, request_id, code, "
-                              "issued_at_ns) VALUES ");
+            QString sql = insertIgnore(m_url) + table + QStringLiteral(" (") +
+                          columns.join(QStringLiteral(", ")) + QStringLiteral(") VALUES ");
             for (std::size_t i = 0; i < n; ++i)
-                sql += i ? QStringLiteral(",(?,?,?,?,?,?)") : QStringLiteral("(?,?,?,?,?,?)");
+                sql += i ? QLatin1Char(',') + placeholders : placeholders;
             QSqlQuery prepared(db);
             if (!prepared.prepare(sql)) {
                 db.rollback();
-                fail("cannot prepare the coupon insert: " +
+                fail("cannot prepare the insert into " + table.toStdString() + ": " +
                      prepared.lastError().text().toStdString());
                 return -1;
             }
-            found = m_db->inserts.emplace(n, std::move(prepared)).first;
+            found = m_db->inserts.emplace(key, std::move(prepared)).first;
         }
         QSqlQuery& q = found->second;
-        for (std::size_t i = 0; i < n; ++i) {
-            const IssuedCoupon& c = coupons[start + i];
-            q.addBindValue(static_cast<qint64>(runId));
-            q.addBindValue(qs(c.campaignId));
-            q.addBindValue(qs(c.user));
-            q.addBindValue(static_cast<qint64>(c.requestId));
-            q.addBindValue(qs(couponCode(c.campaignId, c.user)));
-            q.addBindValue(static_cast<qint64>(c.issuedAtNs));
-        }
+        for (std::size_t i = 0; i < n; ++i) bindRow(q, start + i);
         if (!q.exec()) {
             const std::string why = q.lastError().text().toStdString();
             db.rollback();
-            fail("cannot store issued coupons: " + why);
+            fail("cannot write " + table.toStdString() + ": " + why);
             return -1;
         }
         written += q.numRowsAffected();
     }
     if (!db.commit()) {
-        fail("cannot commit issued coupons: " + db.lastError().text().toStdString());
+        fail("cannot commit " + table.toStdString() + ": " + db.lastError().text().toStdString());
         return -1;
     }
     return written;
+}
+
+std::int64_t Store::insertIssued(std::int64_t runId, std::span<const IssuedCoupon> coupons) {
+    static const QStringList columns = {QStringLiteral("run_id"), QStringLiteral("campaign"),
+                                        QStringLiteral("user"),   QStringLiteral("request_id"),
+                                        QStringLiteral("code"),   QStringLiteral("issued_at_ns")};
+    return insertRows(QStringLiteral("issued_coupons"), columns, coupons.size(),
+                      [&](QSqlQuery& q, std::size_t i) {
+                          const IssuedCoupon& c = coupons[i];
+                          q.addBindValue(static_cast<qint64>(runId));
+                          q.addBindValue(qs(c.campaignId));
+                          q.addBindValue(qs(c.user));
+                          q.addBindValue(static_cast<qint64>(c.requestId));
+                          q.addBindValue(qs(couponCode(c.campaignId, c.user)));
+                          q.addBindValue(static_cast<qint64>(c.issuedAtNs));
+                      });
+}
+
+std::int64_t Store::insertEvents(std::int64_t runId, std::span<const FinalRequest> events) {
+    static const QStringList columns = {
+        QStringLiteral("run_id"),     QStringLiteral("request_id"), QStringLiteral("campaign"),
+        QStringLiteral("user"),       QStringLiteral("state"),      QStringLiteral("reason"),
+        QStringLiteral("attempts"),   QStringLiteral("sequence"),   QStringLiteral("received_ns"),
+        QStringLiteral("started_ns"), QStringLiteral("finished_ns")};
+    return insertRows(QStringLiteral("request_events"), columns, events.size(),
+                      [&](QSqlQuery& q, std::size_t i) {
+                          const FinalRequest& e = events[i];
+                          q.addBindValue(static_cast<qint64>(runId));
+                          q.addBindValue(static_cast<qint64>(e.requestId));
+                          q.addBindValue(qs(e.campaignId));
+                          q.addBindValue(qs(e.user));
+                          q.addBindValue(QLatin1String(core::toString(e.state).data()));
+                          q.addBindValue(QLatin1String(core::toString(e.reason).data()));
+                          q.addBindValue(e.attempts);
+                          q.addBindValue(static_cast<qint64>(e.sequence));
+                          q.addBindValue(static_cast<qint64>(e.receivedNs));
+                          q.addBindValue(static_cast<qint64>(e.startedNs));
+                          q.addBindValue(static_cast<qint64>(e.finishedNs));
+                      });
 }
 
 bool Store::upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLetter> letters) {
@@ -512,6 +550,10 @@ std::vector<StoredDeadLetter> Store::deadLetters(std::optional<std::int64_t> run
         if (filter.matches(s.letter)) out.push_back(std::move(s));
     }
     return out;
+}
+
+QSqlDatabase Store::database() const {
+    return m_db->db();
 }
 
 std::int64_t Store::countIssued(std::int64_t runId) {

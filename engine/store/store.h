@@ -6,7 +6,10 @@
 // newer than this program knows is refused. Never on the decision path: the engine's write-behind
 // sink (write_behind_sink.h) feeds it from behind.
 
+#include <QStringList>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,6 +20,9 @@
 #include "engine.h"
 #include "sim/scenario.h"
 #include "store/store_url.h"
+
+class QSqlDatabase;
+class QSqlQuery;
 
 namespace stampede::store {
 
@@ -63,6 +69,8 @@ public:
     // Multi-row INSERTs in one transaction; a (run, campaign, user) already stored is skipped.
     // Returns the rows written, or -1 (lastError()).
     std::int64_t insertIssued(std::int64_t runId, std::span<const IssuedCoupon> coupons);
+    // The request event log: one row per request that became final. Returns rows, or -1.
+    std::int64_t insertEvents(std::int64_t runId, std::span<const FinalRequest> events);
     bool upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLetter> letters);
     bool setReplayState(std::int64_t runId, std::span<const core::RequestId> ids,
                         const std::string& state);
@@ -77,6 +85,10 @@ public:
     std::int64_t countIssued(std::int64_t runId);
     std::int64_t countDistinctIssued(std::int64_t runId);  // == countIssued unless something broke
 
+    // The connection, for jobs of this module (aggregation, export) on the same thread.
+    QSqlDatabase database() const;
+    bool usesSqlite() const { return m_url.kind == StoreUrl::Kind::Sqlite; }
+
     // Deterministic coupon code for (campaign, user): what a customer would be sent.
     static std::string couponCode(const std::string& campaign, const std::string& user);
 
@@ -86,6 +98,8 @@ private:
     bool connect(std::string& error);
     bool migrate(std::string& error);
     void markInterruptedRuns();
+    std::int64_t insertRows(const QString& table, const QStringList& columns, std::size_t rows,
+                            const std::function<void(QSqlQuery&, std::size_t)>& bindRow);
     bool fail(const std::string& what);
 
     StoreUrl m_url;

@@ -17,8 +17,9 @@ constexpr auto kIdle = std::chrono::milliseconds(20);
 constexpr auto kDlqEvery = std::chrono::milliseconds(250);
 }  // namespace
 
-WriteBehindSink::WriteBehindSink(Engine& engine, StoreUrl url, std::int64_t runId)
-    : m_engine(engine), m_url(std::move(url)), m_runId(runId) {}
+WriteBehindSink::WriteBehindSink(Engine& engine, StoreUrl url, std::int64_t runId,
+                                 double eventSampling)
+    : m_engine(engine), m_url(std::move(url)), m_runId(runId), m_eventSampling(eventSampling) {}
 
 WriteBehindSink::~WriteBehindSink() {
     stop();
@@ -55,8 +56,16 @@ void WriteBehindSink::loop() {
         m_stats.error = error;
         return;
     }
-    std::vector<IssuedCoupon> batch;
+    std::vector<FinalRequest> batch;
+    std::vector<IssuedCoupon> coupons;
+    std::vector<FinalRequest> events;
     batch.reserve(kBatch);
+    const auto sampleBelow = static_cast<std::uint64_t>(m_eventSampling * 10000.0);
+    auto sampled = [&](core::RequestId id) {
+        std::uint64_t h = (std::uint64_t(id) + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+        return h % 10000 < sampleBelow;
+    };
     std::set<core::RequestId> storedLetters;
     std::int64_t seenDeadLettered = -1, seenReplayed = -1;
     auto lastDlqSync = std::chrono::steady_clock::now() - kDlqEvery;
@@ -98,13 +107,27 @@ void WriteBehindSink::loop() {
     for (;;) {
         const bool stopping = m_stop.load();
         batch.clear();
-        m_engine.takeIssued(batch, kBatch);
-        if (!batch.empty()) {
-            const std::int64_t written = store->insertIssued(m_runId, batch);
+        m_engine.takeFinal(batch, kBatch);
+        coupons.clear();
+        events.clear();
+        for (const FinalRequest& f : batch) {
+            if (f.state == core::RequestState::Succeeded) coupons.push_back(f.coupon());
+            if (sampled(f.requestId)) events.push_back(f);
+        }
+        if (!events.empty()) {
+            const std::int64_t logged = store->insertEvents(m_runId, events);
+            std::lock_guard lock(m_mutex);
+            if (logged < 0)
+                m_stats.error = store->lastError();
+            else
+                m_stats.eventsWritten += logged;
+        }
+        if (!coupons.empty()) {
+            const std::int64_t written = store->insertIssued(m_runId, coupons);
             const auto snapshot = m_engine.snapshot();
             const double nowS = snapshot ? snapshot->elapsedS : 0;
-            std::int64_t oldest = batch.front().issuedAtNs;
-            for (const auto& c : batch) oldest = std::min(oldest, c.issuedAtNs);
+            std::int64_t oldest = coupons.front().issuedAtNs;
+            for (const auto& c : coupons) oldest = std::min(oldest, c.issuedAtNs);
             const double lagMs = std::max(0.0, (nowS * 1e9 - double(oldest)) / 1e6);
             std::lock_guard lock(m_mutex);
             if (written < 0) {

@@ -17,7 +17,8 @@
 namespace stampede::store {
 
 struct SinkStats {
-    std::int64_t rowsWritten = 0;  // coupons persisted
+    std::int64_t rowsWritten = 0;    // coupons persisted
+    std::int64_t eventsWritten = 0;  // request event log rows
     std::int64_t deadLettersStored = 0;
     double lagMsMax = 0;  // longest time between a coupon's decision and its commit
     double lagMsLast = 0;
@@ -29,7 +30,9 @@ class WriteBehindSink {
 public:
     // The sink opens its own connection to `url` on its own thread (Qt Sql connections are per
     // thread) and writes into run `runId`.
-    WriteBehindSink(Engine& engine, StoreUrl url, std::int64_t runId);
+    // `eventSampling`: share of final requests written to the request event log (1 = all,
+    // 0 = none), chosen by request id so a re-run samples the same requests.
+    WriteBehindSink(Engine& engine, StoreUrl url, std::int64_t runId, double eventSampling = 1.0);
     ~WriteBehindSink();  // stop()s
 
     void start();
@@ -44,6 +47,7 @@ private:
     Engine& m_engine;
     StoreUrl m_url;
     std::int64_t m_runId;
+    double m_eventSampling;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<std::int64_t> m_rowsWritten{0};

@@ -1,6 +1,6 @@
-// takeIssued: the store's view of a run. It follows the request arena from behind, reading
-// only requests that are final (their fields were all written before the final state was
-// stored), so the decision path pays nothing for persistence.
+// takeFinal: the store's view of a run. It follows the request arena from behind, reading only
+// requests that are final (their fields were all written before the final state was stored), so
+// the decision path pays nothing for persistence.
 
 #include "pipeline/run.h"
 
@@ -8,26 +8,22 @@ namespace stampede::pipeline {
 
 using core::RequestState;
 
-std::size_t Run::takeIssued(std::vector<IssuedCoupon>& out, std::size_t max) {
+std::size_t Run::takeFinal(std::vector<FinalRequest>& out, std::size_t max) {
     std::lock_guard lock(m_tailMutex);
     const std::size_t before = out.size();
-    auto emit = [&](core::RequestId id) {
+    auto emit = [&](core::RequestId id, RequestState state) {
         const core::Request& r = m_arena[id];
-        out.push_back(
-            {id, m_scenario.campaigns[r.campaign].id, m_users.nameOf(r.user), r.startedNs, r.seq});
+        out.push_back({id, m_scenario.campaigns[r.campaign].id, m_users.nameOf(r.user), state,
+                       r.reason, r.attempts, r.seq, r.receivedNs, r.startedNs, r.finishedNs});
     };
-    // Dead letters first: a replay may have turned one into a success.
+    // Dead letters first: a replay may have made one final again.
     for (std::size_t i = 0; i < m_tailWatched.size() && out.size() - before < max;) {
         const RequestState s = m_arena[m_tailWatched[i]].loadState();
-        if (s == RequestState::FailedFinal) {
+        if (!core::isFinal(s) || s == RequestState::FailedFinal) {  // waiting, or replaying
             ++i;
             continue;
         }
-        if (!core::isFinal(s)) {  // replay in progress
-            ++i;
-            continue;
-        }
-        if (s == RequestState::Succeeded) emit(m_tailWatched[i]);
+        emit(m_tailWatched[i], s);
         m_tailWatched[i] = m_tailWatched.back();
         m_tailWatched.pop_back();
     }
@@ -36,15 +32,10 @@ std::size_t Run::takeIssued(std::vector<IssuedCoupon>& out, std::size_t max) {
     for (std::uint32_t id = m_tailLow; id < size && out.size() - before < max; ++id) {
         if (m_tailTaken[id - m_tailLow]) continue;
         const RequestState s = m_arena[id].loadState();
-        if (s == RequestState::Succeeded) {
-            emit(id);
-            m_tailTaken[id - m_tailLow] = true;
-        } else if (s == RequestState::FailedFinal) {
-            m_tailWatched.push_back(id);
-            m_tailTaken[id - m_tailLow] = true;
-        } else if (s == RequestState::Rejected) {
-            m_tailTaken[id - m_tailLow] = true;
-        }
+        if (!core::isFinal(s)) continue;
+        emit(id, s);
+        m_tailTaken[id - m_tailLow] = true;
+        if (s == RequestState::FailedFinal) m_tailWatched.push_back(id);
     }
     // Move the low-water mark over the prefix that is done, so the next call starts there.
     std::uint32_t done = 0;
