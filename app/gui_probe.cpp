@@ -60,6 +60,7 @@ void GuiProbe::finish() {
     const QByteArray json = QJsonDocument(o).toJson();
     if (m_json.isEmpty() || m_json == QLatin1String("-")) {
         std::fwrite(json.constData(), 1, static_cast<std::size_t>(json.size()), stdout);
+        std::fflush(stdout);
     } else {
         QFile out(m_json);
         if (out.open(QIODevice::WriteOnly | QIODevice::Truncate)) out.write(json);

@@ -57,6 +57,7 @@ StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& opt
         if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
         retired = std::move(m_run);
         m_run = std::move(run);
+        ++m_generation;
         m_run->start();
     }
     return {};
@@ -131,10 +132,17 @@ std::size_t Engine::purgeDlq(const std::vector<core::RequestId>& ids) {
     return m_run->purgeDlq(ids);
 }
 
-std::size_t Engine::takeFinal(std::vector<FinalRequest>& out, std::size_t max) {
+std::uint64_t Engine::runGeneration() const {
+    std::lock_guard lock(m_mutex);
+    return m_generation;
+}
+
+std::size_t Engine::takeFinal(std::vector<FinalRequest>& out, std::size_t max,
+                              std::uint64_t generation) {
     std::shared_ptr<pipeline::Run> run;
     {
         std::lock_guard lock(m_mutex);
+        if (generation != m_generation) return 0;
         run = m_run;
     }
     return run ? run->takeFinal(out, max) : 0;

@@ -163,10 +163,15 @@ public:
     // how many. For one consumer (a store's write-behind sink): it reads requests once they are
     // final, so it costs the decision path nothing. A replayed dead letter comes again when it is
     // final again.
-    std::size_t takeFinal(std::vector<FinalRequest>& out, std::size_t max);
+    // `generation` pins the run: a consumer that outlives its run gets nothing from the next.
+    std::size_t takeFinal(std::vector<FinalRequest>& out, std::size_t max,
+                          std::uint64_t generation);
+    // Increases with every started run (0: none yet).
+    std::uint64_t runGeneration() const;
 
 private:
     std::shared_ptr<pipeline::Run> m_run;  // shared: waitForEnd() keeps its run alive
+    std::uint64_t m_generation = 0;
     mutable std::mutex m_mutex;  // guards m_run's replacement, not its work
 };
 

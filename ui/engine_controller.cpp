@@ -4,7 +4,14 @@
 #include <QMetaObject>
 #include <QPointer>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <thread>
+
+#include "metrics/summary_json.h"
+#include "store/store.h"
+#include "store/write_behind_sink.h"
 
 namespace stampede::ui {
 
@@ -14,10 +21,96 @@ EngineController::EngineController(QObject* parent)
     m_poll.setTimerType(Qt::PreciseTimer);
     connect(&m_poll, &QTimer::timeout, this, &EngineController::pollSnapshot);
     m_poll.start();
+    openStore();
 }
 
+// Closing the console waits for what is still being persisted: nothing reported issued is lost.
 EngineController::~EngineController() {
     m_engine->stop();
+    if (m_sink) m_sink->stop();
+    if (m_persisting.joinable()) m_persisting.join();
+}
+
+void EngineController::openStore() {
+    const QString configured = qEnvironmentVariable("STAMPEDE_STORE");
+    if (configured == QLatin1String("none")) return;
+    store::StoreUrl url = store::defaultStoreUrl();
+    std::string error;
+    if (!configured.isEmpty()) {
+        const auto parsed = store::parseStoreUrl(configured.toStdString(), error);
+        if (!parsed) {
+            logEngine(tr("Store not used: %1. Runs are not persisted.")
+                          .arg(QString::fromStdString(error)));
+            return;
+        }
+        url = *parsed;
+    }
+    if (!store::Store::open(url, error)) {
+        logEngine(
+            tr("Store not used: %1. Runs are not persisted.").arg(QString::fromStdString(error)));
+        return;
+    }
+    m_storeUrl = url;
+}
+
+QString EngineController::storeUrl() const {
+    return m_storeUrl ? QString::fromStdString(m_storeUrl->toString()) : QString();
+}
+
+void EngineController::persistRunStart() {
+    if (!m_storeUrl) return;
+    std::string error;
+    auto db = store::Store::open(*m_storeUrl, error);
+    const auto runId = db ? db->beginRun(m_scenario) : std::nullopt;
+    if (!runId) {
+        logEngine(tr("This run is not persisted: %1")
+                      .arg(QString::fromStdString(db ? db->lastError() : error)));
+        return;
+    }
+    m_runId = *runId;
+    m_sink = std::make_shared<store::WriteBehindSink>(*m_engine, *m_storeUrl, m_runId);
+    m_sink->start();
+}
+
+// The sink drains what is left on its own thread, then the run is closed in the store: the
+// GUI thread never waits for the database.
+void EngineController::persistRunEnd() {
+    if (!m_sink) return;
+    auto sink = std::move(m_sink);
+    if (m_persisting.joinable()) m_persisting.join();  // the previous run's, long done by now
+    m_persisting = std::thread([self = QPointer<EngineController>(this), sink, engine = m_engine,
+                                url = *m_storeUrl, runId = m_runId, snapshot = m_snapshot] {
+        sink->stop();
+        const store::SinkStats stats = sink->stats();
+        std::string error;
+        if (auto db = store::Store::open(url, error)) {
+            QJsonObject summary = metrics::summaryJson(*snapshot);
+            summary[QStringLiteral("persistence")] =
+                QJsonObject{{QStringLiteral("rows_written"), qint64(stats.rowsWritten)},
+                            {QStringLiteral("events_written"), qint64(stats.eventsWritten)},
+                            {QStringLiteral("lag_ms_max"), stats.lagMsMax}};
+            db->finishRun(runId, snapshot->status == RunStatus::Stopped ? "stopped" : "completed",
+                          QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString(),
+                          stats.rowsWritten, stats.lagMsMax);
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, runId, stats] {
+                if (!self) return;
+                self->logEngine(tr("Run %1 persisted: %2 coupons, %3 events, lag max %4 ms%5")
+                                    .arg(runId)
+                                    .arg(stats.rowsWritten)
+                                    .arg(stats.eventsWritten)
+                                    .arg(stats.lagMsMax, 0, 'f', 1)
+                                    .arg(stats.error.empty()
+                                             ? QString()
+                                             : QStringLiteral(" (") +
+                                                   QString::fromStdString(stats.error) +
+                                                   QLatin1Char(')')));
+                Q_EMIT self->runPersisted(runId, stats.rowsWritten, stats.eventsWritten);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void EngineController::setScenario(const sim::Scenario& scenario, const QString& sourceFile) {
@@ -71,6 +164,7 @@ void EngineController::onStartFinished(const QString& error) {
         return;
     }
     logEngine(tr("Run started"));
+    persistRunStart();
     m_lastStatus = RunStatus::Running;
     Q_EMIT runStarted();
     pollSnapshot();
@@ -160,6 +254,7 @@ void EngineController::pollSnapshot() {
                           .arg(m_snapshot->stock)
                           .arg(m_snapshot->overIssued)
                           .arg(m_snapshot->dlqSize));
+            persistRunEnd();
             Q_EMIT runEnded(m_lastStatus);
         } else if (m_lastStatus == RunStatus::Draining && was == RunStatus::Running) {
             logEngine(tr("Arrivals over; draining"));

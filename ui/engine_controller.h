@@ -11,9 +11,17 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "engine.h"
+#include "store/store_url.h"
+
+namespace stampede::store {
+class Store;
+class WriteBehindSink;
+}  // namespace stampede::store
 
 namespace stampede::ui {
 
@@ -50,6 +58,11 @@ public:
     QString setStock(const QString& campaignId, std::int64_t stock);
 
     std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
+
+    // Where runs are persisted: STAMPEDE_STORE (a store URL, or "none"), else the embedded
+    // SQLite file in the user's data folder. Empty when persistence is off or unavailable.
+    QString storeUrl() const;
+    std::int64_t storedRunId() const { return m_runId; }
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
@@ -64,6 +77,8 @@ public:
     int pollInterval() const { return m_poll.interval(); }
 
 Q_SIGNALS:
+    // The run's last coupon and event reached the store (after runEnded; off the GUI thread).
+    void runPersisted(qint64 runId, qint64 coupons, qint64 events);
     void snapshotUpdated(std::shared_ptr<const stampede::Snapshot> snapshot);
     void scenarioChanged();
     void runStarted();
@@ -74,6 +89,9 @@ Q_SIGNALS:
 private:
     void pollSnapshot();
     void onStartFinished(const QString& error);
+    void openStore();
+    void persistRunStart();
+    void persistRunEnd();
 
     std::shared_ptr<Engine> m_engine;  // shared with a start still in flight when we go away
     sim::Scenario m_scenario;
@@ -83,6 +101,10 @@ private:
     RunStatus m_lastStatus = RunStatus::Idle;
     bool m_starting = false;
     std::vector<LoggedEvent> m_events;
+    std::optional<store::StoreUrl> m_storeUrl;
+    std::shared_ptr<store::WriteBehindSink> m_sink;
+    std::int64_t m_runId = 0;
+    std::thread m_persisting;  // drains the last run's sink and closes it in the store
 };
 
 }  // namespace stampede::ui

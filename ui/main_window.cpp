@@ -165,6 +165,14 @@ void MainWindow::restoreSettings() {
     const QString last =
         settings.value(QStringLiteral("run/scenario"), kDefaultScenario).toString();
     if (!m_launcher->selectScenario(last)) m_launcher->selectScenario(kDefaultScenario);
+    // The campaigns as the operator left them (edited stock, new campaigns), over the file's.
+    const QByteArray saved = settings.value(QStringLiteral("run/scenario_json")).toByteArray();
+    if (!saved.isEmpty()) {
+        const sim::ScenarioLoad load = sim::parseScenario(
+            std::string_view(saved.constData(), static_cast<std::size_t>(saved.size())),
+            "settings");
+        if (load.ok()) m_controller->setScenario(*load.scenario, m_controller->scenarioFile());
+    }
     settings.beginGroup(QStringLiteral("run"));
     for (const QString& key : kRunSettings)
         if (settings.contains(key)) m_launcher->setRunSetting(key, settings.value(key));
@@ -176,6 +184,8 @@ void MainWindow::saveSettings() const {
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("run/scenario"), m_controller->scenarioFile());
+    settings.setValue(QStringLiteral("run/scenario_json"),
+                      QByteArray::fromStdString(sim::toJson(m_controller->scenario())));
     const sim::Scenario& s = m_controller->scenario();
     settings.setValue(QStringLiteral("run/pipeline"),
                       QString::fromUtf8(core::toString(s.run.pipeline).data()));

@@ -19,7 +19,11 @@ constexpr auto kDlqEvery = std::chrono::milliseconds(250);
 
 WriteBehindSink::WriteBehindSink(Engine& engine, StoreUrl url, std::int64_t runId,
                                  double eventSampling)
-    : m_engine(engine), m_url(std::move(url)), m_runId(runId), m_eventSampling(eventSampling) {}
+    : m_engine(engine),
+      m_url(std::move(url)),
+      m_runId(runId),
+      m_generation(engine.runGeneration()),
+      m_eventSampling(eventSampling) {}
 
 WriteBehindSink::~WriteBehindSink() {
     stop();
@@ -70,6 +74,7 @@ void WriteBehindSink::loop() {
     std::int64_t seenDeadLettered = -1, seenReplayed = -1;
     auto lastDlqSync = std::chrono::steady_clock::now() - kDlqEvery;
     auto syncDlq = [&] {
+        if (m_engine.runGeneration() != m_generation) return;  // the run is over and replaced
         const auto snapshot = m_engine.snapshot();
         if (!snapshot ||
             (snapshot->deadLettered == seenDeadLettered && snapshot->replayed == seenReplayed))
@@ -107,7 +112,7 @@ void WriteBehindSink::loop() {
     for (;;) {
         const bool stopping = m_stop.load();
         batch.clear();
-        m_engine.takeFinal(batch, kBatch);
+        m_engine.takeFinal(batch, kBatch, m_generation);
         coupons.clear();
         events.clear();
         for (const FinalRequest& f : batch) {

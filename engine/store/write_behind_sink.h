@@ -47,6 +47,7 @@ private:
     Engine& m_engine;
     StoreUrl m_url;
     std::int64_t m_runId;
+    std::uint64_t m_generation;  // the engine's run this sink persists
     double m_eventSampling;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};

@@ -24,6 +24,7 @@
 #include "models/event_log_model.h"
 #include "models/scenario_catalog_model.h"
 #include "models/state_flow_model.h"
+#include "store/store.h"
 #include "views/campaign_dialog.h"
 
 using namespace stampede;
@@ -47,16 +48,25 @@ bool completed(const MainWindow& w) {
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_storeUrl;
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("StampedeTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
         QSettings().clear();
+        // Runs persist into a throwaway SQLite file, as they would into the user's data folder.
+        m_storeUrl = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("console.db"));
+        qputenv("STAMPEDE_STORE", m_storeUrl.toUtf8());
     }
 
     void operatorFlow() {
         MainWindow w;
+        std::vector<qint64> persisted;
+        connect(w.controller(), &EngineController::runPersisted, this,
+                [&persisted](qint64 runId, qint64, qint64) { persisted.push_back(runId); });
+        QCOMPARE(w.controller()->storeUrl(), m_storeUrl);
         QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -124,6 +134,16 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), dlqBefore - 1, 5000);
         QCOMPARE(w.controller()->snapshot()->overIssued, std::int64_t(0));
 
+        // Both runs are in the store, with their coupons, once the sink has drained.
+        QTRY_VERIFY_WITH_TIMEOUT(persisted.size() == 2, 10000);
+        std::string error;
+        auto db = store::Store::open(*store::parseStoreUrl(m_storeUrl.toStdString(), error), error);
+        QVERIFY2(db, error.c_str());
+        QCOMPARE(db->countIssued(persisted[0]), std::int64_t(50));
+        const auto runs = db->runs();
+        QCOMPARE(runs.size(), std::size_t(2));
+        QCOMPARE(runs[0].status, std::string("completed"));
+
         // The event log saw both sides.
         EventLogModel* log = w.eventLogDock()->model();
         QAbstractItemModelTester logTester(log,
@@ -163,6 +183,7 @@ private Q_SLOTS:
                 w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-003.json")));
             w.launcherDock()->setRunSetting(QStringLiteral("guard"), QStringLiteral("mutex"));
             w.launcherDock()->setRunSetting(QStringLiteral("workers"), 3);
+            QVERIFY(w.campaignsDock()->setStock(0, 77).isEmpty());
             w.saveSettings();
         }
         MainWindow again;
@@ -170,6 +191,8 @@ private Q_SLOTS:
         QCOMPARE(again.controller()->scenarioFile(), QStringLiteral(":/simulations/seed-003.json"));
         QCOMPARE(again.controller()->scenario().run.guard, std::string("mutex"));
         QCOMPARE(again.controller()->scenario().run.workers, 3);
+        QCOMPARE(again.controller()->scenario().campaigns.at(0).stock, std::int64_t(77));
+        QCOMPARE(again.campaignsDock()->model()->campaign(0).stock, std::int64_t(77));
     }
 };
 
