@@ -13,7 +13,7 @@
 
 #include "cli_commands.h"
 #include "cli_store.h"
-#include "store/write_behind_sink.h"
+#include "store/stored_replay.h"
 
 namespace stampede::cli {
 namespace {
@@ -28,13 +28,6 @@ std::string userOf(const dlq::DeadLetter& l) {
         .value(QStringLiteral("user"))
         .toString()
         .toStdString();
-}
-
-bool verifiedOf(const dlq::DeadLetter& l) {
-    return QJsonDocument::fromJson(QByteArray::fromStdString(l.payload))
-        .object()
-        .value(QStringLiteral("verified"))
-        .toBool(true);
 }
 
 int list(const CliOptions& o, store::Store& db) {
@@ -110,73 +103,35 @@ int purge(const CliOptions& o, store::Store& db) {
     return kExitOk;
 }
 
-// Replays the pending dead letters of a stored run: a fresh engine with that run's campaigns and
-// what stock they have left takes each request again; coupons go to the same run in the store,
-// whose UNIQUE (run, campaign, user) makes a second issue impossible.
+// Replays the pending dead letters of a stored run (store/stored_replay.h says how it never
+// issues twice).
 int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
     if (!o.run) {
         std::fprintf(stderr, "stampede-cli: dlq replay: --run ID is required (see dlq list)\n");
         return kExitBadInput;
     }
-    const std::int64_t runId = *o.run;
-    const auto stored = db.campaigns(runId);
-    if (stored.empty()) {
+    if (!db.run(*o.run)) {
         std::fprintf(stderr, "stampede-cli: dlq replay: the store has no run %lld\n",
-                     static_cast<long long>(runId));
+                     static_cast<long long>(*o.run));
         return kExitBadInput;
     }
-    const auto letters = db.deadLetters(runId);
-    sim::Scenario scenario;
-    scenario.name = "replay of run " + std::to_string(runId);
-    for (const auto& s : stored) {
-        core::Campaign c = s.campaign;
-        c.stock = std::max<std::int64_t>(0, c.stock - s.issued);
-        c.opensAfterMs = 0;
-        c.closesAfterMs.reset();  // an operator's replay comes after the window, on purpose
-        c.policy = core::Policy::FirstCome;  // a lottery winner that failed is owed its coupon
-        scenario.campaigns.push_back(c);
+    auto job = store::replayStoredDeadLetters(url, *o.run, {}, o.rate.value_or(0));
+    while (!job->wait(std::chrono::milliseconds(250))) {
+        const auto p = job->progress();
+        if (!o.quiet)
+            std::fprintf(stderr, "\rreplayed %lld of %lld ", static_cast<long long>(p.accepted),
+                         static_cast<long long>(p.total));
     }
-    scenario.run.pipeline = core::Pipeline::Sync;
-    scenario.run.workers = 1;
-    Engine engine;
-    StartOptions open;
-    open.keepOpen = true;
-    if (const auto started = engine.start(scenario, open); !started.ok()) {
-        std::fprintf(stderr, "stampede-cli: dlq replay: %s\n", started.error.c_str());
+    const auto p = job->progress();
+    const auto outcome = *store::storedReplayOutcome(*job);
+    if (!outcome.error.empty()) {
+        std::fprintf(stderr, "\nstampede-cli: dlq replay: %s\n", outcome.error.c_str());
         return kExitInternal;
     }
-    store::WriteBehindSink sink(engine, url, runId);
-    sink.start();
-    const double rate = o.rate.value_or(0);
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<core::RequestId> done;
-    std::int64_t issued = 0;
-    for (std::size_t i = 0; i < letters.size(); ++i) {
-        if (rate > 0)
-            std::this_thread::sleep_until(
-                start +
-                std::chrono::nanoseconds(static_cast<std::int64_t>(double(i) * 1e9 / rate)));
-        const auto& l = letters[i].letter;
-        const SubmitResult r = engine.submit({l.campaignId, userOf(l), verifiedOf(l)});
-        if (r.outcome == SubmitResult::Outcome::Refused) {
-            std::fprintf(stderr, "stampede-cli: dlq replay: request %u: %s\n", l.requestId,
-                         r.error.c_str());
-            continue;
-        }
-        issued += r.state == core::RequestState::Succeeded ? 1 : 0;
-        done.push_back(l.requestId);
-    }
-    engine.stop();
-    engine.waitForEnd(std::chrono::seconds(30));
-    sink.stop();
-    if (!db.setReplayState(runId, done, "replayed")) {
-        std::fprintf(stderr, "stampede-cli: %s\n", db.lastError().c_str());
-        return kExitInternal;
-    }
-    std::printf("replayed %zu of %zu dead letters of run %lld: %lld issued, %lld stored\n",
-                done.size(), letters.size(), static_cast<long long>(runId),
-                static_cast<long long>(issued), static_cast<long long>(sink.stats().rowsWritten));
-    return sink.stats().error.empty() ? kExitOk : kExitInternal;
+    std::printf("replayed %lld of %lld dead letters of run %lld: %lld issued\n",
+                static_cast<long long>(outcome.replayed), static_cast<long long>(p.total),
+                static_cast<long long>(*o.run), static_cast<long long>(outcome.issued));
+    return kExitOk;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "metrics/summary_json.h"
 #include "store/store.h"
+#include "store/stored_replay.h"
 #include "store/write_behind_sink.h"
 
 namespace stampede::ui {
@@ -207,13 +208,36 @@ QString EngineController::setStock(const QString& campaignId, std::int64_t stock
     return {};
 }
 
+bool EngineController::showsStoredDlq() const {
+    return m_storeUrl && m_engine->runGeneration() == 0;
+}
+
+// Before the first run of this session, the dead letters are the store's: those of the latest
+// run that still has pending ones, as the operator left them.
 std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& filter) const {
-    return m_engine->listDlq(filter);
+    if (!showsStoredDlq()) return m_engine->listDlq(filter);
+    std::string error;
+    auto db = store::Store::open(*m_storeUrl, error);
+    std::vector<dlq::DeadLetter> out;
+    if (!db) return out;
+    const auto runs = db->runs();
+    m_storedDlqRun = 0;
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+        if (it->pendingDeadLetters > 0) {
+            m_storedDlqRun = it->id;
+            break;
+        }
+    if (m_storedDlqRun == 0) return out;
+    for (auto& stored : db->deadLetters(m_storedDlqRun, filter))
+        out.push_back(std::move(stored.letter));
+    return out;
 }
 
 std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::RequestId>& ids,
                                                        double perSecond) {
-    auto job = m_engine->replayDlq(ids, perSecond);
+    auto job = showsStoredDlq() && m_storedDlqRun > 0
+                   ? store::replayStoredDeadLetters(*m_storeUrl, m_storedDlqRun, ids, perSecond)
+                   : m_engine->replayDlq(ids, perSecond);
     if (job)
         logOperator(ids.empty()
                         ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
@@ -222,7 +246,20 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
 }
 
 std::size_t EngineController::purgeDlq(const std::vector<core::RequestId>& ids) {
-    const std::size_t n = m_engine->purgeDlq(ids);
+    std::size_t n = 0;
+    if (showsStoredDlq()) {
+        std::string error;
+        auto db = store::Store::open(*m_storeUrl, error);
+        if (db && m_storedDlqRun > 0) {
+            std::vector<core::RequestId> chosen = ids;
+            if (chosen.empty())
+                for (const auto& s : db->deadLetters(m_storedDlqRun))
+                    chosen.push_back(s.letter.requestId);
+            if (db->setReplayState(m_storedDlqRun, chosen, "purged")) n = chosen.size();
+        }
+    } else {
+        n = m_engine->purgeDlq(ids);
+    }
     logOperator(tr("Purged %1 DLQ entries").arg(n));
     return n;
 }

@@ -63,7 +63,10 @@ public:
     // SQLite file in the user's data folder. Empty when persistence is off or unavailable.
     QString storeUrl() const;
     std::int64_t storedRunId() const { return m_runId; }
+    // The engine's DLQ, or, before the first run of this session, the store's (the latest run
+    // with pending dead letters): replay and purge act on whichever is shown.
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
+    bool showsStoredDlq() const;
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
@@ -104,6 +107,7 @@ private:
     std::optional<store::StoreUrl> m_storeUrl;
     std::shared_ptr<store::WriteBehindSink> m_sink;
     std::int64_t m_runId = 0;
+    mutable std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
     std::thread m_persisting;  // drains the last run's sink and closes it in the store
 };
 

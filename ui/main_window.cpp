@@ -18,6 +18,7 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
+#include "store_actions.h"
 
 namespace stampede::ui {
 namespace {
@@ -42,6 +43,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_dashboard = new DashboardDock(m_controller, this);
     m_dlq = new DlqDock(m_controller, this);
     m_events = new EventLogDock(m_controller, this);
+    m_storeActions = new StoreActions(m_controller, this);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
     addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
@@ -98,6 +100,12 @@ void MainWindow::buildMenus() {
     run->addAction(m_launcher->stopAction());
     run->addSeparator();
     run->addAction(m_dlq->replayAction());
+
+    QMenu* storeMenu = menuBar()->addMenu(tr("&Store"));
+    storeMenu->addAction(m_storeActions->aggregateAction());
+    storeMenu->addSeparator();
+    storeMenu->addAction(m_storeActions->exportEventsAction());
+    storeMenu->addAction(m_storeActions->exportStatsAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock :

@@ -16,6 +16,7 @@ class DlqDock;
 class EngineController;
 class EventLogDock;
 class LauncherDock;
+class StoreActions;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,6 +31,7 @@ public:
     DashboardDock* dashboardDock() const { return m_dashboard; }
     DlqDock* dlqDock() const { return m_dlq; }
     EventLogDock* eventLogDock() const { return m_events; }
+    StoreActions* storeActions() const { return m_storeActions; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -51,6 +53,7 @@ private:
     DashboardDock* m_dashboard;
     DlqDock* m_dlq;
     EventLogDock* m_events;
+    StoreActions* m_storeActions;
     QLabel* m_statusRun;
     QLabel* m_statusStock;
     QLabel* m_statusAlarm;

@@ -556,6 +556,16 @@ QSqlDatabase Store::database() const {
     return m_db->db();
 }
 
+bool Store::hasCoupon(std::int64_t runId, const std::string& campaign, const std::string& user) {
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral(
+        "SELECT 1 FROM issued_coupons WHERE run_id = ? AND campaign = ? AND user = ?"));
+    q.addBindValue(static_cast<qint64>(runId));
+    q.addBindValue(qs(campaign));
+    q.addBindValue(qs(user));
+    return q.exec() && q.next();
+}
+
 std::int64_t Store::countIssued(std::int64_t runId) {
     QSqlQuery q(m_db->db());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM issued_coupons WHERE run_id = ?"));

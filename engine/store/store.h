@@ -83,6 +83,7 @@ public:
                                               const dlq::DlqFilter& filter = {},
                                               bool everyState = false);
     std::int64_t countIssued(std::int64_t runId);
+    bool hasCoupon(std::int64_t runId, const std::string& campaign, const std::string& user);
     std::int64_t countDistinctIssued(std::int64_t runId);  // == countIssued unless something broke
 
     // The connection, for jobs of this module (aggregation, export) on the same thread.

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSettings>
 #include <QTableView>
 #include <QUndoStack>
@@ -25,6 +26,7 @@
 #include "models/scenario_catalog_model.h"
 #include "models/state_flow_model.h"
 #include "store/store.h"
+#include "store_actions.h"
 #include "views/campaign_dialog.h"
 
 using namespace stampede;
@@ -144,6 +146,20 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), std::size_t(2));
         QCOMPARE(runs[0].status, std::string("completed"));
 
+        // Store menu: aggregate the last run with progress, then export its statistics.
+        QSignalSpy done(w.storeActions(), &StoreActions::done);
+        w.storeActions()->aggregateAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        const QString csv = m_dir.filePath(QStringLiteral("stats.csv"));
+        w.storeActions()->exportTo(csv, false);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 20000);
+        QVERIFY2(done.at(1).at(0).toBool(), qPrintable(done.at(1).at(1).toString()));
+        QFile stats(csv);
+        QVERIFY(stats.open(QIODevice::ReadOnly));
+        QVERIFY(stats.readLine().startsWith("run_id,campaign,bucket_ms"));
+        QVERIFY(!stats.readLine().isEmpty());  // at least one bucket of seed-000
+
         // The event log saw both sides.
         EventLogModel* log = w.eventLogDock()->model();
         QAbstractItemModelTester logTester(log,
@@ -156,6 +172,50 @@ private Q_SLOTS:
         }
         QVERIFY(started);
         QVERIFY(replay);
+    }
+
+    void storedDeadLettersComeBackAfterARestart() {
+        // A run from an earlier session left dead letters in the store (stock to spare).
+        const QString scenario = m_dir.filePath(QStringLiteral("failing.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "failing", "campaigns": [{"id": "c1", "stock": 1000}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 300}],
+          "faults": {"permanent_failure_rate": 0.3}, "run": {"pace": "asap"}})");
+        f.close();
+        const QString url =
+            QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("earlier.db"));
+        QProcess cli;
+        cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                  {QStringLiteral("run"), scenario, QStringLiteral("--store"), url,
+                   QStringLiteral("--quiet")});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        std::string error;
+        auto db = store::Store::open(*store::parseStoreUrl(url.toStdString(), error), error);
+        const auto pending = std::int64_t(db->deadLetters(std::nullopt).size());
+        const std::int64_t issuedBefore = db->countIssued(1);
+        QVERIFY(pending > 30);
+        QCOMPARE(issuedBefore + pending, std::int64_t(300));
+
+        qputenv("STAMPEDE_STORE", url.toUtf8());
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.controller()->showsStoredDlq());
+        DlqDock* dlq = w.dlqDock();
+        dlq->raise();
+        dlq->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), pending, 5000);
+        dlq->table()->selectRow(0);
+        dlq->table()->selectionModel()->select(
+            dlq->table()->model()->index(1, 0),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QVERIFY(dlq->replaySelected());
+        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), pending - 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(db->countIssued(1), issuedBefore + 2, 10000);
+        QCOMPARE(db->countDistinctIssued(1), issuedBefore + 2);
+        qputenv("STAMPEDE_STORE", m_storeUrl.toUtf8());
     }
 
     void catalogListsTheShippedScenarios() {

@@ -163,6 +163,44 @@ private Q_SLOTS:
         QCOMPARE(store->run(runId)->status, std::string("interrupted"));
     }
 
+    void storedDeadLettersReplayOnceAfterTheRun() {
+        const QString scenario = m_dir.filePath(QStringLiteral("replay.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "replay", "campaigns": [{"id": "c1", "stock": 500}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 400}],
+          "faults": {"permanent_failure_rate": 0.25}, "run": {"pace": "asap"}})");
+        f.close();
+        const QString url =
+            QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("replay.db"));
+        auto cli = [&](const QStringList& args) {
+            QProcess p;
+            p.start(QStringLiteral(STAMPEDE_CLI_PATH), args);
+            p.waitForFinished(60000);
+            return p.exitCode();
+        };
+        QCOMPARE(cli({QStringLiteral("run"), scenario, QStringLiteral("--store"), url,
+                      QStringLiteral("--quiet")}),
+                 0);
+        std::string error;
+        auto store = Store::open(sqliteAt(m_dir.filePath(QStringLiteral("replay.db"))), error);
+        const std::int64_t before = store->countIssued(1);
+        QVERIFY(before < 400);
+        QCOMPARE(cli({QStringLiteral("dlq"), QStringLiteral("replay"), QStringLiteral("--store"),
+                      url, QStringLiteral("--run"), QStringLiteral("1")}),
+                 0);
+        QCOMPARE(store->countIssued(1), std::int64_t(400));  // every user, each once
+        QCOMPARE(store->countDistinctIssued(1), std::int64_t(400));
+        QVERIFY(store->deadLetters(1).empty());
+        QCOMPARE(cli({QStringLiteral("dlq"), QStringLiteral("replay"), QStringLiteral("--store"),
+                      url, QStringLiteral("--run"), QStringLiteral("1")}),
+                 0);
+        QCOMPARE(store->countIssued(1), std::int64_t(400));  // a second replay finds nothing
+        QCOMPARE(cli({QStringLiteral("dlq"), QStringLiteral("replay"), QStringLiteral("--store"),
+                      url, QStringLiteral("--run"), QStringLiteral("9")}),
+                 2);
+    }
+
     void killMinus9KeepsWhatWasReportedPersisted() {
         // A run of 150,000 users over 6 s with permanent failures feeding the DLQ, killed once
         // it has reported a good number of coupons persisted.

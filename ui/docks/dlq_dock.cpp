@@ -319,7 +319,8 @@ void DlqDock::updateCount() {
 
 void DlqDock::updateActions() {
     const auto snapshot = m_controller->snapshot();
-    const bool run = snapshot && snapshot->status != RunStatus::Idle;
+    const bool run =
+        (snapshot && snapshot->status != RunStatus::Idle) || m_controller->showsStoredDlq();
     // The model's copy is the freshest answer, unless a change is still waiting to be loaded.
     const bool any = m_model->rowCount() > 0 || (m_dirty && snapshot && snapshot->dlqSize > 0);
     const bool selected = m_table->selectionModel()->hasSelection();
@@ -392,6 +393,7 @@ void DlqDock::endReplay(const QString& logText) {
     m_job.reset();
     m_replayPoll.stop();
     m_replayRow->hide();
+    refresh();  // a stored DLQ changes no snapshot: show the replay's effect now
     updateActions();
 }
 
