@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <thread>
+
 #include "pipeline/run.h"
 
 namespace stampede {
@@ -36,6 +38,15 @@ std::string_view toString(StockChangeResult result) {
             return "no run";
     }
     return "unknown";
+}
+
+bool ReplayJob::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!progress().finished) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
 }
 
 Engine::Engine() = default;

@@ -119,7 +119,7 @@ public:
     virtual Progress progress() const = 0;
     virtual void cancel() = 0;
     // True when finished (every sent entry accepted or skipped) before the timeout.
-    virtual bool wait(std::chrono::milliseconds timeout) = 0;
+    virtual bool wait(std::chrono::milliseconds timeout);
 };
 
 class Engine {

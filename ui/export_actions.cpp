@@ -2,6 +2,7 @@
 
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QFile>
@@ -70,6 +71,20 @@ void exportPngInteractively(QWidget* parent, QWidget& widget, const QString& sug
     if (!savePng(widget, file))
         QMessageBox::warning(parent, QObject::tr("Export failed"),
                              QObject::tr("Could not write %1.").arg(file));
+}
+
+void addTableExportActions(QAbstractItemView& view, const QAbstractItemModel& model,
+                           const QString& suggestedName) {
+    auto* copy = new QAction(QObject::tr("Copy rows"), &view);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QObject::connect(copy, &QAction::triggered, &view, [&view] { copySelectedRows(view); });
+    auto* csv = new QAction(QObject::tr("Export CSV…"), &view);
+    QObject::connect(csv, &QAction::triggered, &view, [&view, &model, suggestedName] {
+        exportCsvInteractively(&view, model, suggestedName);
+    });
+    view.setContextMenuPolicy(Qt::ActionsContextMenu);
+    view.addActions({copy, csv});
 }
 
 int copySelectedRows(const QAbstractItemView& view) {

@@ -21,5 +21,8 @@ bool savePng(QWidget& widget, const QString& fileName);
 void exportPngInteractively(QWidget* parent, QWidget& widget, const QString& suggestedName);
 // The selected rows of `view` as tab-separated text on the clipboard; returns rows copied.
 int copySelectedRows(const QAbstractItemView& view);
+// Adds "Copy rows" (Ctrl+C) and "Export CSV…" of `model` to `view`'s context menu.
+void addTableExportActions(QAbstractItemView& view, const QAbstractItemModel& model,
+                           const QString& suggestedName);
 
 }  // namespace stampede::ui

@@ -48,15 +48,6 @@ public:
 
     void cancel() override { m_cancel.store(true); }
 
-    bool wait(std::chrono::milliseconds timeout) override {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!progress().finished) {
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-        return true;
-    }
-
 private:
     void send() {
         {

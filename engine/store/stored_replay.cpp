@@ -36,14 +36,6 @@ public:
         return m_progress;
     }
     void cancel() override { m_cancel.store(true); }
-    bool wait(std::chrono::milliseconds timeout) override {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!progress().finished) {
-            if (std::chrono::steady_clock::now() >= deadline) return false;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-        return true;
-    }
     StoredReplayOutcome outcome() const {
         std::lock_guard lock(m_mutex);
         return m_outcome;

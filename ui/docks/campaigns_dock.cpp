@@ -56,14 +56,8 @@ CampaignsDock::CampaignsDock(EngineController* controller, QUndoStack* undo, QWi
         if (!(m_model->flags(index) & Qt::ItemIsEditable)) editSelected();
     });
 
-    auto* copy = new QAction(tr("Copy rows"), this);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(copy, &QAction::triggered, this, [this] { copySelectedRows(*m_table); });
-    auto* csv = new QAction(tr("Export CSV…"), this);
-    connect(csv, &QAction::triggered, this,
-            [this] { exportCsvInteractively(this, *m_model, QStringLiteral("campaigns")); });
-    m_table->addActions({m_edit, m_duplicate, m_delete, m_setStock, copy, csv});
+    m_table->addActions({m_edit, m_duplicate, m_delete, m_setStock});
+    addTableExportActions(*m_table, *m_model, QStringLiteral("campaigns"));
 
     auto* tools = new QToolBar;
     tools->setIconSize(QSize(16, 16));

@@ -47,15 +47,7 @@ EventLogDock::EventLogDock(EngineController* controller, QWidget* parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto* copy = new QAction(tr("Copy rows"), this);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(copy, &QAction::triggered, this, [this] { copySelectedRows(*m_table); });
-    auto* csv = new QAction(tr("Export CSV…"), this);
-    connect(csv, &QAction::triggered, this,
-            [this] { exportCsvInteractively(this, *m_proxy, QStringLiteral("events")); });
-    m_table->addActions({copy, csv});
+    addTableExportActions(*m_table, *m_proxy, QStringLiteral("events"));
     // Follow the newest event unless the operator scrolled up to read.
     connect(m_proxy, &QAbstractItemModel::rowsInserted, m_table, [this] {
         if (!m_table->selectionModel()->hasSelection()) m_table->scrollToBottom();
