@@ -21,6 +21,7 @@ std::string usage() {
            "                            [--partitions N] [--seed S] [--pace realtime|asap]\n"
            "                            [--json FILE|-] [--quiet]\n"
            "                            [--store sqlite:///PATH | mysql://USER@HOST:PORT/DB]\n"
+           "                            [--redis redis://HOST:PORT[/DB]] (redis-* guards)\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
            "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
            "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
@@ -33,8 +34,8 @@ std::string usage() {
            "\n"
            "pipelines: sync, decide-at-ingress, decide-in-worker\n"
            "guards:    none, mutex, semaphore, atomic, single-consumer (in memory);\n"
-           "           redis-lua, redis-lock, redis-naive, mysql-pessimistic, mysql-atomic,\n"
-           "           mysql-optimistic (live backends, not in this build yet)\n"
+           "           redis-lua, redis-lock, redis-naive (Redis, --redis);\n"
+           "           mysql-pessimistic, mysql-atomic, mysql-optimistic (not in this build yet)\n"
            "exit status: 0 completed run, 2 bad input, 1 internal failure\n";
 }
 
@@ -89,6 +90,8 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.store = value;
         else if (arg == "--bucket")
             o.bucket = value;
+        else if (arg == "--redis")
+            o.redis = value;
         else if (arg == "--what")
             o.what = value;
         else if (arg == "--format")

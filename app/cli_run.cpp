@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "backends/redis/redis_guard.h"
 #include "cli_commands.h"
 #include "cli_store.h"
 #include "engine.h"
@@ -134,8 +135,24 @@ int runCommand(const CliOptions& o) {
         if (!db) return kExitBadInput;
     }
 
+    StartOptions startOptions;
+    std::string redisError;
+    const auto redisUrl =
+        backends::redis::parseRedisUrl(o.redis.value_or("redis://127.0.0.1:6379"), redisError);
+    if (!redisUrl) {
+        std::fprintf(stderr, "stampede-cli: --redis: %s\n", redisError.c_str());
+        return kExitBadInput;
+    }
+    startOptions.guardFactory = [url = *redisUrl](
+                                    std::string_view name,
+                                    std::string& why) -> std::unique_ptr<guards::Guard> {
+        if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
+        why = "guard '" + std::string(name) +
+              "' needs the MySQL backend, which this build does not include yet";
+        return nullptr;
+    };
     Engine engine;
-    const StartResult started = engine.start(scenario);
+    const StartResult started = engine.start(scenario, startOptions);
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,7 +28,19 @@ namespace pipeline {
 class Run;
 }
 
+namespace guards {
+class Guard;
+}
+
+// Makes the guard of a run by name; null with `error` for a name it does not serve. The CLI and
+// the console pass one that knows the live backends (Redis, MySQL): backends depend on the
+// engine's Guard interface, never the reverse.
+using GuardFactory =
+    std::function<std::unique_ptr<guards::Guard>(std::string_view name, std::string& error)>;
+
 struct StartOptions {
+    // Backend guards (redis-*, mysql-*) come from here; the in-memory ones need nothing.
+    GuardFactory guardFactory;
     // Keep accepting submit() after the scenario's arrivals are over, until stop() (for servers
     // that take traffic from outside).
     bool keepOpen = false;

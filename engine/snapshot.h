@@ -73,6 +73,13 @@ struct RunInfo {
     bool guardRacesOnPurpose = false;
 };
 
+struct BackendSnapshot {
+    std::string kind;  // empty: an in-memory guard
+    std::int64_t roundTrips = 0, errors = 0, reconnects = 0;
+    double roundTripP95Ms = 0, waitP95Ms = 0;
+    std::string detail;
+};
+
 struct Snapshot {
     std::uint64_t version = 0;  // increases with every published snapshot
     RunStatus status = RunStatus::Idle;
@@ -112,6 +119,7 @@ struct Snapshot {
     double throughputRps = 0;                 // final requests per second of wall time
 
     std::vector<CampaignSnapshot> campaigns;
+    BackendSnapshot backend;
 };
 
 }  // namespace stampede

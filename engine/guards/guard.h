@@ -19,6 +19,17 @@ enum class TakeResult : std::uint8_t {
 
 enum class StockChange : std::uint8_t { Applied, BelowTaken, UnknownCampaign };
 
+// What a guard's backend cost (zeros for in-memory guards): the summary's "backend" section.
+struct BackendStats {
+    std::string kind;  // "redis", "mysql"; empty: none
+    std::int64_t roundTrips = 0;
+    std::int64_t errors = 0;
+    std::int64_t reconnects = 0;
+    double roundTripP95Ms = 0;
+    double waitP95Ms = 0;  // waiting for a connection or a lock
+    std::string detail;    // where to look (Redis: the run's key prefix)
+};
+
 class Guard {
 public:
     virtual ~Guard() = default;
@@ -40,6 +51,7 @@ public:
     virtual StockChange setStock(int campaign, std::int64_t stock) = 0;
     virtual std::int64_t stock(int campaign) const = 0;
     virtual std::int64_t remaining(int campaign) const = 0;
+    virtual BackendStats backendStats() const { return {}; }
 };
 
 // The guard of that name, or nullptr with `error` saying why (unknown, or needs a backend this

@@ -129,8 +129,9 @@ std::unique_ptr<Guard> makeGuard(std::string_view name, std::string& error) {
     if (name == "semaphore") return std::make_unique<SemaphoreGuard>("semaphore");
     if (name.starts_with("redis-") || name.starts_with("mysql-")) {
         error = "guard '" + std::string(name) +
-                "' needs a live Redis or MySQL backend, which this build does not include yet; "
-                "use none, mutex, semaphore, atomic or single-consumer";
+                "' needs a live Redis or MySQL backend: start the run with a guard factory "
+                "(stampede-cli: --redis URL), or use none, mutex, semaphore, atomic or "
+                "single-consumer";
         return nullptr;
     }
     error = "unknown guard '" + std::string(name) +

@@ -116,6 +116,15 @@ QJsonObject summaryJson(const Snapshot& s) {
         campaigns.append(co);
     }
     o[QStringLiteral("campaigns")] = campaigns;
+    if (!s.backend.kind.empty())
+        o[QStringLiteral("backend")] =
+            QJsonObject{{QStringLiteral("kind"), qs(s.backend.kind)},
+                        {QStringLiteral("round_trips"), qint64(s.backend.roundTrips)},
+                        {QStringLiteral("errors"), qint64(s.backend.errors)},
+                        {QStringLiteral("reconnects"), qint64(s.backend.reconnects)},
+                        {QStringLiteral("round_trip_p95_ms"), s.backend.roundTripP95Ms},
+                        {QStringLiteral("pool_wait_p95_ms"), s.backend.waitP95Ms},
+                        {QStringLiteral("detail"), qs(s.backend.detail)}};
     QJsonArray warnings;
     for (const auto& w : summaryWarnings(s)) warnings.append(qs(w));
     o[QStringLiteral("warnings")] = warnings;

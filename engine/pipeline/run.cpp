@@ -30,7 +30,11 @@ bool Run::prepare(std::string& error) {
         error = "scenario has no campaigns";
         return false;
     }
-    m_guard = guards::makeGuard(m_config.guard, error);
+    if (m_options.guardFactory &&
+        (m_config.guard.starts_with("redis-") || m_config.guard.starts_with("mysql-")))
+        m_guard = m_options.guardFactory(m_config.guard, error);
+    else
+        m_guard = guards::makeGuard(m_config.guard, error);
     if (!m_guard) return false;
 
     // single-consumer is one partition read by one consumer, whatever else was asked.

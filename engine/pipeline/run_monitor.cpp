@@ -131,6 +131,9 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
     s->dlqSize = static_cast<std::int64_t>(m_dlq.size());
     s->queueDepth = m_transport ? static_cast<std::int64_t>(m_transport->depth()) : 0;
     s->winnersSha256 = m_winnersSha256;
+    if (const guards::BackendStats b = m_guard->backendStats(); !b.kind.empty())
+        s->backend = {b.kind,           b.roundTrips, b.errors, b.reconnects,
+                      b.roundTripP95Ms, b.waitP95Ms,  b.detail};
     s->throughput.assign(m_throughput.begin(), m_throughput.end());
     s->throughputRps = s->wallS > 0 ? static_cast<double>(s->finals) / s->wallS : 0;
     return s;

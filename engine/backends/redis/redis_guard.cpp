@@ -1,0 +1,362 @@
+#include "backends/redis/redis_guard.h"
+
+#include <hiredis/hiredis.h>
+
+#include <charconv>
+#include <chrono>
+#include <thread>
+
+namespace stampede::backends::redis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTimeout = std::chrono::milliseconds(1000);  // connect and every command
+constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
+
+const char* const kTakeScript =
+    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
+    "if r <= 0 then return 0 end "
+    "redis.call('DECR', KEYS[1]) return 1";
+const char* const kUnlockScript =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const char* const kSetStockScript =
+    "local s = tonumber(redis.call('GET', KEYS[2]) or '0') "
+    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
+    "local d = tonumber(ARGV[1]) - s "
+    "if r + d < 0 then return -1 end "
+    "redis.call('SET', KEYS[2], ARGV[1]) redis.call('INCRBY', KEYS[1], d) return r + d";
+
+timeval toTimeval(std::chrono::milliseconds ms) {
+    return {static_cast<time_t>(ms.count() / 1000),
+            static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+struct Reply {
+    redisReply* r = nullptr;
+    explicit Reply(void* p) : r(static_cast<redisReply*>(p)) {}
+    ~Reply() {
+        if (r) freeReplyObject(r);
+    }
+    Reply(Reply&& other) noexcept : r(other.r) { other.r = nullptr; }
+    Reply(const Reply&) = delete;
+    Reply& operator=(const Reply&) = delete;
+    explicit operator bool() const { return r != nullptr; }
+};
+
+}  // namespace
+
+std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& error) {
+    if (text.rfind("redis://", 0) != 0) {
+        error = "redis URL '" + text + "': expected redis://HOST:PORT[/DB]";
+        return std::nullopt;
+    }
+    RedisUrl url;
+    std::string rest = text.substr(8);
+    if (const auto slash = rest.find('/'); slash != std::string::npos) {
+        const std::string db = rest.substr(slash + 1);
+        const auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), url.db);
+        if (ec != std::errc() || end != db.data() + db.size() || url.db < 0) {
+            error = "redis URL '" + text + "': database '" + db + "' is not a number";
+            return std::nullopt;
+        }
+        rest.resize(slash);
+    }
+    if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
+        const std::string port = rest.substr(colon + 1);
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), url.port);
+        if (ec != std::errc() || end != port.data() + port.size() || url.port < 1 ||
+            url.port > 65535) {
+            error = "redis URL '" + text + "': port '" + port + "' is not in 1..65535";
+            return std::nullopt;
+        }
+        rest.resize(colon);
+    }
+    if (rest.empty()) {
+        error = "redis URL '" + text + "': no host";
+        return std::nullopt;
+    }
+    url.host = rest;
+    return url;
+}
+
+struct RedisGuard::Connection {
+    redisContext* ctx = nullptr;
+};
+
+// One lane's connection with its reconnect backoff and round-trip times (single writer).
+struct RedisGuard::Lane {
+    Connection conn;
+    Clock::time_point retryAt{};
+    std::chrono::milliseconds backoff{10};
+    metrics::LatencyRecorder roundTrips;
+    ~Lane() {
+        if (conn.ctx) redisFree(conn.ctx);
+    }
+};
+
+RedisGuard::RedisGuard(Mode mode, RedisUrl url)
+    : m_mode(mode), m_url(std::move(url)), m_control(std::make_unique<Lane>()) {
+    m_prefix = "stampede:" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+}
+
+RedisGuard::~RedisGuard() = default;
+
+std::string_view RedisGuard::name() const {
+    switch (m_mode) {
+        case Mode::Lua:
+            return "redis-lua";
+        case Mode::Lock:
+            return "redis-lock";
+        case Mode::Naive:
+            return "redis-naive";
+    }
+    return "redis";
+}
+
+std::string RedisGuard::remainingKey(int campaign) const {
+    return m_prefix + ":" + std::to_string(campaign) + ":remaining";
+}
+std::string RedisGuard::stockKey(int campaign) const {
+    return m_prefix + ":" + std::to_string(campaign) + ":stock";
+}
+
+// The lane's connection, (re)made if needed and its backoff allows; null while Redis is away.
+static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
+                            std::atomic<std::int64_t>& reconnects) {
+    if (lane.conn.ctx && !lane.conn.ctx->err) return lane.conn.ctx;
+    if (lane.conn.ctx) {
+        redisFree(lane.conn.ctx);
+        lane.conn.ctx = nullptr;
+    }
+    const auto now = Clock::now();
+    if (now < lane.retryAt) return nullptr;
+    redisContext* ctx = redisConnectWithTimeout(url.host.c_str(), url.port, toTimeval(kTimeout));
+    if (!ctx || ctx->err) {
+        if (ctx) redisFree(ctx);
+        lane.retryAt = now + lane.backoff;
+        lane.backoff = std::min(kMaxBackoff, lane.backoff * 2);
+        return nullptr;
+    }
+    redisSetTimeout(ctx, toTimeval(kTimeout));
+    if (url.db != 0) {
+        Reply r(redisCommand(ctx, "SELECT %d", url.db));
+        if (!r || r.r->type == REDIS_REPLY_ERROR) {
+            redisFree(ctx);
+            return nullptr;
+        }
+    }
+    lane.conn.ctx = ctx;
+    lane.backoff = std::chrono::milliseconds(10);
+    reconnects.fetch_add(1, std::memory_order_relaxed);
+    return ctx;
+}
+
+RedisGuard::Connection* RedisGuard::connection(int lane) {
+    Lane& l = *m_lanes[static_cast<std::size_t>(lane)];
+    return ensure(l, m_url, m_reconnects) ? &l.conn : nullptr;
+}
+
+std::string RedisGuard::probe() {
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx =
+        redisConnectWithTimeout(m_url.host.c_str(), m_url.port, toTimeval(kTimeout));
+    if (!ctx) return "cannot allocate a Redis connection";
+    std::string why;
+    if (ctx->err) {
+        why = std::string(ctx->errstr);
+    } else {
+        redisSetTimeout(ctx, toTimeval(kTimeout));
+        Reply r(redisCommand(ctx, "PING"));
+        if (!r)
+            why = ctx->errstr[0] ? ctx->errstr : "no answer";
+        else if (r.r->type == REDIS_REPLY_ERROR)
+            why = r.r->str;
+    }
+    redisFree(ctx);
+    return why.empty() ? std::string()
+                       : "redis://" + m_url.host + ":" + std::to_string(m_url.port) + ": " + why;
+}
+
+void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
+    m_lanes.clear();
+    for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    if (!ctx) return;  // takes will answer Unavailable until Redis is back
+    for (std::size_t c = 0; c < stocks.size(); ++c) {
+        Reply a(redisCommand(ctx, "SET %s %lld", stockKey(int(c)).c_str(),
+                             static_cast<long long>(stocks[c])));
+        Reply b(redisCommand(ctx, "SET %s %lld", remainingKey(int(c)).c_str(),
+                             static_cast<long long>(stocks[c])));
+    }
+    for (auto [script, sha] :
+         {std::pair{kTakeScript, &m_takeSha}, std::pair{kUnlockScript, &m_unlockSha},
+          std::pair{kSetStockScript, &m_setStockSha}}) {
+        Reply r(redisCommand(ctx, "SCRIPT LOAD %s", script));
+        if (r && r.r->type == REDIS_REPLY_STRING) *sha = r.r->str;
+    }
+}
+
+guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
+    Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
+    redisContext* ctx = ensure(lane, m_url, m_reconnects);
+    if (!ctx) {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        return guards::TakeResult::Unavailable;
+    }
+    const std::string key = remainingKey(campaign);
+    auto timed = [&](auto&& command) {
+        const auto t0 = Clock::now();
+        Reply r(command());
+        lane.roundTrips.record(std::uint64_t(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+        m_roundTrips.fetch_add(1, std::memory_order_relaxed);
+        return r;
+    };
+    auto failed = [&](const Reply& r) {
+        if (r && r.r->type != REDIS_REPLY_ERROR) return false;
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    };
+    switch (m_mode) {
+        case Mode::Lua: {
+            Reply r = timed([&] {
+                return redisCommand(ctx, "EVALSHA %s 1 %s", m_takeSha.c_str(), key.c_str());
+            });
+            if (r && r.r->type == REDIS_REPLY_ERROR &&
+                std::string_view(r.r->str).starts_with("NOSCRIPT")) {
+                // The server lost its scripts (a restart): load again and answer this one by EVAL.
+                Reply load(redisCommand(ctx, "SCRIPT LOAD %s", kTakeScript));
+                Reply again = timed(
+                    [&] { return redisCommand(ctx, "EVAL %s 1 %s", kTakeScript, key.c_str()); });
+                if (failed(again)) return guards::TakeResult::Unavailable;
+                return again.r->integer == 1 ? guards::TakeResult::Taken
+                                             : guards::TakeResult::SoldOut;
+            }
+            if (failed(r)) return guards::TakeResult::Unavailable;
+            return r.r->integer == 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
+        }
+        case Mode::Naive: {
+            Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
+            if (failed(get)) return guards::TakeResult::Unavailable;
+            const long long seen = get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
+            if (seen <= 0) return guards::TakeResult::SoldOut;
+            std::this_thread::sleep_for(std::chrono::microseconds(50));  // the read-to-write gap
+            Reply decr = timed([&] { return redisCommand(ctx, "DECR %s", key.c_str()); });
+            if (failed(decr)) return guards::TakeResult::Unavailable;
+            return guards::TakeResult::Taken;
+        }
+        case Mode::Lock: {
+            const std::string lockKey = key + ":lock";
+            const std::string token = std::to_string(laneIndex) + "-" +
+                                      std::to_string(Clock::now().time_since_epoch().count());
+            auto backoff = std::chrono::microseconds(20);
+            const auto giveUp = Clock::now() + std::chrono::seconds(2);
+            for (;;) {  // seed 003's Lettuce spin lock
+                Reply set = timed([&] {
+                    return redisCommand(ctx, "SET %s %s NX PX 2000", lockKey.c_str(),
+                                        token.c_str());
+                });
+                if (failed(set)) return guards::TakeResult::Unavailable;
+                if (set.r->type == REDIS_REPLY_STATUS) break;  // OK: ours
+                if (Clock::now() >= giveUp) return guards::TakeResult::Unavailable;
+                std::this_thread::sleep_for(backoff);
+                backoff = std::min(backoff * 2, std::chrono::microseconds(2000));
+            }
+            guards::TakeResult result = guards::TakeResult::Unavailable;
+            Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
+            if (!failed(get)) {
+                const long long seen =
+                    get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
+                if (seen <= 0) {
+                    result = guards::TakeResult::SoldOut;
+                } else {
+                    Reply decr = timed([&] { return redisCommand(ctx, "DECR %s", key.c_str()); });
+                    result =
+                        failed(decr) ? guards::TakeResult::Unavailable : guards::TakeResult::Taken;
+                }
+            }
+            Reply unlock = timed([&] {
+                return redisCommand(ctx, "EVAL %s 1 %s %s", kUnlockScript, lockKey.c_str(),
+                                    token.c_str());
+            });
+            return result;
+        }
+    }
+    return guards::TakeResult::Unavailable;
+}
+
+void RedisGuard::giveBack(int campaign, int laneIndex) {
+    Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
+    if (redisContext* ctx = ensure(lane, m_url, m_reconnects))
+        Reply r(redisCommand(ctx, "INCR %s", remainingKey(campaign).c_str()));
+}
+
+guards::StockChange RedisGuard::setStock(int campaign, std::int64_t stock) {
+    if (stock < 0) return guards::StockChange::UnknownCampaign;
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    if (!ctx) return guards::StockChange::UnknownCampaign;
+    Reply r(redisCommand(ctx, "EVAL %s 2 %s %s %lld", kSetStockScript,
+                         remainingKey(campaign).c_str(), stockKey(campaign).c_str(),
+                         static_cast<long long>(stock)));
+    if (!r || r.r->type != REDIS_REPLY_INTEGER) return guards::StockChange::UnknownCampaign;
+    return r.r->integer < 0 ? guards::StockChange::BelowTaken : guards::StockChange::Applied;
+}
+
+static std::int64_t getNumber(redisContext* ctx, const std::string& key) {
+    if (!ctx) return 0;
+    Reply r(redisCommand(ctx, "GET %s", key.c_str()));
+    return r && r.r->type == REDIS_REPLY_STRING ? std::atoll(r.r->str) : 0;
+}
+
+std::int64_t RedisGuard::stock(int campaign) const {
+    std::lock_guard lock(m_controlMutex);
+    auto* self = const_cast<RedisGuard*>(this);
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects), stockKey(campaign));
+}
+
+std::int64_t RedisGuard::remaining(int campaign) const {
+    std::lock_guard lock(m_controlMutex);
+    auto* self = const_cast<RedisGuard*>(this);
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects), remainingKey(campaign));
+}
+
+guards::BackendStats RedisGuard::backendStats() const {
+    guards::BackendStats s;
+    s.kind = "redis";
+    s.roundTrips = m_roundTrips.load(std::memory_order_relaxed);
+    s.errors = m_errors.load(std::memory_order_relaxed);
+    s.reconnects = m_reconnects.load(std::memory_order_relaxed);
+    metrics::LatencyHistogram h;
+    for (const auto& lane : m_lanes) lane->roundTrips.addTo(h);
+    s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
+    s.detail = m_prefix;
+    return s;
+}
+
+std::unique_ptr<guards::Guard> makeRedisGuard(std::string_view name, const RedisUrl& url,
+                                              std::string& error) {
+    RedisGuard::Mode mode;
+    if (name == "redis-lua")
+        mode = RedisGuard::Mode::Lua;
+    else if (name == "redis-lock")
+        mode = RedisGuard::Mode::Lock;
+    else if (name == "redis-naive")
+        mode = RedisGuard::Mode::Naive;
+    else {
+        error = "not a Redis guard: " + std::string(name);
+        return nullptr;
+    }
+    auto guard = std::make_unique<RedisGuard>(mode, url);
+    if (std::string why = guard->probe(); !why.empty()) {
+        error = "guard " + std::string(name) + ": " + why;
+        return nullptr;
+    }
+    return guard;
+}
+
+}  // namespace stampede::backends::redis

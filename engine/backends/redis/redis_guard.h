@@ -1,0 +1,75 @@
+#pragma once
+// Stock kept in Redis (hiredis), three ways from seed 003: `redis-lua` (the check-and-decrement
+// as one Lua script: SCRIPT LOAD, EVALSHA, NOSCRIPT reloads), `redis-lock` (SET key token NX PX
+// around read-check-write, released by a compare-and-delete script, spinning with backoff) and
+// `redis-naive` (GET, then DECR: it races on purpose). One connection per engine lane, created on
+// first use; a lost connection is an Unavailable answer (the worker retries) and is re-made with
+// backoff. Every command has a timeout, so a hung server is a retry, never a hang.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guards/guard.h"
+#include "metrics/latency_histogram.h"
+
+struct redisContext;
+
+namespace stampede::backends::redis {
+
+struct RedisUrl {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    int db = 0;
+};
+// redis://HOST:PORT[/DB]; nullopt with `error` naming what is wrong.
+std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& error);
+
+class RedisGuard : public guards::Guard {
+public:
+    enum class Mode { Lua, Lock, Naive };
+    RedisGuard(Mode mode, RedisUrl url);
+    ~RedisGuard() override;
+
+    std::string_view name() const override;
+    bool racesOnPurpose() const override { return m_mode == Mode::Naive; }
+    void reset(std::span<const std::int64_t> stocks, int lanes) override;
+    guards::TakeResult take(int campaign, int lane) override;
+    void giveBack(int campaign, int lane) override;
+    guards::StockChange setStock(int campaign, std::int64_t stock) override;
+    std::int64_t stock(int campaign) const override;
+    std::int64_t remaining(int campaign) const override;
+    guards::BackendStats backendStats() const override;
+
+    // Checks that Redis answers before a run: empty string, or why not (refused, timeout, auth).
+    std::string probe();
+    // The prefix of this run's keys: <prefix>:<campaign index>:remaining and :stock.
+    const std::string& keyPrefix() const { return m_prefix; }
+
+    struct Connection;
+    struct Lane;
+
+private:
+    Connection* connection(int lane);
+    std::string remainingKey(int campaign) const;
+    std::string stockKey(int campaign) const;
+
+    Mode m_mode;
+    RedisUrl m_url;
+    std::string m_prefix;
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    mutable std::mutex m_controlMutex;  // the control connection: reset, stock, remaining
+    std::unique_ptr<Lane> m_control;
+    std::string m_takeSha, m_unlockSha, m_setStockSha;
+    std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
+};
+
+// The guard of that name (redis-lua, redis-lock, redis-naive) against `url`, checked to answer.
+std::unique_ptr<guards::Guard> makeRedisGuard(std::string_view name, const RedisUrl& url,
+                                              std::string& error);
+
+}  // namespace stampede::backends::redis
