@@ -22,6 +22,7 @@ std::string usage() {
            "                            [--json FILE|-] [--quiet]\n"
            "                            [--store sqlite:///PATH | mysql://USER@HOST:PORT/DB]\n"
            "                            [--redis redis://HOST:PORT[/DB]] (redis-* guards)\n"
+           "                            [--mysql mysql://USER@HOST:PORT/DB] (mysql-* guards)\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
            "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
            "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
@@ -35,7 +36,7 @@ std::string usage() {
            "pipelines: sync, decide-at-ingress, decide-in-worker\n"
            "guards:    none, mutex, semaphore, atomic, single-consumer (in memory);\n"
            "           redis-lua, redis-lock, redis-naive (Redis, --redis);\n"
-           "           mysql-pessimistic, mysql-atomic, mysql-optimistic (not in this build yet)\n"
+           "           mysql-pessimistic, mysql-atomic, mysql-optimistic (MySQL/MariaDB, --mysql)\n"
            "exit status: 0 completed run, 2 bad input, 1 internal failure\n";
 }
 
@@ -92,6 +93,8 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.bucket = value;
         else if (arg == "--redis")
             o.redis = value;
+        else if (arg == "--mysql")
+            o.mysql = value;
         else if (arg == "--what")
             o.what = value;
         else if (arg == "--format")

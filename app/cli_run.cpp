@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "cli_commands.h"
 #include "cli_store.h"
@@ -143,13 +144,24 @@ int runCommand(const CliOptions& o) {
         std::fprintf(stderr, "stampede-cli: --redis: %s\n", redisError.c_str());
         return kExitBadInput;
     }
-    startOptions.guardFactory = [url = *redisUrl](
+    std::optional<store::StoreUrl> mysqlUrl;
+    if (o.mysql) {
+        mysqlUrl = store::parseStoreUrl(*o.mysql, redisError);
+        if (!mysqlUrl || mysqlUrl->kind != store::StoreUrl::Kind::MySql) {
+            std::fprintf(stderr, "stampede-cli: --mysql: %s\n",
+                         mysqlUrl ? "expected mysql://USER@HOST:PORT/DB" : redisError.c_str());
+            return kExitBadInput;
+        }
+    }
+    startOptions.guardFactory = [url = *redisUrl, mysqlUrl](
                                     std::string_view name,
                                     std::string& why) -> std::unique_ptr<guards::Guard> {
         if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
-        why = "guard '" + std::string(name) +
-              "' needs the MySQL backend, which this build does not include yet";
-        return nullptr;
+        if (!mysqlUrl) {
+            why = "guard '" + std::string(name) + "' needs --mysql mysql://USER@HOST:PORT/DB";
+            return nullptr;
+        }
+        return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);
     };
     Engine engine;
     const StartResult started = engine.start(scenario, startOptions);

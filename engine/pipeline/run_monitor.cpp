@@ -196,6 +196,9 @@ void Run::monitorLoop() {
     const auto interval = std::chrono::nanoseconds(m_options.snapshotInterval);
     for (;;) {
         superviseWorkers();
+        // Read "feeding is done" BEFORE counting: a snapshot taken earlier could predate the last
+        // admissions, and a slow guard (a database round trip per campaign) widens that gap.
+        const bool feedingDone = m_feedingDone.load(std::memory_order_acquire);
         auto s = buildSnapshot();
         const std::int64_t now = m_clock.nowNs();
 
@@ -210,8 +213,7 @@ void Run::monitorLoop() {
             m_lastSampleFinals = s->finals;
         }
 
-        const bool quiet =
-            m_feedingDone.load(std::memory_order_acquire) && s->finals == s->admitted;
+        const bool quiet = feedingDone && s->finals == s->admitted;
         if (quiet && (s->finals != m_auditedFinals || s->replayed != m_auditedReplayed)) {
             audit(*s, true);
             m_auditedFinals = s->finals;

@@ -1,0 +1,58 @@
+#pragma once
+// Stock kept in MySQL/MariaDB (Qt Sql, QMYSQL), three ways: `mysql-atomic` (seed 001's
+// UPDATE … SET remaining = remaining - 1 WHERE … AND remaining > 0), `mysql-pessimistic` (BEGIN;
+// SELECT … FOR UPDATE; UPDATE; COMMIT) and `mysql-optimistic` (a version column, retried on
+// conflict). Qt Sql connections belong to a thread, so each calling thread gets its own. Deadlocks,
+// lock-wait timeouts and lost connections answer Unavailable: the worker retries, then the DLQ.
+// Connect, read and write timeouts keep a hung server a retry, never a hang.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "guards/guard.h"
+#include "metrics/latency_histogram.h"
+#include "store/store_url.h"
+
+namespace stampede::backends::mysql {
+
+class MySqlGuard : public guards::Guard {
+public:
+    enum class Mode { Atomic, Pessimistic, Optimistic };
+    MySqlGuard(Mode mode, store::StoreUrl url);
+    ~MySqlGuard() override;
+
+    std::string_view name() const override;
+    void reset(std::span<const std::int64_t> stocks, int lanes) override;
+    guards::TakeResult take(int campaign, int lane) override;
+    void giveBack(int campaign, int lane) override;
+    guards::StockChange setStock(int campaign, std::int64_t stock) override;
+    std::int64_t stock(int campaign) const override;
+    std::int64_t remaining(int campaign) const override;
+    guards::BackendStats backendStats() const override;
+
+    // Connects once: empty string, or why not (refused, access denied, unknown database).
+    std::string probe();
+    const std::string& runKey() const { return m_runKey; }
+
+private:
+    struct ThreadConnection;
+    ThreadConnection* connection() const;  // this thread's, opened on first use; null if down
+    std::int64_t readColumn(int campaign, const char* column) const;
+
+    Mode m_mode;
+    store::StoreUrl m_url;
+    std::string m_runKey;  // this run's rows in stampede_stock
+    std::string m_namePrefix;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::uint64_t, std::unique_ptr<ThreadConnection>> m_connections;
+    mutable std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0}, m_conflicts{0};
+};
+
+std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store::StoreUrl& url,
+                                              std::string& error);
+
+}  // namespace stampede::backends::mysql

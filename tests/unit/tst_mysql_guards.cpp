@@ -1,0 +1,87 @@
+// The MySQL guards against a real MariaDB started here: atomic, pessimistic and optimistic each
+// issue exactly the stock, and the real client agrees; the CLI takes --mysql; a server that is not
+// there is a clear, bounded error.
+#include <QtTest>
+
+#include "backends/mysql/mysql_guard.h"
+#include "engine_test_support.h"
+#include "mariadb_server.h"
+
+using namespace stampede;
+using namespace stampede::test;
+
+class TestMySqlGuards : public QObject {
+    Q_OBJECT
+    MariaDbServer m_server;
+    store::StoreUrl m_url;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QString error;
+        QVERIFY2(m_server.start(error), qPrintable(error));
+        qputenv("STAMPEDE_MYSQL_PASSWORD", MariaDbServer::kPassword);
+        std::string e;
+        m_url = *store::parseStoreUrl(m_server.url().toStdString(), e);
+    }
+
+    void guardsIssueExactlyTheStock_data() {
+        QTest::addColumn<QString>("guard");
+        for (const char* g : {"mysql-atomic", "mysql-pessimistic", "mysql-optimistic"})
+            QTest::newRow(g) << QString::fromLatin1(g);
+    }
+    void guardsIssueExactlyTheStock() {
+        QFETCH(QString, guard);
+        const sim::Scenario s =
+            spike(3000, 100, guard.toStdString(), core::Pipeline::DecideInWorker, 4, 4);
+        StartOptions options;
+        options.guardFactory = [this](std::string_view name, std::string& error) {
+            return backends::mysql::makeMySqlGuard(name, m_url, error);
+        };
+        Engine engine;
+        const auto started = engine.start(s, options);
+        QVERIFY2(started.ok(), started.error.c_str());
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(180)));
+        const auto snap = engine.snapshot();
+        qInfo("status %s finals %lld admitted %lld", std::string(toString(snap->status)).c_str(),
+              static_cast<long long>(snap->finals), static_cast<long long>(snap->admitted));
+        verifyInvariants(*snap);
+        QCOMPARE(snap->issued, std::int64_t(100));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QCOMPARE(snap->backend.kind, std::string("mysql"));
+        QVERIFY(snap->backend.roundTrips >= 3000);
+        // The real client agrees.
+        const QString runKey = QString::fromStdString(snap->backend.detail)
+                                   .section(QLatin1Char('='), 1)
+                                   .section(QLatin1Char(','), 0, 0);
+        QVERIFY(m_server.admin(
+            QStringLiteral("SELECT remaining FROM stampede.stampede_stock WHERE run_key = '%1'")
+                .arg(runKey)));
+        QCOMPARE(m_server.lastOutput(), QStringLiteral("0"));
+    }
+
+    void cliTakesMysqlAndRefusesWhatIsNotThere() {
+        QProcess cli;
+        cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                  {QStringLiteral("run"),
+                   QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
+                   QStringLiteral("--guard"), QStringLiteral("mysql-atomic"),
+                   QStringLiteral("--mysql"), m_server.url(), QStringLiteral("--pace"),
+                   QStringLiteral("asap"), QStringLiteral("--quiet")});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        QProcess missing;
+        missing.start(
+            QStringLiteral(STAMPEDE_CLI_PATH),
+            {QStringLiteral("run"),
+             QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
+             QStringLiteral("--guard"), QStringLiteral("mysql-atomic"), QStringLiteral("--mysql"),
+             QStringLiteral("mysql://stampede@127.0.0.1:%1/stampede")
+                 .arg(MariaDbServer::freePort())});
+        QVERIFY(missing.waitForFinished(30000));
+        QCOMPARE(missing.exitCode(), 2);
+        QVERIFY(missing.readAllStandardError().contains("cannot connect"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMySqlGuards)
+#include "tst_mysql_guards.moc"
