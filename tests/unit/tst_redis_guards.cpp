@@ -66,13 +66,28 @@ private Q_SLOTS:
     }
 
     void naiveOverIssues() {
-        const sim::Scenario s =
-            spike(10000, 2000, "redis-naive", core::Pipeline::DecideInWorker, 8, 8);
+        // GET then DECR loses only at the last unit, when two deciders both read 1: twenty
+        // campaigns give twenty such moments, so the race shows every time.
+        sim::Scenario s = spike(0, 20, "redis-naive", core::Pipeline::DecideInWorker, 8, 8);
+        s.campaigns.clear();
+        s.arrivals.clear();
+        for (int c = 0; c < 20; ++c) {
+            core::Campaign campaign;
+            campaign.id = "c" + std::to_string(c);
+            campaign.stock = 20;
+            s.campaigns.push_back(campaign);
+            sim::ArrivalSpec a;
+            a.campaign = campaign.id;
+            a.users = 400;
+            a.overMs = 1000;
+            s.arrivals.push_back(a);
+        }
         Engine engine;
         QVERIFY(engine.start(s, options()).ok());
         QVERIFY(engine.waitForEnd(std::chrono::seconds(120)));
         const auto snap = engine.snapshot();
         verifyInvariants(*snap);
+        qInfo("redis-naive over-issued %lld", static_cast<long long>(snap->overIssued));
         QVERIFY2(snap->overIssued > 0, "GET then DECR must race under eight workers");
         QVERIFY(snap->run.guardRacesOnPurpose);
     }
