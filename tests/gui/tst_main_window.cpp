@@ -122,10 +122,20 @@ private Q_SLOTS:
         // seed-000 feeds the DLQ; replay one entry from the inspector.
         QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-000.json")));
         w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.launcherDock()->startAction()->isEnabled(), 10000);
         w.launcherDock()->startAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(completed(w) && w.controller()->snapshot()->run.scenarioName.find(
-                                                     "seed-000") != std::string::npos,
-                                 30000);
+        const auto seed000Done = [&w] {
+            return completed(w) && w.controller()->snapshot()->run.scenarioName.find("seed-000") !=
+                                       std::string::npos;
+        };
+        QElapsedTimer waited;
+        waited.start();
+        while (!seed000Done() && waited.elapsed() < 60000) QTest::qWait(20);
+        if (!seed000Done()) {  // say what the console saw before failing
+            for (const auto& e : w.controller()->events())
+                qWarning("event: %s", qPrintable(e.text));
+            QFAIL("seed-000 did not complete within 60 s");
+        }
         const std::int64_t dlqBefore = w.controller()->snapshot()->dlqSize;
         QVERIFY(dlqBefore > 0);
         DlqDock* dlq = w.dlqDock();

@@ -107,9 +107,10 @@ LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
     connect(controller, &EngineController::scenarioChanged, this, &LauncherDock::showRunConfig);
     connect(controller, &EngineController::runStarted, this, &LauncherDock::updateActions);
     connect(controller, &EngineController::runEnded, this, &LauncherDock::updateActions);
+    // A refusal is shown in the dock and the event log, never as a modal box.
     connect(controller, &EngineController::runRefused, this, [this](const QString& error) {
         updateActions();
-        QMessageBox::warning(this, tr("Run not started"), error);
+        m_status->setText(tr("Run not started: %1").arg(error));
     });
     showRunConfig();
     updateActions();
