@@ -29,7 +29,8 @@ EngineController::EngineController(QObject* parent)
 EngineController::~EngineController() {
     m_engine->stop();
     if (m_sink) m_sink->stop();
-    if (m_persisting.joinable()) m_persisting.join();
+    for (auto& t : m_persisting)
+        if (t.joinable()) t.join();
 }
 
 void EngineController::openStore() {
@@ -58,19 +59,21 @@ QString EngineController::storeUrl() const {
     return m_storeUrl ? QString::fromStdString(m_storeUrl->toString()) : QString();
 }
 
-void EngineController::persistRunStart() {
-    if (!m_storeUrl) return;
+EngineController::Persistence EngineController::beginPersistence(Engine& engine,
+                                                                 const store::StoreUrl& url,
+                                                                 const sim::Scenario& scenario) {
+    Persistence p;
     std::string error;
-    auto db = store::Store::open(*m_storeUrl, error);
-    const auto runId = db ? db->beginRun(m_scenario) : std::nullopt;
+    auto db = store::Store::open(url, error);
+    const auto runId = db ? db->beginRun(scenario) : std::nullopt;
     if (!runId) {
-        logEngine(tr("This run is not persisted: %1")
-                      .arg(QString::fromStdString(db ? db->lastError() : error)));
-        return;
+        p.error = QString::fromStdString(db ? db->lastError() : error);
+        return p;
     }
-    m_runId = *runId;
-    m_sink = std::make_shared<store::WriteBehindSink>(*m_engine, *m_storeUrl, m_runId);
-    m_sink->start();
+    p.runId = *runId;
+    p.sink = std::make_shared<store::WriteBehindSink>(engine, url, p.runId);
+    p.sink->start();
+    return p;
 }
 
 // The sink drains what is left on its own thread, then the run is closed in the store: the
@@ -78,9 +81,8 @@ void EngineController::persistRunStart() {
 void EngineController::persistRunEnd() {
     if (!m_sink) return;
     auto sink = std::move(m_sink);
-    if (m_persisting.joinable()) m_persisting.join();  // the previous run's, long done by now
-    m_persisting = std::thread([self = QPointer<EngineController>(this), sink, engine = m_engine,
-                                url = *m_storeUrl, runId = m_runId, snapshot = m_snapshot] {
+    m_persisting.emplace_back([self = QPointer<EngineController>(this), sink, engine = m_engine,
+                               url = *m_storeUrl, runId = m_runId, snapshot = m_snapshot] {
         sink->stop();
         const store::SinkStats stats = sink->stats();
         std::string error;
@@ -144,20 +146,27 @@ void EngineController::start() {
     // Engine::start expands the arrivals (a million of them take ~0.1 s): not on this thread.
     // The answer goes through the application object, which outlives us, and reaches us only if
     // we still exist; the thread keeps the engine alive until it is done with it.
-    std::thread([self = QPointer<EngineController>(this), engine = m_engine,
-                 scenario = m_scenario] {
+    // The run's row in the store and its write-behind sink are made there too: a database that
+    // is busy or slow must not stall the GUI.
+    std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = m_scenario,
+                 storeUrl = m_storeUrl] {
         const StartResult result = engine->start(scenario);
+        Persistence persistence;
+        if (result.ok() && storeUrl) persistence = beginPersistence(*engine, *storeUrl, scenario);
         const QString error = QString::fromStdString(result.error);
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, error] {
-                if (self) self->onStartFinished(error);
+            [self, error, persistence] {
+                if (self)
+                    self->onStartFinished(error, persistence);
+                else if (persistence.sink)
+                    persistence.sink->stop();
             },
             Qt::QueuedConnection);
     }).detach();
 }
 
-void EngineController::onStartFinished(const QString& error) {
+void EngineController::onStartFinished(const QString& error, const Persistence& persistence) {
     m_starting = false;
     if (!error.isEmpty()) {
         logEngine(tr("Run refused: %1").arg(error));
@@ -165,7 +174,10 @@ void EngineController::onStartFinished(const QString& error) {
         return;
     }
     logEngine(tr("Run started"));
-    persistRunStart();
+    if (!persistence.error.isEmpty())
+        logEngine(tr("This run is not persisted: %1").arg(persistence.error));
+    m_sink = persistence.sink;
+    m_runId = persistence.runId;
     m_lastStatus = RunStatus::Running;
     Q_EMIT runStarted();
     pollSnapshot();

@@ -91,9 +91,16 @@ Q_SIGNALS:
 
 private:
     void pollSnapshot();
-    void onStartFinished(const QString& error);
+    // What the start thread set up for persisting the run it started.
+    struct Persistence {
+        std::shared_ptr<store::WriteBehindSink> sink;
+        std::int64_t runId = 0;
+        QString error;
+    };
+    static Persistence beginPersistence(Engine& engine, const store::StoreUrl& url,
+                                        const sim::Scenario& scenario);
+    void onStartFinished(const QString& error, const Persistence& persistence);
     void openStore();
-    void persistRunStart();
     void persistRunEnd();
 
     std::shared_ptr<Engine> m_engine;  // shared with a start still in flight when we go away
@@ -108,7 +115,7 @@ private:
     std::shared_ptr<store::WriteBehindSink> m_sink;
     std::int64_t m_runId = 0;
     mutable std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
-    std::thread m_persisting;  // drains the last run's sink and closes it in the store
+    std::vector<std::thread> m_persisting;    // drain finished runs' sinks, close them in the store
 };
 
 }  // namespace stampede::ui

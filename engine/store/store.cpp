@@ -233,7 +233,7 @@ void Store::markInterruptedRuns() {
     std::vector<std::int64_t> dead;
     while (q.next()) {
         const auto pid = static_cast<pid_t>(q.value(1).toLongLong());
-        if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH) || pid == ::getpid())
+        if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH))
             dead.push_back(q.value(0).toLongLong());
     }
     for (const std::int64_t id : dead) {

@@ -159,8 +159,9 @@ private Q_SLOTS:
         QVERIFY(store->setReplayState(runId, seven, "replayed"));
         QCOMPARE(store->deadLetters(runId).size(), std::size_t(1));
         QCOMPARE(store->deadLetters(runId, {}, true).size(), std::size_t(2));
-        // The run was never finished by a living process: it is interrupted now.
-        QCOMPARE(store->run(runId)->status, std::string("interrupted"));
+        // Its process (this one) is alive: the run is still running, not interrupted. A run whose
+        // process died is (see the kill -9 test).
+        QCOMPARE(store->run(runId)->status, std::string("running"));
     }
 
     void storedDeadLettersReplayOnceAfterTheRun() {
