@@ -162,15 +162,8 @@ bool Store::connect(std::string& error) {
         }
         return true;
     }
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), m_db->name);
-    db.setHostName(qs(m_url.host));
-    db.setPort(m_url.port);
-    db.setUserName(qs(m_url.user));
-    db.setDatabaseName(qs(m_url.database));
-    db.setPassword(qEnvironmentVariable("STAMPEDE_MYSQL_PASSWORD"));
-    // Bounded: an unreachable or hung server is an error in seconds, never a hang.
-    db.setConnectOptions(QStringLiteral(
-        "MYSQL_OPT_CONNECT_TIMEOUT=5;MYSQL_OPT_READ_TIMEOUT=30;MYSQL_OPT_WRITE_TIMEOUT=30"));
+    addMySqlConnection(m_url, m_db->name, 5, 30);
+    QSqlDatabase db = QSqlDatabase::database(m_db->name, false);
     if (!db.open()) {
         error = m_url.toString() + ": cannot connect: " + db.lastError().text().toStdString();
         return false;

@@ -1,6 +1,7 @@
 #include "store/store_url.h"
 
 #include <QDir>
+#include <QSqlDatabase>
 #include <QStandardPaths>
 
 #include <charconv>
@@ -61,6 +62,20 @@ std::optional<StoreUrl> parseStoreUrl(const std::string& text, std::string& erro
         return std::nullopt;
     }
     return url;
+}
+
+void addMySqlConnection(const StoreUrl& url, const QString& connection, int connectTimeoutS,
+                        int readWriteTimeoutS) {
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), connection);
+    db.setHostName(QString::fromStdString(url.host));
+    db.setPort(url.port);
+    db.setUserName(QString::fromStdString(url.user));
+    db.setDatabaseName(QString::fromStdString(url.database));
+    db.setPassword(qEnvironmentVariable("STAMPEDE_MYSQL_PASSWORD"));
+    db.setConnectOptions(QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=%1;MYSQL_OPT_READ_TIMEOUT=%2;"
+                                        "MYSQL_OPT_WRITE_TIMEOUT=%2")
+                             .arg(connectTimeoutS)
+                             .arg(readWriteTimeoutS));
 }
 
 StoreUrl defaultStoreUrl() {

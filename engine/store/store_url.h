@@ -3,6 +3,8 @@
 // password is never part of the URL: it comes from STAMPEDE_MYSQL_PASSWORD (or, in the console,
 // the keychain), so it never reaches logs or the process list.
 
+#include <QString>
+
 #include <optional>
 #include <string>
 
@@ -22,5 +24,11 @@ struct StoreUrl {
 std::optional<StoreUrl> parseStoreUrl(const std::string& text, std::string& error);
 // The embedded default: a SQLite file in the user's data folder (QStandardPaths::AppDataLocation).
 StoreUrl defaultStoreUrl();
+
+// Registers (does not open) a QMYSQL connection named `connection` for `url`, the password from
+// STAMPEDE_MYSQL_PASSWORD, with connect/read/write timeouts in seconds so that an unreachable or
+// hung server is an error, never a hang. The store and the MySQL guards share it.
+void addMySqlConnection(const StoreUrl& url, const QString& connection, int connectTimeoutS,
+                        int readWriteTimeoutS);
 
 }  // namespace stampede::store

@@ -77,14 +77,8 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
     if (c->open && db.isOpen()) return c;
     if (Clock::now() < c->retryAt) return nullptr;  // backing off after a failed connect
     if (!db.isValid()) {
-        db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), c->name);
-        db.setHostName(qs(m_url.host));
-        db.setPort(m_url.port);
-        db.setUserName(qs(m_url.user));
-        db.setDatabaseName(qs(m_url.database));
-        db.setPassword(qEnvironmentVariable("STAMPEDE_MYSQL_PASSWORD"));
-        db.setConnectOptions(QStringLiteral(
-            "MYSQL_OPT_CONNECT_TIMEOUT=2;MYSQL_OPT_READ_TIMEOUT=5;MYSQL_OPT_WRITE_TIMEOUT=5"));
+        store::addMySqlConnection(m_url, c->name, 2, 5);  // a decision waits seconds at most
+        db = QSqlDatabase::database(c->name, false);
     }
     if (!db.open()) {
         c->retryAt = Clock::now() + std::chrono::milliseconds(200);
