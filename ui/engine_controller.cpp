@@ -9,6 +9,8 @@
 
 #include <thread>
 
+#include "backends/mysql/mysql_guard.h"
+#include "backends/redis/redis_guard.h"
 #include "metrics/summary_json.h"
 #include "store/store.h"
 #include "store/stored_replay.h"
@@ -57,6 +59,30 @@ void EngineController::openStore() {
 
 QString EngineController::storeUrl() const {
     return m_storeUrl ? QString::fromStdString(m_storeUrl->toString()) : QString();
+}
+
+// Backend guards for the console: Redis at STAMPEDE_REDIS, MySQL at STAMPEDE_MYSQL. A server
+// that is not there refuses the start with the reason, shown in the launcher.
+StartOptions EngineController::liveStartOptions() {
+    StartOptions options;
+    options.guardFactory = [](std::string_view name,
+                              std::string& error) -> std::unique_ptr<guards::Guard> {
+        if (name.starts_with("redis-")) {
+            const QString text =
+                qEnvironmentVariable("STAMPEDE_REDIS", QStringLiteral("redis://127.0.0.1:6379"));
+            const auto url = backends::redis::parseRedisUrl(text.toStdString(), error);
+            return url ? backends::redis::makeRedisGuard(name, *url, error) : nullptr;
+        }
+        const QString text = qEnvironmentVariable("STAMPEDE_MYSQL");
+        if (text.isEmpty()) {
+            error =
+                "guard " + std::string(name) + " needs STAMPEDE_MYSQL=mysql://USER@HOST:PORT/DB";
+            return nullptr;
+        }
+        const auto url = store::parseStoreUrl(text.toStdString(), error);
+        return url ? backends::mysql::makeMySqlGuard(name, *url, error) : nullptr;
+    };
+    return options;
 }
 
 EngineController::Persistence EngineController::beginPersistence(Engine& engine,
@@ -150,7 +176,7 @@ void EngineController::start() {
     // is busy or slow must not stall the GUI.
     std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = m_scenario,
                  storeUrl = m_storeUrl] {
-        const StartResult result = engine->start(scenario);
+        const StartResult result = engine->start(scenario, liveStartOptions());
         Persistence persistence;
         if (result.ok() && storeUrl) persistence = beginPersistence(*engine, *storeUrl, scenario);
         const QString error = QString::fromStdString(result.error);

@@ -97,6 +97,7 @@ private:
         std::int64_t runId = 0;
         QString error;
     };
+    static StartOptions liveStartOptions();
     static Persistence beginPersistence(Engine& engine, const store::StoreUrl& url,
                                         const sim::Scenario& scenario);
     void onStartFinished(const QString& error, const Persistence& persistence);

@@ -13,6 +13,7 @@
 #include <QTableView>
 #include <QUndoStack>
 
+#include "../unit/redis_server.h"
 #include "docks/campaigns_dock.h"
 #include "docks/dashboard_dock.h"
 #include "docks/dlq_dock.h"
@@ -225,6 +226,32 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), pending - 2, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(db->countIssued(1), issuedBefore + 2, 10000);
         QCOMPARE(db->countDistinctIssued(1), issuedBefore + 2);
+        qputenv("STAMPEDE_STORE", m_storeUrl.toUtf8());
+    }
+
+    void launchesOnALiveRedis() {
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(error), qPrintable(error));
+        qputenv("STAMPEDE_STORE", "none");
+        qputenv("STAMPEDE_REDIS", "redis://127.0.0.1:1");  // nothing listens there
+        MainWindow w;
+        QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-003.json")));
+        w.launcherDock()->setRunSetting(QStringLiteral("guard"), QStringLiteral("redis-lua"));
+        w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+        QSignalSpy refused(w.controller(), &EngineController::runRefused);
+        w.launcherDock()->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 10000);
+        QVERIFY(refused.at(0).at(0).toString().contains(QStringLiteral("redis-lua")));
+
+        qputenv("STAMPEDE_REDIS", redis.url().toUtf8());
+        QTRY_VERIFY_WITH_TIMEOUT(w.launcherDock()->startAction()->isEnabled(), 5000);
+        w.launcherDock()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(completed(w), 60000);
+        const auto snap = w.controller()->snapshot();
+        QCOMPARE(snap->issued, std::int64_t(100));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QCOMPARE(snap->backend.kind, std::string("redis"));
         qputenv("STAMPEDE_STORE", m_storeUrl.toUtf8());
     }
 

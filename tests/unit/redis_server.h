@@ -54,6 +54,7 @@ public:
     }
 
     int port() const { return m_port; }
+    qint64 pid() const { return m_server.processId(); }
     QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
 
     // What the real client says.

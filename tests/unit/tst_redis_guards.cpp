@@ -3,6 +3,8 @@
 // so; Redis killed and restarted mid-run delays requests but never over-issues or loses them.
 #include <QtTest>
 
+#include <csignal>
+
 #include "backends/redis/redis_guard.h"
 #include "engine_test_support.h"
 #include "redis_server.h"
@@ -90,6 +92,31 @@ private Q_SLOTS:
         qInfo("redis-naive over-issued %lld", static_cast<long long>(snap->overIssued));
         QVERIFY2(snap->overIssued > 0, "GET then DECR must race under eight workers");
         QVERIFY(snap->run.guardRacesOnPurpose);
+    }
+
+    void aHungRedisIsARetryNotAHang() {
+        // SIGSTOP: the server takes connections and answers nothing. Every command has a 1 s
+        // timeout, so requests fail over to retries, the run finishes, nothing is issued twice.
+        sim::Scenario s = spike(2000, 500, "redis-lua", core::Pipeline::DecideInWorker, 4, 4);
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 2000;
+        s.run.maxAttempts = 8;
+        s.run.retryBackoffMs = 100;
+        s.run.retryBackoffMaxMs = 800;
+        Engine engine;
+        QVERIFY(engine.start(s, options()).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->issued > 20, 10000);
+        ::kill(static_cast<pid_t>(m_redis.pid()), SIGSTOP);
+        QTest::qWait(2500);
+        ::kill(static_cast<pid_t>(m_redis.pid()), SIGCONT);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(120)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QVERIFY(snap->backend.errors > 0);  // the timeouts fired
+        const QString left = m_redis.cli(
+            {QStringLiteral("GET"), QString::fromStdString(snap->backend.detail + ":0:remaining")});
+        QVERIFY(500 - left.toLongLong() >= snap->issued);
     }
 
     void redisKilledAndRestartedMidRun() {

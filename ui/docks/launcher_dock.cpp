@@ -126,12 +126,18 @@ QWidget* LauncherDock::buildSettings() {
     m_pipeline =
         combo(QStringLiteral("pipeline"), {"decide-in-worker", "decide-at-ingress", "sync"});
     m_guard = combo(QStringLiteral("guard"), core::knownGuardNames());
-    // Backends arrive with their own issue: their guards and Kafka are listed but not offered.
+    // Live guards reach the servers of STAMPEDE_REDIS and STAMPEDE_MYSQL (connection profiles
+    // come with their own dialog); Kafka is listed but not offered yet.
     auto* guards = qobject_cast<QStandardItemModel*>(m_guard->model());
     for (int i = 0; i < m_guard->count(); ++i) {
         const QString name = m_guard->itemText(i);
-        if (name.startsWith(QStringLiteral("redis-")) || name.startsWith(QStringLiteral("mysql-")))
-            guards->item(i)->setEnabled(false);
+        if (name.startsWith(QStringLiteral("redis-")))
+            guards->item(i)->setToolTip(
+                tr("Redis at STAMPEDE_REDIS (default redis://127.0.0.1:6379)"));
+        if (name.startsWith(QStringLiteral("mysql-")))
+            guards->item(i)->setToolTip(
+                tr("MySQL/MariaDB at STAMPEDE_MYSQL (mysql://USER@HOST:PORT/DB; "
+                   "password from STAMPEDE_MYSQL_PASSWORD)"));
     }
     m_transport = combo(QStringLiteral("transport"), {"inproc", "kafka"});
     qobject_cast<QStandardItemModel*>(m_transport->model())->item(1)->setEnabled(false);
