@@ -76,6 +76,7 @@ public:
     }
 
     int port() const { return m_port; }
+    qint64 pid() const { return m_server.processId(); }
     QString url() const {
         return QStringLiteral("mysql://%1@127.0.0.1:%2/%3")
             .arg(QString::fromLatin1(kUser))

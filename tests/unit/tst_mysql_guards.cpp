@@ -3,6 +3,8 @@
 // there is a clear, bounded error.
 #include <QtTest>
 
+#include <csignal>
+
 #include "backends/mysql/mysql_guard.h"
 #include "engine_test_support.h"
 #include "mariadb_server.h"
@@ -57,6 +59,32 @@ private Q_SLOTS:
             QStringLiteral("SELECT remaining FROM stampede.stampede_stock WHERE run_key = '%1'")
                 .arg(runKey)));
         QCOMPARE(m_server.lastOutput(), QStringLiteral("0"));
+    }
+
+    void aHungServerIsARetryNotAHang() {
+        // SIGSTOP for longer than the 5 s read timeout: statements time out, requests retry, the
+        // run finishes once the server is back, and nothing is issued twice.
+        sim::Scenario s = spike(1500, 300, "mysql-atomic", core::Pipeline::DecideInWorker, 4, 4);
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 1500;
+        s.run.maxAttempts = 10;
+        s.run.retryBackoffMs = 200;
+        s.run.retryBackoffMaxMs = 2000;
+        StartOptions options;
+        options.guardFactory = [this](std::string_view name, std::string& error) {
+            return backends::mysql::makeMySqlGuard(name, m_url, error);
+        };
+        Engine engine;
+        QVERIFY(engine.start(s, options).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->issued > 20, 20000);
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGSTOP);
+        QTest::qWait(6000);
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(180)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);  // every request final: none lost
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QVERIFY(snap->backend.errors > 0);  // the timeouts fired
     }
 
     void cliTakesMysqlAndRefusesWhatIsNotThere() {

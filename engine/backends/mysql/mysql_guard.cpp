@@ -138,10 +138,12 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         return r;
     };
     // A failed statement: deadlock, lock-wait timeout or a lost connection; all transient.
-    auto failed = [&](const QSqlQuery& q) {
+    auto failed = [&](const QSqlQuery&) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
         db.rollback();
-        if (q.lastError().type() == QSqlError::ConnectionError || !db.isOpen()) c->open = false;
+        // A timed-out or lost connection may still look open: make a fresh one next time. (A
+        // deadlock pays one needless reconnect; a dead socket reused would fail every request.)
+        c->open = false;
         return done(guards::TakeResult::Unavailable);
     };
     QSqlQuery q(db);
@@ -252,15 +254,30 @@ guards::StockChange MySqlGuard::setStock(int campaign, std::int64_t stock) {
     return guards::StockChange::Applied;
 }
 
+// stock and remaining feed every snapshot: when the server does not answer, the last value read
+// stands (a 0 would read as an over-issue), and the connection is made again next time.
 std::int64_t MySqlGuard::readColumn(int campaign, const char* column) const {
+    const std::string key = std::string(column) + ":" + std::to_string(campaign);
     ThreadConnection* c = connection();
-    if (!c) return 0;
-    QSqlQuery q(QSqlDatabase::database(c->name, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM stampede_stock WHERE run_key = ? AND campaign = ?")
-                  .arg(QLatin1String(column)));
-    q.addBindValue(qs(m_runKey));
-    q.addBindValue(campaign);
-    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+    if (c) {
+        QSqlDatabase db = QSqlDatabase::database(c->name, false);
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT %1 FROM stampede_stock WHERE run_key = ? AND campaign = ?")
+                      .arg(QLatin1String(column)));
+        q.addBindValue(qs(m_runKey));
+        q.addBindValue(campaign);
+        if (q.exec() && q.next()) {
+            const std::int64_t value = q.value(0).toLongLong();
+            std::lock_guard lock(m_mutex);
+            m_lastRead[key] = value;
+            return value;
+        }
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        c->open = false;
+    }
+    std::lock_guard lock(m_mutex);
+    const auto it = m_lastRead.find(key);
+    return it == m_lastRead.end() ? 0 : it->second;
 }
 
 std::int64_t MySqlGuard::stock(int campaign) const {

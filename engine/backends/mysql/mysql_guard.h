@@ -49,6 +49,7 @@ private:
     std::string m_namePrefix;
     mutable std::mutex m_mutex;
     mutable std::map<std::uint64_t, std::unique_ptr<ThreadConnection>> m_connections;
+    mutable std::map<std::string, std::int64_t> m_lastRead;  // "stock:0" -> value, under m_mutex
     mutable std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0}, m_conflicts{0};
 };
 
