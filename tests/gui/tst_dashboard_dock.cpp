@@ -8,6 +8,7 @@
 #include <QStyleFactory>
 #include <QtTest>
 
+#include "../unit/engine_test_support.h"
 #include "docks/dashboard_dock.h"
 #include "engine_controller.h"
 #include "models/state_flow_model.h"
@@ -19,25 +20,14 @@ using core::RequestState;
 
 namespace {
 
+// The engine tests' spike, with what the dashboard tests vary: its length and pace.
 sim::Scenario spike(std::int64_t users, std::int64_t stock, const std::string& guard, int workers,
                     double overMs, core::Pace pace) {
-    sim::Scenario s;
+    sim::Scenario s =
+        test::spike(users, stock, guard, core::Pipeline::DecideInWorker, workers, workers);
     s.name = "dashboard test: " + std::to_string(users) + " users, stock " + std::to_string(stock);
     s.seed = 7;
-    core::Campaign c;
-    c.id = "c1";
-    c.name = "Final gift";
-    c.stock = stock;
-    s.campaigns.push_back(c);
-    sim::ArrivalSpec a;
-    a.campaign = "c1";
-    a.users = users;
-    a.overMs = overMs;
-    s.arrivals.push_back(a);
-    s.run.guard = guard;
-    s.run.pipeline = core::Pipeline::DecideInWorker;
-    s.run.workers = workers;
-    s.run.partitions = workers;
+    s.arrivals[0].overMs = overMs;
     s.run.pace = pace;
     return s;
 }
