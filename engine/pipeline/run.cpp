@@ -149,7 +149,7 @@ void Run::stop() {
 
 bool Run::waitForEnd(std::chrono::milliseconds timeout) {
     std::unique_lock lock(m_controlMutex);
-    return m_controlChanged.wait_for(lock, timeout, [this] { return m_ended.load(); });
+    return m_controlChanged.wait_for(lock, timeout, [this] { return m_endPublished.load(); });
 }
 
 void Run::waitWhilePaused() {

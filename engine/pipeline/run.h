@@ -199,6 +199,7 @@ private:
     std::atomic<bool> m_shutdown{false};
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_ended{false};
+    std::atomic<bool> m_endPublished{false};  // the final snapshot is out
     std::atomic<std::int64_t> m_pausedTotalNs{0};
     std::atomic<std::int64_t> m_pausedAtNs{0};
     std::atomic<std::int64_t> m_attemptCounter{0};

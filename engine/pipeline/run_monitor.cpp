@@ -233,6 +233,11 @@ void Run::monitorLoop() {
             s = buildSnapshot();
             audit(*s, true);
             publish(s);
+            // Waiters wake only now: after waitForEnd(), snapshot() is the final one.
+            {
+                std::lock_guard lock(m_controlMutex);
+                m_endPublished.store(true, std::memory_order_release);
+            }
             m_controlChanged.notify_all();
         } else {
             publish(s);
