@@ -10,5 +10,6 @@ int benchCommand(const CliOptions& options);
 int dlqCommand(const CliOptions& options);
 int aggregateCommand(const CliOptions& options);
 int exportCommand(const CliOptions& options);
+int brokerCommand(const CliOptions& options);
 
 }  // namespace stampede::cli

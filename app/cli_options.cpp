@@ -23,6 +23,12 @@ std::string usage() {
            "                            [--store sqlite:///PATH | mysql://USER@HOST:PORT/DB]\n"
            "                            [--redis redis://HOST:PORT[/DB]] (redis-* guards)\n"
            "                            [--mysql mysql://USER@HOST:PORT/DB] (mysql-* guards)\n"
+           "                            [--kafka HOST:PORT,...] (--transport kafka; default:\n"
+           "                            the embedded mock cluster) [--kafka-lead N]\n"
+           "                            [--local-workers N] (N workers here, others may join\n"
+           "                            with `stampede-cli worker`)\n"
+           "  stampede-cli broker [--brokers N]  (a standalone mock Kafka cluster; prints its\n"
+           "                            bootstrap address first, serves until interrupted)\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
            "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
            "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
@@ -95,6 +101,14 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.redis = value;
         else if (arg == "--mysql")
             o.mysql = value;
+        else if (arg == "--kafka")
+            o.kafka = value;
+        else if (arg == "--kafka-lead")
+            ok = integer(o.kafkaLead, 0, 10'000'000);
+        else if (arg == "--local-workers")
+            ok = integer(o.localWorkers, 0, 256);
+        else if (arg == "--brokers")
+            ok = integer(o.brokers, 1, 9);
         else if (arg == "--what")
             o.what = value;
         else if (arg == "--format")

@@ -16,8 +16,9 @@ struct CliOptions {
     std::string command;
     std::vector<std::string> positional;
     std::optional<std::string> pipeline, guard, transport, pace, json, store, ids, bucket, what,
-        format, out, redis, mysql;
-    std::optional<long long> workers, partitions, seed, requests, run;
+        format, out, redis, mysql, kafka;
+    std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
+        brokers;
     std::optional<double> rate, eventSampling;
     bool rebuild = false;
     bool quiet = false;

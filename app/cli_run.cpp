@@ -7,9 +7,11 @@
 #include <csignal>
 #include <cstdio>
 
+#include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "cli_commands.h"
+#include "cli_kafka.h"
 #include "cli_store.h"
 #include "engine.h"
 #include "metrics/summary_json.h"
@@ -163,6 +165,8 @@ int runCommand(const CliOptions& o) {
         }
         return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);
     };
+    startOptions.transportFactory =
+        backends::kafka::makeKafkaTransportFactory(kafkaSettingsFrom(o));
     Engine engine;
     const StartResult started = engine.start(scenario, startOptions);
     if (!started.ok()) {
@@ -170,6 +174,8 @@ int runCommand(const CliOptions& o) {
                      started.error.c_str());
         return kExitBadInput;
     }
+    if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
+        std::fprintf(stderr, "transport: %s\n", t.detail.c_str());
     std::unique_ptr<store::WriteBehindSink> sink;
     std::int64_t runId = 0;
     if (db) {

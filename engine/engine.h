@@ -21,6 +21,7 @@
 #include "dlq/dead_letter_queue.h"
 #include "sim/scenario.h"
 #include "snapshot.h"
+#include "transport/transport.h"
 
 namespace stampede {
 
@@ -41,6 +42,8 @@ using GuardFactory =
 struct StartOptions {
     // Backend guards (redis-*, mysql-*) come from here; the in-memory ones need nothing.
     GuardFactory guardFactory;
+    // The `kafka` transport comes from here; `inproc` needs nothing.
+    transport::TransportFactory transportFactory;
     // Keep accepting submit() after the scenario's arrivals are over, until stop() (for servers
     // that take traffic from outside).
     bool keepOpen = false;

@@ -13,6 +13,7 @@
 #include "core/request_state.h"
 #include "core/run_config.h"
 #include "metrics/latency_histogram.h"
+#include "transport/transport.h"
 
 namespace stampede {
 
@@ -120,6 +121,7 @@ struct Snapshot {
 
     std::vector<CampaignSnapshot> campaigns;
     BackendSnapshot backend;
+    transport::TransportStats transport;  // kind empty: the in-memory rings
 };
 
 }  // namespace stampede

@@ -1,6 +1,32 @@
 #include "dlq/dead_letter_queue.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace stampede::dlq {
+
+std::string toJson(const DeadLetter& letter) {
+    const auto qs = [](const std::string& text) { return QString::fromStdString(text); };
+    QJsonArray errors;
+    for (const AttemptError& e : letter.errors)
+        errors.append(QJsonObject{{QStringLiteral("attempt"), e.attempt},
+                                  {QStringLiteral("at_ns"), qint64(e.atNs)},
+                                  {QStringLiteral("message"), qs(e.message)}});
+    const QJsonObject request =
+        QJsonDocument::fromJson(QByteArray::fromStdString(letter.payload)).object();
+    const QJsonObject o{{QStringLiteral("request_id"), qint64(letter.requestId)},
+                        {QStringLiteral("campaign"), qs(letter.campaignId)},
+                        {QStringLiteral("user"), request.value(QStringLiteral("user"))},
+                        {QStringLiteral("reason"), qs(letter.reason)},
+                        {QStringLiteral("attempts"), letter.attempts},
+                        {QStringLiteral("replays"), letter.replays},
+                        {QStringLiteral("received_ns"), qint64(letter.receivedNs)},
+                        {QStringLiteral("dead_lettered_ns"), qint64(letter.deadLetteredNs)},
+                        {QStringLiteral("errors"), errors},
+                        {QStringLiteral("request"), request}};
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
 
 bool DlqFilter::matches(const DeadLetter& letter) const {
     if (reason && letter.reason != *reason) return false;

@@ -37,6 +37,10 @@ struct DeadLetter {
     std::string lastError() const { return errors.empty() ? std::string() : errors.back().message; }
 };
 
+// The entry as one JSON object (the dead-letter topic's message): every field above, errors
+// included, with times in nanoseconds of the run's clock.
+std::string toJson(const DeadLetter& letter);
+
 struct DlqFilter {
     std::optional<std::string> reason;
     std::optional<std::string> campaign;  // campaign id

@@ -56,6 +56,13 @@ std::vector<std::string> summaryWarnings(const Snapshot& s) {
     if (s.dlqSize > 0)
         out.push_back("DLQ: " + std::to_string(s.dlqSize) +
                       " requests wait in the dead-letter queue");
+    if (s.transport.lostMessages > 0)
+        out.push_back("TRANSPORT LOSS: " + std::to_string(s.transport.lostMessages) +
+                      " messages fell out of the log before they were consumed; " +
+                      std::to_string(s.transport.resent) + " waiting requests were sent again");
+    if (s.transport.produceFailures > 0)
+        out.push_back("TRANSPORT FAILURES: " + std::to_string(s.transport.produceFailures) +
+                      " requests could not be delivered; they went to the DLQ");
     return out;
 }
 
@@ -125,6 +132,19 @@ QJsonObject summaryJson(const Snapshot& s) {
                         {QStringLiteral("round_trip_p95_ms"), s.backend.roundTripP95Ms},
                         {QStringLiteral("pool_wait_p95_ms"), s.backend.waitP95Ms},
                         {QStringLiteral("detail"), qs(s.backend.detail)}};
+    if (const transport::TransportStats& t = s.transport; !t.kind.empty())
+        o[QStringLiteral("transport_stats")] =
+            QJsonObject{{QStringLiteral("kind"), qs(t.kind)},
+                        {QStringLiteral("detail"), qs(t.detail)},
+                        {QStringLiteral("produced"), qint64(t.produced)},
+                        {QStringLiteral("consumed"), qint64(t.consumed)},
+                        {QStringLiteral("acknowledged"), qint64(t.acknowledged)},
+                        {QStringLiteral("produce_failures"), qint64(t.produceFailures)},
+                        {QStringLiteral("lost_messages"), qint64(t.lostMessages)},
+                        {QStringLiteral("resent"), qint64(t.resent)},
+                        {QStringLiteral("max_lead"), qint64(t.maxLead)},
+                        {QStringLiteral("lead_bound"), qint64(t.leadBound)},
+                        {QStringLiteral("errors"), qint64(t.errors)}};
     QJsonArray warnings;
     for (const auto& w : summaryWarnings(s)) warnings.append(qs(w));
     o[QStringLiteral("warnings")] = warnings;

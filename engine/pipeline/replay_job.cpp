@@ -107,8 +107,9 @@ bool Run::sendReplay(core::RequestId id) {
     const core::Request& r = m_arena[id];
     const int partition =
         m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
-    if (!m_transport->tryPush(partition, id | kReplayBit)) return false;
-    m_transport->notify(partition);
+    const transport::Envelope envelope{id | kReplayBit, r.campaign, r.flags, r.user};
+    if (!tryPushMessage(partition, envelope)) return false;
+    notifyPartition(partition);
     return true;
 }
 

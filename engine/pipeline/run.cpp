@@ -20,10 +20,9 @@ Run::Run(const sim::Scenario& scenario, const StartOptions& options)
     : m_scenario(scenario), m_options(options), m_config(scenario.run) {}
 
 bool Run::prepare(std::string& error) {
-    if (m_config.transport == core::Transport::Kafka) {
-        error =
-            "transport 'kafka' needs the Kafka backend, which this build does not include yet; "
-            "use --transport inproc";
+    if (m_config.transport == core::Transport::Kafka && !m_options.transportFactory) {
+        error = "transport 'kafka' needs the Kafka backend, which this program does not offer; "
+                "use --transport inproc";
         return false;
     }
     if (m_scenario.campaigns.empty()) {
@@ -84,9 +83,20 @@ bool Run::prepare(std::string& error) {
         m_campaigns.push_back(std::move(rt));
     }
     m_guard->reset(stocks, lane);
-    if (queued)
-        m_transport = std::make_unique<transport::InprocTransport>(
+    if (queued && m_config.transport == core::Transport::Kafka) {
+        transport::TransportSpec spec;
+        spec.partitions = m_config.partitions;
+        spec.consumers = m_workerCount;
+        spec.capacityPerPartition = static_cast<std::size_t>(m_config.queueCapacity);
+        spec.scenarioName = m_scenario.name;
+        m_transport = m_options.transportFactory("kafka", spec, error);
+        if (!m_transport) return false;
+    } else if (queued) {
+        auto rings = std::make_unique<transport::InprocTransport>(
             m_config.partitions, static_cast<std::size_t>(m_config.queueCapacity), m_workerCount);
+        m_inproc = rings.get();
+        m_transport = std::move(rings);
+    }
     m_index.reserve(m_arrivals.size());
 
     const int crashes = m_scenario.faults.workerCrashes;
@@ -214,8 +224,7 @@ void Run::drawLottery(int campaign) {
     }
     Lane lane{m_coordinatorLane, m_coordinatorBlock.get()};
     for (core::RequestId id : entries) dispatchLotteryEntry(lane, id);
-    if (m_transport)
-        for (int p = 0; p < m_transport->partitions(); ++p) m_transport->notify(p);
+    if (m_transport) notifyAllPartitions();
 }
 
 void Run::dispatchLotteryEntry(Lane& lane, core::RequestId id) {

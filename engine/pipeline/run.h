@@ -30,6 +30,7 @@
 #include "sim/scenario.h"
 #include "snapshot.h"
 #include "transport/inproc_transport.h"
+#include "transport/transport.h"
 
 namespace stampede::pipeline {
 
@@ -92,11 +93,19 @@ private:
         std::uint64_t lotterySeed = 0;
     };
 
+    // A request waiting for its next attempt, with the delivery to acknowledge once it is final.
+    struct RetryEntry {
+        std::int64_t dueNs = 0;
+        core::RequestId id = core::kNoRequest;
+        std::uint64_t token = 0;
+        bool operator>(const RetryEntry& o) const { return dueNs > o.dueNs; }
+    };
     struct WorkerSlot {
         std::thread thread;
         std::unique_ptr<metrics::CounterBlock> block;
-        std::vector<std::pair<std::int64_t, core::RequestId>> retries;  // min-heap on due time
-        core::RequestId inflight = core::kNoRequest;                    // left behind by a crash
+        std::vector<RetryEntry> retries;              // min-heap on due time
+        core::RequestId inflight = core::kNoRequest;  // left behind by a crash
+        std::uint64_t inflightToken = 0;
         std::atomic<bool> crashed{false};
         std::atomic<bool> exited{false};
     };
@@ -127,8 +136,9 @@ private:
     AttemptEnd processAttempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs);
     void processToEnd(Lane& lane, core::RequestId id);  // sync style: retries inline
     void workerLoop(int worker);
-    void handleMessage(int worker, Lane& lane, std::uint32_t message);
-    bool spinForMessage(int worker, std::uint32_t& message);
+    void handleMessage(int worker, Lane& lane, const transport::Delivery& delivery);
+    bool claimDelivered(core::RequestId id);
+    bool spinForMessage(int worker, transport::Delivery& delivery);
     bool acceptReplay(Lane& lane, core::RequestId id);
     void redeliver(Lane& lane, core::RequestId id);
     void finish(Lane& lane, core::Request& r, core::RequestState to, core::RejectReason reason,
@@ -148,6 +158,8 @@ private:
     std::shared_ptr<Snapshot> buildSnapshot();
     void audit(Snapshot& snapshot, bool withWinners);
     void publish(std::shared_ptr<const Snapshot> snapshot);
+    void compensateFailedPushes();
+    void resendAfterLoss();
 
     // configuration
     sim::Scenario m_scenario;
@@ -168,7 +180,25 @@ private:
     std::uint32_t m_nextSeq = 0;
     ingress::UserDirectory m_users;
     std::unique_ptr<guards::Guard> m_guard;
-    std::unique_ptr<transport::InprocTransport> m_transport;
+    std::unique_ptr<transport::Transport> m_transport;
+    // The in-memory rings when they are the transport: called directly (the class is final), so
+    // the hot path pays no virtual call.
+    transport::InprocTransport* m_inproc = nullptr;
+    bool tryPushMessage(int partition, const transport::Envelope& e) {
+        return m_inproc ? m_inproc->tryPush(partition, e) : m_transport->tryPush(partition, e);
+    }
+    bool tryPopMessage(int consumer, transport::Delivery& d) {
+        return m_inproc ? m_inproc->tryPop(consumer, d) : m_transport->tryPop(consumer, d);
+    }
+    void notifyPartition(int partition) {
+        if (m_inproc)
+            m_inproc->notify(partition);
+        else
+            m_transport->notify(partition);
+    }
+    void notifyAllPartitions() {
+        for (int p = 0; p < m_transport->partitions(); ++p) notifyPartition(p);
+    }
     std::vector<std::unique_ptr<CampaignRuntime>> m_campaigns;
     dlq::DeadLetterQueue m_dlq;
     dlq::FailureLog m_failures;

@@ -84,10 +84,11 @@ bool Run::pushToTransport(core::RequestId id, std::uint32_t message) {
     const Request& r = m_arena[id];
     const int partition =
         m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
+    const transport::Envelope envelope{message, r.campaign, r.flags, r.user};
     // Backpressure: a full partition waits for its consumer (shedding was decided at admission).
-    for (int spins = 0; !m_transport->tryPush(partition, message); ++spins) {
+    for (int spins = 0; !tryPushMessage(partition, envelope); ++spins) {
         if (m_shutdown.load(std::memory_order_relaxed)) return false;
-        m_transport->notify(partition);
+        notifyPartition(partition);
         if (spins < 16)
             std::this_thread::yield();
         else
@@ -109,7 +110,7 @@ void Run::afterAdmission(Lane& lane, const AdmitResult& admitted) {
         case core::Pipeline::DecideInWorker: {
             pushToTransport(admitted.id, admitted.id);
             const Request& r = m_arena[admitted.id];
-            m_transport->notify(
+            notifyPartition(
                 m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user)));
             break;
         }
@@ -135,7 +136,7 @@ void Run::decideAtIngress(Lane& lane, core::RequestId id) {
     // Unavailable: the worker decides instead, with retries, as decide-in-worker would.
     if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
     if (pushToTransport(id, id))
-        m_transport->notify(
+        notifyPartition(
             m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user)));
 }
 
@@ -217,7 +218,7 @@ void Run::feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t en
         }
         setFeederAt(feeder, i);
         m_arrivalsFed.fetch_add(static_cast<std::int64_t>(fed), std::memory_order_relaxed);
-        for (int p = 0; p < m_transport->partitions(); ++p) m_transport->notify(p);
+        notifyAllPartitions();
     }
 }
 

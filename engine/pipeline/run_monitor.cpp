@@ -131,6 +131,7 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
     s->dlqSize = static_cast<std::int64_t>(m_dlq.size());
     s->queueDepth = m_transport ? static_cast<std::int64_t>(m_transport->depth()) : 0;
     s->winnersSha256 = m_winnersSha256;
+    if (m_transport && !m_inproc) s->transport = m_transport->stats();
     if (const guards::BackendStats b = m_guard->backendStats(); !b.kind.empty())
         s->backend = {b.kind,           b.roundTrips, b.errors, b.reconnects,
                       b.roundTripP95Ms, b.waitP95Ms,  b.detail};
@@ -196,6 +197,8 @@ void Run::monitorLoop() {
     const auto interval = std::chrono::nanoseconds(m_options.snapshotInterval);
     for (;;) {
         superviseWorkers();
+        compensateFailedPushes();
+        resendAfterLoss();
         // Read "feeding is done" BEFORE counting: a snapshot taken earlier could predate the last
         // admissions, and a slow guard (a database round trip per campaign) widens that gap.
         const bool feedingDone = m_feedingDone.load(std::memory_order_acquire);

@@ -15,9 +15,8 @@ using core::RequestState;
 
 namespace {
 constexpr std::uint8_t kReplayedFlag = Request::kReplayed;
-using RetryEntry = std::pair<std::int64_t, core::RequestId>;
 constexpr int kSpinPolls = 256;  // a few microseconds
-constexpr auto kLaterFirst = std::greater<RetryEntry>();
+constexpr auto kLaterFirst = std::greater<>();
 }  // namespace
 
 void Run::finish(Lane& lane, Request& r, RequestState to, RejectReason reason, std::int64_t nowNs) {
@@ -63,6 +62,7 @@ void Run::deadLetter(Lane& lane, core::RequestId id, std::string reason, std::st
     r.state.store(RequestState::FailedFinal, std::memory_order_release);
     lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
     lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));
+    if (m_transport && !m_inproc) m_transport->publishDeadLetter(id, dlq::toJson(letter));
     m_dlq.add(std::move(letter));
 }
 
@@ -218,20 +218,40 @@ bool Run::acceptReplay(Lane& lane, core::RequestId id) {
     return true;
 }
 
-void Run::handleMessage(int worker, Lane& lane, std::uint32_t message) {
-    const core::RequestId id = message & ~kReplayBit;
-    if ((message & kReplayBit) && !acceptReplay(lane, id)) return;
+// A transport that redelivers (Kafka after a rebalance or a loss) can hand the same request to
+// two consumers: only the one that moves it from QUEUED to PROCESSING may decide. The others
+// acknowledge their copy and drop it; the request ends once, by its owner.
+bool Run::claimDelivered(core::RequestId id) {
+    if (id >= m_arena.size()) return false;
+    RequestState expected = RequestState::Queued;
+    return m_arena[id].state.compare_exchange_strong(expected, RequestState::Processing,
+                                                     std::memory_order_acq_rel);
+}
+
+void Run::handleMessage(int worker, Lane& lane, const transport::Delivery& delivery) {
+    const core::RequestId id = delivery.message & ~kReplayBit;
+    const bool redelivers = !m_inproc && m_transport && m_transport->redelivers();
+    if ((delivery.message & kReplayBit) && !acceptReplay(lane, id)) {
+        if (!m_inproc) m_transport->acknowledge(worker, delivery.token);
+        return;
+    }
+    if (redelivers && !claimDelivered(id)) {
+        m_transport->acknowledge(worker, delivery.token);
+        return;
+    }
     WorkerSlot& slot = *m_workers[std::size_t(worker)];
     std::int64_t due = 0;
     switch (processAttempt(lane, id, due)) {
         case AttemptEnd::Final:
+            if (!m_inproc) m_transport->acknowledge(worker, delivery.token);
             break;
         case AttemptEnd::Retry:
-            slot.retries.emplace_back(due, id);
+            slot.retries.push_back({due, id, delivery.token});
             std::push_heap(slot.retries.begin(), slot.retries.end(), kLaterFirst);
             break;
         case AttemptEnd::Crashed:
             slot.inflight = id;
+            slot.inflightToken = delivery.token;
             slot.crashed.store(true, std::memory_order_release);
             break;
     }
@@ -239,12 +259,13 @@ void Run::handleMessage(int worker, Lane& lane, std::uint32_t message) {
 
 // A burst leaves gaps of microseconds between batches: polling through them costs less than the
 // futex sleep and wake-up a condition variable needs (measured: ~2x fewer context switches).
-bool Run::spinForMessage(int worker, std::uint32_t& message) {
+bool Run::spinForMessage(int worker, transport::Delivery& delivery) {
+    if (!m_inproc) return false;  // a network transport's poll is not worth spinning on
     for (int i = 0; i < kSpinPolls; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
-        if (m_transport->tryPop(worker, message)) return true;
+        if (m_inproc->tryPop(worker, delivery)) return true;
     }
     return false;
 }
@@ -254,10 +275,10 @@ void Run::workerLoop(int worker) {
     Lane lane{m_feederCount + worker, slot.block.get()};
     core::nameThisThread("sp-worker-" + std::to_string(worker));
     if (slot.inflight != core::kNoRequest) {
-        const core::RequestId id = slot.inflight;
+        const transport::Delivery again{slot.inflight, slot.inflightToken};
         slot.inflight = core::kNoRequest;
-        redeliver(lane, id);
-        handleMessage(worker, lane, id);
+        redeliver(lane, again.message);
+        handleMessage(worker, lane, again);
     }
     while (!m_shutdown.load(std::memory_order_relaxed)) {
         if (slot.crashed.load(std::memory_order_relaxed)) return;  // the monitor restarts us
@@ -268,22 +289,22 @@ void Run::workerLoop(int worker) {
         }
         // Retries are due by the clock; new messages are taken as they come.
         const std::int64_t now = slot.retries.empty() ? 0 : m_clock.nowNs();
-        if (!slot.retries.empty() && slot.retries.front().first <= now) {
+        if (!slot.retries.empty() && slot.retries.front().dueNs <= now) {
             std::pop_heap(slot.retries.begin(), slot.retries.end(), kLaterFirst);
-            const core::RequestId id = slot.retries.back().second;
+            const RetryEntry due = slot.retries.back();
             slot.retries.pop_back();
-            handleMessage(worker, lane, id);
+            handleMessage(worker, lane, {due.id, due.token});
             continue;
         }
-        std::uint32_t message = 0;
-        if (m_transport->tryPop(worker, message) || spinForMessage(worker, message)) {
-            handleMessage(worker, lane, message);
+        transport::Delivery delivery;
+        if (tryPopMessage(worker, delivery) || spinForMessage(worker, delivery)) {
+            handleMessage(worker, lane, delivery);
             continue;
         }
         const std::int64_t timeout =
             slot.retries.empty()
                 ? 20'000'000
-                : std::clamp<std::int64_t>(slot.retries.front().first - now, 0, 20'000'000);
+                : std::clamp<std::int64_t>(slot.retries.front().dueNs - now, 0, 20'000'000);
         lane.lastNs = -1;  // after a wait, the next start is read from the clock
         if (timeout > 0) m_transport->waitForWork(worker, timeout);
     }

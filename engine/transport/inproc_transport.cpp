@@ -24,16 +24,6 @@ InprocTransport::InprocTransport(int partitions, std::size_t capacityPerPartitio
     }
 }
 
-int InprocTransport::partitionFor(std::uint64_t key) const {
-    // splitmix64 finaliser: spreads sequential user numbers evenly over partitions.
-    key ^= key >> 30;
-    key *= 0xbf58476d1ce4e5b9ULL;
-    key ^= key >> 27;
-    key *= 0x94d049bb133111ebULL;
-    key ^= key >> 31;
-    return static_cast<int>(key % m_queues.size());
-}
-
 void InprocTransport::notify(int partition) {
     // Pairs with the fence in waitForWork: either the consumer sees the message, or we see it
     // asleep and wake it.
@@ -60,12 +50,12 @@ void InprocTransport::notifyAll() {
     }
 }
 
-bool InprocTransport::tryPop(int consumerIndex, std::uint32_t& message) {
+bool InprocTransport::tryPop(int consumerIndex, Delivery& delivery) {
     Consumer& consumer = *m_consumers[static_cast<std::size_t>(consumerIndex)];
     const std::size_t n = consumer.partitions.size();
     for (std::size_t i = 0; i < n; ++i) {
         const int p = consumer.partitions[(consumer.next + i) % n];
-        if (m_queues[static_cast<std::size_t>(p)]->tryPop(message)) {
+        if (m_queues[static_cast<std::size_t>(p)]->tryPop(delivery.message)) {
             consumer.next = (consumer.next + i + 1) % n;
             return true;
         }
@@ -93,6 +83,12 @@ std::size_t InprocTransport::depth() const {
     std::size_t total = 0;
     for (const auto& q : m_queues) total += q->sizeApprox();
     return total;
+}
+
+TransportStats InprocTransport::stats() const {
+    TransportStats s;
+    s.kind = "inproc";
+    return s;
 }
 
 }  // namespace stampede::transport

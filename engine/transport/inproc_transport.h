@@ -12,30 +12,30 @@
 #include <vector>
 
 #include "transport/bounded_queue.h"
+#include "transport/transport.h"
 
 namespace stampede::transport {
 
-class InprocTransport {
+class InprocTransport final : public Transport {
 public:
     InprocTransport(int partitions, std::size_t capacityPerPartition, int consumers);
 
-    int partitions() const { return static_cast<int>(m_queues.size()); }
-    int consumers() const { return static_cast<int>(m_consumers.size()); }
-    int partitionFor(std::uint64_t key) const;
+    int partitions() const override { return static_cast<int>(m_queues.size()); }
+    int consumers() const override { return static_cast<int>(m_consumers.size()); }
 
-    bool tryPush(int partition, std::uint32_t message) {
-        return m_queues[static_cast<std::size_t>(partition)]->tryPush(message);
+    bool tryPush(int partition, const Envelope& envelope) override {
+        return m_queues[static_cast<std::size_t>(partition)]->tryPush(envelope.message);
     }
-    // Wakes the consumers of `partition` if they sleep. Call once after a batch of pushes.
-    void notify(int partition);
-    void notifyAll();
+    void notify(int partition) override;
+    void notifyAll() override;
 
     // Pops the next message of one of the consumer's partitions, round robin between them.
-    bool tryPop(int consumer, std::uint32_t& message);
-    // Sleeps until a producer rings, `timeoutNs` passes, or wakeAll() is called.
-    void waitForWork(int consumer, std::int64_t timeoutNs);
+    bool tryPop(int consumer, Delivery& delivery) override;
+    // Sleeps until a producer rings, `timeoutNs` passes, or notifyAll() is called.
+    void waitForWork(int consumer, std::int64_t timeoutNs) override;
 
-    std::size_t depth() const;  // messages waiting in all partitions (approximate)
+    std::size_t depth() const override;  // messages waiting in all partitions (approximate)
+    TransportStats stats() const override;
     std::size_t depth(int partition) const {
         return m_queues[static_cast<std::size_t>(partition)]->sizeApprox();
     }

@@ -69,32 +69,32 @@ private Q_SLOTS:
     }
     void consumersOwnTheirPartitions() {
         InprocTransport t(4, 64, 2);
-        for (int p = 0; p < 4; ++p) QVERIFY(t.tryPush(p, std::uint32_t(p)));
+        for (int p = 0; p < 4; ++p) QVERIFY(t.tryPush(p, {std::uint32_t(p)}));
         std::set<std::uint32_t> c0, c1;
-        std::uint32_t v = 0;
-        while (t.tryPop(0, v)) c0.insert(v);
-        while (t.tryPop(1, v)) c1.insert(v);
+        Delivery v;
+        while (t.tryPop(0, v)) c0.insert(v.message);
+        while (t.tryPop(1, v)) c1.insert(v.message);
         QCOMPARE(c0, (std::set<std::uint32_t>{0, 2}));
         QCOMPARE(c1, (std::set<std::uint32_t>{1, 3}));
     }
     void moreConsumersThanPartitionsShare() {
         InprocTransport t(1, 64, 3);
-        QVERIFY(t.tryPush(0, 7));
-        std::uint32_t v = 0;
+        QVERIFY(t.tryPush(0, {7}));
+        Delivery v;
         QVERIFY(t.tryPop(2, v));
-        QCOMPARE(v, 7u);
+        QCOMPARE(v.message, 7u);
     }
     void sleepingConsumerIsWoken() {
         InprocTransport t(1, 64, 1);
         std::atomic<bool> got{false};
         std::thread consumer([&] {
-            std::uint32_t v = 0;
+            Delivery v;
             while (!t.tryPop(0, v))
                 t.waitForWork(0, 5'000'000'000);  // 5 s: only a ring wakes it in time
             got = true;
         });
         QTRY_VERIFY_WITH_TIMEOUT(t.depth() == 0, 1000);
-        QVERIFY(t.tryPush(0, 1));
+        QVERIFY(t.tryPush(0, {1}));
         t.notify(0);
         QTRY_VERIFY_WITH_TIMEOUT(got.load(), 2000);
         consumer.join();

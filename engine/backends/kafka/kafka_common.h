@@ -1,0 +1,75 @@
+#pragma once
+// What every Kafka piece of Stampede shares: a configuration builder that keeps the first error,
+// the settings of a connection, and the wire format of a request message.
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "transport/transport.h"
+
+namespace stampede::backends::kafka {
+
+class MockCluster;
+
+// Where and how to reach Kafka. An empty bootstrap means the embedded mock cluster.
+struct KafkaSettings {
+    std::string bootstrap;
+    std::string securityProtocol;  // empty: plaintext; "ssl", "sasl_ssl", ...
+    std::string caFile;
+    std::string topicPrefix = "stampede";
+    // Producers may run this far ahead of consumers on any partition (0: no bound). The mock
+    // cluster keeps only about 100,000 messages per partition, so the default stays well inside.
+    std::int64_t leadBoundPerPartition = 25'000;
+    std::int64_t messageTimeoutMs = 30'000;  // a delivery that fails for this long is reported
+    int socketTimeoutMs = 10'000;
+    // Consumers join the run's group with subscribe() (so workers in other processes share the
+    // partitions) instead of taking a static assignment.
+    bool joinGroup = false;
+    // A mock cluster owned by the caller (tests): topics are created through it.
+    std::shared_ptr<MockCluster> mock;
+};
+
+// A configuration under construction: set() records the first failure instead of throwing.
+class Config {
+public:
+    Config();
+    ~Config();
+    Config(const Config&) = delete;
+    Config& operator=(const Config&) = delete;
+
+    Config& set(std::string_view key, std::string_view value);
+    Config& connection(const KafkaSettings& settings);  // bootstrap, security, timeouts
+    bool ok() const { return m_error.empty(); }
+    const std::string& error() const { return m_error; }
+    // Hands the configuration to rd_kafka_new() (which takes ownership on success).
+    rd_kafka_t* create(rd_kafka_type_t type, std::string& error);
+    rd_kafka_conf_t* raw() { return m_conf; }
+
+private:
+    rd_kafka_conf_t* m_conf;
+    std::string m_error;
+};
+
+// librdkafka logs go nowhere by default (STAMPEDE_KAFKA_DEBUG=1 prints them): what matters is
+// counted in the transport's statistics and reported in plain words.
+void quietLogs(rd_kafka_conf_t* conf);
+
+// A request on the wire: 20 bytes, little-endian, starting with "SPK1".
+inline constexpr std::size_t kMessageBytes = 20;
+void encode(const transport::Envelope& envelope, unsigned char (&out)[kMessageBytes]);
+std::optional<transport::Envelope> decode(const void* data, std::size_t size);
+
+// The names a run uses: "<prefix>.<run key>.requests" and so on.
+struct RunTopics {
+    std::string runKey;
+    std::string requests, deadLetters, results, group;
+    static RunTopics forRun(const std::string& prefix, const std::string& runKey);
+};
+std::string newRunKey(std::string_view scenarioName);
+
+}  // namespace stampede::backends::kafka

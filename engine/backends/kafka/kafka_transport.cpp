@@ -1,0 +1,304 @@
+#include "backends/kafka/kafka_transport.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "backends/kafka/kafka_consumer.h"
+#include "backends/kafka/mock_cluster.h"
+
+namespace stampede::backends::kafka {
+
+namespace {
+constexpr int kMockBrokers = 3;
+constexpr int kConnectTimeoutMs = 5000;
+
+void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+    static_cast<KafkaTransport*>(opaque)->onDelivery(*message);
+}
+
+void errorReport(rd_kafka_t*, int, const char*, void* opaque) {
+    static_cast<KafkaTransport*>(opaque)->countError();
+}
+}  // namespace
+
+std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settings,
+                                                     const transport::TransportSpec& spec,
+                                                     std::string& error) {
+    std::unique_ptr<KafkaTransport> t(new KafkaTransport());
+    t->m_settings = settings;
+    t->m_mock = settings.mock;
+    if (t->m_settings.bootstrap.empty() && !t->m_mock) {
+        t->m_mock = MockCluster::start(kMockBrokers, error);
+        if (!t->m_mock) return nullptr;
+        t->m_ownMock = true;
+    }
+    if (t->m_settings.bootstrap.empty()) t->m_settings.bootstrap = t->m_mock->bootstrap();
+    t->m_topics = RunTopics::forRun(settings.topicPrefix, newRunKey(spec.scenarioName));
+    t->m_partitions = std::max(spec.partitions, 1);
+    if (!t->connectProducer(error) || !t->createTopics(error)) return nullptr;
+
+    const auto partitions = static_cast<std::size_t>(t->m_partitions);
+    t->m_produced = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_consumed = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_poller = std::thread([raw = t.get()] { raw->pollProducer(); });
+
+    // Static assignment: partition p belongs to consumer p % consumers, as a range assignor
+    // would give it; consumers beyond the partition count stay idle, as in a Kafka group.
+    const int consumers = std::max(spec.consumers, 0);
+    for (int c = 0; c < consumers; ++c) {
+        std::vector<int> mine;
+        for (int p = c; p < t->m_partitions; p += consumers) mine.push_back(p);
+        auto consumer = KafkaConsumer::open(*t, t->m_settings, t->m_topics, mine, error);
+        if (!consumer) return nullptr;
+        t->m_consumers.push_back(std::move(consumer));
+    }
+    return t;
+}
+
+KafkaTransport::~KafkaTransport() {
+    m_consumers.clear();  // closing commits the stored offsets
+    if (m_producer) rd_kafka_flush(m_producer, 5000);
+    m_stopping.store(true);
+    if (m_poller.joinable()) m_poller.join();
+    if (m_requestTopic) rd_kafka_topic_destroy(m_requestTopic);
+    if (m_deadLetterTopic) rd_kafka_topic_destroy(m_deadLetterTopic);
+    if (m_producer) rd_kafka_destroy(m_producer);
+}
+
+bool KafkaTransport::connectProducer(std::string& error) {
+    const std::int64_t lead = m_settings.leadBoundPerPartition;
+    const std::int64_t buffered =
+        std::clamp<std::int64_t>(lead > 0 ? lead * m_partitions * 2 : 1'000'000, 100'000, 10'000'000);
+    Config config;
+    config.connection(m_settings)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "2")
+        .set("batch.num.messages", "10000")
+        .set("queue.buffering.max.messages", std::to_string(buffered))
+        .set("queue.buffering.max.kbytes", "1048576")
+        .set("message.timeout.ms", std::to_string(m_settings.messageTimeoutMs));
+    rd_kafka_conf_set_opaque(config.raw(), this);
+    rd_kafka_conf_set_dr_msg_cb(config.raw(), deliveryReport);
+    rd_kafka_conf_set_error_cb(config.raw(), errorReport);
+    m_producer = config.create(RD_KAFKA_PRODUCER, error);
+    if (!m_producer) return false;
+
+    // Reachability, in bounded time: a metadata round trip answers "refused", "timeout", a TLS
+    // mismatch or an authentication failure before anything is produced.
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(m_producer, 0, nullptr, &metadata, kConnectTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        error = "Kafka at " + m_settings.bootstrap + " did not answer within " +
+                std::to_string(kConnectTimeoutMs / 1000) + " s (" + rd_kafka_err2str(err) +
+                "): is a broker listening there, with the same security protocol?";
+        return false;
+    }
+    rd_kafka_metadata_destroy(metadata);
+    return true;
+}
+
+// The mock cluster creates topics through its own API; a real broker through the Admin API. A
+// broker that supports neither (the standalone mock broker) creates them on first use, with its
+// default partition count, which the run then uses.
+bool KafkaTransport::createTopics(std::string& error) {
+    // Topic handles after creation: making one asks for metadata, and a broker that creates
+    // topics on first use would then create it with its defaults.
+    const auto openHandles = [this] {
+        m_requestTopic = rd_kafka_topic_new(m_producer, m_topics.requests.c_str(), nullptr);
+        m_deadLetterTopic = rd_kafka_topic_new(m_producer, m_topics.deadLetters.c_str(), nullptr);
+    };
+    if (m_mock) {
+        if (!m_mock->createTopic(m_topics.requests, m_partitions, error) ||
+            !m_mock->createTopic(m_topics.deadLetters, 1, error))
+            return false;
+        openHandles();
+        return true;
+    }
+
+    const std::pair<const std::string*, int> wanted[] = {{&m_topics.requests, m_partitions},
+                                                         {&m_topics.deadLetters, 1}};
+    rd_kafka_NewTopic_t* newTopics[2];
+    char why[512];
+    for (int i = 0; i < 2; ++i)
+        newTopics[i] = rd_kafka_NewTopic_new(wanted[i].first->c_str(), wanted[i].second, -1, why,
+                                             sizeof why);
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(m_producer);
+    rd_kafka_CreateTopics(m_producer, newTopics, 2, nullptr, queue);
+    rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kConnectTimeoutMs * 2);
+    std::string adminError;
+    bool unsupported = event == nullptr;
+    if (event && rd_kafka_event_error(event)) {
+        adminError = rd_kafka_event_error_string(event);
+        unsupported = true;
+    } else if (event) {
+        std::size_t count = 0;
+        const auto* result = rd_kafka_event_CreateTopics_result(event);
+        const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(result, &count);
+        for (std::size_t i = 0; i < count; ++i) {
+            const rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+            if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+                continue;
+            if (e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
+                unsupported = true;
+                continue;
+            }
+            error = std::string("topic ") + rd_kafka_topic_result_name(results[i]) +
+                    " could not be created: " + rd_kafka_topic_result_error_string(results[i]);
+        }
+    }
+    if (event) rd_kafka_event_destroy(event);
+    rd_kafka_queue_destroy(queue);
+    rd_kafka_NewTopic_destroy_array(newTopics, 2);
+    if (!error.empty()) return false;
+    openHandles();
+
+    // Learn the partition count the topic really has (auto-created topics have the broker's).
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(m_producer, 0, m_requestTopic, &metadata, kConnectTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || metadata->topic_cnt != 1 ||
+        metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const rd_kafka_resp_err_t topicErr =
+            err != RD_KAFKA_RESP_ERR_NO_ERROR ? err
+            : metadata->topic_cnt ? metadata->topics[0].err
+                                  : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        error = "topic " + m_topics.requests + " could not be created: " +
+                rd_kafka_err2str(topicErr) + (unsupported && !adminError.empty() ? " (" + adminError + ")" : "");
+        if (metadata) rd_kafka_metadata_destroy(metadata);
+        return false;
+    }
+    m_partitions = std::max(1, metadata->topics[0].partition_cnt);
+    rd_kafka_metadata_destroy(metadata);
+    return true;
+}
+
+void KafkaTransport::pollProducer() {
+    while (!m_stopping.load(std::memory_order_relaxed)) rd_kafka_poll(m_producer, 50);
+    rd_kafka_poll(m_producer, 0);
+}
+
+bool KafkaTransport::tryPush(int partition, const transport::Envelope& envelope) {
+    const auto p = static_cast<std::size_t>(partition);
+    const std::int64_t bound = m_settings.leadBoundPerPartition;
+    const std::int64_t lead = m_produced[p].load(std::memory_order_relaxed) -
+                              m_consumed[p].load(std::memory_order_relaxed);
+    if (bound > 0 && lead >= bound) return false;
+    unsigned char payload[kMessageBytes];
+    encode(envelope, payload);
+    void* opaque = reinterpret_cast<void*>(std::uintptr_t(envelope.message));
+    if (rd_kafka_produce(m_requestTopic, partition, RD_KAFKA_MSG_F_COPY, payload, sizeof payload,
+                         nullptr, 0, opaque) == -1) {
+        if (rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL) return false;
+        // Anything else (a fatal producer error) fails this message for good: the engine
+        // compensates it rather than waiting forever.
+        std::lock_guard lock(m_failedMutex);
+        m_failed.push_back(envelope.message);
+        m_failures.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+    m_produced[p].fetch_add(1, std::memory_order_relaxed);
+    std::int64_t seen = m_maxLead.load(std::memory_order_relaxed);
+    while (lead + 1 > seen && !m_maxLead.compare_exchange_weak(seen, lead + 1)) {
+    }
+    return true;
+}
+
+void KafkaTransport::onDelivery(const rd_kafka_message_t& message) {
+    if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (message.rkt != m_requestTopic) {
+        countError();  // a dead letter that did not reach its topic: the store still has it
+        return;
+    }
+    std::lock_guard lock(m_failedMutex);
+    m_failed.push_back(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(message._private)));
+    m_failures.fetch_add(1, std::memory_order_relaxed);
+}
+
+void KafkaTransport::takeFailedPushes(std::vector<std::uint32_t>& out) {
+    std::lock_guard lock(m_failedMutex);
+    out.insert(out.end(), m_failed.begin(), m_failed.end());
+    m_failed.clear();
+}
+
+void KafkaTransport::notifyAll() {
+    for (auto& c : m_consumers) c->wake();
+}
+
+bool KafkaTransport::tryPop(int consumer, transport::Delivery& delivery) {
+    return m_consumers[static_cast<std::size_t>(consumer)]->tryPop(delivery);
+}
+
+void KafkaTransport::waitForWork(int consumer, std::int64_t timeoutNs) {
+    m_consumers[static_cast<std::size_t>(consumer)]->waitForWork(
+        static_cast<int>(timeoutNs / 1'000'000));
+}
+
+void KafkaTransport::acknowledge(int consumer, std::uint64_t token) {
+    m_consumers[static_cast<std::size_t>(consumer)]->acknowledge(token);
+}
+
+std::size_t KafkaTransport::depth() const {
+    std::int64_t total = 0;
+    for (int p = 0; p < m_partitions; ++p)
+        total += std::max<std::int64_t>(0, m_produced[std::size_t(p)].load() -
+                                               m_consumed[std::size_t(p)].load());
+    return static_cast<std::size_t>(total);
+}
+
+void KafkaTransport::countConsumed(int partition, std::int64_t n) {
+    if (partition >= 0 && partition < m_partitions)
+        m_consumed[std::size_t(partition)].fetch_add(n, std::memory_order_relaxed);
+}
+
+void KafkaTransport::countLost(int partition, std::int64_t n) {
+    countConsumed(partition, n);  // lost messages no longer hold the producers back
+    m_lost.fetch_add(n);
+    m_lostUntaken.fetch_add(n);
+}
+
+std::int64_t KafkaTransport::takeLostMessages() { return m_lostUntaken.exchange(0); }
+
+void KafkaTransport::publishDeadLetter(std::uint32_t requestId, const std::string& json) {
+    const std::string key = std::to_string(requestId);
+    if (rd_kafka_produce(m_deadLetterTopic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                         const_cast<char*>(json.data()), json.size(), key.data(), key.size(),
+                         nullptr) == -1)
+        countError();
+}
+
+transport::TransportStats KafkaTransport::stats() const {
+    transport::TransportStats s;
+    s.kind = "kafka";
+    s.detail = "bootstrap " + m_settings.bootstrap +
+               (m_ownMock ? " (embedded mock cluster)" : "") + "; topic " + m_topics.requests +
+               " (" + std::to_string(m_partitions) + " partitions); dead letters " +
+               m_topics.deadLetters + "; group " + m_topics.group;
+    for (int p = 0; p < m_partitions; ++p) {
+        s.produced += m_produced[std::size_t(p)].load(std::memory_order_relaxed);
+        s.consumed += m_consumed[std::size_t(p)].load(std::memory_order_relaxed);
+    }
+    s.consumed -= m_lost.load();
+    s.acknowledged = m_acknowledged.load();
+    s.produceFailures = m_failures.load();
+    s.lostMessages = m_lost.load();
+    s.resent = m_resent.load();
+    s.maxLead = m_maxLead.load();
+    s.leadBound = m_settings.leadBoundPerPartition;
+    s.errors = m_errors.load();
+    return s;
+}
+
+transport::TransportFactory makeKafkaTransportFactory(KafkaSettings settings) {
+    return [settings](std::string_view name, const transport::TransportSpec& spec,
+                      std::string& error) -> std::unique_ptr<transport::Transport> {
+        if (name != "kafka") {
+            error = "unknown transport '" + std::string(name) + "'";
+            return nullptr;
+        }
+        return KafkaTransport::open(settings, spec, error);
+    };
+}
+
+}  // namespace stampede::backends::kafka

@@ -1,0 +1,96 @@
+#pragma once
+// The `kafka` transport: requests travel through a Kafka topic of the run (one partition per
+// run partition) from an idempotent producer (acks=all) to consumers of the run's group, which
+// store a message's offset only once its request is final (at-least-once; a redelivered copy is
+// absorbed because only one consumer can claim a queued request). Requests that end in the DLQ
+// are also written to the run's dead-letter topic.
+//
+// Bounded lead: a producer may run at most `leadBoundPerPartition` messages ahead of the
+// consumers of a partition, because a log that drops old messages (the mock cluster keeps about
+// 100,000 per partition) would otherwise lose them. If an offset still falls out of range, the
+// consumer reports the loss, skips to the log's start, and the engine sends again what waits.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "backends/kafka/kafka_common.h"
+#include "transport/transport.h"
+
+namespace stampede::backends::kafka {
+
+class KafkaConsumer;
+
+class KafkaTransport final : public transport::Transport {
+public:
+    // Connects (or starts the embedded mock cluster), creates the run's topics and the local
+    // consumers. Null with `error` in plain words when Kafka cannot be reached in time.
+    static std::unique_ptr<KafkaTransport> open(const KafkaSettings& settings,
+                                                const transport::TransportSpec& spec,
+                                                std::string& error);
+    ~KafkaTransport() override;
+
+    int partitions() const override { return m_partitions; }
+    int consumers() const override { return static_cast<int>(m_consumers.size()); }
+    bool tryPush(int partition, const transport::Envelope& envelope) override;
+    void notify(int) override {}
+    void notifyAll() override;
+    bool tryPop(int consumer, transport::Delivery& delivery) override;
+    void waitForWork(int consumer, std::int64_t timeoutNs) override;
+    void acknowledge(int consumer, std::uint64_t token) override;
+    bool redelivers() const override { return true; }
+    std::size_t depth() const override;
+    void takeFailedPushes(std::vector<std::uint32_t>& out) override;
+    std::int64_t takeLostMessages() override;
+    void publishDeadLetter(std::uint32_t requestId, const std::string& json) override;
+    void countResent(std::int64_t n) override { m_resent.fetch_add(n); }
+    transport::TransportStats stats() const override;
+
+    const RunTopics& topics() const { return m_topics; }
+    const std::string& bootstrap() const { return m_settings.bootstrap; }
+
+    // Called by the consumers and the producer's delivery reports.
+    void countConsumed(int partition, std::int64_t n);
+    void countLost(int partition, std::int64_t n);
+    void countError() { m_errors.fetch_add(1, std::memory_order_relaxed); }
+    void onDelivery(const rd_kafka_message_t& message);
+
+private:
+    KafkaTransport() = default;
+    bool createTopics(std::string& error);
+    bool connectProducer(std::string& error);
+    void pollProducer();
+
+    KafkaSettings m_settings;
+    std::shared_ptr<MockCluster> m_mock;  // the embedded cluster, or the caller's
+    bool m_ownMock = false;
+    RunTopics m_topics;
+    int m_partitions = 1;
+    rd_kafka_t* m_producer = nullptr;
+    rd_kafka_topic_t* m_requestTopic = nullptr;
+    rd_kafka_topic_t* m_deadLetterTopic = nullptr;
+    std::thread m_poller;
+    std::atomic<bool> m_stopping{false};
+    std::vector<std::unique_ptr<KafkaConsumer>> m_consumers;
+
+    // Per partition: produced and consumed counts, for the lead bound.
+    std::unique_ptr<std::atomic<std::int64_t>[]> m_produced;
+    std::unique_ptr<std::atomic<std::int64_t>[]> m_consumed;
+    std::atomic<std::int64_t> m_maxLead{0};
+    std::atomic<std::int64_t> m_acknowledged{0};
+    std::atomic<std::int64_t> m_failures{0};
+    std::atomic<std::int64_t> m_lost{0}, m_lostUntaken{0};
+    std::atomic<std::int64_t> m_resent{0};
+    std::atomic<std::int64_t> m_errors{0};
+    std::mutex m_failedMutex;
+    std::vector<std::uint32_t> m_failed;
+    friend class KafkaConsumer;
+};
+
+// The factory the CLI and the console hand to the engine.
+transport::TransportFactory makeKafkaTransportFactory(KafkaSettings settings);
+
+}  // namespace stampede::backends::kafka

@@ -1,0 +1,300 @@
+// The `kafka` transport against librdkafka's mock cluster (real Kafka protocol on loopback): every
+// request travels through a topic and ends final exactly once; brokers set down and up, slowed,
+// or failing produce requests mid-run delay requests but never lose or double them; a log that
+// drops messages is a detected loss that the engine recovers; the dead-letter topic holds the
+// DLQ, as kcat reads it; a broker that is not there is a clear error in bounded time.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+#include <thread>
+
+#include "backends/kafka/kafka_transport.h"
+#include "backends/kafka/mock_cluster.h"
+#include "engine_test_support.h"
+#include "metrics/summary_json.h"
+
+using namespace stampede;
+using namespace stampede::test;
+namespace kafka = stampede::backends::kafka;
+
+namespace {
+StartOptions kafkaOptions(kafka::KafkaSettings settings = {}) {
+    StartOptions o;
+    o.transportFactory = kafka::makeKafkaTransportFactory(std::move(settings));
+    return o;
+}
+
+sim::Scenario overKafka(sim::Scenario s) {
+    s.run.transport = core::Transport::Kafka;
+    return s;
+}
+
+void verifyTransport(const Snapshot& s) {
+    QCOMPARE(s.transport.kind, std::string("kafka"));
+    QCOMPARE(s.transport.produceFailures, std::int64_t(0));
+    QCOMPARE(s.transport.lostMessages, std::int64_t(0));
+    // Every message was consumed and acknowledged: nothing is left behind in the topic.
+    QCOMPARE(s.transport.consumed, s.transport.produced);
+    QCOMPARE(s.transport.acknowledged, s.transport.consumed);
+    QVERIFY(s.transport.maxLead <= s.transport.leadBound || s.transport.leadBound == 0);
+}
+
+QString cliPath() { return QStringLiteral(STAMPEDE_CLI_PATH); }
+QString simulation(const char* name) {
+    return QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + QLatin1String(name);
+}
+}  // namespace
+
+class TestKafkaTransport : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exactlyTheStockThroughATopic_data() {
+        QTest::addColumn<int>("pipeline");
+        QTest::addColumn<QString>("guard");
+        QTest::newRow("decide-in-worker/atomic")
+            << int(core::Pipeline::DecideInWorker) << QStringLiteral("atomic");
+        QTest::newRow("decide-at-ingress/mutex")
+            << int(core::Pipeline::DecideAtIngress) << QStringLiteral("mutex");
+        QTest::newRow("single-consumer")
+            << int(core::Pipeline::DecideInWorker) << QStringLiteral("single-consumer");
+    }
+    void exactlyTheStockThroughATopic() {
+        QFETCH(int, pipeline);
+        QFETCH(QString, guard);
+        const sim::Scenario s = overKafka(
+            spike(10000, 100, guard.toStdString(), core::Pipeline(pipeline), 2, 4));
+        Engine engine;
+        const StartResult started = engine.start(s, kafkaOptions());
+        QVERIFY2(started.ok(), started.error.c_str());
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(60)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QCOMPARE(snap->issued, std::int64_t(100));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        verifyTransport(*snap);
+        // decide-at-ingress sends only the issues it decided; the others send every request.
+        QCOMPARE(snap->transport.produced,
+                 core::Pipeline(pipeline) == core::Pipeline::DecideAtIngress ? std::int64_t(100)
+                                                                            : std::int64_t(10000));
+        QVERIFY(snap->transport.detail.find("embedded mock cluster") != std::string::npos);
+    }
+
+    // Retries and the DLQ work through the topic too, and a replay goes through it again.
+    void retriesDeadLettersAndReplay() {
+        sim::Scenario s = overKafka(spike(3000, 300, "atomic", core::Pipeline::DecideInWorker, 2, 2));
+        s.faults.transientFailureRate = 0.1;
+        s.faults.permanentFailureRate = 0.02;
+        s.faults.workerCrashes = 2;
+        StartOptions o = kafkaOptions();
+        o.keepOpen = true;
+        Engine engine;
+        QVERIFY(engine.start(s, o).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->finals == 3000, 60000);
+        auto snap = engine.snapshot();
+        QVERIFY(snap->retries > 0);
+        QVERIFY(snap->dlqSize > 0);
+        QCOMPARE(snap->workerCrashes, std::int64_t(2));
+        const std::int64_t dead = snap->dlqSize;
+        auto job = engine.replayDlq({}, 0);
+        QVERIFY(job);
+        QVERIFY(job->wait(std::chrono::seconds(30)));
+        engine.stop();
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(30)));
+        snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QCOMPARE(snap->dlqSize, std::int64_t(0));
+        QCOMPARE(snap->replayed, dead);
+        QCOMPARE(snap->issued, std::int64_t(300));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QCOMPARE(snap->transport.acknowledged, snap->transport.consumed);
+    }
+
+    // Every broker down for two seconds mid-run, then up: producers buffer and consumers
+    // reconnect; nothing is lost or doubled.
+    void brokersDownAndUp() {
+        std::string error;
+        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(3, error);
+        QVERIFY2(mock, error.c_str());
+        kafka::KafkaSettings settings;
+        settings.mock = mock;
+        settings.bootstrap = mock->bootstrap();
+        sim::Scenario s = overKafka(spike(20000, 500, "atomic", core::Pipeline::DecideInWorker, 2, 4));
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 3000;
+        Engine engine;
+        QVERIFY(engine.start(s, kafkaOptions(settings)).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->finals > 2000, 20000);
+        mock->setDown(-1);
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        const std::int64_t finalsWhileDown = engine.snapshot()->finals;
+        mock->setUp(-1);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(90)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QVERIFY(finalsWhileDown < 20000);
+        QCOMPARE(snap->issued, std::int64_t(500));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        verifyTransport(*snap);
+        QCOMPARE(snap->transport.produced, std::int64_t(20000));
+    }
+
+    // A hang, not a crash: every broker answers 1.5 s late for a while; the run finishes.
+    void slowBrokers() {
+        std::string error;
+        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(3, error);
+        QVERIFY2(mock, error.c_str());
+        kafka::KafkaSettings settings;
+        settings.mock = mock;
+        settings.bootstrap = mock->bootstrap();
+        sim::Scenario s = overKafka(spike(5000, 100, "atomic", core::Pipeline::DecideInWorker, 2, 2));
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 2000;
+        Engine engine;
+        QVERIFY(engine.start(s, kafkaOptions(settings)).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->finals > 500, 20000);
+        mock->setRtt(-1, 1500);
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        mock->setRtt(-1, 0);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(90)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QCOMPARE(snap->issued, std::int64_t(100));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        verifyTransport(*snap);
+    }
+
+    // Seed 003's producer-failure path: produce requests rejected for good after the decision
+    // (decide-at-ingress took the unit) are compensated: the unit goes back, the request goes to
+    // the DLQ with the reason, and the stock still adds up.
+    void failedProduceIsCompensated() {
+        std::string error;
+        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(1, error);
+        QVERIFY2(mock, error.c_str());
+        kafka::KafkaSettings settings;
+        settings.mock = mock;
+        settings.bootstrap = mock->bootstrap();
+        settings.messageTimeoutMs = 2000;
+        sim::Scenario s =
+            overKafka(spike(4000, 4000, "atomic", core::Pipeline::DecideAtIngress, 2, 1));
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 2000;
+        Engine engine;
+        QVERIFY(engine.start(s, kafkaOptions(settings)).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->finals > 200, 20000);
+        // Retriable errors for longer than the message timeout: those batches fail for good.
+        mock->failRequests(0, 200, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(90)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QVERIFY2(snap->transport.produceFailures > 0, "no produce failed: the fault did not bite");
+        const auto letters = engine.listDlq({});
+        QCOMPARE(std::int64_t(letters.size()), snap->dlqSize);
+        std::int64_t transportFailures = 0;
+        for (const auto& l : letters) transportFailures += l.reason == "transport failure";
+        QVERIFY(transportFailures > 0);
+        // Compensated: every unit is either issued or back in stock.
+        QCOMPARE(snap->issued + snap->remaining, std::int64_t(4000));
+        QCOMPARE(snap->issued + snap->dlqSize, std::int64_t(4000));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+    }
+
+    // No bound on the producers' lead, one partition, a log that keeps ~100,000 messages: the
+    // loss is detected, reported, and every waiting request is sent again.
+    void lossIsDetectedAndRecovered() {
+        kafka::KafkaSettings settings;
+        settings.leadBoundPerPartition = 0;
+        const sim::Scenario s =
+            overKafka(spike(400000, 1000, "atomic", core::Pipeline::DecideInWorker, 1, 1));
+        Engine engine;
+        QVERIFY(engine.start(s, kafkaOptions(settings)).ok());
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(120)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QCOMPARE(snap->issued, std::int64_t(1000));
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        QVERIFY2(snap->transport.lostMessages > 0, "the log kept everything: no loss to detect");
+        QVERIFY(snap->transport.resent > 0);
+        const auto warnings = metrics::summaryWarnings(*snap);
+        QVERIFY(std::any_of(warnings.begin(), warnings.end(),
+                            [](const std::string& w) { return w.starts_with("TRANSPORT LOSS"); }));
+    }
+
+    // The same run with the default bound loses nothing.
+    void boundedLeadLosesNothing() {
+        const sim::Scenario s =
+            overKafka(spike(400000, 1000, "atomic", core::Pipeline::DecideInWorker, 1, 1));
+        Engine engine;
+        QVERIFY(engine.start(s, kafkaOptions()).ok());
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(120)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        verifyTransport(*snap);
+        QVERIFY(snap->transport.maxLead <= 25000);
+    }
+
+    // Several processes on one cluster: the standalone broker, a run through it, and kcat reading
+    // the run's dead-letter topic, which holds exactly the DLQ.
+    void deadLetterTopicAgreesWithKcat() {
+        QProcess broker;
+        broker.start(cliPath(), {QStringLiteral("broker")});
+        QVERIFY(broker.waitForReadyRead(10000));
+        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+
+        QProcess run;
+        run.start(cliPath(), {QStringLiteral("run"), simulation("seed-000.json"),
+                              QStringLiteral("--transport"), QStringLiteral("kafka"),
+                              QStringLiteral("--kafka"), bootstrap, QStringLiteral("--pace"),
+                              QStringLiteral("asap"), QStringLiteral("--json"),
+                              QStringLiteral("-"), QStringLiteral("--quiet")});
+        QVERIFY(run.waitForFinished(60000));
+        QCOMPARE(run.exitCode(), 0);
+        const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+        QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
+        const int dead = summary.value(QStringLiteral("dead_lettered")).toInt();
+        QVERIFY(dead > 0);
+        const QString detail = summary.value(QStringLiteral("transport_stats"))
+                                   .toObject()
+                                   .value(QStringLiteral("detail"))
+                                   .toString();
+        const QRegularExpressionMatch topic =
+            QRegularExpression(QStringLiteral("dead letters (\\S+);")).match(detail);
+        QVERIFY2(topic.hasMatch(), qPrintable(detail));
+
+        QProcess kcat;
+        kcat.start(QStringLiteral("kcat"), {QStringLiteral("-b"), bootstrap, QStringLiteral("-C"),
+                                            QStringLiteral("-t"), topic.captured(1),
+                                            QStringLiteral("-e"), QStringLiteral("-q")});
+        QVERIFY(kcat.waitForFinished(30000));
+        const QList<QByteArray> lines = kcat.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(int(lines.size()), dead);
+        const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
+        QVERIFY(first.contains(QStringLiteral("request_id")));
+        QVERIFY(!first.value(QStringLiteral("reason")).toString().isEmpty());
+        QVERIFY(first.value(QStringLiteral("errors")).toArray().size() >= 1);
+        broker.terminate();
+        QVERIFY(broker.waitForFinished(10000));
+    }
+
+    void unreachableBrokerIsAClearErrorInBoundedTime() {
+        QElapsedTimer timer;
+        timer.start();
+        QProcess run;
+        run.start(cliPath(), {QStringLiteral("run"), simulation("seed-003.json"),
+                              QStringLiteral("--transport"), QStringLiteral("kafka"),
+                              QStringLiteral("--kafka"), QStringLiteral("127.0.0.1:1")});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 2);
+        const QString err = QString::fromUtf8(run.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("did not answer")), qPrintable(err));
+        QVERIFY(timer.elapsed() < 15000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKafkaTransport)
+#include "tst_kafka_transport.moc"
