@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "metrics/summary_json.h"
@@ -82,6 +83,9 @@ StartOptions EngineController::liveStartOptions() {
         const auto url = store::parseStoreUrl(text.toStdString(), error);
         return url ? backends::mysql::makeMySqlGuard(name, *url, error) : nullptr;
     };
+    backends::kafka::KafkaSettings kafka;
+    kafka.bootstrap = qEnvironmentVariable("STAMPEDE_KAFKA").toStdString();
+    options.transportFactory = backends::kafka::makeKafkaTransportFactory(kafka);
     return options;
 }
 

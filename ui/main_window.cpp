@@ -18,6 +18,7 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
+#include "live_systems_text.h"
 #include "store_actions.h"
 
 namespace stampede::ui {
@@ -147,8 +148,10 @@ void MainWindow::updateStatus() {
                              .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));
+    const QString live = liveSystemsLine(*s);
     m_statusStock->setText(
-        tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize));
+        tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize) +
+        (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
     m_statusAlarm->setVisible(s->overIssued > 0);
     if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));
     // Snapshots applied per second: the dashboard's refresh rate, visible to the operator.

@@ -13,6 +13,7 @@
 
 #include "engine_controller.h"
 #include "export_actions.h"
+#include "live_systems_text.h"
 #include "models/state_flow_model.h"
 #include "views/latency_plot.h"
 #include "views/live_plots.h"
@@ -277,6 +278,13 @@ void DashboardDock::updateStatusLine(const Snapshot& s) {
                             .arg(formatCount(s.arrivalsFed), formatCount(s.arrivalsTotal),
                                  formatCount(s.admitted), formatCount(s.duplicates),
                                  formatCount(s.queueDepth)));
+    // The live systems in the tooltip: the status bar carries their one-line summary.
+    const QString live = liveSystemsLine(s);
+    m_progress->setToolTip(
+        live.isEmpty() ? QString()
+                       : live + QStringLiteral("\n") + QString::fromStdString(s.transport.detail) +
+                             QStringLiteral("\n") + QString::fromStdString(s.backend.detail));
 }
+
 
 }  // namespace stampede::ui

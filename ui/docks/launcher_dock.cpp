@@ -140,7 +140,10 @@ QWidget* LauncherDock::buildSettings() {
                    "password from STAMPEDE_MYSQL_PASSWORD)"));
     }
     m_transport = combo(QStringLiteral("transport"), {"inproc", "kafka"});
-    qobject_cast<QStandardItemModel*>(m_transport->model())->item(1)->setEnabled(false);
+    qobject_cast<QStandardItemModel*>(m_transport->model())
+        ->item(1)
+        ->setToolTip(tr("Kafka at STAMPEDE_KAFKA (bootstrap servers); without it, an embedded "
+                        "mock cluster started for the run"));
     m_pace = combo(QStringLiteral("pace"), {"realtime", "asap"});
     m_pace->setToolTip(
         tr("realtime: arrivals at their scheduled times; asap: as fast as the engine takes them"));
