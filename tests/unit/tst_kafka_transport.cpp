@@ -203,10 +203,18 @@ private Q_SLOTS:
         QCOMPARE(snap->overIssued, std::int64_t(0));
     }
 
-    // No bound on the producers' lead, one partition, a log that keeps ~100,000 messages: the
-    // loss is detected, reported, and every waiting request is sent again.
+    // No bound on the producers' lead, one partition, a log that keeps ~100,000 messages and a
+    // consumer held back: the loss is detected, reported, and every waiting request is sent
+    // again.
     void lossIsDetectedAndRecovered() {
+        std::string error;
+        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(1, error);
+        QVERIFY2(mock, error.c_str());
+        // The consumer's first fetches answer 400 ms late while the producer runs free.
+        mock->delayRequests(1, 5, 400);
         kafka::KafkaSettings settings;
+        settings.mock = mock;
+        settings.bootstrap = mock->bootstrap();
         settings.leadBoundPerPartition = 0;
         const sim::Scenario s =
             overKafka(spike(400000, 1000, "atomic", core::Pipeline::DecideInWorker, 1, 1));

@@ -49,4 +49,12 @@ void MockCluster::failRequests(int apiKey, int count, rd_kafka_resp_err_t error)
                                             errors.size(), errors.data());
 }
 
+void MockCluster::delayRequests(int apiKey, int count, int rttMs) {
+    for (int broker = 1; broker <= m_brokers; ++broker)
+        for (int i = 0; i < count; ++i)
+            rd_kafka_mock_broker_push_request_error_rtts(m_cluster, broker,
+                                                         static_cast<std::int16_t>(apiKey), 1,
+                                                         RD_KAFKA_RESP_ERR_NO_ERROR, rttMs);
+}
+
 }  // namespace stampede::backends::kafka

@@ -29,6 +29,8 @@ public:
     // The next `count` requests of a kind (Kafka API key: 0 Produce, 1 Fetch, 8 OffsetCommit)
     // fail with `error`.
     void failRequests(int apiKey, int count, rd_kafka_resp_err_t error);
+    // The next `count` requests of a kind to every broker answer `rttMs` late (without error).
+    void delayRequests(int apiKey, int count, int rttMs);
 
 private:
     MockCluster() = default;
