@@ -11,5 +11,6 @@ int dlqCommand(const CliOptions& options);
 int aggregateCommand(const CliOptions& options);
 int exportCommand(const CliOptions& options);
 int brokerCommand(const CliOptions& options);
+int workerCommand(const CliOptions& options);
 
 }  // namespace stampede::cli

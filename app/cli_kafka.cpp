@@ -1,6 +1,7 @@
 // `stampede-cli broker`: librdkafka's mock cluster served standalone, so several Stampede
 // processes (and kcat) can share one Kafka without an installed broker. The bootstrap address is
 // the first line of the output; it serves until SIGINT or SIGTERM.
+// `stampede-cli worker`: joins the run in progress on a cluster and decides until it ends.
 
 #include "cli_kafka.h"
 
@@ -10,8 +11,15 @@
 #include <cstdio>
 #include <thread>
 
+#include <unistd.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "backends/kafka/mock_cluster.h"
+#include "backends/kafka/remote_worker.h"
 #include "cli_commands.h"
+#include "cli_guards.h"
 
 namespace stampede::cli {
 
@@ -45,6 +53,58 @@ int brokerCommand(const CliOptions& o) {
                  "Ctrl+C stops it. Its log keeps about 100,000 messages per partition.\n",
                  brokers, mock->bootstrap().c_str());
     while (!g_brokerStop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return kExitOk;
+}
+
+int workerCommand(const CliOptions& o) {
+    if (!o.kafka) {
+        std::fprintf(stderr, "stampede-cli worker: --kafka BOOTSTRAP is required (the cluster "
+                             "of the run to join)\n");
+        return kExitBadInput;
+    }
+    std::string error;
+    const auto guards = liveGuardFactory(o, error);
+    if (!guards) {
+        std::fprintf(stderr, "stampede-cli worker: %s\n", error.c_str());
+        return kExitBadInput;
+    }
+    backends::kafka::RemoteWorkerOptions options;
+    options.settings = kafkaSettingsFrom(o);
+    options.guards = *guards;
+    options.workerId = static_cast<std::uint16_t>(::getpid());
+    const bool jsonToStdout = o.json && *o.json == "-";
+    if (!o.quiet)
+        options.progress = [](const backends::kafka::RemoteWorkerReport& r) {
+            std::fprintf(stderr, "worker: run %s, processed %lld (succeeded %lld, sold out %lld, "
+                                 "failed %lld)\n",
+                         r.runKey.c_str(), static_cast<long long>(r.processed),
+                         static_cast<long long>(r.succeeded), static_cast<long long>(r.soldOut),
+                         static_cast<long long>(r.failed));
+        };
+    std::signal(SIGINT, onBrokerSignal);
+    std::signal(SIGTERM, onBrokerSignal);
+    backends::kafka::RemoteWorkerReport report;
+    if (!backends::kafka::runRemoteWorker(options, g_brokerStop, report, error)) {
+        std::fprintf(stderr, "stampede-cli worker: %s\n", error.c_str());
+        return kExitBadInput;
+    }
+    if (!o.quiet && !jsonToStdout)
+        std::fprintf(stderr, "worker: run %s done, processed %lld\n", report.runKey.c_str(),
+                     static_cast<long long>(report.processed));
+    if (o.json) {
+        const QJsonObject j{{QStringLiteral("run_key"), QString::fromStdString(report.runKey)},
+                            {QStringLiteral("guard"), QString::fromStdString(report.guard)},
+                            {QStringLiteral("processed"), qint64(report.processed)},
+                            {QStringLiteral("succeeded"), qint64(report.succeeded)},
+                            {QStringLiteral("sold_out"), qint64(report.soldOut)},
+                            {QStringLiteral("lottery_lost"), qint64(report.lotteryLost)},
+                            {QStringLiteral("failed"), qint64(report.failed)},
+                            {QStringLiteral("retries"), qint64(report.retries)}};
+        if (!writeOutput(*o.json, QJsonDocument(j).toJson().toStdString(), error)) {
+            std::fprintf(stderr, "stampede-cli worker: %s\n", error.c_str());
+            return kExitInternal;
+        }
+    }
     return kExitOk;
 }
 

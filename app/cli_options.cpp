@@ -27,6 +27,8 @@ std::string usage() {
            "                            the embedded mock cluster) [--kafka-lead N]\n"
            "                            [--local-workers N] (N workers here, others may join\n"
            "                            with `stampede-cli worker`)\n"
+           "  stampede-cli worker --kafka HOST:PORT [--redis URL | --mysql URL] [--json FILE|-]\n"
+           "                            (joins the run in progress there; decides until it ends)\n"
            "  stampede-cli broker [--brokers N]  (a standalone mock Kafka cluster; prints its\n"
            "                            bootstrap address first, serves until interrupted)\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"

@@ -8,9 +8,8 @@
 #include <cstdio>
 
 #include "backends/kafka/kafka_transport.h"
-#include "backends/mysql/mysql_guard.h"
-#include "backends/redis/redis_guard.h"
 #include "cli_commands.h"
+#include "cli_guards.h"
 #include "cli_kafka.h"
 #include "cli_store.h"
 #include "engine.h"
@@ -63,6 +62,13 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
         s.run.pace = *p;
     }
     if (o.workers) s.run.workers = static_cast<int>(*o.workers);
+    if (o.localWorkers) {
+        if (s.run.transport != core::Transport::Kafka) {
+            error = "--local-workers: workers in other processes need --transport kafka";
+            return false;
+        }
+        s.run.workers = static_cast<int>(*o.localWorkers);  // 0: only workers elsewhere
+    }
     if (o.partitions) s.run.partitions = static_cast<int>(*o.partitions);
     if (o.seed) s.seed = static_cast<std::uint64_t>(*o.seed);
     return true;
@@ -139,32 +145,13 @@ int runCommand(const CliOptions& o) {
     }
 
     StartOptions startOptions;
-    std::string redisError;
-    const auto redisUrl =
-        backends::redis::parseRedisUrl(o.redis.value_or("redis://127.0.0.1:6379"), redisError);
-    if (!redisUrl) {
-        std::fprintf(stderr, "stampede-cli: --redis: %s\n", redisError.c_str());
+    std::string guardError;
+    const auto guardFactory = liveGuardFactory(o, guardError);
+    if (!guardFactory) {
+        std::fprintf(stderr, "stampede-cli: %s\n", guardError.c_str());
         return kExitBadInput;
     }
-    std::optional<store::StoreUrl> mysqlUrl;
-    if (o.mysql) {
-        mysqlUrl = store::parseStoreUrl(*o.mysql, redisError);
-        if (!mysqlUrl || mysqlUrl->kind != store::StoreUrl::Kind::MySql) {
-            std::fprintf(stderr, "stampede-cli: --mysql: %s\n",
-                         mysqlUrl ? "expected mysql://USER@HOST:PORT/DB" : redisError.c_str());
-            return kExitBadInput;
-        }
-    }
-    startOptions.guardFactory = [url = *redisUrl, mysqlUrl](
-                                    std::string_view name,
-                                    std::string& why) -> std::unique_ptr<guards::Guard> {
-        if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
-        if (!mysqlUrl) {
-            why = "guard '" + std::string(name) + "' needs --mysql mysql://USER@HOST:PORT/DB";
-            return nullptr;
-        }
-        return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);
-    };
+    startOptions.guardFactory = *guardFactory;
     startOptions.transportFactory =
         backends::kafka::makeKafkaTransportFactory(kafkaSettingsFrom(o));
     Engine engine;

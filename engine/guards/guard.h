@@ -52,6 +52,21 @@ public:
     virtual std::int64_t stock(int campaign) const = 0;
     virtual std::int64_t remaining(int campaign) const = 0;
     virtual BackendStats backendStats() const { return {}; }
+
+    // Decides for one user: a user who took a unit before (a request delivered again, to this or
+    // another process) is answered Taken without a second unit. Guards without a shared record
+    // of users fall back to take().
+    virtual TakeResult takeFor(int campaign, int lane, std::uint64_t /*user*/) {
+        return take(campaign, lane);
+    }
+    // Workers in other processes decide on the same stock: the name of this run's stock in the
+    // backend (empty for a guard that lives in this process), and joining it without resetting.
+    virtual std::string sharedKey() const { return {}; }
+    virtual bool attach(const std::string& /*sharedKey*/, int /*campaigns*/, int /*lanes*/,
+                        std::string& error) {
+        error = "guard '" + std::string(name()) + "' keeps its stock in one process";
+        return false;
+    }
 };
 
 // The guard of that name, or nullptr with `error` saying why (unknown, or needs a backend this

@@ -45,7 +45,8 @@ bool Run::prepare(std::string& error) {
     m_faults = FaultPlan(m_scenario.faults, m_scenario.seed);
 
     const bool queued = m_config.pipeline != core::Pipeline::Sync;
-    m_feederCount = m_config.pipeline == core::Pipeline::DecideInWorker ? 1 : m_config.workers;
+    m_feederCount =
+        m_config.pipeline == core::Pipeline::DecideInWorker ? 1 : std::max(1, m_config.workers);
     m_workerCount = queued ? m_config.workers : 0;
     m_consumerCount =
         queued ? std::min(m_config.workers, std::max(m_config.workers, m_config.partitions)) : 0;
@@ -91,6 +92,12 @@ bool Run::prepare(std::string& error) {
         spec.scenarioName = m_scenario.name;
         m_transport = m_options.transportFactory("kafka", spec, error);
         if (!m_transport) return false;
+        m_takeByUser = m_transport->redelivers();
+        if (m_transport->sharesWork() && m_guard->sharedKey().empty()) {
+            error = "workers in other processes need a guard they can share (redis-*, mysql-*), "
+                    "not '" + m_config.guard + "'";
+            return false;
+        }
     } else if (queued) {
         auto rings = std::make_unique<transport::InprocTransport>(
             m_config.partitions, static_cast<std::size_t>(m_config.queueCapacity), m_workerCount);
@@ -124,6 +131,7 @@ Run::~Run() {
 
 void Run::start() {
     m_clock.restart();
+    if (m_transport && m_transport->sharesWork()) m_transport->announceRun(remoteAnnouncement());
     publish(buildSnapshot());
     for (int w = 0; w < m_workerCount; ++w)
         m_workers[static_cast<std::size_t>(w)]->thread = std::thread([this, w] { workerLoop(w); });

@@ -160,6 +160,8 @@ private:
     void publish(std::shared_ptr<const Snapshot> snapshot);
     void compensateFailedPushes();
     void resendAfterLoss();
+    void applyRemoteResults();
+    std::string remoteAnnouncement() const;
 
     // configuration
     sim::Scenario m_scenario;
@@ -184,6 +186,8 @@ private:
     // The in-memory rings when they are the transport: called directly (the class is final), so
     // the hot path pays no virtual call.
     transport::InprocTransport* m_inproc = nullptr;
+    // A transport that redelivers decides by user (Guard::takeFor), so a copy never takes twice.
+    bool m_takeByUser = false;
     bool tryPushMessage(int partition, const transport::Envelope& e) {
         return m_inproc ? m_inproc->tryPush(partition, e) : m_transport->tryPush(partition, e);
     }

@@ -199,6 +199,7 @@ void Run::monitorLoop() {
         superviseWorkers();
         compensateFailedPushes();
         resendAfterLoss();
+        applyRemoteResults();
         // Read "feeding is done" BEFORE counting: a snapshot taken earlier could predate the last
         // admissions, and a slow guard (a database round trip per campaign) widens that gap.
         const bool feedingDone = m_feedingDone.load(std::memory_order_acquire);
@@ -236,6 +237,7 @@ void Run::monitorLoop() {
             s = buildSnapshot();
             audit(*s, true);
             publish(s);
+            if (m_transport && m_transport->sharesWork()) m_transport->announceEnd();
             // Waiters wake only now: after waitForEnd(), snapshot() is the final one.
             {
                 std::lock_guard lock(m_controlMutex);

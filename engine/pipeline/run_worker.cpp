@@ -123,7 +123,10 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
             to = RequestState::Rejected;
             reason = RejectReason::LotteryLost;
         } else if (!(r.flags & Request::kStockReserved)) {
-            switch (m_guard->take(campaign, lane.index)) {
+            const guards::TakeResult taken = m_takeByUser
+                                                  ? m_guard->takeFor(campaign, lane.index, r.user)
+                                                  : m_guard->take(campaign, lane.index);
+            switch (taken) {
                 case guards::TakeResult::Taken:
                     break;
                 case guards::TakeResult::SoldOut:

@@ -28,6 +28,14 @@ struct Delivery {
     std::uint64_t token = 0;
 };
 
+// A decision made by a worker in another process, as it came back to the ingress.
+enum class RemoteOutcome : std::uint8_t { Succeeded, SoldOut, LotteryLost, Failed };
+struct RemoteResult {
+    std::uint32_t message = 0;  // request id | kReplayBit
+    RemoteOutcome outcome = RemoteOutcome::Failed;
+    std::uint8_t attempts = 1;
+};
+
 // What the transport did, for the snapshot and the summary's "transport_stats".
 struct TransportStats {
     std::string kind;    // "inproc", "kafka"
@@ -94,6 +102,13 @@ public:
     virtual void publishDeadLetter(std::uint32_t /*requestId*/, const std::string& /*json*/) {}
     // The engine sent `n` requests again after a loss.
     virtual void countResent(std::int64_t /*n*/) {}
+
+    // Workers in other processes: the run is announced (what they need to join it, as JSON)
+    // when it starts and again when it ends; their decisions come back through here.
+    virtual bool sharesWork() const { return false; }
+    virtual void announceRun(const std::string& /*json*/) {}
+    virtual void announceEnd() {}
+    virtual void takeRemoteResults(std::vector<RemoteResult>& /*out*/) {}
     virtual TransportStats stats() const = 0;
 };
 

@@ -93,9 +93,34 @@ std::optional<transport::Envelope> decode(const void* data, std::size_t size) {
     return e;
 }
 
+void encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
+            unsigned char (&out)[kResultBytes]) {
+    std::memcpy(out, "SPR1", 4);
+    putU32(out + 4, result.message);
+    out[8] = static_cast<unsigned char>(result.outcome);
+    out[9] = result.attempts;
+    out[10] = static_cast<unsigned char>(worker);
+    out[11] = static_cast<unsigned char>(worker >> 8);
+    out[12] = static_cast<unsigned char>(partition);
+    out[13] = static_cast<unsigned char>(partition >> 8);
+    out[14] = out[15] = 0;
+}
+
+std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_t size,
+                                                    int* partition) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    if (size != kResultBytes || std::memcmp(p, "SPR1", 4) != 0 || p[8] > 3) return std::nullopt;
+    transport::RemoteResult r;
+    r.message = getU32(p + 4);
+    r.outcome = static_cast<transport::RemoteOutcome>(p[8]);
+    r.attempts = p[9];
+    if (partition) *partition = p[12] | (p[13] << 8);
+    return r;
+}
+
 RunTopics RunTopics::forRun(const std::string& prefix, const std::string& runKey) {
     const std::string base = prefix + "." + runKey;
-    return {runKey, base + ".requests", base + ".dlt", base + ".results", base};
+    return {runKey, base + ".requests", base + ".dlt", base + ".results", base, prefix + ".runs"};
 }
 
 std::string newRunKey(std::string_view scenarioName) {

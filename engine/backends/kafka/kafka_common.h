@@ -64,10 +64,19 @@ inline constexpr std::size_t kMessageBytes = 20;
 void encode(const transport::Envelope& envelope, unsigned char (&out)[kMessageBytes]);
 std::optional<transport::Envelope> decode(const void* data, std::size_t size);
 
-// The names a run uses: "<prefix>.<run key>.requests" and so on.
+// A remote worker's decision on the wire: 16 bytes, little-endian, starting with "SPR1", with
+// the request's partition (the ingress credits it against the producers' lead).
+inline constexpr std::size_t kResultBytes = 16;
+void encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
+            unsigned char (&out)[kResultBytes]);
+std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_t size,
+                                                    int* partition = nullptr);
+
+// The names a run uses: "<prefix>.<run key>.requests" and so on, and the control topic
+// "<prefix>.runs" where runs that share their work with other processes are announced.
 struct RunTopics {
     std::string runKey;
-    std::string requests, deadLetters, results, group;
+    std::string requests, deadLetters, results, group, control;
     static RunTopics forRun(const std::string& prefix, const std::string& runKey);
 };
 std::string newRunKey(std::string_view scenarioName);

@@ -1,6 +1,7 @@
 #include "backends/kafka/kafka_consumer.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "backends/kafka/kafka_transport.h"
 
@@ -18,7 +19,7 @@ struct PartitionList {
 };
 }  // namespace
 
-std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport& owner,
+std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
                                                    const KafkaSettings& settings,
                                                    const RunTopics& topics,
                                                    const std::vector<int>& partitions,
@@ -78,9 +79,14 @@ KafkaConsumer::~KafkaConsumer() {
 }
 
 bool KafkaConsumer::tryPop(transport::Delivery& delivery) {
+    transport::Envelope ignored;
+    return tryPop(delivery, ignored);
+}
+
+bool KafkaConsumer::tryPop(transport::Delivery& delivery, transport::Envelope& envelope) {
     if (m_next == m_ready.size()) fill(0);
     if (m_next == m_ready.size()) return false;
-    delivery = m_ready[m_next++];
+    std::tie(delivery, envelope) = m_ready[m_next++];
     return true;
 }
 
@@ -106,7 +112,7 @@ void KafkaConsumer::fill(int timeoutMs) {
 
 void KafkaConsumer::take(const rd_kafka_message_t& m) {
     if (m.err) {
-        m_owner.countError();
+        if (m_owner) m_owner->countError();
         return;
     }
     auto found = m_progress.find(m.partition);
@@ -114,19 +120,19 @@ void KafkaConsumer::take(const rd_kafka_message_t& m) {
     Progress& progress = found->second;
     // Offsets of a run's topic have no gaps (no transactions, no compaction): a jump means the
     // log dropped messages before this consumer read them.
-    if (m.offset > progress.lastConsumed + 1)
-        m_owner.countLost(m.partition, m.offset - progress.lastConsumed - 1);
+    if (m.offset > progress.lastConsumed + 1 && m_owner)
+        m_owner->countLost(m.partition, m.offset - progress.lastConsumed - 1);
     progress.pending.emplace_back(m.offset, false);
     progress.lastConsumed = m.offset;
-    m_owner.countConsumed(m.partition, 1);
+    if (m_owner) m_owner->countConsumed(m.partition, 1);
     const auto envelope = decode(m.payload, m.len);
     const std::uint64_t token = tokenOf(m.partition, m.offset);
     if (!envelope) {  // not ours: skip it, but never hold the offsets behind it
-        m_owner.countError();
+        if (m_owner) m_owner->countError();
         acknowledge(token);
         return;
     }
-    m_ready.push_back({envelope->message, token});
+    m_ready.push_back({{envelope->message, token}, *envelope});
 }
 
 void KafkaConsumer::acknowledge(std::uint64_t token) {
@@ -139,7 +145,7 @@ void KafkaConsumer::acknowledge(std::uint64_t token) {
                            [offset](const auto& p) { return p.first == offset && !p.second; });
     if (it == progress.pending.end()) return;
     it->second = true;
-    m_owner.m_acknowledged.fetch_add(1, std::memory_order_relaxed);
+    if (m_owner) m_owner->m_acknowledged.fetch_add(1, std::memory_order_relaxed);
     while (!progress.pending.empty() && progress.pending.front().second) {
         progress.toStore = progress.pending.front().first + 1;
         progress.pending.pop_front();

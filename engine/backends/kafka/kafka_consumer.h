@@ -21,7 +21,8 @@ class KafkaTransport;
 class KafkaConsumer {
 public:
     // `partitions`: a static assignment; ignored when the settings join the group instead.
-    static std::unique_ptr<KafkaConsumer> open(KafkaTransport& owner,
+    // `owner` (may be null: a remote worker) counts what is consumed and lost.
+    static std::unique_ptr<KafkaConsumer> open(KafkaTransport* owner,
                                                const KafkaSettings& settings,
                                                const RunTopics& topics,
                                                const std::vector<int>& partitions,
@@ -31,6 +32,8 @@ public:
     KafkaConsumer& operator=(const KafkaConsumer&) = delete;
 
     bool tryPop(transport::Delivery& delivery);  // never blocks
+    // The same, with what travelled besides the message (for a worker in another process).
+    bool tryPop(transport::Delivery& delivery, transport::Envelope& envelope);
     void waitForWork(int timeoutMs);             // blocks until messages, the timeout, or wake()
     void acknowledge(std::uint64_t token);
     void wake();  // from any thread
@@ -48,7 +51,8 @@ private:
         bool dirty = false;
     };
 
-    KafkaConsumer(KafkaTransport& owner, std::string topic) : m_owner(owner), m_topic(topic) {}
+    KafkaConsumer(KafkaTransport* owner, std::string topic)
+        : m_owner(owner), m_topic(std::move(topic)) {}
     void fill(int timeoutMs);
     void take(const rd_kafka_message_t& message);
     void storeOffsets();
@@ -56,11 +60,11 @@ private:
     static void rebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
-    KafkaTransport& m_owner;
+    KafkaTransport* m_owner;
     std::string m_topic;
     rd_kafka_t* m_rk = nullptr;
     rd_kafka_queue_t* m_queue = nullptr;
-    std::vector<transport::Delivery> m_ready;
+    std::vector<std::pair<transport::Delivery, transport::Envelope>> m_ready;
     std::size_t m_next = 0;
     std::unordered_map<int, Progress> m_progress;  // the worker thread's only
 };

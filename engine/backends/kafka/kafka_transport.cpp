@@ -1,5 +1,8 @@
 #include "backends/kafka/kafka_transport.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <algorithm>
 #include <cstring>
 
@@ -41,14 +44,16 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
     t->m_produced = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
     t->m_consumed = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
     t->m_poller = std::thread([raw = t.get()] { raw->pollProducer(); });
+    if (settings.joinGroup && !t->openResultsReader(error)) return nullptr;
 
     // Static assignment: partition p belongs to consumer p % consumers, as a range assignor
     // would give it; consumers beyond the partition count stay idle, as in a Kafka group.
+    // Sharing the work: local consumers join the run's group like any remote worker.
     const int consumers = std::max(spec.consumers, 0);
     for (int c = 0; c < consumers; ++c) {
         std::vector<int> mine;
         for (int p = c; p < t->m_partitions; p += consumers) mine.push_back(p);
-        auto consumer = KafkaConsumer::open(*t, t->m_settings, t->m_topics, mine, error);
+        auto consumer = KafkaConsumer::open(t.get(), t->m_settings, t->m_topics, mine, error);
         if (!consumer) return nullptr;
         t->m_consumers.push_back(std::move(consumer));
     }
@@ -60,6 +65,12 @@ KafkaTransport::~KafkaTransport() {
     if (m_producer) rd_kafka_flush(m_producer, 5000);
     m_stopping.store(true);
     if (m_poller.joinable()) m_poller.join();
+    if (m_resultsThread.joinable()) m_resultsThread.join();
+    if (m_resultsReader) {
+        rd_kafka_consumer_close(m_resultsReader);
+        rd_kafka_destroy(m_resultsReader);
+    }
+    if (m_controlTopic) rd_kafka_topic_destroy(m_controlTopic);
     if (m_requestTopic) rd_kafka_topic_destroy(m_requestTopic);
     if (m_deadLetterTopic) rd_kafka_topic_destroy(m_deadLetterTopic);
     if (m_producer) rd_kafka_destroy(m_producer);
@@ -108,24 +119,32 @@ bool KafkaTransport::createTopics(std::string& error) {
     const auto openHandles = [this] {
         m_requestTopic = rd_kafka_topic_new(m_producer, m_topics.requests.c_str(), nullptr);
         m_deadLetterTopic = rd_kafka_topic_new(m_producer, m_topics.deadLetters.c_str(), nullptr);
+        if (m_settings.joinGroup)
+            m_controlTopic = rd_kafka_topic_new(m_producer, m_topics.control.c_str(), nullptr);
     };
     if (m_mock) {
         if (!m_mock->createTopic(m_topics.requests, m_partitions, error) ||
-            !m_mock->createTopic(m_topics.deadLetters, 1, error))
+            !m_mock->createTopic(m_topics.deadLetters, 1, error) ||
+            (m_settings.joinGroup && !m_mock->createTopic(m_topics.results, 1, error)))
             return false;
+        std::string exists;  // the control topic outlives runs: it may be there already
+        if (m_settings.joinGroup) m_mock->createTopic(m_topics.control, 1, exists);
         openHandles();
         return true;
     }
 
     const std::pair<const std::string*, int> wanted[] = {{&m_topics.requests, m_partitions},
-                                                         {&m_topics.deadLetters, 1}};
-    rd_kafka_NewTopic_t* newTopics[2];
+                                                         {&m_topics.deadLetters, 1},
+                                                         {&m_topics.results, 1},
+                                                         {&m_topics.control, 1}};
+    const int count = m_settings.joinGroup ? 4 : 2;
+    rd_kafka_NewTopic_t* newTopics[4];
     char why[512];
-    for (int i = 0; i < 2; ++i)
+    for (int i = 0; i < count; ++i)
         newTopics[i] = rd_kafka_NewTopic_new(wanted[i].first->c_str(), wanted[i].second, -1, why,
                                              sizeof why);
     rd_kafka_queue_t* queue = rd_kafka_queue_new(m_producer);
-    rd_kafka_CreateTopics(m_producer, newTopics, 2, nullptr, queue);
+    rd_kafka_CreateTopics(m_producer, newTopics, static_cast<std::size_t>(count), nullptr, queue);
     rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kConnectTimeoutMs * 2);
     std::string adminError;
     bool unsupported = event == nullptr;
@@ -133,10 +152,11 @@ bool KafkaTransport::createTopics(std::string& error) {
         adminError = rd_kafka_event_error_string(event);
         unsupported = true;
     } else if (event) {
-        std::size_t count = 0;
+        std::size_t answered = 0;
         const auto* result = rd_kafka_event_CreateTopics_result(event);
-        const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(result, &count);
-        for (std::size_t i = 0; i < count; ++i) {
+        const rd_kafka_topic_result_t** results =
+            rd_kafka_CreateTopics_result_topics(result, &answered);
+        for (std::size_t i = 0; i < answered; ++i) {
             const rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
             if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
                 continue;
@@ -150,7 +170,7 @@ bool KafkaTransport::createTopics(std::string& error) {
     }
     if (event) rd_kafka_event_destroy(event);
     rd_kafka_queue_destroy(queue);
-    rd_kafka_NewTopic_destroy_array(newTopics, 2);
+    rd_kafka_NewTopic_destroy_array(newTopics, static_cast<std::size_t>(count));
     if (!error.empty()) return false;
     openHandles();
 
@@ -288,6 +308,87 @@ transport::TransportStats KafkaTransport::stats() const {
     s.leadBound = m_settings.leadBoundPerPartition;
     s.errors = m_errors.load();
     return s;
+}
+
+// The results topic, read from its start by the ingress: every remote decision comes back here.
+bool KafkaTransport::openResultsReader(std::string& error) {
+    Config config;
+    config.connection(m_settings).set("group.id", m_topics.group + ".results")
+        .set("enable.auto.commit", "false")
+        .set("fetch.wait.max.ms", "10")
+        .set("enable.partition.eof", "false");
+    m_resultsReader = config.create(RD_KAFKA_CONSUMER, error);
+    if (!m_resultsReader) return false;
+    rd_kafka_poll_set_consumer(m_resultsReader);
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, m_topics.results.c_str(), 0)->offset = 0;
+    const rd_kafka_resp_err_t err = rd_kafka_assign(m_resultsReader, list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        error = "results topic " + m_topics.results + ": " + rd_kafka_err2str(err);
+        return false;
+    }
+    m_resultsThread = std::thread([this] { readResults(); });
+    return true;
+}
+
+void KafkaTransport::readResults() {
+    rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(m_resultsReader);
+    rd_kafka_message_t* messages[512];
+    std::vector<transport::RemoteResult> batch;
+    while (!m_stopping.load(std::memory_order_relaxed)) {
+        const ssize_t n = rd_kafka_consume_batch_queue(queue, 100, messages, 512);
+        batch.clear();
+        for (ssize_t i = 0; i < n; ++i) {
+            const rd_kafka_message_t& m = *messages[i];
+            int partition = -1;
+            if (m.err) {
+                countError();
+            } else if (const auto result = decodeResult(m.payload, m.len, &partition)) {
+                batch.push_back(*result);
+                countConsumed(partition, 1);  // a remote consumer took it: the lead shrinks
+            }
+            rd_kafka_message_destroy(messages[i]);
+        }
+        if (!batch.empty()) {
+            std::lock_guard lock(m_remoteMutex);
+            m_remote.insert(m_remote.end(), batch.begin(), batch.end());
+        }
+    }
+    rd_kafka_queue_destroy(queue);
+}
+
+void KafkaTransport::takeRemoteResults(std::vector<transport::RemoteResult>& out) {
+    std::lock_guard lock(m_remoteMutex);
+    out.insert(out.end(), m_remote.begin(), m_remote.end());
+    m_remote.clear();
+}
+
+// What a worker elsewhere needs to join: the run's topics and group, and the engine's own part
+// (guard, shared stock key, campaigns, retry rules).
+void KafkaTransport::announceRun(const std::string& json) {
+    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
+    o[QStringLiteral("run_key")] = QString::fromStdString(m_topics.runKey);
+    o[QStringLiteral("state")] = QStringLiteral("running");
+    o[QStringLiteral("requests_topic")] = QString::fromStdString(m_topics.requests);
+    o[QStringLiteral("results_topic")] = QString::fromStdString(m_topics.results);
+    o[QStringLiteral("dead_letter_topic")] = QString::fromStdString(m_topics.deadLetters);
+    o[QStringLiteral("group")] = QString::fromStdString(m_topics.group);
+    const QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
+                     static_cast<std::size_t>(text.size()), m_topics.runKey.data(),
+                     m_topics.runKey.size(), nullptr);
+    rd_kafka_flush(m_producer, 5000);
+}
+
+void KafkaTransport::announceEnd() {
+    const QJsonObject o{{QStringLiteral("run_key"), QString::fromStdString(m_topics.runKey)},
+                        {QStringLiteral("state"), QStringLiteral("ended")}};
+    const QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
+                     static_cast<std::size_t>(text.size()), m_topics.runKey.data(),
+                     m_topics.runKey.size(), nullptr);
+    rd_kafka_flush(m_producer, 5000);
 }
 
 transport::TransportFactory makeKafkaTransportFactory(KafkaSettings settings) {

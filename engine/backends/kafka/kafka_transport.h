@@ -47,6 +47,10 @@ public:
     std::int64_t takeLostMessages() override;
     void publishDeadLetter(std::uint32_t requestId, const std::string& json) override;
     void countResent(std::int64_t n) override { m_resent.fetch_add(n); }
+    bool sharesWork() const override { return m_settings.joinGroup; }
+    void announceRun(const std::string& json) override;
+    void announceEnd() override;
+    void takeRemoteResults(std::vector<transport::RemoteResult>& out) override;
     transport::TransportStats stats() const override;
 
     const RunTopics& topics() const { return m_topics; }
@@ -63,6 +67,8 @@ private:
     bool createTopics(std::string& error);
     bool connectProducer(std::string& error);
     void pollProducer();
+    void readResults();
+    bool openResultsReader(std::string& error);
 
     KafkaSettings m_settings;
     std::shared_ptr<MockCluster> m_mock;  // the embedded cluster, or the caller's
@@ -72,6 +78,11 @@ private:
     rd_kafka_t* m_producer = nullptr;
     rd_kafka_topic_t* m_requestTopic = nullptr;
     rd_kafka_topic_t* m_deadLetterTopic = nullptr;
+    rd_kafka_topic_t* m_controlTopic = nullptr;
+    rd_kafka_t* m_resultsReader = nullptr;  // the results topic, when workers elsewhere share
+    std::thread m_resultsThread;
+    std::mutex m_remoteMutex;
+    std::vector<transport::RemoteResult> m_remote;
     std::thread m_poller;
     std::atomic<bool> m_stopping{false};
     std::vector<std::unique_ptr<KafkaConsumer>> m_consumers;

@@ -33,7 +33,24 @@ struct MySqlGuard::ThreadConnection {
     bool open = false;
     metrics::LatencyRecorder roundTrips;  // written by its own thread only
     Clock::time_point retryAt{};
+    // Prepared once per connection: QMYSQL prepares on the server, so preparing per decision
+    // would double the round trips. Cleared when the connection is made again.
+    std::map<int, std::unique_ptr<QSqlQuery>> statements;
 };
+
+namespace {
+enum Statement { kAtomicUpdate, kLockedRead, kLockedUpdate, kVersionRead, kVersionUpdate };
+
+QSqlQuery& statement(std::map<int, std::unique_ptr<QSqlQuery>>& cache, const QSqlDatabase& db,
+                     Statement which, const QString& sql) {
+    auto& slot = cache[which];
+    if (!slot) {
+        slot = std::make_unique<QSqlQuery>(db);
+        slot->prepare(sql);
+    }
+    return *slot;
+}
+}  // namespace
 
 MySqlGuard::MySqlGuard(Mode mode, store::StoreUrl url) : m_mode(mode), m_url(std::move(url)) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -47,7 +64,10 @@ MySqlGuard::MySqlGuard(Mode mode, store::StoreUrl url) : m_mode(mode), m_url(std
 MySqlGuard::~MySqlGuard() {
     std::lock_guard lock(m_mutex);
     // The threads that opened these are gone; removing closes them.
-    for (auto& [id, c] : m_connections) QSqlDatabase::removeDatabase(c->name);
+    for (auto& [id, c] : m_connections) {
+        c->statements.clear();
+        QSqlDatabase::removeDatabase(c->name);
+    }
 }
 
 std::string_view MySqlGuard::name() const {
@@ -85,6 +105,7 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
         return nullptr;
     }
     QSqlQuery(db).exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 5"));
+    c->statements.clear();
     c->open = true;
     m_reconnects.fetch_add(1, std::memory_order_relaxed);
     return c;
@@ -123,6 +144,12 @@ void MySqlGuard::reset(std::span<const std::int64_t> stocks, int) {
     }
 }
 
+bool MySqlGuard::attach(const std::string& sharedKey, int, int, std::string& error) {
+    m_runKey = sharedKey;
+    error = probe();
+    return error.empty();
+}
+
 guards::TakeResult MySqlGuard::take(int campaign, int) {
     ThreadConnection* c = connection();
     if (!c) {
@@ -146,10 +173,10 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         c->open = false;
         return done(guards::TakeResult::Unavailable);
     };
-    QSqlQuery q(db);
     switch (m_mode) {
         case Mode::Atomic: {
-            q.prepare(
+            QSqlQuery& q = statement(
+                c->statements, db, kAtomicUpdate,
                 QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
                                "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
             q.addBindValue(qs(m_runKey));
@@ -159,19 +186,22 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
                                                  : guards::TakeResult::SoldOut);
         }
         case Mode::Pessimistic: {
-            if (!db.transaction()) return failed(q);
-            q.prepare(
+            QSqlQuery& q = statement(
+                c->statements, db, kLockedRead,
                 QStringLiteral("SELECT remaining FROM stampede_stock WHERE run_key = ? AND "
                                "campaign = ? FOR UPDATE"));
+            if (!db.transaction()) return failed(q);
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
             if (!q.exec() || !q.next()) return failed(q);
             if (q.value(0).toLongLong() <= 0) {
+                q.finish();
                 db.commit();
                 return done(guards::TakeResult::SoldOut);
             }
-            QSqlQuery u(db);
-            u.prepare(
+            q.finish();
+            QSqlQuery& u = statement(
+                c->statements, db, kLockedUpdate,
                 QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 WHERE run_key "
                                "= ? AND campaign = ?"));
             u.addBindValue(qs(m_runKey));
@@ -181,18 +211,22 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         }
         case Mode::Optimistic: {
             for (int attempt = 0; attempt < kOptimisticTries; ++attempt) {
-                q.prepare(
+                QSqlQuery& q = statement(
+                    c->statements, db, kVersionRead,
                     QStringLiteral("SELECT remaining, version FROM stampede_stock WHERE run_key = "
                                    "? AND campaign = ?"));
                 q.addBindValue(qs(m_runKey));
                 q.addBindValue(campaign);
                 if (!q.exec() || !q.next()) return failed(q);
-                if (q.value(0).toLongLong() <= 0) return done(guards::TakeResult::SoldOut);
+                const qint64 remaining = q.value(0).toLongLong();
                 const qint64 version = q.value(1).toLongLong();
-                QSqlQuery u(db);
-                u.prepare(QStringLiteral(
-                    "UPDATE stampede_stock SET remaining = remaining - 1, version = version + 1 "
-                    "WHERE run_key = ? AND campaign = ? AND version = ? AND remaining > 0"));
+                q.finish();
+                if (remaining <= 0) return done(guards::TakeResult::SoldOut);
+                QSqlQuery& u = statement(
+                    c->statements, db, kVersionUpdate,
+                    QStringLiteral(
+                        "UPDATE stampede_stock SET remaining = remaining - 1, version = version + 1 "
+                        "WHERE run_key = ? AND campaign = ? AND version = ? AND remaining > 0"));
                 u.addBindValue(qs(m_runKey));
                 u.addBindValue(campaign);
                 u.addBindValue(version);

@@ -33,6 +33,9 @@ public:
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
+    std::string sharedKey() const override { return m_runKey; }
+    bool attach(const std::string& sharedKey, int campaigns, int lanes,
+                std::string& error) override;
 
     // Connects once: empty string, or why not (refused, access denied, unknown database).
     std::string probe();

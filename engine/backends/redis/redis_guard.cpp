@@ -18,6 +18,12 @@ const char* const kTakeScript =
     "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
     "if r <= 0 then return 0 end "
     "redis.call('DECR', KEYS[1]) return 1";
+// KEYS[1] remaining, KEYS[2] the set of users who took a unit; ARGV[1] the user.
+const char* const kTakeOnceScript =
+    "if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 2 end "
+    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
+    "if r <= 0 then return 0 end "
+    "redis.call('DECR', KEYS[1]) redis.call('SADD', KEYS[2], ARGV[1]) return 1";
 const char* const kUnlockScript =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const char* const kSetStockScript =
@@ -192,12 +198,35 @@ void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
         Reply b(redisCommand(ctx, "SET %s %lld", remainingKey(int(c)).c_str(),
                              static_cast<long long>(stocks[c])));
     }
+    loadScripts(ctx);
+}
+
+void RedisGuard::loadScripts(redisContext* ctx) {
     for (auto [script, sha] :
          {std::pair{kTakeScript, &m_takeSha}, std::pair{kUnlockScript, &m_unlockSha},
-          std::pair{kSetStockScript, &m_setStockSha}}) {
+          std::pair{kSetStockScript, &m_setStockSha}, std::pair{kTakeOnceScript, &m_takeOnceSha}}) {
         Reply r(redisCommand(ctx, "SCRIPT LOAD %s", script));
         if (r && r.r->type == REDIS_REPLY_STRING) *sha = r.r->str;
     }
+}
+
+bool RedisGuard::attach(const std::string& sharedKey, int, int lanes, std::string& error) {
+    m_prefix = sharedKey;
+    m_lanes.clear();
+    for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    if (!ctx) {
+        error = "Redis at " + m_url.host + ":" + std::to_string(m_url.port) + " does not answer";
+        return false;
+    }
+    loadScripts(ctx);
+    return true;
+}
+
+guards::TakeResult RedisGuard::takeFor(int campaign, int laneIndex, std::uint64_t user) {
+    if (m_mode != Mode::Lua) return take(campaign, laneIndex);
+    return evalTake(campaign, laneIndex, &user);
 }
 
 guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
@@ -222,23 +251,8 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
         return true;
     };
     switch (m_mode) {
-        case Mode::Lua: {
-            Reply r = timed([&] {
-                return redisCommand(ctx, "EVALSHA %s 1 %s", m_takeSha.c_str(), key.c_str());
-            });
-            if (r && r.r->type == REDIS_REPLY_ERROR &&
-                std::string_view(r.r->str).starts_with("NOSCRIPT")) {
-                // The server lost its scripts (a restart): load again and answer this one by EVAL.
-                Reply load(redisCommand(ctx, "SCRIPT LOAD %s", kTakeScript));
-                Reply again = timed(
-                    [&] { return redisCommand(ctx, "EVAL %s 1 %s", kTakeScript, key.c_str()); });
-                if (failed(again)) return guards::TakeResult::Unavailable;
-                return again.r->integer == 1 ? guards::TakeResult::Taken
-                                             : guards::TakeResult::SoldOut;
-            }
-            if (failed(r)) return guards::TakeResult::Unavailable;
-            return r.r->integer == 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
-        }
+        case Mode::Lua:
+            return evalTake(campaign, laneIndex, nullptr);
         case Mode::Naive: {
             Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
             if (failed(get)) return guards::TakeResult::Unavailable;
@@ -287,6 +301,46 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
         }
     }
     return guards::TakeResult::Unavailable;
+}
+
+// The Lua decrement; with a user, the idempotent one (2: this user took a unit before).
+guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::uint64_t* user) {
+    Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
+    redisContext* ctx = ensure(lane, m_url, m_reconnects);
+    if (!ctx) {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        return guards::TakeResult::Unavailable;
+    }
+    const std::string key = remainingKey(campaign);
+    const std::string applied = m_prefix + ":" + std::to_string(campaign) + ":applied";
+    const std::string who = user ? std::to_string(*user) : std::string();
+    auto call = [&](bool byText) -> redisReply* {
+        const auto t0 = Clock::now();
+        void* reply = nullptr;
+        if (user)
+            reply = byText ? redisCommand(ctx, "EVAL %s 2 %s %s %s", kTakeOnceScript, key.c_str(),
+                                          applied.c_str(), who.c_str())
+                           : redisCommand(ctx, "EVALSHA %s 2 %s %s %s", m_takeOnceSha.c_str(),
+                                          key.c_str(), applied.c_str(), who.c_str());
+        else
+            reply = byText ? redisCommand(ctx, "EVAL %s 1 %s", kTakeScript, key.c_str())
+                           : redisCommand(ctx, "EVALSHA %s 1 %s", m_takeSha.c_str(), key.c_str());
+        lane.roundTrips.record(std::uint64_t(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+        m_roundTrips.fetch_add(1, std::memory_order_relaxed);
+        return static_cast<redisReply*>(reply);
+    };
+    Reply first(call(false));
+    // The server lost its scripts (a restart): answer this one by EVAL (which caches it again).
+    const bool noScript = first && first.r->type == REDIS_REPLY_ERROR &&
+                          std::string_view(first.r->str).starts_with("NOSCRIPT");
+    Reply again(noScript ? call(true) : nullptr);
+    const Reply& r = noScript ? again : first;
+    if (!r || r.r->type != REDIS_REPLY_INTEGER) {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        return guards::TakeResult::Unavailable;
+    }
+    return r.r->integer >= 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
 }
 
 void RedisGuard::giveBack(int campaign, int laneIndex) {

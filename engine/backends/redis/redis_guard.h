@@ -44,6 +44,12 @@ public:
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
+    // redis-lua only: the decrement and the SADD of the user to the run's applied set in one
+    // script (seed 003's idempotency), so a redelivered request never takes a second unit.
+    guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
+    std::string sharedKey() const override { return m_prefix; }
+    bool attach(const std::string& sharedKey, int campaigns, int lanes,
+                std::string& error) override;
 
     // Checks that Redis answers before a run: empty string, or why not (refused, timeout, auth).
     std::string probe();
@@ -64,7 +70,9 @@ private:
     std::vector<std::unique_ptr<Lane>> m_lanes;
     mutable std::mutex m_controlMutex;  // the control connection: reset, stock, remaining
     std::unique_ptr<Lane> m_control;
-    std::string m_takeSha, m_unlockSha, m_setStockSha;
+    std::string m_takeSha, m_unlockSha, m_setStockSha, m_takeOnceSha;
+    void loadScripts(redisContext* ctx);
+    guards::TakeResult evalTake(int campaign, int laneIndex, const std::uint64_t* user);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
 };
 

@@ -1,0 +1,256 @@
+#include "backends/kafka/remote_worker.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "backends/kafka/kafka_consumer.h"
+#include "core/request.h"
+
+namespace stampede::backends::kafka {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t kReplayBit = 0x80000000u;
+
+struct Announcement {
+    RunTopics topics;
+    std::string guard, sharedKey;
+    int campaigns = 0;
+    int maxAttempts = 3;
+    double backoffMs = 2, backoffMaxMs = 200;
+};
+
+// Reads the control topic: runs announced and runs ended, in order.
+class ControlReader {
+public:
+    bool open(const KafkaSettings& settings, const std::string& topic, std::string& error) {
+        Config config;
+        config.connection(settings).set("group.id", "stampede-worker-control")
+            .set("enable.auto.commit", "false")
+            .set("enable.partition.eof", "true")
+            .set("fetch.wait.max.ms", "50");
+        m_rk = config.create(RD_KAFKA_CONSUMER, error);
+        if (!m_rk) return false;
+        const rd_kafka_metadata_t* metadata = nullptr;
+        if (const rd_kafka_resp_err_t err = rd_kafka_metadata(m_rk, 0, nullptr, &metadata, 5000);
+            err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            error = "Kafka at " + settings.bootstrap + " did not answer within 5 s (" +
+                    rd_kafka_err2str(err) + ")";
+            return false;
+        }
+        rd_kafka_metadata_destroy(metadata);
+        rd_kafka_poll_set_consumer(m_rk);
+        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(list, topic.c_str(), 0)->offset =
+            RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_assign(m_rk, list);
+        rd_kafka_topic_partition_list_destroy(list);
+        return true;
+    }
+    ~ControlReader() {
+        if (!m_rk) return;
+        rd_kafka_consumer_close(m_rk);
+        rd_kafka_destroy(m_rk);
+    }
+    // Reads what is there now; true once the end of the topic was seen at least once.
+    bool poll(int timeoutMs) {
+        while (rd_kafka_message_t* m = rd_kafka_consumer_poll(m_rk, timeoutMs)) {
+            timeoutMs = 0;
+            if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                m_caughtUp = true;
+            } else if (!m->err) {
+                const QJsonObject o =
+                    QJsonDocument::fromJson(
+                        QByteArray(static_cast<const char*>(m->payload), qsizetype(m->len)))
+                        .object();
+                const std::string key = o.value(QStringLiteral("run_key")).toString().toStdString();
+                if (o.value(QStringLiteral("state")).toString() == QStringLiteral("ended"))
+                    m_ended[key] = true;
+                else
+                    m_running[key] = o, m_order.push_back(key);
+            }
+            rd_kafka_message_destroy(m);
+        }
+        return m_caughtUp;
+    }
+    bool ended(const std::string& key) const { return m_ended.count(key) > 0; }
+    // The most recent run announced and not ended.
+    std::optional<QJsonObject> current() const {
+        for (auto it = m_order.rbegin(); it != m_order.rend(); ++it)
+            if (!ended(*it)) return m_running.at(*it);
+        return std::nullopt;
+    }
+
+private:
+    rd_kafka_t* m_rk = nullptr;
+    bool m_caughtUp = false;
+    std::map<std::string, QJsonObject> m_running;
+    std::map<std::string, bool> m_ended;
+    std::vector<std::string> m_order;
+};
+
+Announcement parse(const QJsonObject& o, const std::string& prefix) {
+    Announcement a;
+    a.topics = RunTopics::forRun(prefix, o.value(QStringLiteral("run_key")).toString().toStdString());
+    a.topics.requests = o.value(QStringLiteral("requests_topic")).toString().toStdString();
+    a.topics.results = o.value(QStringLiteral("results_topic")).toString().toStdString();
+    a.topics.group = o.value(QStringLiteral("group")).toString().toStdString();
+    a.guard = o.value(QStringLiteral("guard")).toString().toStdString();
+    a.sharedKey = o.value(QStringLiteral("shared_key")).toString().toStdString();
+    a.campaigns = int(o.value(QStringLiteral("campaigns")).toArray().size());
+    a.maxAttempts = o.value(QStringLiteral("max_attempts")).toInt(3);
+    a.backoffMs = o.value(QStringLiteral("retry_backoff_ms")).toDouble(2);
+    a.backoffMaxMs = o.value(QStringLiteral("retry_backoff_max_ms")).toDouble(200);
+    return a;
+}
+
+// A result waiting for its delivery report: then its request's offset may be stored.
+struct PendingResult {
+    std::uint64_t token;
+    unsigned char bytes[kResultBytes];
+};
+
+struct ResultSink {
+    KafkaConsumer* consumer = nullptr;
+    std::vector<PendingResult*> failed;  // delivery failed: send again
+};
+
+void resultDelivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* sink = static_cast<ResultSink*>(opaque);
+    auto* pending = static_cast<PendingResult*>(m->_private);
+    if (m->err) {
+        sink->failed.push_back(pending);
+        return;
+    }
+    sink->consumer->acknowledge(pending->token);
+    delete pending;
+}
+}  // namespace
+
+bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>& stop,
+                     RemoteWorkerReport& report, std::string& error) {
+    const KafkaSettings& settings = options.settings;
+    ControlReader control;
+    if (!control.open(settings, settings.topicPrefix + ".runs", error)) return false;
+    std::optional<QJsonObject> found;
+    const auto giveUp = Clock::now() + options.waitForRun;
+    while (!stop.load() && Clock::now() < giveUp) {
+        if (control.poll(200) && (found = control.current())) break;
+    }
+    if (!found) {
+        error = "no run in progress was announced on " + settings.bootstrap + " (topic " +
+                settings.topicPrefix + ".runs) within " +
+                std::to_string(options.waitForRun.count()) + " s";
+        return false;
+    }
+    const Announcement run = parse(*found, settings.topicPrefix);
+    report.runKey = run.topics.runKey;
+    report.guard = run.guard;
+
+    std::unique_ptr<guards::Guard> guard = options.guards(run.guard, error);
+    if (!guard) return false;
+    if (!guard->attach(run.sharedKey, run.campaigns, 1, error)) return false;
+
+    KafkaSettings group = settings;
+    group.joinGroup = true;
+    auto consumer = KafkaConsumer::open(nullptr, group, run.topics, {}, error);
+    if (!consumer) return false;
+
+    ResultSink sink{consumer.get(), {}};
+    Config config;
+    config.connection(settings).set("enable.idempotence", "true").set("linger.ms", "2");
+    rd_kafka_conf_set_opaque(config.raw(), &sink);
+    rd_kafka_conf_set_dr_msg_cb(config.raw(), resultDelivered);
+    rd_kafka_t* producer = config.create(RD_KAFKA_PRODUCER, error);
+    if (!producer) return false;
+    rd_kafka_topic_t* results = rd_kafka_topic_new(producer, run.topics.results.c_str(), nullptr);
+
+    auto send = [&](PendingResult* pending) {
+        while (rd_kafka_produce(results, 0, RD_KAFKA_MSG_F_COPY, pending->bytes, kResultBytes,
+                                nullptr, 0, pending) == -1) {
+            if (stop.load()) {
+                delete pending;
+                return;
+            }
+            rd_kafka_poll(producer, 10);  // the local queue is full: let it drain
+        }
+    };
+    std::mt19937_64 jitter(std::random_device{}());
+    auto decide = [&](const transport::Envelope& e, std::uint8_t& attempts) {
+        using transport::RemoteOutcome;
+        attempts = 1;
+        if ((e.flags & core::Request::kLotteryEntry) && !(e.flags & core::Request::kLotteryWinner))
+            return RemoteOutcome::LotteryLost;
+        if (e.flags & core::Request::kStockReserved) return RemoteOutcome::Succeeded;
+        for (double backoff = run.backoffMs;; backoff = std::min(backoff * 2, run.backoffMaxMs)) {
+            switch (guard->takeFor(e.campaign, 0, e.user)) {
+                case guards::TakeResult::Taken:
+                    return RemoteOutcome::Succeeded;
+                case guards::TakeResult::SoldOut:
+                    return RemoteOutcome::SoldOut;
+                case guards::TakeResult::Unavailable:
+                    break;
+            }
+            if (attempts >= run.maxAttempts || stop.load()) return RemoteOutcome::Failed;
+            ++attempts;
+            ++report.retries;
+            const double waitMs = std::uniform_real_distribution<double>(0, backoff)(jitter);
+            std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t(waitMs * 1000)));
+        }
+    };
+
+    auto lastProgress = Clock::now();
+    auto quietSince = Clock::now();
+    bool ending = false;
+    while (!stop.load()) {
+        transport::Delivery delivery;
+        transport::Envelope envelope;
+        if (consumer->tryPop(delivery, envelope)) {
+            quietSince = Clock::now();
+            std::uint8_t attempts = 1;
+            transport::RemoteResult result{envelope.message, decide(envelope, attempts), attempts};
+            switch (result.outcome) {
+                case transport::RemoteOutcome::Succeeded: ++report.succeeded; break;
+                case transport::RemoteOutcome::SoldOut: ++report.soldOut; break;
+                case transport::RemoteOutcome::LotteryLost: ++report.lotteryLost; break;
+                case transport::RemoteOutcome::Failed: ++report.failed; break;
+            }
+            ++report.processed;
+            auto* pending = new PendingResult{delivery.token, {}};
+            encode(result, options.workerId, static_cast<int>(delivery.token >> 48),
+                   pending->bytes);
+            send(pending);
+            rd_kafka_poll(producer, 0);
+        } else {
+            rd_kafka_poll(producer, 0);
+            consumer->waitForWork(50);
+        }
+        for (std::vector<PendingResult*> again = std::exchange(sink.failed, {});
+             PendingResult* p : again)
+            send(p);
+        if (Clock::now() - lastProgress >= std::chrono::seconds(1)) {
+            lastProgress = Clock::now();
+            control.poll(0);
+            ending = ending || control.ended(run.topics.runKey);
+            if (options.progress) options.progress(report);
+        }
+        // The run ended at the ingress: every request is final there, so nothing more comes.
+        if (ending && Clock::now() - quietSince >= std::chrono::milliseconds(500)) break;
+    }
+    rd_kafka_flush(producer, 5000);
+    rd_kafka_poll(producer, 0);
+    consumer.reset();  // stores and commits what was delivered
+    rd_kafka_topic_destroy(results);
+    rd_kafka_destroy(producer);
+    for (PendingResult* p : sink.failed) delete p;
+    return true;
+}
+
+}  // namespace stampede::backends::kafka
