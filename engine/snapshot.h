@@ -79,6 +79,7 @@ struct BackendSnapshot {
     std::int64_t roundTrips = 0, errors = 0, reconnects = 0;
     double roundTripP95Ms = 0, waitP95Ms = 0;
     std::string detail;
+    int connections = 0, busy = 0, busyPeak = 0, waiting = 0, waitingPeak = 0;
 };
 
 struct Snapshot {

@@ -28,6 +28,9 @@ struct BackendStats {
     double roundTripP95Ms = 0;
     double waitP95Ms = 0;  // waiting for a connection or a lock
     std::string detail;    // where to look (Redis: the run's key prefix)
+    // The connection pool: open connections, busy in a call and callers waiting (for a lock or
+    // a connection), now and at their peak during the run.
+    int connections = 0, busy = 0, busyPeak = 0, waiting = 0, waitingPeak = 0;
 };
 
 class Guard {

@@ -51,6 +51,11 @@ private Q_SLOTS:
         QCOMPARE(snap->overIssued, std::int64_t(0));
         QCOMPARE(snap->backend.kind, std::string("mysql"));
         QVERIFY(snap->backend.roundTrips >= 3000);
+        QVERIFY(snap->backend.connections >= 1);
+        QVERIFY(snap->backend.busyPeak >= 2);
+        QCOMPARE(snap->backend.busy, 0);
+        // Pessimistic callers wait in SELECT … FOR UPDATE: the gauge seed 003 watched.
+        if (guard == QStringLiteral("mysql-pessimistic")) QVERIFY(snap->backend.waitingPeak >= 1);
         // The real client agrees.
         const QString runKey = QString::fromStdString(snap->backend.detail)
                                    .section(QLatin1Char('='), 1)

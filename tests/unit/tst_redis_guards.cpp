@@ -61,6 +61,12 @@ private Q_SLOTS:
         QCOMPARE(snap->overIssued, std::int64_t(0));
         QCOMPARE(snap->backend.kind, std::string("redis"));
         QVERIFY(snap->backend.roundTrips >= 10000);
+        // The pool gauges: one connection per deciding worker, all of them busy at some point,
+        // none busy once the run is over.
+        QVERIFY(snap->backend.connections >= 1 && snap->backend.connections <= 5);
+        QVERIFY(snap->backend.busyPeak >= 2);
+        QCOMPARE(snap->backend.busy, 0);
+        if (guard == QStringLiteral("redis-lock")) QVERIFY(snap->backend.waitingPeak >= 1);
         // The real client agrees: nothing left under the run's key.
         QCOMPARE(m_redis.cli({QStringLiteral("GET"),
                               QString::fromStdString(snap->backend.detail + ":0:remaining")}),

@@ -91,7 +91,17 @@ bool KafkaConsumer::tryPop(transport::Delivery& delivery, transport::Envelope& e
 }
 
 void KafkaConsumer::waitForWork(int timeoutMs) {
-    if (m_next == m_ready.size()) fill(std::max(timeoutMs, 1));
+    if (m_next != m_ready.size()) return;
+    // A batch read waits for its whole timeout unless the batch fills; the first message should
+    // end the wait instead, and the rest come without waiting.
+    storeOffsets();
+    m_ready.clear();
+    m_next = 0;
+    if (rd_kafka_message_t* first = rd_kafka_consume_queue(m_queue, std::max(timeoutMs, 1))) {
+        take(*first);
+        rd_kafka_message_destroy(first);
+        readBatch(0);
+    }
 }
 
 void KafkaConsumer::wake() {
@@ -102,6 +112,10 @@ void KafkaConsumer::fill(int timeoutMs) {
     storeOffsets();
     m_ready.clear();
     m_next = 0;
+    readBatch(timeoutMs);
+}
+
+void KafkaConsumer::readBatch(int timeoutMs) {
     rd_kafka_message_t* messages[kBatch];
     const ssize_t n = rd_kafka_consume_batch_queue(m_queue, timeoutMs, messages, kBatch);
     for (ssize_t i = 0; i < n; ++i) {

@@ -53,7 +53,8 @@ private:
 
     KafkaConsumer(KafkaTransport* owner, std::string topic)
         : m_owner(owner), m_topic(std::move(topic)) {}
-    void fill(int timeoutMs);
+    void fill(int timeoutMs);       // replaces what is ready with a new batch
+    void readBatch(int timeoutMs);  // appends a batch to what is ready
     void take(const rd_kafka_message_t& message);
     void storeOffsets();
     void onRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);

@@ -107,6 +107,7 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
     QSqlQuery(db).exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 5"));
     c->statements.clear();
     c->open = true;
+    m_pool.connectionOpened();
     m_reconnects.fetch_add(1, std::memory_order_relaxed);
     return c;
 }
@@ -157,6 +158,7 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         return guards::TakeResult::Unavailable;
     }
     QSqlDatabase db = QSqlDatabase::database(c->name, false);
+    const auto busy = m_pool.busy();
     const auto t0 = Clock::now();
     auto done = [&](guards::TakeResult r) {
         c->roundTrips.record(std::uint64_t(
@@ -171,6 +173,7 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         // A timed-out or lost connection may still look open: make a fresh one next time. (A
         // deadlock pays one needless reconnect; a dead socket reused would fail every request.)
         c->open = false;
+        m_pool.connectionClosed();
         return done(guards::TakeResult::Unavailable);
     };
     switch (m_mode) {
@@ -193,7 +196,12 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
             if (!db.transaction()) return failed(q);
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
-            if (!q.exec() || !q.next()) return failed(q);
+            bool read = false;
+            {
+                const auto waiting = m_pool.waiting();  // for the row lock, as seed 003 saw
+                read = q.exec() && q.next();
+            }
+            if (!read) return failed(q);
             if (q.value(0).toLongLong() <= 0) {
                 q.finish();
                 db.commit();
@@ -210,6 +218,7 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
             return done(guards::TakeResult::Taken);
         }
         case Mode::Optimistic: {
+            std::unique_ptr<guards::PoolGauge::Scope> retrying;
             for (int attempt = 0; attempt < kOptimisticTries; ++attempt) {
                 QSqlQuery& q = statement(
                     c->statements, db, kVersionRead,
@@ -234,6 +243,7 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
                 if (u.numRowsAffected() == 1) return done(guards::TakeResult::Taken);
                 m_conflicts.fetch_add(1,
                                       std::memory_order_relaxed);  // someone else won: read again
+                if (!retrying) retrying = m_pool.startWaiting();
             }
             return done(guards::TakeResult::Unavailable);
         }
@@ -336,6 +346,11 @@ guards::BackendStats MySqlGuard::backendStats() const {
     // queue seed 003 saw in HikariCP's pending threads.
     s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
     s.waitP95Ms = s.roundTripP95Ms;
+    s.connections = m_pool.connections();
+    s.busy = m_pool.busyNow();
+    s.busyPeak = m_pool.busyPeak();
+    s.waiting = m_pool.waitingNow();
+    s.waitingPeak = m_pool.waitingPeak();
     s.detail = "stampede_stock run_key=" + m_runKey + ", optimistic conflicts " +
                std::to_string(m_conflicts.load(std::memory_order_relaxed));
     return s;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "guards/guard.h"
+#include "guards/pool_gauge.h"
 #include "metrics/latency_histogram.h"
 #include "store/store_url.h"
 
@@ -54,6 +55,7 @@ private:
     mutable std::map<std::uint64_t, std::unique_ptr<ThreadConnection>> m_connections;
     mutable std::map<std::string, std::int64_t> m_lastRead;  // "stock:0" -> value, under m_mutex
     mutable std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0}, m_conflicts{0};
+    mutable guards::PoolGauge m_pool;
 };
 
 std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store::StoreUrl& url,

@@ -131,11 +131,12 @@ std::string RedisGuard::stockKey(int campaign) const {
 
 // The lane's connection, (re)made if needed and its backoff allows; null while Redis is away.
 static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
-                            std::atomic<std::int64_t>& reconnects) {
+                            std::atomic<std::int64_t>& reconnects, guards::PoolGauge& pool) {
     if (lane.conn.ctx && !lane.conn.ctx->err) return lane.conn.ctx;
     if (lane.conn.ctx) {
         redisFree(lane.conn.ctx);
         lane.conn.ctx = nullptr;
+        pool.connectionClosed();
     }
     const auto now = Clock::now();
     if (now < lane.retryAt) return nullptr;
@@ -157,12 +158,13 @@ static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
     lane.conn.ctx = ctx;
     lane.backoff = std::chrono::milliseconds(10);
     reconnects.fetch_add(1, std::memory_order_relaxed);
+    pool.connectionOpened();
     return ctx;
 }
 
 RedisGuard::Connection* RedisGuard::connection(int lane) {
     Lane& l = *m_lanes[static_cast<std::size_t>(lane)];
-    return ensure(l, m_url, m_reconnects) ? &l.conn : nullptr;
+    return ensure(l, m_url, m_reconnects, m_pool) ? &l.conn : nullptr;
 }
 
 std::string RedisGuard::probe() {
@@ -190,7 +192,7 @@ void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
     m_lanes.clear();
     for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
     std::lock_guard lock(m_controlMutex);
-    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return;  // takes will answer Unavailable until Redis is back
     for (std::size_t c = 0; c < stocks.size(); ++c) {
         Reply a(redisCommand(ctx, "SET %s %lld", stockKey(int(c)).c_str(),
@@ -215,7 +217,7 @@ bool RedisGuard::attach(const std::string& sharedKey, int, int lanes, std::strin
     m_lanes.clear();
     for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
     std::lock_guard lock(m_controlMutex);
-    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) {
         error = "Redis at " + m_url.host + ":" + std::to_string(m_url.port) + " does not answer";
         return false;
@@ -230,8 +232,10 @@ guards::TakeResult RedisGuard::takeFor(int campaign, int laneIndex, std::uint64_
 }
 
 guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
+    if (m_mode == Mode::Lua) return evalTake(campaign, laneIndex, nullptr);
+    const auto busy = m_pool.busy();
     Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    redisContext* ctx = ensure(lane, m_url, m_reconnects);
+    redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
     if (!ctx) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
         return guards::TakeResult::Unavailable;
@@ -269,6 +273,7 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
                                       std::to_string(Clock::now().time_since_epoch().count());
             auto backoff = std::chrono::microseconds(20);
             const auto giveUp = Clock::now() + std::chrono::seconds(2);
+            std::unique_ptr<guards::PoolGauge::Scope> waiting;  // from the first refusal on
             for (;;) {  // seed 003's Lettuce spin lock
                 Reply set = timed([&] {
                     return redisCommand(ctx, "SET %s %s NX PX 2000", lockKey.c_str(),
@@ -277,6 +282,7 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
                 if (failed(set)) return guards::TakeResult::Unavailable;
                 if (set.r->type == REDIS_REPLY_STATUS) break;  // OK: ours
                 if (Clock::now() >= giveUp) return guards::TakeResult::Unavailable;
+                if (!waiting) waiting = m_pool.startWaiting();
                 std::this_thread::sleep_for(backoff);
                 backoff = std::min(backoff * 2, std::chrono::microseconds(2000));
             }
@@ -305,8 +311,9 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
 
 // The Lua decrement; with a user, the idempotent one (2: this user took a unit before).
 guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::uint64_t* user) {
+    const auto busy = m_pool.busy();
     Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    redisContext* ctx = ensure(lane, m_url, m_reconnects);
+    redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
     if (!ctx) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
         return guards::TakeResult::Unavailable;
@@ -345,14 +352,14 @@ guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::
 
 void RedisGuard::giveBack(int campaign, int laneIndex) {
     Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    if (redisContext* ctx = ensure(lane, m_url, m_reconnects))
+    if (redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool))
         Reply r(redisCommand(ctx, "INCR %s", remainingKey(campaign).c_str()));
 }
 
 guards::StockChange RedisGuard::setStock(int campaign, std::int64_t stock) {
     if (stock < 0) return guards::StockChange::UnknownCampaign;
     std::lock_guard lock(m_controlMutex);
-    redisContext* ctx = ensure(*m_control, m_url, m_reconnects);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return guards::StockChange::UnknownCampaign;
     Reply r(redisCommand(ctx, "EVAL %s 2 %s %s %lld", kSetStockScript,
                          remainingKey(campaign).c_str(), stockKey(campaign).c_str(),
@@ -370,13 +377,13 @@ static std::int64_t getNumber(redisContext* ctx, const std::string& key) {
 std::int64_t RedisGuard::stock(int campaign) const {
     std::lock_guard lock(m_controlMutex);
     auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects), stockKey(campaign));
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool), stockKey(campaign));
 }
 
 std::int64_t RedisGuard::remaining(int campaign) const {
     std::lock_guard lock(m_controlMutex);
     auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects), remainingKey(campaign));
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool), remainingKey(campaign));
 }
 
 guards::BackendStats RedisGuard::backendStats() const {
@@ -389,6 +396,11 @@ guards::BackendStats RedisGuard::backendStats() const {
     for (const auto& lane : m_lanes) lane->roundTrips.addTo(h);
     s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
     s.detail = m_prefix;
+    s.connections = m_pool.connections();
+    s.busy = m_pool.busyNow();
+    s.busyPeak = m_pool.busyPeak();
+    s.waiting = m_pool.waitingNow();
+    s.waitingPeak = m_pool.waitingPeak();
     return s;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "guards/guard.h"
+#include "guards/pool_gauge.h"
 #include "metrics/latency_histogram.h"
 
 struct redisContext;
@@ -74,6 +75,7 @@ private:
     void loadScripts(redisContext* ctx);
     guards::TakeResult evalTake(int campaign, int laneIndex, const std::uint64_t* user);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
+    guards::PoolGauge m_pool;
 };
 
 // The guard of that name (redis-lua, redis-lock, redis-naive) against `url`, checked to answer.
