@@ -32,6 +32,8 @@ backends::kafka::KafkaSettings kafkaSettingsFrom(const CliOptions& o) {
     backends::kafka::KafkaSettings settings;
     if (o.kafka) settings.bootstrap = *o.kafka;
     if (o.kafkaLead) settings.leadBoundPerPartition = *o.kafkaLead;
+    if (o.kafkaSecurity) settings.securityProtocol = *o.kafkaSecurity;
+    if (o.kafkaCa) settings.caFile = *o.kafkaCa;
     if (o.localWorkers) settings.joinGroup = true;
     return settings;
 }

@@ -25,6 +25,8 @@ std::string usage() {
            "                            [--mysql mysql://USER@HOST:PORT/DB] (mysql-* guards)\n"
            "                            [--kafka HOST:PORT,...] (--transport kafka; default:\n"
            "                            the embedded mock cluster) [--kafka-lead N]\n"
+           "                            [--kafka-security plaintext|ssl|sasl_ssl|sasl_plaintext]\n"
+           "                            [--kafka-ca CA_FILE]\n"
            "                            [--local-workers N] (N workers here, others may join\n"
            "                            with `stampede-cli worker`)\n"
            "  stampede-cli worker --kafka HOST:PORT [--redis URL | --mysql URL] [--json FILE|-]\n"
@@ -105,6 +107,10 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.mysql = value;
         else if (arg == "--kafka")
             o.kafka = value;
+        else if (arg == "--kafka-security")
+            o.kafkaSecurity = value;
+        else if (arg == "--kafka-ca")
+            o.kafkaCa = value;
         else if (arg == "--kafka-lead")
             ok = integer(o.kafkaLead, 0, 10'000'000);
         else if (arg == "--local-workers")

@@ -289,6 +289,31 @@ private Q_SLOTS:
         QVERIFY(broker.waitForFinished(10000));
     }
 
+    // TLS to a plaintext listener: refused in bounded time, in plain words, nothing run.
+    void tlsToAPlaintextBrokerIsAClearError() {
+        QProcess broker;
+        broker.start(cliPath(), {QStringLiteral("broker"), QStringLiteral("--brokers"),
+                                 QStringLiteral("1")});
+        QVERIFY(broker.waitForReadyRead(10000));
+        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        QElapsedTimer timer;
+        timer.start();
+        QProcess run;
+        run.start(cliPath(), {QStringLiteral("run"), simulation("seed-003.json"),
+                              QStringLiteral("--transport"), QStringLiteral("kafka"),
+                              QStringLiteral("--kafka"), bootstrap,
+                              QStringLiteral("--kafka-security"), QStringLiteral("ssl")});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 2);
+        const QString err = QString::fromUtf8(run.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("did not answer")) &&
+                     err.contains(QStringLiteral("security protocol")),
+                 qPrintable(err));
+        QVERIFY(timer.elapsed() < 15000);
+        broker.terminate();
+        QVERIFY(broker.waitForFinished(10000));
+    }
+
     void unreachableBrokerIsAClearErrorInBoundedTime() {
         QElapsedTimer timer;
         timer.start();
