@@ -23,20 +23,20 @@ std::optional<GuardFactory> liveGuardFactory(const CliOptions& o, std::string& e
             return std::nullopt;
         }
     }
-    return GuardFactory([url = *redisUrl, mysqlUrl](
-                            std::string_view name,
-                            std::string& why) -> std::unique_ptr<guards::Guard> {
-        if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
-        if (!name.starts_with("mysql-")) {
-            why = "guard '" + std::string(name) + "' is not a live guard (redis-*, mysql-*)";
-            return nullptr;
-        }
-        if (!mysqlUrl) {
-            why = "guard '" + std::string(name) + "' needs --mysql mysql://USER@HOST:PORT/DB";
-            return nullptr;
-        }
-        return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);
-    });
+    return GuardFactory(
+        [url = *redisUrl, mysqlUrl](std::string_view name,
+                                    std::string& why) -> std::unique_ptr<guards::Guard> {
+            if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
+            if (!name.starts_with("mysql-")) {
+                why = "guard '" + std::string(name) + "' is not a live guard (redis-*, mysql-*)";
+                return nullptr;
+            }
+            if (!mysqlUrl) {
+                why = "guard '" + std::string(name) + "' needs --mysql mysql://USER@HOST:PORT/DB";
+                return nullptr;
+            }
+            return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);
+        });
 }
 
 }  // namespace stampede::cli

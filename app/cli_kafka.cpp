@@ -25,7 +25,9 @@ namespace stampede::cli {
 
 namespace {
 std::atomic<bool> g_brokerStop{false};
-void onBrokerSignal(int) { g_brokerStop.store(true); }
+void onBrokerSignal(int) {
+    g_brokerStop.store(true);
+}
 }  // namespace
 
 backends::kafka::KafkaSettings kafkaSettingsFrom(const CliOptions& o) {
@@ -60,8 +62,9 @@ int brokerCommand(const CliOptions& o) {
 
 int workerCommand(const CliOptions& o) {
     if (!o.kafka) {
-        std::fprintf(stderr, "stampede-cli worker: --kafka BOOTSTRAP is required (the cluster "
-                             "of the run to join)\n");
+        std::fprintf(stderr,
+                     "stampede-cli worker: --kafka BOOTSTRAP is required (the cluster "
+                     "of the run to join)\n");
         return kExitBadInput;
     }
     std::string error;
@@ -77,8 +80,9 @@ int workerCommand(const CliOptions& o) {
     const bool jsonToStdout = o.json && *o.json == "-";
     if (!o.quiet)
         options.progress = [](const backends::kafka::RemoteWorkerReport& r) {
-            std::fprintf(stderr, "worker: run %s, processed %lld (succeeded %lld, sold out %lld, "
-                                 "failed %lld)\n",
+            std::fprintf(stderr,
+                         "worker: run %s, processed %lld (succeeded %lld, sold out %lld, "
+                         "failed %lld)\n",
                          r.runKey.c_str(), static_cast<long long>(r.processed),
                          static_cast<long long>(r.succeeded), static_cast<long long>(r.soldOut),
                          static_cast<long long>(r.failed));

@@ -124,22 +124,22 @@ QJsonObject summaryJson(const Snapshot& s) {
     }
     o[QStringLiteral("campaigns")] = campaigns;
     if (!s.backend.kind.empty())
-        o[QStringLiteral("backend")] =
-            QJsonObject{{QStringLiteral("kind"), qs(s.backend.kind)},
-                        {QStringLiteral("round_trips"), qint64(s.backend.roundTrips)},
-                        {QStringLiteral("errors"), qint64(s.backend.errors)},
-                        {QStringLiteral("reconnects"), qint64(s.backend.reconnects)},
-                        {QStringLiteral("round_trip_p95_ms"), s.backend.roundTripP95Ms},
-                        {QStringLiteral("pool_wait_p95_ms"), s.backend.waitP95Ms},
-                        {QStringLiteral("pool"),
-                         QJsonObject{{QStringLiteral("connections"), s.backend.connections},
-                                     {QStringLiteral("busy"), s.backend.busy},
-                                     {QStringLiteral("idle"),
-                                      std::max(0, s.backend.connections - s.backend.busy)},
-                                     {QStringLiteral("busy_peak"), s.backend.busyPeak},
-                                     {QStringLiteral("waiting"), s.backend.waiting},
-                                     {QStringLiteral("waiting_peak"), s.backend.waitingPeak}}},
-                        {QStringLiteral("detail"), qs(s.backend.detail)}};
+        o[QStringLiteral("backend")] = QJsonObject{
+            {QStringLiteral("kind"), qs(s.backend.kind)},
+            {QStringLiteral("round_trips"), qint64(s.backend.roundTrips)},
+            {QStringLiteral("errors"), qint64(s.backend.errors)},
+            {QStringLiteral("reconnects"), qint64(s.backend.reconnects)},
+            {QStringLiteral("round_trip_p95_ms"), s.backend.roundTripP95Ms},
+            {QStringLiteral("pool_wait_p95_ms"), s.backend.waitP95Ms},
+            {QStringLiteral("pool"),
+             QJsonObject{
+                 {QStringLiteral("connections"), s.backend.connections},
+                 {QStringLiteral("busy"), s.backend.busy},
+                 {QStringLiteral("idle"), std::max(0, s.backend.connections - s.backend.busy)},
+                 {QStringLiteral("busy_peak"), s.backend.busyPeak},
+                 {QStringLiteral("waiting"), s.backend.waiting},
+                 {QStringLiteral("waiting_peak"), s.backend.waitingPeak}}},
+            {QStringLiteral("detail"), qs(s.backend.detail)}};
     if (const transport::TransportStats& t = s.transport; !t.kind.empty())
         o[QStringLiteral("transport_stats")] =
             QJsonObject{{QStringLiteral("kind"), qs(t.kind)},

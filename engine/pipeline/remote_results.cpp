@@ -51,7 +51,8 @@ void Run::applyRemoteResults() {
         }
         r.startedNs = now;
         r.attempts = static_cast<std::uint8_t>(result.attempts);
-        lane.block->queueWait.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.queuedNs)));
+        lane.block->queueWait.record(
+            static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.queuedNs)));
         switch (result.outcome) {
             case transport::RemoteOutcome::Succeeded:
                 finish(lane, r, RequestState::Succeeded, RejectReason::None, now);

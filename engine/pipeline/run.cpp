@@ -21,8 +21,9 @@ Run::Run(const sim::Scenario& scenario, const StartOptions& options)
 
 bool Run::prepare(std::string& error) {
     if (m_config.transport == core::Transport::Kafka && !m_options.transportFactory) {
-        error = "transport 'kafka' needs the Kafka backend, which this program does not offer; "
-                "use --transport inproc";
+        error =
+            "transport 'kafka' needs the Kafka backend, which this program does not offer; "
+            "use --transport inproc";
         return false;
     }
     if (m_scenario.campaigns.empty()) {
@@ -94,8 +95,10 @@ bool Run::prepare(std::string& error) {
         if (!m_transport) return false;
         m_takeByUser = m_transport->redelivers();
         if (m_transport->sharesWork() && m_guard->sharedKey().empty()) {
-            error = "workers in other processes need a guard they can share (redis-*, mysql-*), "
-                    "not '" + m_config.guard + "'";
+            error =
+                "workers in other processes need a guard they can share (redis-*, mysql-*), "
+                "not '" +
+                m_config.guard + "'";
             return false;
         }
     } else if (queued) {

@@ -133,9 +133,9 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
     s->winnersSha256 = m_winnersSha256;
     if (m_transport && !m_inproc) s->transport = m_transport->stats();
     if (const guards::BackendStats b = m_guard->backendStats(); !b.kind.empty())
-        s->backend = {b.kind,   b.roundTrips,  b.errors,   b.reconnects,
-                      b.roundTripP95Ms, b.waitP95Ms, b.detail, b.connections,
-                      b.busy,   b.busyPeak,    b.waiting,  b.waitingPeak};
+        s->backend = {b.kind,           b.roundTrips, b.errors,  b.reconnects,
+                      b.roundTripP95Ms, b.waitP95Ms,  b.detail,  b.connections,
+                      b.busy,           b.busyPeak,   b.waiting, b.waitingPeak};
     s->throughput.assign(m_throughput.begin(), m_throughput.end());
     s->throughputRps = s->wallS > 0 ? static_cast<double>(s->finals) / s->wallS : 0;
     return s;

@@ -124,8 +124,8 @@ Run::AttemptEnd Run::processAttempt(Lane& lane, core::RequestId id, std::int64_t
             reason = RejectReason::LotteryLost;
         } else if (!(r.flags & Request::kStockReserved)) {
             const guards::TakeResult taken = m_takeByUser
-                                                  ? m_guard->takeFor(campaign, lane.index, r.user)
-                                                  : m_guard->take(campaign, lane.index);
+                                                 ? m_guard->takeFor(campaign, lane.index, r.user)
+                                                 : m_guard->take(campaign, lane.index);
             switch (taken) {
                 case guards::TakeResult::Taken:
                     break;

@@ -34,8 +34,9 @@ double bareUpdatesPerSecond(const store::StoreUrl& url, int connections, int tot
         store::addMySqlConnection(url, QStringLiteral("bench-setup"), 5, 30);
         QSqlDatabase db = QSqlDatabase::database(QStringLiteral("bench-setup"));
         QSqlQuery q(db);
-        q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS bench_stock (id INT PRIMARY KEY, "
-                              "remaining BIGINT NOT NULL) ENGINE=InnoDB"));
+        q.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS bench_stock (id INT PRIMARY KEY, "
+                           "remaining BIGINT NOT NULL) ENGINE=InnoDB"));
         q.exec(QStringLiteral("REPLACE INTO bench_stock VALUES (1, 1000000000)"));
     }
     QSqlDatabase::removeDatabase(QStringLiteral("bench-setup"));
@@ -49,8 +50,9 @@ double bareUpdatesPerSecond(const store::StoreUrl& url, int connections, int tot
                 store::addMySqlConnection(url, name, 5, 30);
                 QSqlDatabase db = QSqlDatabase::database(name);
                 QSqlQuery q(db);
-                q.prepare(QStringLiteral("UPDATE bench_stock SET remaining = remaining - 1 "
-                                         "WHERE id = ? AND remaining > 0"));
+                q.prepare(
+                    QStringLiteral("UPDATE bench_stock SET remaining = remaining - 1 "
+                                   "WHERE id = ? AND remaining > 0"));
                 ++ready;
                 while (!go.load()) std::this_thread::yield();
                 for (int i = 0; i < total / connections; ++i) {
@@ -70,8 +72,8 @@ double bareUpdatesPerSecond(const store::StoreUrl& url, int connections, int tot
 
 double guardDecisionsPerSecond(const store::StoreUrl& url, int connections, int total) {
     // Stock above the users: every request is a successful decrement, as in the floor.
-    sim::Scenario s = test::spike(total, total + 1, "mysql-atomic",
-                                  core::Pipeline::DecideInWorker, connections, connections);
+    sim::Scenario s = test::spike(total, total + 1, "mysql-atomic", core::Pipeline::DecideInWorker,
+                                  connections, connections);
     StartOptions o;
     o.guardFactory = [&url](std::string_view name, std::string& error) {
         return backends::mysql::makeMySqlGuard(name, url, error);
@@ -110,9 +112,10 @@ int main(int argc, char** argv) {
                         {QStringLiteral("bare_updates_per_s"), bare},
                         {QStringLiteral("mysql_atomic_decisions_per_s"), ours},
                         {QStringLiteral("ratio"), bare > 0 ? ours / bare : 0}};
-    std::printf("MariaDB atomic UPDATE, %d connections: bare loop %.0f/s, mysql-atomic guard "
-                "%.0f/s, ratio %.1f %% (goal >= 70 %%)\n",
-                connections, bare, ours, bare > 0 ? 100 * ours / bare : 0);
+    std::printf(
+        "MariaDB atomic UPDATE, %d connections: bare loop %.0f/s, mysql-atomic guard "
+        "%.0f/s, ratio %.1f %% (goal >= 70 %%)\n",
+        connections, bare, ours, bare > 0 ? 100 * ours / bare : 0);
     if (json == QStringLiteral("-"))
         std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
     return 0;

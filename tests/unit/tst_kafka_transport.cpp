@@ -43,7 +43,9 @@ void verifyTransport(const Snapshot& s) {
     QVERIFY(s.transport.maxLead <= s.transport.leadBound || s.transport.leadBound == 0);
 }
 
-QString cliPath() { return QStringLiteral(STAMPEDE_CLI_PATH); }
+QString cliPath() {
+    return QStringLiteral(STAMPEDE_CLI_PATH);
+}
 QString simulation(const char* name) {
     return QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + QLatin1String(name);
 }
@@ -66,8 +68,8 @@ private Q_SLOTS:
     void exactlyTheStockThroughATopic() {
         QFETCH(int, pipeline);
         QFETCH(QString, guard);
-        const sim::Scenario s = overKafka(
-            spike(10000, 100, guard.toStdString(), core::Pipeline(pipeline), 2, 4));
+        const sim::Scenario s =
+            overKafka(spike(10000, 100, guard.toStdString(), core::Pipeline(pipeline), 2, 4));
         Engine engine;
         const StartResult started = engine.start(s, kafkaOptions());
         QVERIFY2(started.ok(), started.error.c_str());
@@ -80,13 +82,14 @@ private Q_SLOTS:
         // decide-at-ingress sends only the issues it decided; the others send every request.
         QCOMPARE(snap->transport.produced,
                  core::Pipeline(pipeline) == core::Pipeline::DecideAtIngress ? std::int64_t(100)
-                                                                            : std::int64_t(10000));
+                                                                             : std::int64_t(10000));
         QVERIFY(snap->transport.detail.find("embedded mock cluster") != std::string::npos);
     }
 
     // Retries and the DLQ work through the topic too, and a replay goes through it again.
     void retriesDeadLettersAndReplay() {
-        sim::Scenario s = overKafka(spike(3000, 300, "atomic", core::Pipeline::DecideInWorker, 2, 2));
+        sim::Scenario s =
+            overKafka(spike(3000, 300, "atomic", core::Pipeline::DecideInWorker, 2, 2));
         s.faults.transientFailureRate = 0.1;
         s.faults.permanentFailureRate = 0.02;
         s.faults.workerCrashes = 2;
@@ -123,7 +126,8 @@ private Q_SLOTS:
         kafka::KafkaSettings settings;
         settings.mock = mock;
         settings.bootstrap = mock->bootstrap();
-        sim::Scenario s = overKafka(spike(20000, 500, "atomic", core::Pipeline::DecideInWorker, 2, 4));
+        sim::Scenario s =
+            overKafka(spike(20000, 500, "atomic", core::Pipeline::DecideInWorker, 2, 4));
         s.run.pace = core::Pace::Realtime;
         s.arrivals[0].overMs = 3000;
         Engine engine;
@@ -151,7 +155,8 @@ private Q_SLOTS:
         kafka::KafkaSettings settings;
         settings.mock = mock;
         settings.bootstrap = mock->bootstrap();
-        sim::Scenario s = overKafka(spike(5000, 100, "atomic", core::Pipeline::DecideInWorker, 2, 2));
+        sim::Scenario s =
+            overKafka(spike(5000, 100, "atomic", core::Pipeline::DecideInWorker, 2, 2));
         s.run.pace = core::Pace::Realtime;
         s.arrivals[0].overMs = 2000;
         Engine engine;
@@ -258,8 +263,8 @@ private Q_SLOTS:
         run.start(cliPath(), {QStringLiteral("run"), simulation("seed-000.json"),
                               QStringLiteral("--transport"), QStringLiteral("kafka"),
                               QStringLiteral("--kafka"), bootstrap, QStringLiteral("--pace"),
-                              QStringLiteral("asap"), QStringLiteral("--json"),
-                              QStringLiteral("-"), QStringLiteral("--quiet")});
+                              QStringLiteral("asap"), QStringLiteral("--json"), QStringLiteral("-"),
+                              QStringLiteral("--quiet")});
         QVERIFY(run.waitForFinished(60000));
         QCOMPARE(run.exitCode(), 0);
         const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
@@ -275,9 +280,9 @@ private Q_SLOTS:
         QVERIFY2(topic.hasMatch(), qPrintable(detail));
 
         QProcess kcat;
-        kcat.start(QStringLiteral("kcat"), {QStringLiteral("-b"), bootstrap, QStringLiteral("-C"),
-                                            QStringLiteral("-t"), topic.captured(1),
-                                            QStringLiteral("-e"), QStringLiteral("-q")});
+        kcat.start(QStringLiteral("kcat"),
+                   {QStringLiteral("-b"), bootstrap, QStringLiteral("-C"), QStringLiteral("-t"),
+                    topic.captured(1), QStringLiteral("-e"), QStringLiteral("-q")});
         QVERIFY(kcat.waitForFinished(30000));
         const QList<QByteArray> lines = kcat.readAllStandardOutput().trimmed().split('\n');
         QCOMPARE(int(lines.size()), dead);
@@ -292,8 +297,8 @@ private Q_SLOTS:
     // TLS to a plaintext listener: refused in bounded time, in plain words, nothing run.
     void tlsToAPlaintextBrokerIsAClearError() {
         QProcess broker;
-        broker.start(cliPath(), {QStringLiteral("broker"), QStringLiteral("--brokers"),
-                                 QStringLiteral("1")});
+        broker.start(cliPath(),
+                     {QStringLiteral("broker"), QStringLiteral("--brokers"), QStringLiteral("1")});
         QVERIFY(broker.waitForReadyRead(10000));
         const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
         QElapsedTimer timer;

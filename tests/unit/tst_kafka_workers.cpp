@@ -17,7 +17,9 @@
 using namespace stampede;
 
 namespace {
-QString cli() { return QStringLiteral(STAMPEDE_CLI_PATH); }
+QString cli() {
+    return QStringLiteral(STAMPEDE_CLI_PATH);
+}
 
 // The last "processed N" a worker printed on stderr (its progress line, once a second).
 qint64 lastProcessed(const QByteArray& stderrText) {
@@ -37,12 +39,13 @@ class TestKafkaWorkers : public QObject {
     QTemporaryDir m_dir;
 
     QString scenario(int users, int stock, int overMs) {
-        QJsonObject s = QJsonDocument::fromJson([] {
-                            QFile f(QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"));
-                            f.open(QIODevice::ReadOnly);
-                            return f.readAll();
-                        }())
-                            .object();
+        QJsonObject s =
+            QJsonDocument::fromJson([] {
+                QFile f(QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"));
+                f.open(QIODevice::ReadOnly);
+                return f.readAll();
+            }())
+                .object();
         s[QStringLiteral("name")] = QStringLiteral("multi-process");
         QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
         QJsonObject c = campaigns[0].toObject();
@@ -84,15 +87,14 @@ private Q_SLOTS:
 
     void twoWorkersShareTheRunAndSurviveAKill() {
         QProcess ingress;
-        ingress.start(cli(), {QStringLiteral("run"), scenario(20000, 800, 8000),
-                              QStringLiteral("--transport"), QStringLiteral("kafka"),
-                              QStringLiteral("--kafka"), m_bootstrap,
-                              QStringLiteral("--local-workers"), QStringLiteral("0"),
-                              QStringLiteral("--partitions"), QStringLiteral("4"),
-                              QStringLiteral("--guard"), QStringLiteral("redis-lua"),
-                              QStringLiteral("--redis"), m_redis.url(),
-                              QStringLiteral("--json"), QStringLiteral("-"),
-                              QStringLiteral("--quiet")});
+        ingress.start(
+            cli(),
+            {QStringLiteral("run"), scenario(20000, 800, 8000), QStringLiteral("--transport"),
+             QStringLiteral("kafka"), QStringLiteral("--kafka"), m_bootstrap,
+             QStringLiteral("--local-workers"), QStringLiteral("0"), QStringLiteral("--partitions"),
+             QStringLiteral("4"), QStringLiteral("--guard"), QStringLiteral("redis-lua"),
+             QStringLiteral("--redis"), m_redis.url(), QStringLiteral("--json"),
+             QStringLiteral("-"), QStringLiteral("--quiet")});
         QVERIFY(ingress.waitForStarted(5000));
         QTest::qWait(500);  // the run is announced before the workers look for it
         QProcess first, second;
@@ -101,16 +103,16 @@ private Q_SLOTS:
 
         // Kill the first worker once it has done real work.
         QByteArray firstErr;
-        QTRY_VERIFY_WITH_TIMEOUT((firstErr += first.readAllStandardError(),
-                                  lastProcessed(firstErr) >= 500),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (firstErr += first.readAllStandardError(), lastProcessed(firstErr) >= 500), 30000);
         ::kill(static_cast<pid_t>(first.processId()), SIGKILL);
         QVERIFY(first.waitForFinished(5000));
         const qint64 byFirst = lastProcessed(firstErr);
 
         QVERIFY(ingress.waitForFinished(120000));
         QCOMPARE(ingress.exitCode(), 0);
-        const QJsonObject summary = QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
+        const QJsonObject summary =
+            QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
         QCOMPARE(summary.value(QStringLiteral("admitted")).toInt(), 20000);
         QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), 800);
         QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);

@@ -286,5 +286,4 @@ void DashboardDock::updateStatusLine(const Snapshot& s) {
                              QStringLiteral("\n") + QString::fromStdString(s.backend.detail));
 }
 
-
 }  // namespace stampede::ui

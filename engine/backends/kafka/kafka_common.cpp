@@ -8,7 +8,9 @@
 
 namespace stampede::backends::kafka {
 
-Config::Config() : m_conf(rd_kafka_conf_new()) { quietLogs(m_conf); }
+Config::Config() : m_conf(rd_kafka_conf_new()) {
+    quietLogs(m_conf);
+}
 
 Config::~Config() {
     if (m_conf) rd_kafka_conf_destroy(m_conf);
@@ -69,7 +71,9 @@ std::uint32_t getU32(const unsigned char* p) {
 }
 }  // namespace
 
-void quietLogs(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, logToNowhere); }
+void quietLogs(rd_kafka_conf_t* conf) {
+    rd_kafka_conf_set_log_cb(conf, logToNowhere);
+}
 
 void encode(const transport::Envelope& e, unsigned char (&out)[kMessageBytes]) {
     std::memcpy(out, "SPK1", 4);

@@ -57,8 +57,8 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
         for (int p : partitions) {
             // Offset 0, not "the beginning": a log that already dropped its start is then a
             // reported loss, not a quiet skip.
-            rd_kafka_topic_partition_list_add(assignment.list, topics.requests.c_str(), p)
-                ->offset = 0;
+            rd_kafka_topic_partition_list_add(assignment.list, topics.requests.c_str(), p)->offset =
+                0;
             c->m_progress[p];
         }
         err = rd_kafka_assign(c->m_rk, assignment.list);

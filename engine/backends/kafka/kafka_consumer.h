@@ -22,8 +22,7 @@ class KafkaConsumer {
 public:
     // `partitions`: a static assignment; ignored when the settings join the group instead.
     // `owner` (may be null: a remote worker) counts what is consumed and lost.
-    static std::unique_ptr<KafkaConsumer> open(KafkaTransport* owner,
-                                               const KafkaSettings& settings,
+    static std::unique_ptr<KafkaConsumer> open(KafkaTransport* owner, const KafkaSettings& settings,
                                                const RunTopics& topics,
                                                const std::vector<int>& partitions,
                                                std::string& error);
@@ -34,7 +33,7 @@ public:
     bool tryPop(transport::Delivery& delivery);  // never blocks
     // The same, with what travelled besides the message (for a worker in another process).
     bool tryPop(transport::Delivery& delivery, transport::Envelope& envelope);
-    void waitForWork(int timeoutMs);             // blocks until messages, the timeout, or wake()
+    void waitForWork(int timeoutMs);  // blocks until messages, the timeout, or wake()
     void acknowledge(std::uint64_t token);
     void wake();  // from any thread
 

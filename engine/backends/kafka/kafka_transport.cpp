@@ -78,8 +78,8 @@ KafkaTransport::~KafkaTransport() {
 
 bool KafkaTransport::connectProducer(std::string& error) {
     const std::int64_t lead = m_settings.leadBoundPerPartition;
-    const std::int64_t buffered =
-        std::clamp<std::int64_t>(lead > 0 ? lead * m_partitions * 2 : 1'000'000, 100'000, 10'000'000);
+    const std::int64_t buffered = std::clamp<std::int64_t>(
+        lead > 0 ? lead * m_partitions * 2 : 1'000'000, 100'000, 10'000'000);
     Config config;
     config.connection(m_settings)
         .set("enable.idempotence", "true")
@@ -141,8 +141,8 @@ bool KafkaTransport::createTopics(std::string& error) {
     rd_kafka_NewTopic_t* newTopics[4];
     char why[512];
     for (int i = 0; i < count; ++i)
-        newTopics[i] = rd_kafka_NewTopic_new(wanted[i].first->c_str(), wanted[i].second, -1, why,
-                                             sizeof why);
+        newTopics[i] =
+            rd_kafka_NewTopic_new(wanted[i].first->c_str(), wanted[i].second, -1, why, sizeof why);
     rd_kafka_queue_t* queue = rd_kafka_queue_new(m_producer);
     rd_kafka_CreateTopics(m_producer, newTopics, static_cast<std::size_t>(count), nullptr, queue);
     rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kConnectTimeoutMs * 2);
@@ -160,7 +160,8 @@ bool KafkaTransport::createTopics(std::string& error) {
             const rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
             if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
                 continue;
-            if (e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
+            if (e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
+                e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
                 unsupported = true;
                 continue;
             }
@@ -180,12 +181,13 @@ bool KafkaTransport::createTopics(std::string& error) {
         rd_kafka_metadata(m_producer, 0, m_requestTopic, &metadata, kConnectTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR || metadata->topic_cnt != 1 ||
         metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        const rd_kafka_resp_err_t topicErr =
-            err != RD_KAFKA_RESP_ERR_NO_ERROR ? err
-            : metadata->topic_cnt ? metadata->topics[0].err
-                                  : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-        error = "topic " + m_topics.requests + " could not be created: " +
-                rd_kafka_err2str(topicErr) + (unsupported && !adminError.empty() ? " (" + adminError + ")" : "");
+        const rd_kafka_resp_err_t topicErr = err != RD_KAFKA_RESP_ERR_NO_ERROR ? err
+                                             : metadata->topic_cnt
+                                                 ? metadata->topics[0].err
+                                                 : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        error = "topic " + m_topics.requests +
+                " could not be created: " + rd_kafka_err2str(topicErr) +
+                (unsupported && !adminError.empty() ? " (" + adminError + ")" : "");
         if (metadata) rd_kafka_metadata_destroy(metadata);
         return false;
     }
@@ -232,7 +234,8 @@ void KafkaTransport::onDelivery(const rd_kafka_message_t& message) {
         return;
     }
     std::lock_guard lock(m_failedMutex);
-    m_failed.push_back(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(message._private)));
+    m_failed.push_back(
+        static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(message._private)));
     m_failures.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -262,8 +265,8 @@ void KafkaTransport::acknowledge(int consumer, std::uint64_t token) {
 std::size_t KafkaTransport::depth() const {
     std::int64_t total = 0;
     for (int p = 0; p < m_partitions; ++p)
-        total += std::max<std::int64_t>(0, m_produced[std::size_t(p)].load() -
-                                               m_consumed[std::size_t(p)].load());
+        total += std::max<std::int64_t>(
+            0, m_produced[std::size_t(p)].load() - m_consumed[std::size_t(p)].load());
     return static_cast<std::size_t>(total);
 }
 
@@ -278,7 +281,9 @@ void KafkaTransport::countLost(int partition, std::int64_t n) {
     m_lostUntaken.fetch_add(n);
 }
 
-std::int64_t KafkaTransport::takeLostMessages() { return m_lostUntaken.exchange(0); }
+std::int64_t KafkaTransport::takeLostMessages() {
+    return m_lostUntaken.exchange(0);
+}
 
 void KafkaTransport::publishDeadLetter(std::uint32_t requestId, const std::string& json) {
     const std::string key = std::to_string(requestId);
@@ -291,10 +296,9 @@ void KafkaTransport::publishDeadLetter(std::uint32_t requestId, const std::strin
 transport::TransportStats KafkaTransport::stats() const {
     transport::TransportStats s;
     s.kind = "kafka";
-    s.detail = "bootstrap " + m_settings.bootstrap +
-               (m_ownMock ? " (embedded mock cluster)" : "") + "; topic " + m_topics.requests +
-               " (" + std::to_string(m_partitions) + " partitions); dead letters " +
-               m_topics.deadLetters + "; group " + m_topics.group;
+    s.detail = "bootstrap " + m_settings.bootstrap + (m_ownMock ? " (embedded mock cluster)" : "") +
+               "; topic " + m_topics.requests + " (" + std::to_string(m_partitions) +
+               " partitions); dead letters " + m_topics.deadLetters + "; group " + m_topics.group;
     for (int p = 0; p < m_partitions; ++p) {
         s.produced += m_produced[std::size_t(p)].load(std::memory_order_relaxed);
         s.consumed += m_consumed[std::size_t(p)].load(std::memory_order_relaxed);
@@ -313,7 +317,8 @@ transport::TransportStats KafkaTransport::stats() const {
 // The results topic, read from its start by the ingress: every remote decision comes back here.
 bool KafkaTransport::openResultsReader(std::string& error) {
     Config config;
-    config.connection(m_settings).set("group.id", m_topics.group + ".results")
+    config.connection(m_settings)
+        .set("group.id", m_topics.group + ".results")
         .set("enable.auto.commit", "false")
         .set("fetch.wait.max.ms", "10")
         .set("enable.partition.eof", "false");

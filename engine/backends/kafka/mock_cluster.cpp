@@ -37,8 +37,12 @@ bool MockCluster::createTopic(const std::string& name, int partitions, std::stri
     return true;
 }
 
-void MockCluster::setDown(int broker) { rd_kafka_mock_broker_set_down(m_cluster, broker); }
-void MockCluster::setUp(int broker) { rd_kafka_mock_broker_set_up(m_cluster, broker); }
+void MockCluster::setDown(int broker) {
+    rd_kafka_mock_broker_set_down(m_cluster, broker);
+}
+void MockCluster::setUp(int broker) {
+    rd_kafka_mock_broker_set_up(m_cluster, broker);
+}
 void MockCluster::setRtt(int broker, int milliseconds) {
     rd_kafka_mock_broker_set_rtt(m_cluster, broker, milliseconds);
 }

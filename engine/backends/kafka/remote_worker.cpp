@@ -32,7 +32,8 @@ class ControlReader {
 public:
     bool open(const KafkaSettings& settings, const std::string& topic, std::string& error) {
         Config config;
-        config.connection(settings).set("group.id", "stampede-worker-control")
+        config.connection(settings)
+            .set("group.id", "stampede-worker-control")
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "true")
             .set("fetch.wait.max.ms", "50");
@@ -98,7 +99,8 @@ private:
 
 Announcement parse(const QJsonObject& o, const std::string& prefix) {
     Announcement a;
-    a.topics = RunTopics::forRun(prefix, o.value(QStringLiteral("run_key")).toString().toStdString());
+    a.topics =
+        RunTopics::forRun(prefix, o.value(QStringLiteral("run_key")).toString().toStdString());
     a.topics.requests = o.value(QStringLiteral("requests_topic")).toString().toStdString();
     a.topics.results = o.value(QStringLiteral("results_topic")).toString().toStdString();
     a.topics.group = o.value(QStringLiteral("group")).toString().toStdString();
@@ -217,10 +219,18 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
             std::uint8_t attempts = 1;
             transport::RemoteResult result{envelope.message, decide(envelope, attempts), attempts};
             switch (result.outcome) {
-                case transport::RemoteOutcome::Succeeded: ++report.succeeded; break;
-                case transport::RemoteOutcome::SoldOut: ++report.soldOut; break;
-                case transport::RemoteOutcome::LotteryLost: ++report.lotteryLost; break;
-                case transport::RemoteOutcome::Failed: ++report.failed; break;
+                case transport::RemoteOutcome::Succeeded:
+                    ++report.succeeded;
+                    break;
+                case transport::RemoteOutcome::SoldOut:
+                    ++report.soldOut;
+                    break;
+                case transport::RemoteOutcome::LotteryLost:
+                    ++report.lotteryLost;
+                    break;
+                case transport::RemoteOutcome::Failed:
+                    ++report.failed;
+                    break;
             }
             ++report.processed;
             auto* pending = new PendingResult{delivery.token, {}};
@@ -233,7 +243,7 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
             consumer->waitForWork(50);
         }
         for (std::vector<PendingResult*> again = std::exchange(sink.failed, {});
-             PendingResult* p : again)
+             PendingResult * p : again)
             send(p);
         if (Clock::now() - lastProgress >= std::chrono::seconds(1)) {
             lastProgress = Clock::now();

@@ -178,10 +178,10 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
     };
     switch (m_mode) {
         case Mode::Atomic: {
-            QSqlQuery& q = statement(
-                c->statements, db, kAtomicUpdate,
-                QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
-                               "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
+            QSqlQuery& q =
+                statement(c->statements, db, kAtomicUpdate,
+                          QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
+                                         "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
             if (!q.exec()) return failed(q);
@@ -234,7 +234,8 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
                 QSqlQuery& u = statement(
                     c->statements, db, kVersionUpdate,
                     QStringLiteral(
-                        "UPDATE stampede_stock SET remaining = remaining - 1, version = version + 1 "
+                        "UPDATE stampede_stock SET remaining = remaining - 1, version = version + "
+                        "1 "
                         "WHERE run_key = ? AND campaign = ? AND version = ? AND remaining > 0"));
                 u.addBindValue(qs(m_runKey));
                 u.addBindValue(campaign);

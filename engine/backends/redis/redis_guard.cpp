@@ -274,7 +274,7 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
             auto backoff = std::chrono::microseconds(20);
             const auto giveUp = Clock::now() + std::chrono::seconds(2);
             std::unique_ptr<guards::PoolGauge::Scope> waiting;  // from the first refusal on
-            for (;;) {  // seed 003's Lettuce spin lock
+            for (;;) {                                          // seed 003's Lettuce spin lock
                 Reply set = timed([&] {
                     return redisCommand(ctx, "SET %s %s NX PX 2000", lockKey.c_str(),
                                         token.c_str());
@@ -377,13 +377,15 @@ static std::int64_t getNumber(redisContext* ctx, const std::string& key) {
 std::int64_t RedisGuard::stock(int campaign) const {
     std::lock_guard lock(m_controlMutex);
     auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool), stockKey(campaign));
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool),
+                     stockKey(campaign));
 }
 
 std::int64_t RedisGuard::remaining(int campaign) const {
     std::lock_guard lock(m_controlMutex);
     auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool), remainingKey(campaign));
+    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool),
+                     remainingKey(campaign));
 }
 
 guards::BackendStats RedisGuard::backendStats() const {
