@@ -12,5 +12,6 @@ int aggregateCommand(const CliOptions& options);
 int exportCommand(const CliOptions& options);
 int brokerCommand(const CliOptions& options);
 int workerCommand(const CliOptions& options);
+int profilesCommand(const CliOptions& options);
 
 }  // namespace stampede::cli

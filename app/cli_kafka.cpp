@@ -20,6 +20,7 @@
 #include "backends/kafka/remote_worker.h"
 #include "cli_commands.h"
 #include "cli_guards.h"
+#include "cli_profiles.h"
 
 namespace stampede::cli {
 
@@ -60,7 +61,12 @@ int brokerCommand(const CliOptions& o) {
     return kExitOk;
 }
 
-int workerCommand(const CliOptions& o) {
+int workerCommand(const CliOptions& given) {
+    CliOptions o = given;
+    if (std::string why; !applyProfiles(o, why)) {
+        std::fprintf(stderr, "stampede-cli worker: %s\n", why.c_str());
+        return kExitBadInput;
+    }
     if (!o.kafka) {
         std::fprintf(stderr,
                      "stampede-cli worker: --kafka BOOTSTRAP is required (the cluster "

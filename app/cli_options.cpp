@@ -29,6 +29,10 @@ std::string usage() {
            "                            [--kafka-ca CA_FILE]\n"
            "                            [--local-workers N] (N workers here, others may join\n"
            "                            with `stampede-cli worker`)\n"
+           "  stampede-cli profiles list|test NAME|set-password NAME|delete-password NAME\n"
+           "                            [--profiles FILE] (connection profiles; passwords in the\n"
+           "                            system keychain, set-password reads one line of stdin)\n"
+           "  (run and worker take --profile NAME, repeatable, for --redis, --mysql, --kafka)\n"
            "  stampede-cli worker --kafka HOST:PORT [--redis URL | --mysql URL] [--json FILE|-]\n"
            "                            (joins the run in progress there; decides until it ends)\n"
            "  stampede-cli broker [--brokers N]  (a standalone mock Kafka cluster; prints its\n"
@@ -107,6 +111,10 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.mysql = value;
         else if (arg == "--kafka")
             o.kafka = value;
+        else if (arg == "--profile")
+            o.profileNames.push_back(value);
+        else if (arg == "--profiles")
+            o.profilesFile = value;
         else if (arg == "--kafka-security")
             o.kafkaSecurity = value;
         else if (arg == "--kafka-ca")

@@ -20,6 +20,8 @@ struct CliOptions {
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
         brokers;
     std::optional<double> rate, eventSampling;
+    std::vector<std::string> profileNames;  // --profile, repeatable
+    std::optional<std::string> profilesFile;
     bool rebuild = false;
     bool quiet = false;
 };

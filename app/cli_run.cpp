@@ -11,6 +11,7 @@
 #include "cli_commands.h"
 #include "cli_guards.h"
 #include "cli_kafka.h"
+#include "cli_profiles.h"
 #include "cli_store.h"
 #include "engine.h"
 #include "metrics/summary_json.h"
@@ -117,7 +118,12 @@ bool finishPersistence(store::WriteBehindSink& sink, store::Store& db, const sto
 
 }  // namespace
 
-int runCommand(const CliOptions& o) {
+int runCommand(const CliOptions& given) {
+    CliOptions o = given;
+    if (std::string why; !applyProfiles(o, why)) {
+        std::fprintf(stderr, "stampede-cli run: %s\n", why.c_str());
+        return kExitBadInput;
+    }
     if (o.positional.size() != 1) {
         std::fprintf(stderr, "stampede-cli run: expected exactly one SCENARIO file\n\n%s",
                      usage().c_str());

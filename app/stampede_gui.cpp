@@ -13,6 +13,7 @@
 #include "gui_options.h"
 #include "gui_probe.h"
 #include "main_window.h"
+#include "profiles_dialog.h"
 
 using namespace stampede;
 
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    // Connection profiles chosen with "Use for runs" (unless the environment already says).
+    ui::ProfilesDialog::applyProfilesInUse(false);
     ui::MainWindow window;
     if (!options.fresh)
         window.restoreSettings();

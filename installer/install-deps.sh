@@ -15,6 +15,8 @@ PACKAGES=(
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
   xvfb xauth fonts-dejavu-core
+  # a Secret Service for the keychain tests (run in a private D-Bus session)
+  gnome-keyring dbus
 )
 
 missing=()

@@ -19,6 +19,7 @@
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
 #include "live_systems_text.h"
+#include "profiles_dialog.h"
 #include "store_actions.h"
 
 namespace stampede::ui {
@@ -94,6 +95,12 @@ void MainWindow::buildMenus() {
     edit->addAction(redo);
     edit->addSeparator();
     edit->addAction(m_campaigns->newAction());
+    edit->addSeparator();
+    QAction* profiles = edit->addAction(tr("Connection &profiles…"), this, [this] {
+        ProfilesDialog dialog(this);
+        dialog.exec();
+    });
+    profiles->setObjectName(QStringLiteral("profilesAction"));
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_launcher->startAction());

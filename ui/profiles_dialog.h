@@ -1,0 +1,66 @@
+#pragma once
+// Edit > Connection profiles: where Redis, MySQL/MariaDB and Kafka are. Profiles are kept in the
+// file the CLI reads too (profiles::defaultProfilesPath()); passwords go to the system keychain,
+// never to that file or to QSettings. "Test connection" answers in plain words without freezing
+// the window; "Use for runs" makes a profile the one the launcher's live guards and the kafka
+// transport connect to.
+
+#include <QDialog>
+
+#include <vector>
+
+#include "profiles/connection_profile.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace stampede::ui {
+
+class ProfilesDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit ProfilesDialog(QWidget* parent = nullptr);
+
+    // Points the console's live connections (STAMPEDE_REDIS, STAMPEDE_MYSQL and its password,
+    // STAMPEDE_KAFKA) at the profiles chosen with "Use for runs". Variables the user set before
+    // starting the console win unless `override` is set.
+    static void applyProfilesInUse(bool override);
+
+private:
+    void select(int row);
+    void storeForm();  // the form into m_profiles[m_current]
+    void addProfile();
+    void deleteProfile();
+    void testConnection();
+    bool save();
+    void updateKindFields();
+
+    QString m_path;
+    std::vector<profiles::ConnectionProfile> m_profiles;
+    std::vector<QString> m_passwords;  // typed in this session; empty: unchanged
+    int m_current = -1;
+
+    QListWidget* m_list = nullptr;
+    QLineEdit* m_name = nullptr;
+    QComboBox* m_kind = nullptr;
+    QLineEdit* m_host = nullptr;
+    QSpinBox* m_port = nullptr;
+    QLineEdit* m_user = nullptr;
+    QLineEdit* m_database = nullptr;
+    QCheckBox* m_tls = nullptr;
+    QLineEdit* m_caFile = nullptr;
+    QLineEdit* m_bootstrap = nullptr;
+    QComboBox* m_security = nullptr;
+    QLineEdit* m_password = nullptr;
+    QCheckBox* m_useForRuns = nullptr;
+    QPushButton* m_test = nullptr;
+    QLabel* m_result = nullptr;
+    QLabel* m_fileLabel = nullptr;
+};
+
+}  // namespace stampede::ui
