@@ -11,7 +11,9 @@
 #include <sstream>
 #include <thread>
 
+#include "backends/kafka/dead_letter_topic.h"
 #include "cli_commands.h"
+#include "cli_kafka.h"
 #include "cli_store.h"
 #include "store/stored_replay.h"
 
@@ -136,11 +138,71 @@ int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
 
 }  // namespace
 
+namespace {
+// The dead-letter topic of a Kafka run, as kcat would show it, in the same table or JSON.
+int listTopic(const CliOptions& o) {
+    if (!o.topic) {
+        std::fprintf(stderr,
+                     "stampede-cli dlq list: --kafka needs --topic DLT (the run's "
+                     "dead-letter topic, in its summary's transport_stats)\n");
+        return kExitBadInput;
+    }
+    std::string error;
+    const auto entries =
+        backends::kafka::readDeadLetterTopic(kafkaSettingsFrom(o), *o.topic, error);
+    if (!entries) {
+        std::fprintf(stderr, "stampede-cli dlq list: %s\n", error.c_str());
+        return kExitBadInput;
+    }
+    QJsonArray array;
+    for (const std::string& text : *entries)
+        array.append(QJsonDocument::fromJson(QByteArray::fromStdString(text)).object());
+    if (o.json) {
+        if (!writeOutput(*o.json,
+                         QJsonDocument(QJsonObject{{QStringLiteral("dead_letters"), array}})
+                             .toJson()
+                             .toStdString(),
+                         error)) {
+            std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+            return kExitInternal;
+        }
+        return kExitOk;
+    }
+    std::printf("%-10s %-14s %-12s %-22s %8s  %s\n", "request", "campaign", "user", "reason",
+                "attempts", "last error");
+    for (const QJsonValue& v : array) {
+        const QJsonObject e = v.toObject();
+        const QJsonArray errors = e.value(QStringLiteral("errors")).toArray();
+        std::printf(
+            "%-10lld %-14s %-12s %-22s %8d  %s\n",
+            static_cast<long long>(e.value(QStringLiteral("request_id")).toInteger()),
+            qPrintable(e.value(QStringLiteral("campaign")).toString()),
+            qPrintable(e.value(QStringLiteral("user")).toString()),
+            qPrintable(e.value(QStringLiteral("reason")).toString()),
+            e.value(QStringLiteral("attempts")).toInt(),
+            qPrintable(errors.isEmpty()
+                           ? QString()
+                           : errors.last().toObject().value(QStringLiteral("message")).toString()));
+    }
+    std::printf("%lld dead letters in %s\n", static_cast<long long>(array.size()),
+                o.topic->c_str());
+    return kExitOk;
+}
+}  // namespace
+
 int dlqCommand(const CliOptions& o) {
     if (o.positional.size() != 1 ||
         (o.positional[0] != "list" && o.positional[0] != "purge" && o.positional[0] != "replay")) {
         std::fprintf(stderr, "stampede-cli dlq: expected list, purge or replay\n\n%s",
                      usage().c_str());
+        return kExitBadInput;
+    }
+    if (o.kafka && o.positional[0] == "list") return listTopic(o);
+    if (o.kafka) {
+        std::fprintf(stderr,
+                     "stampede-cli dlq %s: the dead-letter topic is read-only here; "
+                     "replay from the store (--store) or the console's inspector\n",
+                     o.positional[0].c_str());
         return kExitBadInput;
     }
     store::StoreUrl url;

@@ -39,6 +39,8 @@ std::string usage() {
            "                            bootstrap address first, serves until interrupted)\n"
            "  stampede-cli bench [--requests N] [--workers N] [--json FILE|-]\n"
            "  stampede-cli dlq list [--store URL] [--run ID] [--json FILE|-]\n"
+           "  stampede-cli dlq list --kafka HOST:PORT --topic DLT [--json FILE|-]  (a run's\n"
+           "                            dead-letter topic, read back from its start)\n"
            "  stampede-cli dlq purge [--store URL] [--run ID] [--ids ID,ID,...]\n"
            "  stampede-cli dlq replay [--store URL] --run ID [--rate PER_SECOND]\n"
            "  stampede-cli aggregate [--store URL] [--run ID] [--bucket second|minute] "
@@ -111,6 +113,8 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.mysql = value;
         else if (arg == "--kafka")
             o.kafka = value;
+        else if (arg == "--topic")
+            o.topic = value;
         else if (arg == "--profile")
             o.profileNames.push_back(value);
         else if (arg == "--profiles")

@@ -37,6 +37,29 @@ public:
         if (!install.waitForFinished(120000) || install.exitCode() != 0)
             return fail(error, QStringLiteral("mariadb-install-db failed: ") +
                                    QString::fromUtf8(install.readAllStandardError().right(800)));
+        if (!launch(error)) return false;
+        const QString user = QString::fromLatin1(kUser), pw = QString::fromLatin1(kPassword);
+        if (!admin(QStringLiteral("CREATE DATABASE IF NOT EXISTS %1")
+                       .arg(QString::fromLatin1(kDatabase))) ||
+            !admin(QStringLiteral("CREATE USER IF NOT EXISTS '%1'@'127.0.0.1' IDENTIFIED BY '%2'")
+                       .arg(user, pw)) ||
+            !admin(QStringLiteral("GRANT ALL ON %1.* TO '%2'@'127.0.0.1'")
+                       .arg(QString::fromLatin1(kDatabase), user)))
+            return fail(error, QStringLiteral("cannot create the test user: ") + m_lastAdminError);
+        return true;
+    }
+
+    // Kills the server (SIGKILL: a crash, InnoDB recovers at the next start) and starts it again
+    // on the same data directory and port; true once it answers again.
+    bool killAndRestart(QString& error) {
+        m_server.kill();
+        m_server.waitForFinished(10000);
+        return launch(error);
+    }
+
+private:
+    bool launch(QString& error) {
+        const QString data = m_dir.filePath(QStringLiteral("data"));
         m_server.setProcessChannelMode(QProcess::MergedChannels);
         m_server.start(
             QStringLiteral("/usr/sbin/mariadbd"),
@@ -54,20 +77,13 @@ public:
             if (m_server.state() != QProcess::Running)
                 return fail(error, QStringLiteral("mariadbd exited: ") +
                                        QString::fromUtf8(m_server.readAll().right(800)));
-            if (admin(QStringLiteral("SELECT 1"))) break;
+            if (admin(QStringLiteral("SELECT 1"))) return true;
             QThread::msleep(100);
         }
-        const QString user = QString::fromLatin1(kUser), pw = QString::fromLatin1(kPassword);
-        if (!admin(QStringLiteral("CREATE DATABASE IF NOT EXISTS %1")
-                       .arg(QString::fromLatin1(kDatabase))) ||
-            !admin(QStringLiteral("CREATE USER IF NOT EXISTS '%1'@'127.0.0.1' IDENTIFIED BY '%2'")
-                       .arg(user, pw)) ||
-            !admin(QStringLiteral("GRANT ALL ON %1.* TO '%2'@'127.0.0.1'")
-                       .arg(QString::fromLatin1(kDatabase), user)))
-            return fail(error, QStringLiteral("cannot create the test user: ") + m_lastAdminError);
-        return true;
+        return fail(error, QStringLiteral("mariadbd did not answer in 30 s"));
     }
 
+public:
     void stop() {
         if (m_server.state() == QProcess::NotRunning) return;
         m_server.terminate();

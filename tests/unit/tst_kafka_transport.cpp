@@ -290,6 +290,25 @@ private Q_SLOTS:
         QVERIFY(first.contains(QStringLiteral("request_id")));
         QVERIFY(!first.value(QStringLiteral("reason")).toString().isEmpty());
         QVERIFY(first.value(QStringLiteral("errors")).toArray().size() >= 1);
+
+        // Our own reader of the topic agrees with kcat.
+        QProcess list;
+        list.start(cliPath(), {QStringLiteral("dlq"), QStringLiteral("list"),
+                               QStringLiteral("--kafka"), bootstrap, QStringLiteral("--topic"),
+                               topic.captured(1), QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY(list.waitForFinished(60000));
+        QCOMPARE(list.exitCode(), 0);
+        const QJsonArray listed = QJsonDocument::fromJson(list.readAllStandardOutput())
+                                      .object()
+                                      .value(QStringLiteral("dead_letters"))
+                                      .toArray();
+        QCOMPARE(int(listed.size()), dead);
+        QProcess missing;
+        missing.start(cliPath(),
+                      {QStringLiteral("dlq"), QStringLiteral("list"), QStringLiteral("--kafka"),
+                       bootstrap, QStringLiteral("--topic"), QStringLiteral("no.such.topic")});
+        QVERIFY(missing.waitForFinished(30000));
+        QCOMPARE(missing.exitCode(), 2);
         broker.terminate();
         QVERIFY(broker.waitForFinished(10000));
     }

@@ -73,6 +73,26 @@ private Q_SLOTS:
                  QStringLiteral("0"));
     }
 
+    // Deciding by user (a request delivered again after a rebalance): the same user never takes
+    // a second unit, and a sold-out answer takes none.
+    void takeForDecidesOncePerUser() {
+        std::string error;
+        auto guard = backends::redis::makeRedisGuard("redis-lua", m_url, error);
+        QVERIFY2(guard, error.c_str());
+        const std::int64_t stock[] = {3};
+        guard->reset(stock, 1);
+        using guards::TakeResult;
+        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);
+        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);  // again: no second unit
+        QCOMPARE(guard->remaining(0), std::int64_t(2));
+        COMPARE_ENUM(guard->takeFor(0, 0, 43), TakeResult::Taken);
+        COMPARE_ENUM(guard->takeFor(0, 0, 44), TakeResult::Taken);
+        COMPARE_ENUM(guard->takeFor(0, 0, 45), TakeResult::SoldOut);
+        COMPARE_ENUM(guard->takeFor(0, 0, 45), TakeResult::SoldOut);  // still none for 45
+        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);
+        QCOMPARE(guard->remaining(0), std::int64_t(0));
+    }
+
     void naiveOverIssues() {
         // GET then DECR loses only at the last unit, when two deciders both read 1: twenty
         // campaigns give twenty such moments, so the race shows every time.

@@ -39,7 +39,14 @@ struct MySqlGuard::ThreadConnection {
 };
 
 namespace {
-enum Statement { kAtomicUpdate, kLockedRead, kLockedUpdate, kVersionRead, kVersionUpdate };
+enum Statement {
+    kAtomicUpdate,
+    kLockedRead,
+    kLockedUpdate,
+    kVersionRead,
+    kVersionUpdate,
+    kApplyUser
+};
 
 QSqlQuery& statement(std::map<int, std::unique_ptr<QSqlQuery>>& cache, const QSqlDatabase& db,
                      Statement which, const QString& sql) {
@@ -133,6 +140,10 @@ void MySqlGuard::reset(std::span<const std::int64_t> stocks, int) {
         "CREATE TABLE IF NOT EXISTS stampede_stock (run_key VARCHAR(64) NOT NULL, "
         "campaign INT NOT NULL, stock BIGINT NOT NULL, remaining BIGINT NOT NULL, "
         "version BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (run_key, campaign)) ENGINE=InnoDB"));
+    q.exec(
+        QStringLiteral("CREATE TABLE IF NOT EXISTS stampede_applied (run_key VARCHAR(64) NOT NULL, "
+                       "campaign INT NOT NULL, user BIGINT UNSIGNED NOT NULL, "
+                       "PRIMARY KEY (run_key, campaign, user)) ENGINE=InnoDB"));
     for (std::size_t i = 0; i < stocks.size(); ++i) {
         q.prepare(QStringLiteral(
             "REPLACE INTO stampede_stock (run_key, campaign, stock, remaining, version) "
@@ -143,6 +154,56 @@ void MySqlGuard::reset(std::span<const std::int64_t> stocks, int) {
         q.addBindValue(qint64(stocks[i]));
         q.exec();
     }
+}
+
+guards::TakeResult MySqlGuard::takeFor(int campaign, int lane, std::uint64_t user) {
+    if (m_mode != Mode::Atomic) return take(campaign, lane);
+    ThreadConnection* c = connection();
+    if (!c) {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        return guards::TakeResult::Unavailable;
+    }
+    QSqlDatabase db = QSqlDatabase::database(c->name, false);
+    const auto busy = m_pool.busy();
+    const auto t0 = Clock::now();
+    auto done = [&](guards::TakeResult r) {
+        c->roundTrips.record(std::uint64_t(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+        m_roundTrips.fetch_add(1, std::memory_order_relaxed);
+        return r;
+    };
+    auto failed = [&] {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        db.rollback();
+        c->open = false;
+        m_pool.connectionClosed();
+        return done(guards::TakeResult::Unavailable);
+    };
+    if (!db.transaction()) return failed();
+    QSqlQuery& apply = statement(c->statements, db, kApplyUser,
+                                 QStringLiteral("INSERT IGNORE INTO stampede_applied (run_key, "
+                                                "campaign, user) VALUES (?, ?, ?)"));
+    apply.addBindValue(qs(m_runKey));
+    apply.addBindValue(campaign);
+    apply.addBindValue(QVariant::fromValue<qulonglong>(user));
+    if (!apply.exec()) return failed();
+    if (apply.numRowsAffected() == 0) {  // this user took a unit before: the same answer
+        db.commit();
+        return done(guards::TakeResult::Taken);
+    }
+    QSqlQuery& q =
+        statement(c->statements, db, kAtomicUpdate,
+                  QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
+                                 "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
+    q.addBindValue(qs(m_runKey));
+    q.addBindValue(campaign);
+    if (!q.exec()) return failed();
+    if (q.numRowsAffected() != 1) {  // sold out: the user did not take a unit after all
+        db.rollback();
+        return done(guards::TakeResult::SoldOut);
+    }
+    if (!db.commit()) return failed();
+    return done(guards::TakeResult::Taken);
 }
 
 bool MySqlGuard::attach(const std::string& sharedKey, int, int, std::string& error) {

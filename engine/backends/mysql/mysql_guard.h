@@ -35,6 +35,10 @@ public:
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
     std::string sharedKey() const override { return m_runKey; }
+    // mysql-atomic only: the user goes into stampede_applied in the same transaction as the
+    // decrement, so a request delivered again (another process, after a rebalance) is answered
+    // Taken without a second unit. The other modes fall back to take().
+    guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
 
