@@ -35,7 +35,11 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
         // that follows is counted as a loss (see take()), never skipped silently.
         .set("auto.offset.reset", "earliest")
         .set("fetch.wait.max.ms", "10")
-        .set("queued.min.messages", "20000")
+        // Prefetch more than producers may lead by: a partition whose local queue passes this
+        // threshold stops fetching and resumes only after a back-off, which cut a consumer owning
+        // two partitions to 140k messages/s (measured; 1.9 M/s with this).
+        .set("queued.min.messages",
+             std::to_string(std::max<std::int64_t>(100'000, 2 * settings.leadBoundPerPartition)))
         .set("session.timeout.ms", "6000")
         .set("heartbeat.interval.ms", "500")
         .set("enable.partition.eof", "false");
