@@ -3,12 +3,14 @@
 #include <QCoreApplication>
 #include <QMetaObject>
 #include <QPointer>
+#include <QThread>
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <thread>
 
+#include "backends/kafka/dead_letter_topic.h"
 #include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
@@ -209,6 +211,8 @@ void EngineController::onStartFinished(const QString& error, const Persistence& 
     m_sink = persistence.sink;
     m_runId = persistence.runId;
     m_lastStatus = RunStatus::Running;
+    m_topicLetters.reset();  // the new run's dead letters replace a topic's
+    m_topicName.clear();
     Q_EMIT runStarted();
     pollSnapshot();
 }
@@ -256,7 +260,42 @@ bool EngineController::showsStoredDlq() const {
 
 // Before the first run of this session, the dead letters are the store's: those of the latest
 // run that still has pending ones, as the operator left them.
+void EngineController::openDeadLetterTopic(const QString& bootstrap, const QString& topic) {
+    QPointer<EngineController> self(this);
+    QThread* reader = QThread::create([self, bootstrap, topic] {
+        backends::kafka::KafkaSettings settings;
+        settings.bootstrap = bootstrap.toStdString();
+        std::string error;
+        auto entries = backends::kafka::readDeadLetterTopic(settings, topic.toStdString(), error);
+        std::vector<dlq::DeadLetter> letters;
+        if (entries)
+            for (const std::string& text : *entries)
+                if (auto letter = dlq::fromJson(text)) letters.push_back(std::move(*letter));
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, topic, ok = entries.has_value(), letters = std::move(letters), error] {
+                if (!self) return;
+                if (ok) {
+                    self->m_topicLetters = letters;
+                    self->m_topicName = topic;
+                    self->logOperator(tr("Opened dead-letter topic %1: %2 entries, read-only")
+                                          .arg(topic)
+                                          .arg(letters.size()));
+                }
+                Q_EMIT self->deadLettersReplaced(ok ? QString() : QString::fromStdString(error));
+            });
+    });
+    connect(reader, &QThread::finished, reader, &QObject::deleteLater);
+    reader->start();
+}
+
 std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& filter) const {
+    if (m_topicLetters) {
+        std::vector<dlq::DeadLetter> out;
+        for (const auto& letter : *m_topicLetters)
+            if (filter.matches(letter)) out.push_back(letter);
+        return out;
+    }
     if (!showsStoredDlq()) return m_engine->listDlq(filter);
     std::string error;
     auto db = store::Store::open(*m_storeUrl, error);
@@ -277,6 +316,7 @@ std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& fil
 
 std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::RequestId>& ids,
                                                        double perSecond) {
+    if (m_topicLetters) return nullptr;  // a topic's entries are shown, not replayed from here
     auto job = showsStoredDlq() && m_storedDlqRun > 0
                    ? store::replayStoredDeadLetters(*m_storeUrl, m_storedDlqRun, ids, perSecond)
                    : m_engine->replayDlq(ids, perSecond);
@@ -289,6 +329,7 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
 
 std::size_t EngineController::purgeDlq(const std::vector<core::RequestId>& ids) {
     std::size_t n = 0;
+    if (m_topicLetters) return 0;  // a topic is read-only here
     if (showsStoredDlq()) {
         std::string error;
         auto db = store::Store::open(*m_storeUrl, error);

@@ -67,6 +67,11 @@ public:
     // with pending dead letters): replay and purge act on whichever is shown.
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
     bool showsStoredDlq() const;
+    // A Kafka run's dead-letter topic, read in the background and shown read-only by the DLQ
+    // inspector until the next run starts; deadLettersReplaced() says when (or why not).
+    void openDeadLetterTopic(const QString& bootstrap, const QString& topic);
+    bool showsTopicDlq() const { return m_topicLetters.has_value(); }
+    QString topicShown() const { return m_topicName; }
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
@@ -88,6 +93,7 @@ Q_SIGNALS:
     void runRefused(const QString& error);
     void runEnded(stampede::RunStatus status);
     void eventLogged(const stampede::ui::LoggedEvent& event);
+    void deadLettersReplaced(const QString& error);
 
 private:
     void pollSnapshot();
@@ -116,7 +122,9 @@ private:
     std::shared_ptr<store::WriteBehindSink> m_sink;
     std::int64_t m_runId = 0;
     mutable std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
-    std::vector<std::thread> m_persisting;    // drain finished runs' sinks, close them in the store
+    std::optional<std::vector<dlq::DeadLetter>> m_topicLetters;  // a dead-letter topic's, read-only
+    QString m_topicName;
+    std::vector<std::thread> m_persisting;  // drain finished runs' sinks, close them in the store
 };
 
 }  // namespace stampede::ui

@@ -28,6 +28,36 @@ std::string toJson(const DeadLetter& letter) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 
+std::optional<DeadLetter> fromJson(const std::string& json) {
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
+    if (!o.contains(QStringLiteral("request_id")) || !o.contains(QStringLiteral("reason")))
+        return std::nullopt;
+    DeadLetter letter;
+    letter.requestId =
+        static_cast<core::RequestId>(o.value(QStringLiteral("request_id")).toInteger());
+    letter.campaignId = o.value(QStringLiteral("campaign")).toString().toStdString();
+    letter.reason = o.value(QStringLiteral("reason")).toString().toStdString();
+    letter.attempts = o.value(QStringLiteral("attempts")).toInt();
+    letter.replays = o.value(QStringLiteral("replays")).toInt();
+    letter.receivedNs = o.value(QStringLiteral("received_ns")).toInteger();
+    letter.deadLetteredNs = o.value(QStringLiteral("dead_lettered_ns")).toInteger();
+    for (const QJsonValue& e : o.value(QStringLiteral("errors")).toArray()) {
+        const QJsonObject error = e.toObject();
+        letter.errors.push_back({error.value(QStringLiteral("attempt")).toInt(),
+                                 error.value(QStringLiteral("at_ns")).toInteger(),
+                                 error.value(QStringLiteral("message")).toString().toStdString()});
+    }
+    letter.payload = QJsonDocument(o.value(QStringLiteral("request")).toObject())
+                         .toJson(QJsonDocument::Compact)
+                         .toStdString();
+    // Scenario users are numbers; other names get a number past them (the user directory's
+    // convention), and readers take the name from the payload.
+    bool numeric = false;
+    const qulonglong user = o.value(QStringLiteral("user")).toString().toULongLong(&numeric);
+    letter.user = numeric && user < (1ULL << 32) ? user : (1ULL << 32);
+    return letter;
+}
+
 bool DlqFilter::matches(const DeadLetter& letter) const {
     if (reason && letter.reason != *reason) return false;
     if (campaign && letter.campaignId != *campaign) return false;

@@ -40,6 +40,8 @@ struct DeadLetter {
 // The entry as one JSON object (the dead-letter topic's message): every field above, errors
 // included, with times in nanoseconds of the run's clock.
 std::string toJson(const DeadLetter& letter);
+// Back from that JSON (a dead-letter topic's message); nullopt for anything else.
+std::optional<DeadLetter> fromJson(const std::string& json);
 
 struct DlqFilter {
     std::optional<std::string> reason;

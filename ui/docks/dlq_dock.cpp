@@ -4,6 +4,7 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -96,6 +97,10 @@ void DlqDock::connectSignals() {
     connect(&m_replayPoll, &QTimer::timeout, this, &DlqDock::pollReplay);
 
     connect(m_controller, &EngineController::snapshotUpdated, this, &DlqDock::onSnapshot);
+    connect(m_controller, &EngineController::deadLettersReplaced, this, [this](const QString& e) {
+        refresh();
+        if (!e.isEmpty()) m_count->setText(tr("dead-letter topic not read: %1").arg(e));
+    });
     connect(m_controller, &EngineController::runStarted, this, [this] {
         // A new run replaces the old one with its DLQ; a replay of the old one ends with it.
         if (m_job) {
@@ -156,6 +161,14 @@ void DlqDock::createActions() {
     m_purgeSelectedAction = make(tr("Purge selected…"), QKeySequence(QKeySequence::Delete),
                                  [this] { purgeSelected(); });
     m_purgeAllAction = make(tr("Purge all…"), QKeySequence(), [this] { purgeAll(); });
+    m_openTopicAction = make(tr("Open dead-letter topic…"), QKeySequence(), [this] {
+        const QString text = QInputDialog::getText(
+            this, tr("Open dead-letter topic"),
+            tr("Kafka bootstrap servers and the run's dead-letter topic (see its summary), "
+               "separated by a space:"));
+        const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (parts.size() == 2) openTopic(parts[0], parts[1]);
+    });
 
     m_contextMenu = new QMenu(this);
     m_contextMenu->addAction(m_replaySelectedAction);
@@ -163,6 +176,14 @@ void DlqDock::createActions() {
     m_contextMenu->addAction(m_exportAction);
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_purgeSelectedAction);
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(m_openTopicAction);
+}
+
+// A Kafka run's dead-letter topic, read in the background: shown read-only until the next run.
+void DlqDock::openTopic(const QString& bootstrap, const QString& topic) {
+    m_count->setText(tr("reading %1 …").arg(topic));
+    m_controller->openDeadLetterTopic(bootstrap, topic);
 }
 
 QWidget* DlqDock::buildActionRow() {
@@ -313,14 +334,20 @@ void DlqDock::showDetail() {
 }
 
 void DlqDock::updateCount() {
-    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+    m_count->setText(
+        tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()) +
+        (m_controller->showsTopicDlq()
+             ? tr(" · from topic %1 (read-only: replay within a run, or from the store)")
+                   .arg(m_controller->topicShown())
+             : QString()));
     m_exportAction->setEnabled(m_proxy->rowCount() > 0);
 }
 
 void DlqDock::updateActions() {
     const auto snapshot = m_controller->snapshot();
     const bool run =
-        (snapshot && snapshot->status != RunStatus::Idle) || m_controller->showsStoredDlq();
+        ((snapshot && snapshot->status != RunStatus::Idle) || m_controller->showsStoredDlq()) &&
+        !m_controller->showsTopicDlq();
     // The model's copy is the freshest answer, unless a change is still waiting to be loaded.
     const bool any = m_model->rowCount() > 0 || (m_dirty && snapshot && snapshot->dlqSize > 0);
     const bool selected = m_table->selectionModel()->hasSelection();

@@ -47,6 +47,8 @@ public:
     QTableView* table() const { return m_table; }
     QAction* replayAction() const { return m_replaySelectedAction; }  // Ctrl+R
     QAction* replayAllAction() const { return m_replayAllAction; }    // Ctrl+Shift+R
+    QAction* openTopicAction() const { return m_openTopicAction; }
+    void openTopic(const QString& bootstrap, const QString& topic);
 
     // Copies the DLQ from the engine now, keeping the selection.
     void refresh();
@@ -117,6 +119,7 @@ private:
     QAction* m_copyAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_purgeSelectedAction = nullptr;
+    QAction* m_openTopicAction = nullptr;
     QAction* m_purgeAllAction = nullptr;
 
     DlqStamp m_loaded;            // of the snapshot the model's copy was taken after
