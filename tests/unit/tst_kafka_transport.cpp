@@ -28,6 +28,20 @@ StartOptions kafkaOptions(kafka::KafkaSettings settings = {}) {
     return o;
 }
 
+// A mock cluster of the test's own, whose faults the test controls; empty settings if it did not
+// start (the caller checks settings.mock).
+kafka::KafkaSettings ownCluster(int brokers) {
+    kafka::KafkaSettings settings;
+    std::string error;
+    settings.mock = kafka::MockCluster::start(brokers, error);
+    if (!settings.mock) {
+        qWarning("mock cluster: %s", error.c_str());
+        return settings;
+    }
+    settings.bootstrap = settings.mock->bootstrap();
+    return settings;
+}
+
 sim::Scenario overKafka(sim::Scenario s) {
     s.run.transport = core::Transport::Kafka;
     return s;
@@ -120,12 +134,9 @@ private Q_SLOTS:
     // Every broker down for two seconds mid-run, then up: producers buffer and consumers
     // reconnect; nothing is lost or doubled.
     void brokersDownAndUp() {
-        std::string error;
-        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(3, error);
-        QVERIFY2(mock, error.c_str());
-        kafka::KafkaSettings settings;
-        settings.mock = mock;
-        settings.bootstrap = mock->bootstrap();
+        kafka::KafkaSettings settings = ownCluster(3);
+        QVERIFY(settings.mock);
+        const std::shared_ptr<kafka::MockCluster> mock = settings.mock;
         sim::Scenario s =
             overKafka(spike(20000, 500, "atomic", core::Pipeline::DecideInWorker, 2, 4));
         s.run.pace = core::Pace::Realtime;
@@ -149,12 +160,9 @@ private Q_SLOTS:
 
     // A hang, not a crash: every broker answers 1.5 s late for a while; the run finishes.
     void slowBrokers() {
-        std::string error;
-        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(3, error);
-        QVERIFY2(mock, error.c_str());
-        kafka::KafkaSettings settings;
-        settings.mock = mock;
-        settings.bootstrap = mock->bootstrap();
+        kafka::KafkaSettings settings = ownCluster(3);
+        QVERIFY(settings.mock);
+        const std::shared_ptr<kafka::MockCluster> mock = settings.mock;
         sim::Scenario s =
             overKafka(spike(5000, 100, "atomic", core::Pipeline::DecideInWorker, 2, 2));
         s.run.pace = core::Pace::Realtime;
@@ -177,12 +185,9 @@ private Q_SLOTS:
     // (decide-at-ingress took the unit) are compensated: the unit goes back, the request goes to
     // the DLQ with the reason, and the stock still adds up.
     void failedProduceIsCompensated() {
-        std::string error;
-        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(1, error);
-        QVERIFY2(mock, error.c_str());
-        kafka::KafkaSettings settings;
-        settings.mock = mock;
-        settings.bootstrap = mock->bootstrap();
+        kafka::KafkaSettings settings = ownCluster(1);
+        QVERIFY(settings.mock);
+        const std::shared_ptr<kafka::MockCluster> mock = settings.mock;
         settings.messageTimeoutMs = 2000;
         sim::Scenario s =
             overKafka(spike(4000, 4000, "atomic", core::Pipeline::DecideAtIngress, 2, 1));
@@ -212,14 +217,11 @@ private Q_SLOTS:
     // consumer held back: the loss is detected, reported, and every waiting request is sent
     // again.
     void lossIsDetectedAndRecovered() {
-        std::string error;
-        std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(1, error);
-        QVERIFY2(mock, error.c_str());
+        kafka::KafkaSettings settings = ownCluster(1);
+        QVERIFY(settings.mock);
+        const std::shared_ptr<kafka::MockCluster> mock = settings.mock;
         // The consumer's first fetches answer 400 ms late while the producer runs free.
         mock->delayRequests(1, 5, 400);
-        kafka::KafkaSettings settings;
-        settings.mock = mock;
-        settings.bootstrap = mock->bootstrap();
         settings.leadBoundPerPartition = 0;
         const sim::Scenario s =
             overKafka(spike(400000, 1000, "atomic", core::Pipeline::DecideInWorker, 1, 1));

@@ -156,6 +156,38 @@ void MySqlGuard::reset(std::span<const std::int64_t> stocks, int) {
     }
 }
 
+// One decision's bookkeeping: the pool's busy gauge, the round-trip time, and what a failed
+// statement means (a deadlock, a lock-wait timeout or a lost connection: all transient).
+struct MySqlGuard::Decision {
+    MySqlGuard& guard;
+    ThreadConnection& c;
+    QSqlDatabase db;
+    guards::PoolGauge::Scope busy;
+    Clock::time_point t0 = Clock::now();
+
+    Decision(MySqlGuard& g, ThreadConnection& connection)
+        : guard(g),
+          c(connection),
+          db(QSqlDatabase::database(connection.name, false)),
+          busy(g.m_pool.busy()) {}
+
+    guards::TakeResult done(guards::TakeResult r) {
+        c.roundTrips.record(std::uint64_t(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+        guard.m_roundTrips.fetch_add(1, std::memory_order_relaxed);
+        return r;
+    }
+    guards::TakeResult failed() {
+        guard.m_errors.fetch_add(1, std::memory_order_relaxed);
+        db.rollback();
+        // A timed-out or lost connection may still look open: make a fresh one next time. (A
+        // deadlock pays one needless reconnect; a dead socket reused would fail every request.)
+        c.open = false;
+        guard.m_pool.connectionClosed();
+        return done(guards::TakeResult::Unavailable);
+    }
+};
+
 guards::TakeResult MySqlGuard::takeFor(int campaign, int lane, std::uint64_t user) {
     if (m_mode != Mode::Atomic) return take(campaign, lane);
     ThreadConnection* c = connection();
@@ -163,22 +195,10 @@ guards::TakeResult MySqlGuard::takeFor(int campaign, int lane, std::uint64_t use
         m_errors.fetch_add(1, std::memory_order_relaxed);
         return guards::TakeResult::Unavailable;
     }
-    QSqlDatabase db = QSqlDatabase::database(c->name, false);
-    const auto busy = m_pool.busy();
-    const auto t0 = Clock::now();
-    auto done = [&](guards::TakeResult r) {
-        c->roundTrips.record(std::uint64_t(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
-        m_roundTrips.fetch_add(1, std::memory_order_relaxed);
-        return r;
-    };
-    auto failed = [&] {
-        m_errors.fetch_add(1, std::memory_order_relaxed);
-        db.rollback();
-        c->open = false;
-        m_pool.connectionClosed();
-        return done(guards::TakeResult::Unavailable);
-    };
+    Decision decision(*this, *c);
+    QSqlDatabase& db = decision.db;
+    auto done = [&decision](guards::TakeResult r) { return decision.done(r); };
+    auto failed = [&decision] { return decision.failed(); };
     if (!db.transaction()) return failed();
     QSqlQuery& apply = statement(c->statements, db, kApplyUser,
                                  QStringLiteral("INSERT IGNORE INTO stampede_applied (run_key, "
@@ -218,25 +238,10 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
         return guards::TakeResult::Unavailable;
     }
-    QSqlDatabase db = QSqlDatabase::database(c->name, false);
-    const auto busy = m_pool.busy();
-    const auto t0 = Clock::now();
-    auto done = [&](guards::TakeResult r) {
-        c->roundTrips.record(std::uint64_t(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
-        m_roundTrips.fetch_add(1, std::memory_order_relaxed);
-        return r;
-    };
-    // A failed statement: deadlock, lock-wait timeout or a lost connection; all transient.
-    auto failed = [&](const QSqlQuery&) {
-        m_errors.fetch_add(1, std::memory_order_relaxed);
-        db.rollback();
-        // A timed-out or lost connection may still look open: make a fresh one next time. (A
-        // deadlock pays one needless reconnect; a dead socket reused would fail every request.)
-        c->open = false;
-        m_pool.connectionClosed();
-        return done(guards::TakeResult::Unavailable);
-    };
+    Decision decision(*this, *c);
+    QSqlDatabase& db = decision.db;
+    auto done = [&decision](guards::TakeResult r) { return decision.done(r); };
+    auto failed = [&decision](const QSqlQuery&) { return decision.failed(); };
     switch (m_mode) {
         case Mode::Atomic: {
             QSqlQuery& q =

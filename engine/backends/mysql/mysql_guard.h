@@ -48,6 +48,7 @@ public:
 
 private:
     struct ThreadConnection;
+    struct Decision;                       // one take's bookkeeping
     ThreadConnection* connection() const;  // this thread's, opened on first use; null if down
     std::int64_t readColumn(int campaign, const char* column) const;
 
