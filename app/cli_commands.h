@@ -1,17 +1,27 @@
 #pragma once
 // The subcommands of stampede-cli; each returns the process's exit status.
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "cli_options.h"
+#include "core/request.h"
 
 namespace stampede::cli {
 
 int runCommand(const CliOptions& options);
 int benchCommand(const CliOptions& options);
 int dlqCommand(const CliOptions& options);
+int dlqTopicCommand(const CliOptions& options);  // dlq list|replay --kafka … --topic …
 int aggregateCommand(const CliOptions& options);
 int exportCommand(const CliOptions& options);
 int brokerCommand(const CliOptions& options);
 int workerCommand(const CliOptions& options);
 int profilesCommand(const CliOptions& options);
+
+// --ids ID,ID,...; nullopt with `error` naming the item that is not a request id.
+std::optional<std::vector<core::RequestId>> parseRequestIds(const std::string& text,
+                                                            std::string& error);
 
 }  // namespace stampede::cli

@@ -11,13 +11,29 @@
 #include <sstream>
 #include <thread>
 
-#include "backends/kafka/dead_letter_topic.h"
 #include "cli_commands.h"
-#include "cli_kafka.h"
 #include "cli_store.h"
 #include "store/stored_replay.h"
 
 namespace stampede::cli {
+
+std::optional<std::vector<core::RequestId>> parseRequestIds(const std::string& text,
+                                                            std::string& error) {
+    std::vector<core::RequestId> ids;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        char* end = nullptr;
+        const long long v = std::strtoll(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || v < 0 || v > 0xFFFFFFFFLL) {
+            error = "--ids: '" + item + "' is not a request id";
+            return std::nullopt;
+        }
+        ids.push_back(static_cast<core::RequestId>(v));
+    }
+    return ids;
+}
+
 namespace {
 
 QString qs(const std::string& s) {
@@ -76,22 +92,14 @@ int purge(const CliOptions& o, store::Store& db) {
     std::vector<store::StoredDeadLetter> letters =
         db.deadLetters(o.run ? std::optional<std::int64_t>(*o.run) : std::nullopt);
     if (o.ids) {
-        std::vector<long long> wanted;
-        std::stringstream in(*o.ids);
-        std::string item;
-        while (std::getline(in, item, ',')) {
-            char* end = nullptr;
-            const long long v = std::strtoll(item.c_str(), &end, 10);
-            if (item.empty() || *end != '\0' || v < 0) {
-                std::fprintf(stderr, "stampede-cli: --ids: '%s' is not a request id\n",
-                             item.c_str());
-                return kExitBadInput;
-            }
-            wanted.push_back(v);
+        std::string error;
+        const auto wanted = parseRequestIds(*o.ids, error);
+        if (!wanted) {
+            std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+            return kExitBadInput;
         }
         std::erase_if(letters, [&](const auto& s) {
-            return std::find(wanted.begin(), wanted.end(),
-                             static_cast<long long>(s.letter.requestId)) == wanted.end();
+            return std::find(wanted->begin(), wanted->end(), s.letter.requestId) == wanted->end();
         });
     }
     std::map<std::int64_t, std::vector<core::RequestId>> byRun;
@@ -138,58 +146,6 @@ int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
 
 }  // namespace
 
-namespace {
-// The dead-letter topic of a Kafka run, as kcat would show it, in the same table or JSON.
-int listTopic(const CliOptions& o) {
-    if (!o.topic) {
-        std::fprintf(stderr,
-                     "stampede-cli dlq list: --kafka needs --topic DLT (the run's "
-                     "dead-letter topic, in its summary's transport_stats)\n");
-        return kExitBadInput;
-    }
-    std::string error;
-    const auto entries =
-        backends::kafka::readDeadLetterTopic(kafkaSettingsFrom(o), *o.topic, error);
-    if (!entries) {
-        std::fprintf(stderr, "stampede-cli dlq list: %s\n", error.c_str());
-        return kExitBadInput;
-    }
-    QJsonArray array;
-    for (const std::string& text : *entries)
-        array.append(QJsonDocument::fromJson(QByteArray::fromStdString(text)).object());
-    if (o.json) {
-        if (!writeOutput(*o.json,
-                         QJsonDocument(QJsonObject{{QStringLiteral("dead_letters"), array}})
-                             .toJson()
-                             .toStdString(),
-                         error)) {
-            std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
-            return kExitInternal;
-        }
-        return kExitOk;
-    }
-    std::printf("%-10s %-14s %-12s %-22s %8s  %s\n", "request", "campaign", "user", "reason",
-                "attempts", "last error");
-    for (const QJsonValue& v : array) {
-        const QJsonObject e = v.toObject();
-        const QJsonArray errors = e.value(QStringLiteral("errors")).toArray();
-        std::printf(
-            "%-10lld %-14s %-12s %-22s %8d  %s\n",
-            static_cast<long long>(e.value(QStringLiteral("request_id")).toInteger()),
-            qPrintable(e.value(QStringLiteral("campaign")).toString()),
-            qPrintable(e.value(QStringLiteral("user")).toString()),
-            qPrintable(e.value(QStringLiteral("reason")).toString()),
-            e.value(QStringLiteral("attempts")).toInt(),
-            qPrintable(errors.isEmpty()
-                           ? QString()
-                           : errors.last().toObject().value(QStringLiteral("message")).toString()));
-    }
-    std::printf("%lld dead letters in %s\n", static_cast<long long>(array.size()),
-                o.topic->c_str());
-    return kExitOk;
-}
-}  // namespace
-
 int dlqCommand(const CliOptions& o) {
     if (o.positional.size() != 1 ||
         (o.positional[0] != "list" && o.positional[0] != "purge" && o.positional[0] != "replay")) {
@@ -197,14 +153,7 @@ int dlqCommand(const CliOptions& o) {
                      usage().c_str());
         return kExitBadInput;
     }
-    if (o.kafka && o.positional[0] == "list") return listTopic(o);
-    if (o.kafka) {
-        std::fprintf(stderr,
-                     "stampede-cli dlq %s: the dead-letter topic is read-only here; "
-                     "replay from the store (--store) or the console's inspector\n",
-                     o.positional[0].c_str());
-        return kExitBadInput;
-    }
+    if (o.kafka) return dlqTopicCommand(o);
     store::StoreUrl url;
     auto db = openStoreOrReport(o, &url);
     if (!db) return kExitBadInput;

@@ -10,7 +10,7 @@
 
 #include <thread>
 
-#include "backends/kafka/dead_letter_topic.h"
+#include "backends/kafka/dead_letter_replay.h"
 #include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
@@ -266,27 +266,61 @@ void EngineController::openDeadLetterTopic(const QString& bootstrap, const QStri
         backends::kafka::KafkaSettings settings;
         settings.bootstrap = bootstrap.toStdString();
         std::string error;
-        auto entries = backends::kafka::readDeadLetterTopic(settings, topic.toStdString(), error);
-        std::vector<dlq::DeadLetter> letters;
-        if (entries)
-            for (const std::string& text : *entries)
-                if (auto letter = dlq::fromJson(text)) letters.push_back(std::move(*letter));
+        const auto read =
+            backends::kafka::readTopicDeadLetters(settings, topic.toStdString(), error);
+        std::vector<dlq::DeadLetter> pending;
+        TopicStatus status;
+        if (read) {
+            for (const auto& entry : read->entries)
+                if (entry.replayed.empty()) pending.push_back(entry.letter);
+            status.entries = qint64(read->entries.size());
+            status.pending = qint64(pending.size());
+            status.guard = QString::fromStdString(read->guard);
+            if (read->guard.empty())
+                status.notReplayable = tr("its entries do not name their run's guard");
+            else if (read->sharedKey.empty())
+                status.notReplayable =
+                    tr("guard %1 kept its stock in the run's process").arg(status.guard);
+        }
         QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, topic, ok = entries.has_value(), letters = std::move(letters), error] {
+            QCoreApplication::instance(), [self, bootstrap, topic, ok = read.has_value(),
+                                           pending = std::move(pending), status, error] {
                 if (!self) return;
                 if (ok) {
-                    self->m_topicLetters = letters;
+                    const bool again = self->m_topicName == topic && self->m_topicLetters;
+                    self->m_topicLetters = pending;
                     self->m_topicName = topic;
-                    self->logOperator(tr("Opened dead-letter topic %1: %2 entries, read-only")
-                                          .arg(topic)
-                                          .arg(letters.size()));
+                    self->m_topicBootstrap = bootstrap;
+                    self->m_topicStatus = status;
+                    if (!again)
+                        self->logOperator(tr("Opened dead-letter topic %1: %2 entries, %3 pending")
+                                              .arg(topic)
+                                              .arg(status.entries)
+                                              .arg(status.pending));
                 }
                 Q_EMIT self->deadLettersReplaced(ok ? QString() : QString::fromStdString(error));
             });
     });
     connect(reader, &QThread::finished, reader, &QObject::deleteLater);
     reader->start();
+}
+
+QString EngineController::replayOutcomeText(const ReplayJob& job) {
+    if (const auto topic = backends::kafka::topicReplayOutcome(job)) {
+        QString text = tr("%1 issued, %2 already held, %3 sold out, %4 failed and still pending")
+                           .arg(topic->issued)
+                           .arg(topic->alreadyHeld)
+                           .arg(topic->soldOut)
+                           .arg(topic->failed);
+        if (!topic->error.empty()) text += tr(" · %1").arg(QString::fromStdString(topic->error));
+        return text;
+    }
+    if (const auto stored = store::storedReplayOutcome(job)) {
+        QString text = tr("%1 issued").arg(stored->issued);
+        if (!stored->error.empty()) text += tr(" · %1").arg(QString::fromStdString(stored->error));
+        return text;
+    }
+    return {};
 }
 
 std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& filter) const {
@@ -316,7 +350,21 @@ std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& fil
 
 std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::RequestId>& ids,
                                                        double perSecond) {
-    if (m_topicLetters) return nullptr;  // a topic's entries are shown, not replayed from here
+    if (m_topicLetters) {
+        if (!m_topicStatus.notReplayable.isEmpty()) return nullptr;
+        backends::kafka::TopicReplayOptions options;
+        options.settings.bootstrap = m_topicBootstrap.toStdString();
+        options.topic = m_topicName.toStdString();
+        options.guards = liveStartOptions().guardFactory;
+        options.ids = ids;
+        options.perSecond = perSecond;
+        logOperator(
+            tr("Replay of %1 from topic %2 at %3/s")
+                .arg(ids.empty() ? tr("every pending entry") : tr("%1 entries").arg(ids.size()))
+                .arg(m_topicName)
+                .arg(perSecond));
+        return backends::kafka::replayDeadLetterTopic(std::move(options));
+    }
     auto job = showsStoredDlq() && m_storedDlqRun > 0
                    ? store::replayStoredDeadLetters(*m_storeUrl, m_storedDlqRun, ids, perSecond)
                    : m_engine->replayDlq(ids, perSecond);

@@ -67,11 +67,23 @@ public:
     // with pending dead letters): replay and purge act on whichever is shown.
     std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
     bool showsStoredDlq() const;
-    // A Kafka run's dead-letter topic, read in the background and shown read-only by the DLQ
-    // inspector until the next run starts; deadLettersReplaced() says when (or why not).
+    // A Kafka run's dead-letter topic, read in the background (its pending entries) and shown by
+    // the DLQ inspector until the next run starts; deadLettersReplaced() says when (or why not).
+    // Replay decides them against the run's shared stock (the live guards' Redis or MySQL);
+    // a topic is never purged.
     void openDeadLetterTopic(const QString& bootstrap, const QString& topic);
     bool showsTopicDlq() const { return m_topicLetters.has_value(); }
     QString topicShown() const { return m_topicName; }
+    // What the shown topic holds, and why it cannot be replayed (empty when it can).
+    struct TopicStatus {
+        qint64 entries = 0, pending = 0;
+        QString guard;
+        QString notReplayable;
+    };
+    const TopicStatus& topicStatus() const { return m_topicStatus; }
+    void rereadTopic() { openDeadLetterTopic(m_topicBootstrap, m_topicName); }
+    // The outcome of a finished replay job in words ("3 issued, 1 already held …"), for the log.
+    static QString replayOutcomeText(const ReplayJob& job);
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
@@ -122,8 +134,9 @@ private:
     std::shared_ptr<store::WriteBehindSink> m_sink;
     std::int64_t m_runId = 0;
     mutable std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
-    std::optional<std::vector<dlq::DeadLetter>> m_topicLetters;  // a dead-letter topic's, read-only
-    QString m_topicName;
+    std::optional<std::vector<dlq::DeadLetter>> m_topicLetters;  // a dead-letter topic's pending
+    QString m_topicName, m_topicBootstrap;
+    TopicStatus m_topicStatus;
     std::vector<std::thread> m_persisting;  // drain finished runs' sinks, close them in the store
 };
 

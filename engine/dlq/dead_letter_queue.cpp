@@ -6,7 +6,7 @@
 
 namespace stampede::dlq {
 
-std::string toJson(const DeadLetter& letter) {
+std::string toJson(const DeadLetter& letter, std::string_view originJson) {
     const auto qs = [](const std::string& text) { return QString::fromStdString(text); };
     QJsonArray errors;
     for (const AttemptError& e : letter.errors)
@@ -15,16 +15,21 @@ std::string toJson(const DeadLetter& letter) {
                                   {QStringLiteral("message"), qs(e.message)}});
     const QJsonObject request =
         QJsonDocument::fromJson(QByteArray::fromStdString(letter.payload)).object();
-    const QJsonObject o{{QStringLiteral("request_id"), qint64(letter.requestId)},
-                        {QStringLiteral("campaign"), qs(letter.campaignId)},
-                        {QStringLiteral("user"), request.value(QStringLiteral("user"))},
-                        {QStringLiteral("reason"), qs(letter.reason)},
-                        {QStringLiteral("attempts"), letter.attempts},
-                        {QStringLiteral("replays"), letter.replays},
-                        {QStringLiteral("received_ns"), qint64(letter.receivedNs)},
-                        {QStringLiteral("dead_lettered_ns"), qint64(letter.deadLetteredNs)},
-                        {QStringLiteral("errors"), errors},
-                        {QStringLiteral("request"), request}};
+    QJsonObject o{{QStringLiteral("request_id"), qint64(letter.requestId)},
+                  {QStringLiteral("campaign"), qs(letter.campaignId)},
+                  {QStringLiteral("user"), request.value(QStringLiteral("user"))},
+                  {QStringLiteral("user_id"), qint64(letter.user)},
+                  {QStringLiteral("reason"), qs(letter.reason)},
+                  {QStringLiteral("attempts"), letter.attempts},
+                  {QStringLiteral("replays"), letter.replays},
+                  {QStringLiteral("received_ns"), qint64(letter.receivedNs)},
+                  {QStringLiteral("dead_lettered_ns"), qint64(letter.deadLetteredNs)},
+                  {QStringLiteral("errors"), errors},
+                  {QStringLiteral("request"), request}};
+    if (!originJson.empty())
+        o[QStringLiteral("origin")] =
+            QJsonDocument::fromJson(QByteArray(originJson.data(), qsizetype(originJson.size())))
+                .object();
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 
@@ -50,8 +55,13 @@ std::optional<DeadLetter> fromJson(const std::string& json) {
     letter.payload = QJsonDocument(o.value(QStringLiteral("request")).toObject())
                          .toJson(QJsonDocument::Compact)
                          .toStdString();
-    // Scenario users are numbers; other names get a number past them (the user directory's
-    // convention), and readers take the name from the payload.
+    // The run's number for the user, as its guard recorded it. Entries without one: scenario
+    // users are numbers; other names get a number past them (the user directory's convention),
+    // and readers take the name from the payload.
+    if (o.contains(QStringLiteral("user_id"))) {
+        letter.user = static_cast<std::uint64_t>(o.value(QStringLiteral("user_id")).toInteger());
+        return letter;
+    }
     bool numeric = false;
     const qulonglong user = o.value(QStringLiteral("user")).toString().toULongLong(&numeric);
     letter.user = numeric && user < (1ULL << 32) ? user : (1ULL << 32);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/request.h"
@@ -38,8 +39,9 @@ struct DeadLetter {
 };
 
 // The entry as one JSON object (the dead-letter topic's message): every field above, errors
-// included, with times in nanoseconds of the run's clock.
-std::string toJson(const DeadLetter& letter);
+// included, with times in nanoseconds of the run's clock. `originJson`, when given, goes in as
+// "origin": what a replay after the run needs to know of it (its guard, shared stock, campaigns).
+std::string toJson(const DeadLetter& letter, std::string_view originJson = {});
 // Back from that JSON (a dead-letter topic's message); nullopt for anything else.
 std::optional<DeadLetter> fromJson(const std::string& json);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +62,13 @@ public:
     // of users fall back to take().
     virtual TakeResult takeFor(int campaign, int lane, std::uint64_t /*user*/) {
         return take(campaign, lane);
+    }
+    // True when takeFor() keeps that record (so deciding a user again never takes a second unit).
+    virtual bool decidesByUser() const { return false; }
+    // Whether `user` holds a unit of `campaign` by that record; nullopt when the backend does not
+    // answer (or the guard keeps no record).
+    virtual std::optional<bool> holdsUnit(int /*campaign*/, std::uint64_t /*user*/) {
+        return std::nullopt;
     }
     // Workers in other processes decide on the same stock: the name of this run's stock in the
     // backend (empty for a guard that lives in this process), and joining it without resetting.

@@ -134,7 +134,8 @@ Run::~Run() {
 
 void Run::start() {
     m_clock.restart();
-    if (m_transport && m_transport->sharesWork()) m_transport->announceRun(remoteAnnouncement());
+    if (m_transport && !m_inproc) m_deadLetterOrigin = remoteAnnouncement();
+    if (m_transport && m_transport->sharesWork()) m_transport->announceRun(m_deadLetterOrigin);
     publish(buildSnapshot());
     for (int w = 0; w < m_workerCount; ++w)
         m_workers[static_cast<std::size_t>(w)]->thread = std::thread([this, w] { workerLoop(w); });

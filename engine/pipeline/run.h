@@ -162,6 +162,9 @@ private:
     void resendAfterLoss();
     void applyRemoteResults();
     std::string remoteAnnouncement() const;
+    // The run as its dead-letter topic's entries name it (the announcement's JSON), so they can
+    // be replayed after the run against its shared stock. Set before the workers start.
+    std::string m_deadLetterOrigin;
 
     // configuration
     sim::Scenario m_scenario;

@@ -6,7 +6,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 
 #include <QApplication>
 #include <QComboBox>
@@ -271,61 +270,6 @@ private Q_SLOTS:
 
     // A Kafka run's dead-letter topic, opened in the inspector: the entries a separate process
     // wrote (the standalone broker, a CLI run of seed-000), read-only.
-    void deadLetterTopicIsShownReadOnly() {
-        QProcess broker;
-        broker.start(QStringLiteral(STAMPEDE_CLI_PATH), {QStringLiteral("broker")});
-        QVERIFY(broker.waitForReadyRead(10000));
-        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
-        QProcess run;
-        run.start(
-            QStringLiteral(STAMPEDE_CLI_PATH),
-            {QStringLiteral("run"),
-             QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-000.json"),
-             QStringLiteral("--transport"), QStringLiteral("kafka"), QStringLiteral("--kafka"),
-             bootstrap, QStringLiteral("--pace"), QStringLiteral("asap"), QStringLiteral("--json"),
-             QStringLiteral("-"), QStringLiteral("--quiet")});
-        QVERIFY(run.waitForFinished(60000));
-        const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
-        const int dead = summary.value(QStringLiteral("dead_lettered")).toInt();
-        QVERIFY(dead > 0);
-        const QString topic = QRegularExpression(QStringLiteral("dead letters (\\S+);"))
-                                  .match(summary.value(QStringLiteral("transport_stats"))
-                                             .toObject()
-                                             .value(QStringLiteral("detail"))
-                                             .toString())
-                                  .captured(1);
-        QVERIFY(!topic.isEmpty());
-
-        EngineController controller;
-        DlqDock dock(&controller);
-        dock.resize(1100, 420);
-        dock.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dock));
-        dock.openTopic(bootstrap, topic);
-        QTRY_COMPARE_WITH_TIMEOUT(dock.model()->rowCount(), dead, 30000);
-        QVERIFY(controller.showsTopicDlq());
-        QVERIFY(!dock.replayAllAction()->isEnabled());
-        QVERIFY(!dock.replayAll());
-        QVERIFY(dock.findChildren<QLabel*>().size() > 0);
-        bool saysTopic = false;
-        for (QLabel* l : dock.findChildren<QLabel*>())
-            saysTopic = saysTopic || l->text().contains(QStringLiteral("from topic"));
-        QVERIFY(saysTopic);
-        saveScreenshot(dock, QStringLiteral("dlq-topic.png"));
-        // A topic that is not there: said so, nothing replaced.
-        dock.openTopic(bootstrap, QStringLiteral("no.such.topic"));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                for (QLabel* l : dock.findChildren<QLabel*>())
-                    if (l->text().contains(QStringLiteral("not read"))) return true;
-                return false;
-            }(),
-            30000);
-        QCOMPARE(dock.model()->rowCount(), dead);
-        broker.terminate();
-        QVERIFY(broker.waitForFinished(10000));
-    }
-
 private:
     static void saveScreenshot(QWidget& widget, const QString& name) {
         const QString dir = qEnvironmentVariable("STAMPEDE_SCREENSHOT_DIR");

@@ -6,10 +6,12 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTableView>
 #include <QToolButton>
@@ -165,7 +167,8 @@ void DlqDock::createActions() {
         const QString text = QInputDialog::getText(
             this, tr("Open dead-letter topic"),
             tr("Kafka bootstrap servers and the run's dead-letter topic (see its summary), "
-               "separated by a space:"));
+               "separated by a space:"),
+            QLineEdit::Normal, lastKafkaTopic());
         const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
         if (parts.size() == 2) openTopic(parts[0], parts[1]);
     });
@@ -180,7 +183,19 @@ void DlqDock::createActions() {
     m_contextMenu->addAction(m_openTopicAction);
 }
 
-// A Kafka run's dead-letter topic, read in the background: shown read-only until the next run.
+// The last Kafka run's bootstrap servers and dead-letter topic, as its transport describes them
+// ("bootstrap B …; dead letters T; …"), so opening its topic after the run is one keystroke.
+QString DlqDock::lastKafkaTopic() const {
+    const auto snapshot = m_controller->snapshot();
+    if (!snapshot || snapshot->transport.kind != "kafka") return {};
+    const QString detail = QString::fromStdString(snapshot->transport.detail);
+    const auto bootstrap = QRegularExpression(QStringLiteral("bootstrap (\\S+)")).match(detail);
+    const auto topic = QRegularExpression(QStringLiteral("dead letters (\\S+);")).match(detail);
+    if (!bootstrap.hasMatch() || !topic.hasMatch()) return {};
+    return bootstrap.captured(1) + QLatin1Char(' ') + topic.captured(1);
+}
+
+// A Kafka run's dead-letter topic, read in the background: shown until the next run.
 void DlqDock::openTopic(const QString& bootstrap, const QString& topic) {
     m_count->setText(tr("reading %1 …").arg(topic));
     m_controller->openDeadLetterTopic(bootstrap, topic);
@@ -206,6 +221,9 @@ QWidget* DlqDock::buildActionRow() {
     rows->addLayout(row);
     m_count = new QLabel;
     m_count->setObjectName(QStringLiteral("dlqCount"));
+    // A topic's line is long: it wraps rather than widen the dock.
+    m_count->setWordWrap(true);
+    m_count->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (!m_job) return;
         m_job->cancel();
@@ -221,8 +239,7 @@ QWidget* DlqDock::buildActionRow() {
     m_rate->setSpecialValueText(tr("unlimited"));
     m_rate->setToolTip(tr("Replay rate limit; 0 = as fast as the workers take them"));
 
-    row->addWidget(m_count);
-    row->addStretch(1);
+    row->addWidget(m_count, 1);
     row->addWidget(new QLabel(tr("Replay rate")));
     row->addWidget(m_rate);
     for (QAction* action :
@@ -334,27 +351,40 @@ void DlqDock::showDetail() {
 }
 
 void DlqDock::updateCount() {
-    m_count->setText(
-        tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()) +
-        (m_controller->showsTopicDlq()
-             ? tr(" · from topic %1 (read-only: replay within a run, or from the store)")
-                   .arg(m_controller->topicShown())
-             : QString()));
+    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()) +
+                     topicText());
     m_exportAction->setEnabled(m_proxy->rowCount() > 0);
+}
+
+// Where the shown entries come from, when that is a dead-letter topic.
+QString DlqDock::topicText() const {
+    if (!m_controller->showsTopicDlq()) return {};
+    const auto& status = m_controller->topicStatus();
+    QString text = tr(" · topic %1: %2 pending of %3")
+                       .arg(m_controller->topicShown())
+                       .arg(status.pending)
+                       .arg(status.entries);
+    if (!status.notReplayable.isEmpty())
+        return text + tr(" (read-only: %1; replay from the store)").arg(status.notReplayable);
+    return text +
+           tr(" · replay decides against the run's %1 stock, once per user").arg(status.guard);
 }
 
 void DlqDock::updateActions() {
     const auto snapshot = m_controller->snapshot();
+    const bool topic = m_controller->showsTopicDlq();
+    const bool topicReplayable = topic && m_controller->topicStatus().notReplayable.isEmpty();
     const bool run =
-        ((snapshot && snapshot->status != RunStatus::Idle) || m_controller->showsStoredDlq()) &&
-        !m_controller->showsTopicDlq();
+        (((snapshot && snapshot->status != RunStatus::Idle) || m_controller->showsStoredDlq()) &&
+         !topic) ||
+        topicReplayable;
     // The model's copy is the freshest answer, unless a change is still waiting to be loaded.
     const bool any = m_model->rowCount() > 0 || (m_dirty && snapshot && snapshot->dlqSize > 0);
     const bool selected = m_table->selectionModel()->hasSelection();
     m_replaySelectedAction->setEnabled(run && !m_job && selected);
     m_replayAllAction->setEnabled(run && !m_job && any);
-    m_purgeSelectedAction->setEnabled(run && selected);
-    m_purgeAllAction->setEnabled(run && any);
+    m_purgeSelectedAction->setEnabled(run && !topic && selected);  // Kafka keeps a topic's
+    m_purgeAllAction->setEnabled(run && !topic && any);
     m_copyAction->setEnabled(selected);
 }
 
@@ -410,9 +440,12 @@ void DlqDock::pollReplay() {
     m_progress->setValue(static_cast<int>(std::min<std::int64_t>(p.accepted + p.skipped, INT_MAX)));
     m_progress->setFormat(tr("Replay: %1 of %2 accepted").arg(p.accepted).arg(p.total));
     if (!p.finished) return;
-    endReplay(p.cancelled
-                  ? tr("Replay cancelled after %1 of %2").arg(p.accepted).arg(p.total)
-                  : tr("Replay finished: %1 accepted, %2 skipped").arg(p.accepted).arg(p.skipped));
+    const QString outcome = EngineController::replayOutcomeText(*m_job);
+    endReplay(
+        (p.cancelled
+             ? tr("Replay cancelled after %1 of %2").arg(p.accepted).arg(p.total)
+             : tr("Replay finished: %1 accepted, %2 skipped").arg(p.accepted).arg(p.skipped)) +
+        (outcome.isEmpty() ? QString() : tr(": %1").arg(outcome)));
 }
 
 void DlqDock::endReplay(const QString& logText) {
@@ -420,7 +453,11 @@ void DlqDock::endReplay(const QString& logText) {
     m_job.reset();
     m_replayPoll.stop();
     m_replayRow->hide();
-    refresh();  // a stored DLQ changes no snapshot: show the replay's effect now
+    // A stored DLQ or a topic changes no snapshot: show the replay's effect now.
+    if (m_controller->showsTopicDlq())
+        m_controller->rereadTopic();  // its marks say which entries are done
+    else
+        refresh();
     updateActions();
 }
 

@@ -47,6 +47,7 @@ public:
     QTableView* table() const { return m_table; }
     QAction* replayAction() const { return m_replaySelectedAction; }  // Ctrl+R
     QAction* replayAllAction() const { return m_replayAllAction; }    // Ctrl+Shift+R
+    QAction* purgeAllAction() const { return m_purgeAllAction; }
     QAction* openTopicAction() const { return m_openTopicAction; }
     void openTopic(const QString& bootstrap, const QString& topic);
 
@@ -89,6 +90,8 @@ private:
     void updateChoices();
     void showDetail();
     void updateCount();
+    QString topicText() const;
+    QString lastKafkaTopic() const;
     void updateActions();
     void showContextMenu(const QPoint& pos);
     std::vector<core::RequestId> selectedIds() const;

@@ -5,9 +5,9 @@
 
 namespace stampede::backends::kafka {
 
-std::optional<std::vector<std::string>> readDeadLetterTopic(const KafkaSettings& settings,
-                                                            const std::string& topic,
-                                                            std::string& error) {
+std::optional<std::vector<std::string>> readWholeTopic(const KafkaSettings& settings,
+                                                       const std::string& topic, std::string& error,
+                                                       bool missingIsEmpty, bool* exists) {
     Config config;
     config.connection(settings)
         .set("group.id", "stampede-dlq-reader")
@@ -23,9 +23,13 @@ std::optional<std::vector<std::string>> readDeadLetterTopic(const KafkaSettings&
     const rd_kafka_metadata_topic_t* found = nullptr;
     for (int i = 0; metadata && i < metadata->topic_cnt; ++i)
         if (topic == metadata->topics[i].topic) found = &metadata->topics[i];
+    if (exists) *exists = found && !found->err;
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         error = "Kafka at " + settings.bootstrap + " did not answer within 5 s (" +
                 rd_kafka_err2str(err) + ")";
+    } else if (missingIsEmpty &&
+               (!found || found->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)) {
+        out.emplace();
     } else if (!found || found->err) {
         error = "topic " + topic + ": " +
                 rd_kafka_err2str(found ? found->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);

@@ -391,6 +391,24 @@ std::int64_t MySqlGuard::readColumn(int campaign, const char* column) const {
     return it == m_lastRead.end() ? 0 : it->second;
 }
 
+std::optional<bool> MySqlGuard::holdsUnit(int campaign, std::uint64_t user) {
+    if (m_mode != Mode::Atomic) return std::nullopt;
+    ThreadConnection* c = connection();
+    if (!c) return std::nullopt;
+    QSqlQuery q(QSqlDatabase::database(c->name, false));
+    q.prepare(QStringLiteral(
+        "SELECT COUNT(*) FROM stampede_applied WHERE run_key = ? AND campaign = ? AND user = ?"));
+    q.addBindValue(qs(m_runKey));
+    q.addBindValue(campaign);
+    q.addBindValue(QVariant::fromValue<qulonglong>(user));
+    if (!q.exec() || !q.next()) {
+        m_errors.fetch_add(1, std::memory_order_relaxed);
+        c->open = false;
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong() > 0;
+}
+
 std::int64_t MySqlGuard::stock(int campaign) const {
     return readColumn(campaign, "stock");
 }

@@ -39,6 +39,8 @@ public:
     // decrement, so a request delivered again (another process, after a rebalance) is answered
     // Taken without a second unit. The other modes fall back to take().
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
+    bool decidesByUser() const override { return m_mode == Mode::Atomic; }
+    std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
 

@@ -128,6 +128,9 @@ std::string RedisGuard::remainingKey(int campaign) const {
 std::string RedisGuard::stockKey(int campaign) const {
     return m_prefix + ":" + std::to_string(campaign) + ":stock";
 }
+std::string RedisGuard::appliedKey(int campaign) const {
+    return m_prefix + ":" + std::to_string(campaign) + ":applied";
+}
 
 // The lane's connection, (re)made if needed and its backoff allows; null while Redis is away.
 static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
@@ -319,7 +322,7 @@ guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::
         return guards::TakeResult::Unavailable;
     }
     const std::string key = remainingKey(campaign);
-    const std::string applied = m_prefix + ":" + std::to_string(campaign) + ":applied";
+    const std::string applied = appliedKey(campaign);
     const std::string who = user ? std::to_string(*user) : std::string();
     auto call = [&](bool byText) -> redisReply* {
         const auto t0 = Clock::now();
@@ -386,6 +389,17 @@ std::int64_t RedisGuard::remaining(int campaign) const {
     auto* self = const_cast<RedisGuard*>(this);
     return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool),
                      remainingKey(campaign));
+}
+
+std::optional<bool> RedisGuard::holdsUnit(int campaign, std::uint64_t user) {
+    if (m_mode != Mode::Lua) return std::nullopt;
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
+    if (!ctx) return std::nullopt;
+    Reply r(redisCommand(ctx, "SISMEMBER %s %s", appliedKey(campaign).c_str(),
+                         std::to_string(user).c_str()));
+    if (!r || r.r->type != REDIS_REPLY_INTEGER) return std::nullopt;
+    return r.r->integer == 1;
 }
 
 guards::BackendStats RedisGuard::backendStats() const {

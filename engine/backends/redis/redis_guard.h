@@ -48,6 +48,8 @@ public:
     // redis-lua only: the decrement and the SADD of the user to the run's applied set in one
     // script (seed 003's idempotency), so a redelivered request never takes a second unit.
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
+    bool decidesByUser() const override { return m_mode == Mode::Lua; }
+    std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;  // SISMEMBER
     std::string sharedKey() const override { return m_prefix; }
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
@@ -64,6 +66,7 @@ private:
     Connection* connection(int lane);
     std::string remainingKey(int campaign) const;
     std::string stockKey(int campaign) const;
+    std::string appliedKey(int campaign) const;  // the users who took a unit (redis-lua)
 
     Mode m_mode;
     RedisUrl m_url;

@@ -1,0 +1,77 @@
+#pragma once
+// Replaying a Kafka run's dead-letter topic after the run has ended (`stampede-cli dlq replay
+// --kafka … --topic …`, and the console's DLQ inspector on an opened topic).
+//
+// Every entry names its run ("origin": the guard, the shared stock's key, the campaigns). The
+// replay attaches to that stock without resetting it and decides each pending entry again, by
+// user: a user who already holds a unit (an earlier replay, a replay during the run) is answered
+// "already held" and takes nothing. Each decision is then marked on "<topic>.replays", and an
+// entry with a mark is no longer pending. A replayer that dies between a decision and its mark
+// leaves the entry pending; the next replay finds the user holding the unit and only marks it.
+// So a topic can be replayed any number of times, from any process, and never issues twice.
+// Only guards that decide by user can do this; the others are refused, with the reason.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/kafka/kafka_common.h"
+#include "backends/kafka/remote_worker.h"
+#include "dlq/dead_letter_queue.h"
+#include "engine.h"
+
+namespace stampede::backends::kafka {
+
+// Where the replays of `deadLetterTopic`'s entries are marked.
+std::string replayMarksTopic(const std::string& deadLetterTopic);
+
+struct TopicEntry {
+    dlq::DeadLetter letter;
+    std::string replayed;  // empty while pending; else the mark's outcome ("issued", ...)
+};
+
+// A dead-letter topic as a replay sees it: its latest entry per request, in request order, each
+// with its mark, and the run the entries came from.
+struct TopicDeadLetters {
+    std::vector<TopicEntry> entries;
+    std::string guard;                   // the run's guard; empty for entries that carry no origin
+    std::string sharedKey;               // the run's stock in the guard's backend
+    std::vector<std::string> campaigns;  // campaign ids, by index
+    bool marksTopicExists = false;
+    int maxAttempts = 3;
+    double backoffMs = 2, backoffMaxMs = 200;
+
+    std::int64_t pending() const;
+};
+
+// nullopt with `error` when the cluster does not answer or the topic does not exist.
+std::optional<TopicDeadLetters> readTopicDeadLetters(const KafkaSettings& settings,
+                                                     const std::string& topic, std::string& error);
+
+struct TopicReplayOptions {
+    KafkaSettings settings;
+    std::string topic;
+    RemoteGuardFactory guards;         // the run's guard, by name, on the operator's backend
+    std::vector<core::RequestId> ids;  // empty: every pending entry
+    double perSecond = 0;              // 0: as fast as the guard answers
+};
+
+struct TopicReplayOutcome {
+    std::string guard;
+    std::int64_t issued = 0;
+    std::int64_t alreadyHeld = 0;  // the user held a unit already: nothing taken
+    std::int64_t soldOut = 0;
+    std::int64_t failed = 0;  // the backend stayed unavailable: still pending
+    std::string error;        // the replay could not start, or its marks were not delivered
+};
+
+// Starts the replay in the background; the job reports progress like an engine replay (accepted:
+// decided and marked; skipped: asked for but not pending) and can be cancelled.
+std::shared_ptr<ReplayJob> replayDeadLetterTopic(TopicReplayOptions options);
+// The outcome of a finished topic replay job (nullopt if `job` is not one).
+std::optional<TopicReplayOutcome> topicReplayOutcome(const ReplayJob& job);
+
+}  // namespace stampede::backends::kafka
