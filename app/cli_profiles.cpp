@@ -18,6 +18,17 @@ QString profilesPath(const CliOptions& o) {
 }
 }  // namespace
 
+// The Redis and MySQL code read their passwords from the environment, never from a URL. One
+// set there already wins over the keychain's.
+static bool passwordToEnvironment(const profiles::ConnectionProfile& p, const char* variable,
+                                  std::string& error) {
+    if (!qEnvironmentVariableIsEmpty(variable)) return true;
+    const auto password = profiles::readPassword(p, error);
+    if (!error.empty()) return false;
+    if (password) qputenv(variable, password->toUtf8());
+    return true;
+}
+
 bool applyProfiles(CliOptions& o, std::string& error) {
     if (o.profileNames.empty()) return true;
     const auto all = profiles::loadProfiles(profilesPath(o), error);
@@ -31,6 +42,7 @@ bool applyProfiles(CliOptions& o, std::string& error) {
         switch (p->kind) {
             case profiles::Kind::Redis:
                 o.redis = p->url();
+                if (!passwordToEnvironment(*p, "STAMPEDE_REDIS_PASSWORD", error)) return false;
                 break;
             case profiles::Kind::Kafka:
                 o.kafka = p->url();
@@ -39,12 +51,7 @@ bool applyProfiles(CliOptions& o, std::string& error) {
                 break;
             case profiles::Kind::MySql: {
                 o.mysql = p->url();
-                // The MySQL code reads its password from the environment, never from a URL.
-                if (qEnvironmentVariableIsEmpty("STAMPEDE_MYSQL_PASSWORD")) {
-                    const auto password = profiles::readPassword(*p, error);
-                    if (!error.empty()) return false;
-                    if (password) qputenv("STAMPEDE_MYSQL_PASSWORD", password->toUtf8());
-                }
+                if (!passwordToEnvironment(*p, "STAMPEDE_MYSQL_PASSWORD", error)) return false;
                 break;
             }
         }

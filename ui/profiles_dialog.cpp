@@ -306,9 +306,13 @@ void ProfilesDialog::applyProfilesInUse(bool override) {
         const profiles::ConnectionProfile* p = profiles::findProfile(*all, ss(name));
         if (!p || (!override && qEnvironmentVariableIsSet(envOf(kind)))) continue;
         qputenv(envOf(kind), QByteArray::fromStdString(p->url()));
-        if (kind == profiles::Kind::MySql)
-            if (const auto password = profiles::readPassword(*p, error))
-                qputenv("STAMPEDE_MYSQL_PASSWORD", password->toUtf8());
+        if (kind == profiles::Kind::Kafka) continue;
+        const char* variable =
+            kind == profiles::Kind::MySql ? "STAMPEDE_MYSQL_PASSWORD" : "STAMPEDE_REDIS_PASSWORD";
+        if (const auto password = profiles::readPassword(*p, error))
+            qputenv(variable, password->toUtf8());
+        else
+            qunsetenv(variable);  // the profile has none: not the previous profile's
     }
 }
 

@@ -46,7 +46,8 @@ std::string ConnectionProfile::url() const {
     const std::string hostPort = host + ":" + std::to_string(effectivePort());
     switch (kind) {
         case Kind::Redis:
-            return "redis://" + hostPort + (database.empty() ? "" : "/" + database);
+            return "redis://" + (user.empty() ? "" : user + "@") + hostPort +
+                   (database.empty() ? "" : "/" + database);
         case Kind::MySql:
             return "mysql://" + user + "@" + hostPort + "/" + database;
         case Kind::Kafka:

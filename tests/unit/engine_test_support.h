@@ -5,8 +5,11 @@
 
 #include <map>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "engine.h"
+#include "guards/guard.h"
 #include "sim/arrivals.h"
 
 // QCOMPARE for engine enums: the engine's own toString() overloads (string_view) hide QTest's.
@@ -77,6 +80,33 @@ inline void verifyInvariants(const Snapshot& s) {
     std::int64_t rejected = 0;
     for (auto n : s.rejected) rejected += n;
     QCOMPARE(rejected, s.states[std::size_t(core::RequestState::Rejected)]);
+}
+
+// Every one of `threads` threads decides every user of [0, users) by user, so each user is asked
+// `threads` times at once. Returns how many users hold a unit afterwards by the guard's record
+// (-1 if the backend did not answer), and counts the Taken answers in `taken`.
+inline std::int64_t decideEveryUserFromEveryThread(guards::Guard& guard, int threads, int users,
+                                                   std::int64_t& taken) {
+    std::vector<std::thread> pool;
+    std::vector<std::int64_t> takenBy(static_cast<std::size_t>(threads), 0);
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int u = 0; u < users; ++u) {
+                const int user = (u + t * 7) % users;  // threads meet on each user at times
+                if (guard.takeFor(0, t, std::uint64_t(user)) == guards::TakeResult::Taken)
+                    ++takenBy[std::size_t(t)];
+            }
+        });
+    for (auto& th : pool) th.join();
+    taken = 0;
+    for (const std::int64_t n : takenBy) taken += n;
+    std::int64_t holders = 0;
+    for (int u = 0; u < users; ++u) {
+        const auto held = guard.holdsUnit(0, std::uint64_t(u));
+        if (!held) return -1;
+        holders += *held ? 1 : 0;
+    }
+    return holders;
 }
 
 }  // namespace stampede::test

@@ -12,6 +12,7 @@ namespace stampede::test {
 
 class RedisServer {
 public:
+    QStringList extraArgs;  // e.g. --requirepass SECRET
     ~RedisServer() { stop(); }
 
     bool start(QString& error) {
@@ -21,12 +22,13 @@ public:
             m_port = probe.serverPort();
         }
         m_server.setProcessChannelMode(QProcess::MergedChannels);
-        m_server.start(
-            QStringLiteral("redis-server"),
-            {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
-             QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), m_dir.path(),
-             QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
-             QStringLiteral("yes"), QStringLiteral("--appendfsync"), QStringLiteral("always")});
+        m_server.start(QStringLiteral("redis-server"),
+                       QStringList{QStringLiteral("--port"), QString::number(m_port),
+                                   QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                   QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"),
+                                   QString(), QStringLiteral("--appendonly"), QStringLiteral("yes"),
+                                   QStringLiteral("--appendfsync"), QStringLiteral("always")} +
+                           extraArgs);
         if (!m_server.waitForStarted(5000)) {
             error = QStringLiteral("redis-server did not start");
             return false;

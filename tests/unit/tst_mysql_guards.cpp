@@ -55,7 +55,10 @@ private Q_SLOTS:
         QVERIFY(snap->backend.busyPeak >= 2);
         QCOMPARE(snap->backend.busy, 0);
         // Pessimistic callers wait in SELECT … FOR UPDATE: the gauge seed 003 watched.
-        if (guard == QStringLiteral("mysql-pessimistic")) QVERIFY(snap->backend.waitingPeak >= 1);
+        if (guard == QStringLiteral("mysql-pessimistic")) {
+            QVERIFY(snap->backend.waitingPeak >= 1);
+            QVERIFY(snap->backend.waitP95Ms > 0);  // the row lock took time
+        }
         // The real client agrees.
         const QString runKey = QString::fromStdString(snap->backend.detail)
                                    .section(QLatin1Char('='), 1)
@@ -68,9 +71,34 @@ private Q_SLOTS:
 
     // Deciding by user (a request delivered again after a rebalance): the same user never takes
     // a second unit, and a sold-out answer takes none.
-    void takeForDecidesOncePerUser() {
+    void takeForDecidesOncePerUser_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("mysql-atomic") << QStringLiteral("mysql-atomic");
+        QTest::newRow("mysql-pessimistic") << QStringLiteral("mysql-pessimistic");
+        QTest::newRow("mysql-optimistic") << QStringLiteral("mysql-optimistic");
+    }
+    void concurrentDecisionsByUserIssueOncePerUser_data() { takeForDecidesOncePerUser_data(); }
+    void concurrentDecisionsByUserIssueOncePerUser() {
+        // Four deciders ask for every user at once (redeliveries in other processes): each user
+        // holds at most one unit, and exactly the stock goes.
+        QFETCH(QString, name);
         std::string error;
-        auto guard = backends::mysql::makeMySqlGuard("mysql-atomic", m_url, error);
+        auto guard = backends::mysql::makeMySqlGuard(name.toStdString(), m_url, error);
+        QVERIFY2(guard, error.c_str());
+        const std::int64_t stock[] = {60};
+        guard->reset(stock, 4);
+        std::int64_t taken = 0;
+        const std::int64_t holders = decideEveryUserFromEveryThread(*guard, 4, 100, taken);
+        QCOMPARE(holders, std::int64_t(60));
+        QCOMPARE(guard->remaining(0), std::int64_t(0));
+        // A holder is answered Taken each time it is asked again, so Taken counts repeats too.
+        QVERIFY2(taken >= 60 && taken <= 4 * 60, qPrintable(QString::number(taken)));
+    }
+
+    void takeForDecidesOncePerUser() {
+        QFETCH(QString, name);
+        std::string error;
+        auto guard = backends::mysql::makeMySqlGuard(name.toStdString(), m_url, error);
         QVERIFY2(guard, error.c_str());
         const std::int64_t stock[] = {3};
         guard->reset(stock, 1);

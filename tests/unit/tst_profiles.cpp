@@ -161,14 +161,29 @@ private Q_SLOTS:
         QVERIFY2(!refused.ok && startsWith(refused.words, "refused:"), refused.words.c_str());
     }
 
-    // The CLI: --profile stands for --redis, and `profiles test` answers in the same words.
+    // The CLI: --profile stands for --redis (with the password from the keychain), and
+    // `profiles test` answers in the same words.
     void cliUsesProfiles() {
         test::RedisServer redis;
+        redis.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("pr0file-pw")};
         QString error;
         QVERIFY2(redis.start(error), qPrintable(error));
         const QString path = m_dir.filePath(QStringLiteral("cli.json"));
         std::string e;
-        QVERIFY(saveProfiles(path, {profile("shared", Kind::Redis, redis.port())}, e));
+        const ConnectionProfile shared = profile("shared", Kind::Redis, redis.port());
+        QVERIFY(saveProfiles(path, {shared}, e));
+        // No password stored yet: the run is refused, in plain words.
+        QProcess noPassword;
+        noPassword.start(
+            QStringLiteral(STAMPEDE_CLI_PATH),
+            {QStringLiteral("run"),
+             QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"),
+             QStringLiteral("--guard"), QStringLiteral("redis-lua"), QStringLiteral("--profile"),
+             QStringLiteral("shared"), QStringLiteral("--profiles"), path});
+        QVERIFY(noPassword.waitForFinished(20000));
+        QCOMPARE(noPassword.exitCode(), 2);
+        QVERIFY2(noPassword.readAllStandardError().contains("auth failed"), "no auth error");
+        QVERIFY2(storePassword(shared, QStringLiteral("pr0file-pw"), e), e.c_str());
         QProcess test;
         test.start(QStringLiteral(STAMPEDE_CLI_PATH),
                    {QStringLiteral("profiles"), QStringLiteral("test"), QStringLiteral("shared"),
@@ -197,6 +212,7 @@ private Q_SLOTS:
         QVERIFY(unknown.waitForFinished(20000));
         QCOMPARE(unknown.exitCode(), 2);
         QVERIFY(unknown.readAllStandardError().contains("no profile 'nope'"));
+        QVERIFY2(deletePassword(shared, e), e.c_str());
     }
 };
 

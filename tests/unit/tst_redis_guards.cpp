@@ -39,8 +39,45 @@ private Q_SLOTS:
         QVERIFY(url && url->host == "10.0.0.1" && url->port == 6380 && url->db == 2);
         QVERIFY(!backends::redis::parseRedisUrl("http://x", error));
         QVERIFY(!backends::redis::parseRedisUrl("redis://h:0", error));
-        QVERIFY(!backends::redis::makeRedisGuard("redis-lua", {"127.0.0.1", 1, 0}, error));
+        QVERIFY(!backends::redis::makeRedisGuard("redis-lua", {"127.0.0.1", 1, 0, {}, {}}, error));
         QVERIFY2(error.find("refused") != std::string::npos, error.c_str());
+        const auto withUser = backends::redis::parseRedisUrl("redis://app@h:6380", error);
+        QVERIFY(withUser && withUser->user == "app" && withUser->host == "h");
+        QVERIFY(!backends::redis::parseRedisUrl("redis://app:secret@h:6380", error));
+        QVERIFY2(error.find("STAMPEDE_REDIS_PASSWORD") != std::string::npos &&
+                     error.find("secret") == std::string::npos,
+                 error.c_str());
+    }
+
+    void aPasswordProtectedServer() {
+        // The password comes from STAMPEDE_REDIS_PASSWORD; a missing or wrong one is "auth
+        // failed" in plain words, never echoing what was sent; the right one decides.
+        test::RedisServer secured;
+        secured.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")};
+        QString startError;
+        QVERIFY2(secured.start(startError), qPrintable(startError));
+        const std::string text = secured.url().toStdString();
+        std::string error;
+        qunsetenv("STAMPEDE_REDIS_PASSWORD");
+        auto url = backends::redis::parseRedisUrl(text, error);
+        QVERIFY(!backends::redis::makeRedisGuard("redis-lua", *url, error));
+        QVERIFY2(error.find("auth failed: Redis asks for a password") != std::string::npos,
+                 error.c_str());
+        qputenv("STAMPEDE_REDIS_PASSWORD", "not-it");
+        url = backends::redis::parseRedisUrl(text, error);
+        QVERIFY(!backends::redis::makeRedisGuard("redis-lock", *url, error));
+        QVERIFY2(error.find("auth failed") != std::string::npos &&
+                     error.find("not-it") == std::string::npos,
+                 error.c_str());
+        qputenv("STAMPEDE_REDIS_PASSWORD", "s3cret-pw");
+        url = backends::redis::parseRedisUrl(text, error);
+        qunsetenv("STAMPEDE_REDIS_PASSWORD");
+        auto guard = backends::redis::makeRedisGuard("redis-lua", *url, error);
+        QVERIFY2(guard, error.c_str());
+        const std::int64_t stock[] = {2};
+        guard->reset(stock, 1);
+        COMPARE_ENUM(guard->takeFor(0, 0, 7), guards::TakeResult::Taken);
+        QCOMPARE(guard->remaining(0), std::int64_t(1));
     }
 
     void correctGuardsIssueExactlyTheStock_data() {
@@ -66,7 +103,12 @@ private Q_SLOTS:
         QVERIFY(snap->backend.connections >= 1 && snap->backend.connections <= 5);
         QVERIFY(snap->backend.busyPeak >= 2);
         QCOMPARE(snap->backend.busy, 0);
-        if (guard == QStringLiteral("redis-lock")) QVERIFY(snap->backend.waitingPeak >= 1);
+        if (guard == QStringLiteral("redis-lock")) {
+            QVERIFY(snap->backend.waitingPeak >= 1);
+            QVERIFY(snap->backend.waitP95Ms > 0);  // spinning on the lock took time
+        } else {
+            QCOMPARE(snap->backend.waitP95Ms, 0.0);  // redis-lua never waits
+        }
         // The real client agrees: nothing left under the run's key.
         QCOMPARE(m_redis.cli({QStringLiteral("GET"),
                               QString::fromStdString(snap->backend.detail + ":0:remaining")}),
@@ -75,9 +117,33 @@ private Q_SLOTS:
 
     // Deciding by user (a request delivered again after a rebalance): the same user never takes
     // a second unit, and a sold-out answer takes none.
-    void takeForDecidesOncePerUser() {
+    void takeForDecidesOncePerUser_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("redis-lua") << QStringLiteral("redis-lua");
+        QTest::newRow("redis-lock") << QStringLiteral("redis-lock");
+    }
+    void concurrentDecisionsByUserIssueOncePerUser_data() { takeForDecidesOncePerUser_data(); }
+    void concurrentDecisionsByUserIssueOncePerUser() {
+        // Four deciders ask for every user at once (redeliveries in other processes): each user
+        // holds at most one unit, and exactly the stock goes.
+        QFETCH(QString, name);
         std::string error;
-        auto guard = backends::redis::makeRedisGuard("redis-lua", m_url, error);
+        auto guard = backends::redis::makeRedisGuard(name.toStdString(), m_url, error);
+        QVERIFY2(guard, error.c_str());
+        const std::int64_t stock[] = {60};
+        guard->reset(stock, 4);
+        std::int64_t taken = 0;
+        const std::int64_t holders = decideEveryUserFromEveryThread(*guard, 4, 100, taken);
+        QCOMPARE(holders, std::int64_t(60));
+        QCOMPARE(guard->remaining(0), std::int64_t(0));
+        // A holder is answered Taken each time it is asked again, so Taken counts repeats too.
+        QVERIFY2(taken >= 60 && taken <= 4 * 60, qPrintable(QString::number(taken)));
+    }
+
+    void takeForDecidesOncePerUser() {
+        QFETCH(QString, name);
+        std::string error;
+        auto guard = backends::redis::makeRedisGuard(name.toStdString(), m_url, error);
         QVERIFY2(guard, error.c_str());
         const std::int64_t stock[] = {3};
         guard->reset(stock, 1);

@@ -136,8 +136,8 @@ private:
         if (!guard->decidesByUser()) {
             finish("guard '" + topic.guard +
                    "' keeps no record of which users took a unit, so a replay after the run "
-                   "could issue twice; only guards that decide by user (redis-lua, "
-                   "mysql-atomic) are replayed from a topic");
+                   "could issue twice; only guards that decide by user (redis-lua, redis-lock "
+                   "and the mysql-* guards) are replayed from a topic");
             return nullptr;
         }
         if (!guard->attach(topic.sharedKey, int(topic.campaigns.size()), 1, error)) {
@@ -152,7 +152,7 @@ private:
                        const dlq::DeadLetter& letter, std::mt19937_64& jitter) {
         const auto at =
             std::find(topic.campaigns.begin(), topic.campaigns.end(), letter.campaignId);
-        if (at == topic.campaigns.end()) return "unknown campaign";
+        if (at == topic.campaigns.end()) return {};  // not the run's: left pending, counted failed
         const int campaign = int(at - topic.campaigns.begin());
         double backoff = topic.backoffMs;
         for (int attempt = 1;; ++attempt) {

@@ -188,8 +188,24 @@ struct MySqlGuard::Decision {
     }
 };
 
-guards::TakeResult MySqlGuard::takeFor(int campaign, int lane, std::uint64_t user) {
-    if (m_mode != Mode::Atomic) return take(campaign, lane);
+bool MySqlGuard::attach(const std::string& sharedKey, int, int, std::string& error) {
+    m_runKey = sharedKey;
+    error = probe();
+    return error.empty();
+}
+
+guards::TakeResult MySqlGuard::take(int campaign, int) {
+    return decide(campaign, nullptr);
+}
+
+guards::TakeResult MySqlGuard::takeFor(int campaign, int, std::uint64_t user) {
+    return decide(campaign, &user);
+}
+
+// Every mode, with or without a user. With one, the user's row goes into stampede_applied first,
+// in the same transaction as the decrement: a user seen before is answered Taken without a second
+// unit, and a rollback (sold out, a conflict, a failure) takes the row out again.
+guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
     ThreadConnection* c = connection();
     if (!c) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
@@ -199,67 +215,53 @@ guards::TakeResult MySqlGuard::takeFor(int campaign, int lane, std::uint64_t use
     QSqlDatabase& db = decision.db;
     auto done = [&decision](guards::TakeResult r) { return decision.done(r); };
     auto failed = [&decision] { return decision.failed(); };
-    if (!db.transaction()) return failed();
-    QSqlQuery& apply = statement(c->statements, db, kApplyUser,
-                                 QStringLiteral("INSERT IGNORE INTO stampede_applied (run_key, "
-                                                "campaign, user) VALUES (?, ?, ?)"));
-    apply.addBindValue(qs(m_runKey));
-    apply.addBindValue(campaign);
-    apply.addBindValue(QVariant::fromValue<qulonglong>(user));
-    if (!apply.exec()) return failed();
-    if (apply.numRowsAffected() == 0) {  // this user took a unit before: the same answer
-        db.commit();
-        return done(guards::TakeResult::Taken);
-    }
-    QSqlQuery& q =
-        statement(c->statements, db, kAtomicUpdate,
-                  QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
-                                 "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
-    q.addBindValue(qs(m_runKey));
-    q.addBindValue(campaign);
-    if (!q.exec()) return failed();
-    if (q.numRowsAffected() != 1) {  // sold out: the user did not take a unit after all
+    // Opens the transaction and records the user; an answer when there is nothing more to do.
+    auto begin = [&]() -> std::optional<guards::TakeResult> {
+        if (!db.transaction()) return failed();
+        if (!user) return std::nullopt;
+        QSqlQuery& apply =
+            statement(c->statements, db, kApplyUser,
+                      QStringLiteral("INSERT IGNORE INTO stampede_applied (run_key, campaign, "
+                                     "user) VALUES (?, ?, ?)"));
+        apply.addBindValue(qs(m_runKey));
+        apply.addBindValue(campaign);
+        apply.addBindValue(QVariant::fromValue<qulonglong>(*user));
+        if (!apply.exec()) return failed();
+        if (apply.numRowsAffected() == 0) {  // this user took a unit before: the same answer
+            db.commit();
+            return done(guards::TakeResult::Taken);
+        }
+        return std::nullopt;
+    };
+    // Ends a decision that took nothing: the user's row (if any) goes with the rollback.
+    auto nothing = [&](guards::TakeResult r) {
         db.rollback();
-        return done(guards::TakeResult::SoldOut);
-    }
-    if (!db.commit()) return failed();
-    return done(guards::TakeResult::Taken);
-}
-
-bool MySqlGuard::attach(const std::string& sharedKey, int, int, std::string& error) {
-    m_runKey = sharedKey;
-    error = probe();
-    return error.empty();
-}
-
-guards::TakeResult MySqlGuard::take(int campaign, int) {
-    ThreadConnection* c = connection();
-    if (!c) {
-        m_errors.fetch_add(1, std::memory_order_relaxed);
-        return guards::TakeResult::Unavailable;
-    }
-    Decision decision(*this, *c);
-    QSqlDatabase& db = decision.db;
-    auto done = [&decision](guards::TakeResult r) { return decision.done(r); };
-    auto failed = [&decision](const QSqlQuery&) { return decision.failed(); };
+        return done(r);
+    };
     switch (m_mode) {
         case Mode::Atomic: {
+            // Alone, the UPDATE is its own transaction (seed 001's one round trip).
+            if (user)
+                if (auto answer = begin()) return *answer;
             QSqlQuery& q =
                 statement(c->statements, db, kAtomicUpdate,
                           QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 "
                                          "WHERE run_key = ? AND campaign = ? AND remaining > 0"));
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
-            if (!q.exec()) return failed(q);
-            return done(q.numRowsAffected() == 1 ? guards::TakeResult::Taken
-                                                 : guards::TakeResult::SoldOut);
+            if (!q.exec()) return failed();
+            if (q.numRowsAffected() != 1)
+                return user ? nothing(guards::TakeResult::SoldOut)
+                            : done(guards::TakeResult::SoldOut);
+            if (user && !db.commit()) return failed();
+            return done(guards::TakeResult::Taken);
         }
         case Mode::Pessimistic: {
+            if (auto answer = begin()) return *answer;
             QSqlQuery& q = statement(
                 c->statements, db, kLockedRead,
                 QStringLiteral("SELECT remaining FROM stampede_stock WHERE run_key = ? AND "
                                "campaign = ? FOR UPDATE"));
-            if (!db.transaction()) return failed(q);
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
             bool read = false;
@@ -267,49 +269,54 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
                 const auto waiting = m_pool.waiting();  // for the row lock, as seed 003 saw
                 read = q.exec() && q.next();
             }
-            if (!read) return failed(q);
-            if (q.value(0).toLongLong() <= 0) {
-                q.finish();
-                db.commit();
-                return done(guards::TakeResult::SoldOut);
-            }
+            if (!read) return failed();
+            const qint64 remaining = q.value(0).toLongLong();
             q.finish();
+            if (remaining <= 0) return nothing(guards::TakeResult::SoldOut);
             QSqlQuery& u = statement(
                 c->statements, db, kLockedUpdate,
                 QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1 WHERE run_key "
                                "= ? AND campaign = ?"));
             u.addBindValue(qs(m_runKey));
             u.addBindValue(campaign);
-            if (!u.exec() || !db.commit()) return failed(u);
+            if (!u.exec() || !db.commit()) return failed();
             return done(guards::TakeResult::Taken);
         }
         case Mode::Optimistic: {
+            // Each try is a transaction of its own when a user is recorded: a conflict rolls the
+            // user's row back with it, and the next try reads a fresh snapshot.
             std::unique_ptr<guards::PoolGauge::Scope> retrying;
             for (int attempt = 0; attempt < kOptimisticTries; ++attempt) {
+                if (user)
+                    if (auto answer = begin()) return *answer;
                 QSqlQuery& q = statement(
                     c->statements, db, kVersionRead,
                     QStringLiteral("SELECT remaining, version FROM stampede_stock WHERE run_key = "
                                    "? AND campaign = ?"));
                 q.addBindValue(qs(m_runKey));
                 q.addBindValue(campaign);
-                if (!q.exec() || !q.next()) return failed(q);
+                if (!q.exec() || !q.next()) return failed();
                 const qint64 remaining = q.value(0).toLongLong();
                 const qint64 version = q.value(1).toLongLong();
                 q.finish();
-                if (remaining <= 0) return done(guards::TakeResult::SoldOut);
+                if (remaining <= 0)
+                    return user ? nothing(guards::TakeResult::SoldOut)
+                                : done(guards::TakeResult::SoldOut);
                 QSqlQuery& u = statement(
                     c->statements, db, kVersionUpdate,
-                    QStringLiteral(
-                        "UPDATE stampede_stock SET remaining = remaining - 1, version = version + "
-                        "1 "
-                        "WHERE run_key = ? AND campaign = ? AND version = ? AND remaining > 0"));
+                    QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1, version = "
+                                   "version + 1 WHERE run_key = ? AND campaign = ? AND version = ? "
+                                   "AND remaining > 0"));
                 u.addBindValue(qs(m_runKey));
                 u.addBindValue(campaign);
                 u.addBindValue(version);
-                if (!u.exec()) return failed(u);
-                if (u.numRowsAffected() == 1) return done(guards::TakeResult::Taken);
-                m_conflicts.fetch_add(1,
-                                      std::memory_order_relaxed);  // someone else won: read again
+                if (!u.exec()) return failed();
+                if (u.numRowsAffected() == 1) {
+                    if (user && !db.commit()) return failed();
+                    return done(guards::TakeResult::Taken);
+                }
+                if (user) db.rollback();
+                m_conflicts.fetch_add(1, std::memory_order_relaxed);  // someone else won
                 if (!retrying) retrying = m_pool.startWaiting();
             }
             return done(guards::TakeResult::Unavailable);
@@ -392,7 +399,6 @@ std::int64_t MySqlGuard::readColumn(int campaign, const char* column) const {
 }
 
 std::optional<bool> MySqlGuard::holdsUnit(int campaign, std::uint64_t user) {
-    if (m_mode != Mode::Atomic) return std::nullopt;
     ThreadConnection* c = connection();
     if (!c) return std::nullopt;
     QSqlQuery q(QSqlDatabase::database(c->name, false));
@@ -430,7 +436,7 @@ guards::BackendStats MySqlGuard::backendStats() const {
     // A statement's time is mostly waiting for the row: under the pessimistic lock that is the
     // queue seed 003 saw in HikariCP's pending threads.
     s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
-    s.waitP95Ms = s.roundTripP95Ms;
+    s.waitP95Ms = m_pool.waitP95Ms();
     s.connections = m_pool.connections();
     s.busy = m_pool.busyNow();
     s.busyPeak = m_pool.busyPeak();

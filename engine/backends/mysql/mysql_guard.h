@@ -35,11 +35,11 @@ public:
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
     std::string sharedKey() const override { return m_runKey; }
-    // mysql-atomic only: the user goes into stampede_applied in the same transaction as the
+    // Every mode: the user goes into stampede_applied in the same transaction as the
     // decrement, so a request delivered again (another process, after a rebalance) is answered
-    // Taken without a second unit. The other modes fall back to take().
+    // Taken without a second unit.
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
-    bool decidesByUser() const override { return m_mode == Mode::Atomic; }
+    bool decidesByUser() const override { return true; }
     std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
@@ -50,7 +50,8 @@ public:
 
 private:
     struct ThreadConnection;
-    struct Decision;                       // one take's bookkeeping
+    struct Decision;                                                     // one take's bookkeeping
+    guards::TakeResult decide(int campaign, const std::uint64_t* user);  // null: no record
     ThreadConnection* connection() const;  // this thread's, opened on first use; null if down
     std::int64_t readColumn(int campaign, const char* column) const;
 

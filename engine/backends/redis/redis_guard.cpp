@@ -1,5 +1,7 @@
 #include "backends/redis/redis_guard.h"
 
+#include <QString>
+
 #include <hiredis/hiredis.h>
 
 #include <charconv>
@@ -59,6 +61,17 @@ std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& erro
     }
     RedisUrl url;
     std::string rest = text.substr(8);
+    if (const auto at = rest.rfind('@'); at != std::string::npos) {
+        url.user = rest.substr(0, at);
+        rest.erase(0, at + 1);
+        if (url.user.find(':') != std::string::npos) {
+            error =
+                "redis URL: a password does not belong in the URL; set "
+                "STAMPEDE_REDIS_PASSWORD (or keep it in a profile's keychain entry)";
+            return std::nullopt;
+        }
+    }
+    url.password = qEnvironmentVariable("STAMPEDE_REDIS_PASSWORD").toStdString();
     if (const auto slash = rest.find('/'); slash != std::string::npos) {
         const std::string db = rest.substr(slash + 1);
         const auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), url.db);
@@ -132,6 +145,23 @@ std::string RedisGuard::appliedKey(int campaign) const {
     return m_prefix + ":" + std::to_string(campaign) + ":applied";
 }
 
+// AUTH (when a password is set) and SELECT (when a database is): empty, or the server's answer.
+static std::string authenticate(redisContext* ctx, const RedisUrl& url) {
+    if (!url.password.empty()) {
+        Reply r(url.user.empty()
+                    ? redisCommand(ctx, "AUTH %s", url.password.c_str())
+                    : redisCommand(ctx, "AUTH %s %s", url.user.c_str(), url.password.c_str()));
+        if (!r) return ctx->errstr[0] ? ctx->errstr : "no answer to AUTH";
+        if (r.r->type == REDIS_REPLY_ERROR) return std::string("auth failed: ") + r.r->str;
+    }
+    if (url.db != 0) {
+        Reply r(redisCommand(ctx, "SELECT %d", url.db));
+        if (!r) return ctx->errstr[0] ? ctx->errstr : "no answer to SELECT";
+        if (r.r->type == REDIS_REPLY_ERROR) return r.r->str;
+    }
+    return {};
+}
+
 // The lane's connection, (re)made if needed and its backoff allows; null while Redis is away.
 static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
                             std::atomic<std::int64_t>& reconnects, guards::PoolGauge& pool) {
@@ -151,12 +181,11 @@ static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
         return nullptr;
     }
     redisSetTimeout(ctx, toTimeval(kTimeout));
-    if (url.db != 0) {
-        Reply r(redisCommand(ctx, "SELECT %d", url.db));
-        if (!r || r.r->type == REDIS_REPLY_ERROR) {
-            redisFree(ctx);
-            return nullptr;
-        }
+    if (!authenticate(ctx, url).empty()) {
+        redisFree(ctx);
+        lane.retryAt = now + lane.backoff;
+        lane.backoff = std::min(kMaxBackoff, lane.backoff * 2);
+        return nullptr;
     }
     lane.conn.ctx = ctx;
     lane.backoff = std::chrono::milliseconds(10);
@@ -180,11 +209,18 @@ std::string RedisGuard::probe() {
         why = std::string(ctx->errstr);
     } else {
         redisSetTimeout(ctx, toTimeval(kTimeout));
-        Reply r(redisCommand(ctx, "PING"));
-        if (!r)
-            why = ctx->errstr[0] ? ctx->errstr : "no answer";
-        else if (r.r->type == REDIS_REPLY_ERROR)
-            why = r.r->str;
+        why = authenticate(ctx, m_url);
+        if (why.empty()) {
+            Reply r(redisCommand(ctx, "PING"));
+            if (!r)
+                why = ctx->errstr[0] ? ctx->errstr : "no answer";
+            else if (r.r->type == REDIS_REPLY_ERROR)
+                why = r.r->str;
+            // The password is never echoed; say where one goes.
+            if (why.starts_with("NOAUTH"))
+                why = "auth failed: Redis asks for a password (" + why +
+                      "); set STAMPEDE_REDIS_PASSWORD or a profile's password";
+        }
     }
     redisFree(ctx);
     return why.empty() ? std::string()
@@ -230,12 +266,16 @@ bool RedisGuard::attach(const std::string& sharedKey, int, int lanes, std::strin
 }
 
 guards::TakeResult RedisGuard::takeFor(int campaign, int laneIndex, std::uint64_t user) {
-    if (m_mode != Mode::Lua) return take(campaign, laneIndex);
-    return evalTake(campaign, laneIndex, &user);
+    if (m_mode == Mode::Naive) return take(campaign, laneIndex);  // it races on purpose
+    return decide(campaign, laneIndex, &user);
 }
 
 guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
-    if (m_mode == Mode::Lua) return evalTake(campaign, laneIndex, nullptr);
+    return decide(campaign, laneIndex, nullptr);
+}
+
+guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::uint64_t* user) {
+    if (m_mode == Mode::Lua) return evalTake(campaign, laneIndex, user);
     const auto busy = m_pool.busy();
     Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
     redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
@@ -259,7 +299,7 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
     };
     switch (m_mode) {
         case Mode::Lua:
-            return evalTake(campaign, laneIndex, nullptr);
+            return evalTake(campaign, laneIndex, user);
         case Mode::Naive: {
             Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
             if (failed(get)) return guards::TakeResult::Unavailable;
@@ -289,19 +329,8 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
                 std::this_thread::sleep_for(backoff);
                 backoff = std::min(backoff * 2, std::chrono::microseconds(2000));
             }
-            guards::TakeResult result = guards::TakeResult::Unavailable;
-            Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
-            if (!failed(get)) {
-                const long long seen =
-                    get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
-                if (seen <= 0) {
-                    result = guards::TakeResult::SoldOut;
-                } else {
-                    Reply decr = timed([&] { return redisCommand(ctx, "DECR %s", key.c_str()); });
-                    result =
-                        failed(decr) ? guards::TakeResult::Unavailable : guards::TakeResult::Taken;
-                }
-            }
+            waiting.reset();  // ours now: what follows is the decision, not the wait
+            const guards::TakeResult result = lockedDecision(ctx, campaign, user, timed, failed);
             Reply unlock = timed([&] {
                 return redisCommand(ctx, "EVAL %s 1 %s %s", kUnlockScript, lockKey.c_str(),
                                     token.c_str());
@@ -310,6 +339,48 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
         }
     }
     return guards::TakeResult::Unavailable;
+}
+
+// Under redis-lock's lock: read, check, write. With a user, one who is in the applied set is
+// answered Taken, and the decrement and the SADD go together (MULTI/EXEC, one round trip).
+template <typename Timed, typename Failed>
+guards::TakeResult RedisGuard::lockedDecision(redisContext* ctx, int campaign,
+                                              const std::uint64_t* user, Timed& timed,
+                                              Failed& failed) {
+    const std::string key = remainingKey(campaign);
+    const std::string applied = appliedKey(campaign);
+    const std::string who = user ? std::to_string(*user) : std::string();
+    if (user) {
+        Reply member = timed(
+            [&] { return redisCommand(ctx, "SISMEMBER %s %s", applied.c_str(), who.c_str()); });
+        if (failed(member)) return guards::TakeResult::Unavailable;
+        if (member.r->type == REDIS_REPLY_INTEGER && member.r->integer == 1)
+            return guards::TakeResult::Taken;
+    }
+    Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
+    if (failed(get)) return guards::TakeResult::Unavailable;
+    const long long seen = get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
+    if (seen <= 0) return guards::TakeResult::SoldOut;
+    if (!user) {
+        Reply decr = timed([&] { return redisCommand(ctx, "DECR %s", key.c_str()); });
+        return failed(decr) ? guards::TakeResult::Unavailable : guards::TakeResult::Taken;
+    }
+    redisAppendCommand(ctx, "MULTI");
+    redisAppendCommand(ctx, "DECR %s", key.c_str());
+    redisAppendCommand(ctx, "SADD %s %s", applied.c_str(), who.c_str());
+    redisAppendCommand(ctx, "EXEC");
+    auto next = [ctx]() -> void* {
+        void* reply = nullptr;
+        return redisGetReply(ctx, &reply) == REDIS_OK ? reply : nullptr;
+    };
+    bool ok = true;
+    for (int i = 0; i < 4; ++i) {
+        // One round trip: the first reply waits for the server, the others are read already.
+        Reply r(i == 0 ? timed(next) : Reply(next()));
+        ok = ok && !failed(r) && (i < 3 || r.r->type == REDIS_REPLY_ARRAY);
+        if (!r) break;  // the connection is gone: no more replies to read
+    }
+    return ok ? guards::TakeResult::Taken : guards::TakeResult::Unavailable;
 }
 
 // The Lua decrement; with a user, the idempotent one (2: this user took a unit before).
@@ -392,7 +463,7 @@ std::int64_t RedisGuard::remaining(int campaign) const {
 }
 
 std::optional<bool> RedisGuard::holdsUnit(int campaign, std::uint64_t user) {
-    if (m_mode != Mode::Lua) return std::nullopt;
+    if (!decidesByUser()) return std::nullopt;
     std::lock_guard lock(m_controlMutex);
     redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return std::nullopt;
@@ -411,6 +482,7 @@ guards::BackendStats RedisGuard::backendStats() const {
     metrics::LatencyHistogram h;
     for (const auto& lane : m_lanes) lane->roundTrips.addTo(h);
     s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
+    s.waitP95Ms = m_pool.waitP95Ms();
     s.detail = m_prefix;
     s.connections = m_pool.connections();
     s.busy = m_pool.busyNow();

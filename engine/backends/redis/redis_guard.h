@@ -26,8 +26,11 @@ struct RedisUrl {
     std::string host = "127.0.0.1";
     int port = 6379;
     int db = 0;
+    std::string user;      // Redis 6 ACL user; empty: the default user
+    std::string password;  // never from the URL: STAMPEDE_REDIS_PASSWORD (or a profile's keychain)
 };
-// redis://HOST:PORT[/DB]; nullopt with `error` naming what is wrong.
+// redis://[USER@]HOST:PORT[/DB], with the password from STAMPEDE_REDIS_PASSWORD; nullopt with
+// `error` naming what is wrong (a password written into the URL is refused).
 std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& error);
 
 class RedisGuard : public guards::Guard {
@@ -45,10 +48,11 @@ public:
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
-    // redis-lua only: the decrement and the SADD of the user to the run's applied set in one
-    // script (seed 003's idempotency), so a redelivered request never takes a second unit.
+    // The decrement and the SADD of the user to the run's applied set together (seed 003's
+    // idempotency: one script for redis-lua, MULTI/EXEC under the lock for redis-lock), so a
+    // redelivered request never takes a second unit. redis-naive races on purpose: take().
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
-    bool decidesByUser() const override { return m_mode == Mode::Lua; }
+    bool decidesByUser() const override { return m_mode != Mode::Naive; }
     std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;  // SISMEMBER
     std::string sharedKey() const override { return m_prefix; }
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
@@ -77,6 +81,10 @@ private:
     std::string m_takeSha, m_unlockSha, m_setStockSha, m_takeOnceSha;
     void loadScripts(redisContext* ctx);
     guards::TakeResult evalTake(int campaign, int laneIndex, const std::uint64_t* user);
+    guards::TakeResult decide(int campaign, int laneIndex, const std::uint64_t* user);
+    template <typename Timed, typename Failed>
+    guards::TakeResult lockedDecision(redisContext* ctx, int campaign, const std::uint64_t* user,
+                                      Timed& timed, Failed& failed);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
     guards::PoolGauge m_pool;
 };
