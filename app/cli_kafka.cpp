@@ -37,6 +37,7 @@ backends::kafka::KafkaSettings kafkaSettingsFrom(const CliOptions& o) {
     if (o.kafkaLead) settings.leadBoundPerPartition = *o.kafkaLead;
     if (o.kafkaSecurity) settings.securityProtocol = *o.kafkaSecurity;
     if (o.kafkaCa) settings.caFile = *o.kafkaCa;
+    if (o.kafkaTopicPrefix) settings.topicPrefix = *o.kafkaTopicPrefix;
     if (o.localWorkers) settings.joinGroup = true;
     return settings;
 }

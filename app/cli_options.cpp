@@ -26,7 +26,9 @@ std::string usage() {
            "                            [--kafka HOST:PORT,...] (--transport kafka; default:\n"
            "                            the embedded mock cluster) [--kafka-lead N]\n"
            "                            [--kafka-security plaintext|ssl|sasl_ssl|sasl_plaintext]\n"
-           "                            [--kafka-ca CA_FILE]\n"
+           "                            [--kafka-ca CA_FILE] [--kafka-topic-prefix P] (topics\n"
+           "                            P.<run>.requests, .dlt, .results and P.runs; default\n"
+           "                            stampede; worker and dlq take it too)\n"
            "                            [--local-workers N] (N workers here, others may join\n"
            "                            with `stampede-cli worker`)\n"
            "  stampede-cli profiles list|test NAME|set-password NAME|delete-password NAME\n"
@@ -128,6 +130,8 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.kafkaSecurity = value;
         else if (arg == "--kafka-ca")
             o.kafkaCa = value;
+        else if (arg == "--kafka-topic-prefix")
+            o.kafkaTopicPrefix = value;
         else if (arg == "--kafka-lead")
             ok = integer(o.kafkaLead, 0, 10'000'000);
         else if (arg == "--local-workers")

@@ -340,6 +340,48 @@ private Q_SLOTS:
         QVERIFY(broker.waitForFinished(10000));
     }
 
+    // Topics the cluster could not create (an illegal name from the operator's prefix): the run
+    // does not start, says which name and why, in bounded time, and creates nothing.
+    void aTopicThatCannotBeCreatedIsAClearError() {
+        QProcess broker;
+        broker.start(cliPath(),
+                     {QStringLiteral("broker"), QStringLiteral("--brokers"), QStringLiteral("1")});
+        QVERIFY(broker.waitForReadyRead(10000));
+        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        QElapsedTimer timer;
+        timer.start();
+        QProcess run;
+        run.start(cliPath(), {QStringLiteral("run"), simulation("seed-003.json"),
+                              QStringLiteral("--transport"), QStringLiteral("kafka"),
+                              QStringLiteral("--kafka"), bootstrap,
+                              QStringLiteral("--kafka-topic-prefix"), QStringLiteral("team/a")});
+        QVERIFY(run.waitForFinished(30000));
+        QCOMPARE(run.exitCode(), 2);
+        const QString err = QString::fromUtf8(run.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("topic prefix 'team/a'")) &&
+                     err.contains(QStringLiteral("letters, digits")),
+                 qPrintable(err));
+        QVERIFY(timer.elapsed() < 15000);
+        // Nothing was created: the cluster's metadata has no topic of that prefix.
+        QProcess kcat;
+        kcat.start(QStringLiteral("kcat"), {QStringLiteral("-b"), bootstrap, QStringLiteral("-L")});
+        QVERIFY(kcat.waitForFinished(15000));
+        QVERIFY(!kcat.readAllStandardOutput().contains("team"));
+        // A legal prefix of the operator's own is used as given.
+        QProcess good;
+        good.start(cliPath(),
+                   {QStringLiteral("run"), simulation("seed-003.json"),
+                    QStringLiteral("--transport"), QStringLiteral("kafka"),
+                    QStringLiteral("--kafka"), bootstrap, QStringLiteral("--kafka-topic-prefix"),
+                    QStringLiteral("team-a"), QStringLiteral("--pace"), QStringLiteral("asap"),
+                    QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")});
+        QVERIFY(good.waitForFinished(60000));
+        QCOMPARE(good.exitCode(), 0);
+        QVERIFY(good.readAllStandardOutput().contains("topic team-a."));
+        broker.terminate();
+        QVERIFY(broker.waitForFinished(10000));
+    }
+
     void unreachableBrokerIsAClearErrorInBoundedTime() {
         QElapsedTimer timer;
         timer.start();

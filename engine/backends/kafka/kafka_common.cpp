@@ -127,6 +127,21 @@ RunTopics RunTopics::forRun(const std::string& prefix, const std::string& runKey
     return {runKey, base + ".requests", base + ".dlt", base + ".results", base, prefix + ".runs"};
 }
 
+std::string topicNameProblem(std::string_view name) {
+    const auto legal = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    };
+    if (name.empty() || name == "." || name == "..")
+        return "'" + std::string(name) + "' cannot be a Kafka topic name";
+    if (name.size() > 249)
+        return "'" + std::string(name) + "' is longer than Kafka's 249 characters for a topic";
+    for (char c : name)
+        if (!legal(c))
+            return "'" + std::string(name) +
+                   "' is not a legal Kafka topic name (letters, digits, '.', '_' and '-' only)";
+    return {};
+}
+
 std::string newRunKey(std::string_view scenarioName) {
     // Topic names allow [a-zA-Z0-9._-]: anything else in the scenario's name becomes '-'.
     std::string key;

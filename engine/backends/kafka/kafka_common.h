@@ -80,5 +80,8 @@ struct RunTopics {
     static RunTopics forRun(const std::string& prefix, const std::string& runKey);
 };
 std::string newRunKey(std::string_view scenarioName);
+// Why Kafka would refuse `name` as a topic name (its own rule: letters, digits, '.', '_', '-',
+// at most 249 characters, not "." or ".."), or empty when it is legal.
+std::string topicNameProblem(std::string_view name);
 
 }  // namespace stampede::backends::kafka

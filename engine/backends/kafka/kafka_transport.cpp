@@ -14,6 +14,7 @@ namespace stampede::backends::kafka {
 namespace {
 constexpr int kMockBrokers = 3;
 constexpr int kConnectTimeoutMs = 5000;
+constexpr int kCreateTopicsTimeoutMs = 3000;
 
 void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
     static_cast<KafkaTransport*>(opaque)->onDelivery(*message);
@@ -37,6 +38,14 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
     }
     if (t->m_settings.bootstrap.empty()) t->m_settings.bootstrap = t->m_mock->bootstrap();
     t->m_topics = RunTopics::forRun(settings.topicPrefix, newRunKey(spec.scenarioName));
+    // A name the cluster would refuse is said before anything is created (the prefix is the
+    // operator's; the rest is made legal).
+    for (const std::string* name : {&t->m_topics.requests, &t->m_topics.results,
+                                    &t->m_topics.deadLetters, &t->m_topics.control})
+        if (std::string why = topicNameProblem(*name); !why.empty()) {
+            error = "topic prefix '" + settings.topicPrefix + "': the run's topic " + why;
+            return nullptr;
+        }
     t->m_partitions = std::max(spec.partitions, 1);
     if (!t->connectProducer(error) || !t->createTopics(error)) return nullptr;
 
@@ -143,9 +152,15 @@ bool KafkaTransport::createTopics(std::string& error) {
     for (int i = 0; i < count; ++i)
         newTopics[i] =
             rd_kafka_NewTopic_new(wanted[i].first->c_str(), wanted[i].second, -1, why, sizeof why);
+    // A real controller answers within a second or two; a broker that has no controller to
+    // offer (the standalone mock) never does, and topics are then created on first use.
+    rd_kafka_AdminOptions_t* options =
+        rd_kafka_AdminOptions_new(m_producer, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(options, kCreateTopicsTimeoutMs, why, sizeof why);
     rd_kafka_queue_t* queue = rd_kafka_queue_new(m_producer);
-    rd_kafka_CreateTopics(m_producer, newTopics, static_cast<std::size_t>(count), nullptr, queue);
-    rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kConnectTimeoutMs * 2);
+    rd_kafka_CreateTopics(m_producer, newTopics, static_cast<std::size_t>(count), options, queue);
+    rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kCreateTopicsTimeoutMs + 500);
+    rd_kafka_AdminOptions_destroy(options);
     std::string adminError;
     bool unsupported = event == nullptr;
     if (event && rd_kafka_event_error(event)) {
