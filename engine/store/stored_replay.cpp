@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "dlq/background_replay_job.h"
 #include "store/store.h"
 #include "store/write_behind_sink.h"
 
@@ -19,50 +20,30 @@ QJsonObject payloadOf(const dlq::DeadLetter& l) {
     return QJsonDocument::fromJson(QByteArray::fromStdString(l.payload)).object();
 }
 
-class StoredReplayJob final : public ReplayJob {
+class StoredReplayJob final : public dlq::BackgroundReplayJob<StoredReplayOutcome> {
 public:
     StoredReplayJob(StoreUrl url, std::int64_t runId, std::vector<core::RequestId> ids,
                     double perSecond)
         : m_url(std::move(url)), m_runId(runId), m_ids(std::move(ids)), m_perSecond(perSecond) {
-        m_thread = std::thread([this] { work(); });
+        launch();
     }
-    ~StoredReplayJob() override {
-        cancel();
-        if (m_thread.joinable()) m_thread.join();
-    }
-
-    Progress progress() const override {
-        std::lock_guard lock(m_mutex);
-        return m_progress;
-    }
-    void cancel() override { m_cancel.store(true); }
-    StoredReplayOutcome outcome() const {
-        std::lock_guard lock(m_mutex);
-        return m_outcome;
-    }
+    ~StoredReplayJob() override { joinWork(); }
 
 private:
-    void fail(const std::string& error) {
-        std::lock_guard lock(m_mutex);
-        m_outcome.error = error;
-        m_progress.finished = true;
-    }
-
-    void work() {
+    void work() override {
         std::string error;
         auto db = Store::open(m_url, error);
-        if (!db) return fail(error);
+        if (!db) return finish(error);
         const auto stored = db->campaigns(m_runId);
-        if (stored.empty()) return fail("the store has no run " + std::to_string(m_runId));
+        if (stored.empty()) return finish("the store has no run " + std::to_string(m_runId));
         auto letters = db->deadLetters(m_runId);
         if (!m_ids.empty())
             std::erase_if(letters, [this](const StoredDeadLetter& s) {
                 return std::find(m_ids.begin(), m_ids.end(), s.letter.requestId) == m_ids.end();
             });
-        {
-            std::lock_guard lock(m_mutex);
-            m_progress.total = static_cast<std::int64_t>(letters.size());
-        }
+        update([&](Progress& p, StoredReplayOutcome&) {
+            p.total = static_cast<std::int64_t>(letters.size());
+        });
         sim::Scenario scenario;
         scenario.name = "replay of run " + std::to_string(m_runId);
         for (const auto& s : stored) {
@@ -79,11 +60,11 @@ private:
         StartOptions open;
         open.keepOpen = true;
         if (const auto started = engine.start(scenario, open); !started.ok())
-            return fail(started.error);
+            return finish(started.error);
         WriteBehindSink sink(engine, m_url, m_runId, 0.0);
         sink.start();
         const auto start = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < letters.size() && !m_cancel.load(); ++i) {
+        for (std::size_t i = 0; i < letters.size() && !cancelled(); ++i) {
             if (m_perSecond > 0)
                 std::this_thread::sleep_until(
                     start + std::chrono::nanoseconds(
@@ -98,42 +79,33 @@ private:
                 const SubmitResult r = engine.submit(
                     {l.campaignId, user, payload.value(QStringLiteral("verified")).toBool(true)});
                 if (r.outcome == SubmitResult::Outcome::Refused) {
-                    std::lock_guard lock(m_mutex);
-                    ++m_progress.skipped;
+                    update([](Progress& p, StoredReplayOutcome&) { ++p.skipped; });
                     continue;
                 }
                 issued = r.state == core::RequestState::Succeeded;
             }
             const core::RequestId id[] = {l.requestId};
             if (!db->setReplayState(m_runId, id, "replayed")) {
-                fail(db->lastError());
+                error = db->lastError();
                 break;
             }
-            std::lock_guard lock(m_mutex);
-            ++m_progress.sent;
-            ++m_progress.accepted;
-            ++m_outcome.replayed;
-            m_outcome.issued += issued ? 1 : 0;
+            update([&](Progress& p, StoredReplayOutcome& o) {
+                ++p.sent;
+                ++p.accepted;
+                ++o.replayed;
+                o.issued += issued ? 1 : 0;
+            });
         }
         engine.stop();
         engine.waitForEnd(std::chrono::seconds(30));
         sink.stop();
-        std::lock_guard lock(m_mutex);
-        if (!sink.stats().error.empty() && m_outcome.error.empty())
-            m_outcome.error = sink.stats().error;
-        m_progress.cancelled = m_cancel.load();
-        m_progress.finished = true;
+        finish(error.empty() ? sink.stats().error : error);
     }
 
     StoreUrl m_url;
     std::int64_t m_runId;
     std::vector<core::RequestId> m_ids;
     double m_perSecond;
-    std::atomic<bool> m_cancel{false};
-    mutable std::mutex m_mutex;
-    Progress m_progress;
-    StoredReplayOutcome m_outcome;
-    std::thread m_thread;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "docks/dlq_dock.h"
 #include "engine_controller.h"
+#include "kafka_test_support.h"
 #include "models/dlq_model.h"
 #include "redis_server.h"
 
@@ -60,31 +61,19 @@ class TestDlqTopic : public QObject {
         if (!p.waitForFinished(60000)) return {};
         return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
     }
-    static QString topicOf(const QJsonObject& summary) {
-        return QRegularExpression(QStringLiteral("dead letters (\\S+);"))
-            .match(summary.value(QStringLiteral("transport_stats"))
-                       .toObject()
-                       .value(QStringLiteral("detail"))
-                       .toString())
-            .captured(1);
-    }
 
 private Q_SLOTS:
     void initTestCase() {
-        m_broker.start(QStringLiteral(STAMPEDE_CLI_PATH), {QStringLiteral("broker")});
-        QVERIFY(m_broker.waitForReadyRead(10000));
-        m_bootstrap = QString::fromUtf8(m_broker.readLine()).trimmed();
+        m_bootstrap = test::startBroker(m_broker);
+        QVERIFY(!m_bootstrap.isEmpty());
     }
-    void cleanupTestCase() {
-        m_broker.terminate();
-        m_broker.waitForFinished(10000);
-    }
+    void cleanupTestCase() { test::stopBroker(m_broker); }
 
     void aStockThatLivedInItsProcessIsShownReadOnly() {
         const QJsonObject summary = run({});
         const int dead = summary.value(QStringLiteral("dead_lettered")).toInt();
         QVERIFY(dead > 0);
-        const QString topic = topicOf(summary);
+        const QString topic = test::deadLetterTopicOf(summary);
         QVERIFY(!topic.isEmpty());
 
         EngineController controller;
@@ -116,7 +105,7 @@ private Q_SLOTS:
                                          QStringLiteral("--redis"), redis.url()});
         const int dead = summary.value(QStringLiteral("dead_lettered")).toInt();
         QVERIFY(dead > 0);
-        const QString topic = topicOf(summary);
+        const QString topic = test::deadLetterTopicOf(summary);
         const QString prefix = summary.value(QStringLiteral("backend"))
                                    .toObject()
                                    .value(QStringLiteral("detail"))

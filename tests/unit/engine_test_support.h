@@ -109,4 +109,16 @@ inline std::int64_t decideEveryUserFromEveryThread(guards::Guard& guard, int thr
     return holders;
 }
 
+// Four deciders ask for every one of 100 users at once, on a stock of 60 (redeliveries in other
+// processes): each user holds at most one unit, and exactly the stock goes.
+inline void verifyConcurrentDecisionsByUser(guards::Guard& guard) {
+    const std::int64_t stock[] = {60};
+    guard.reset(stock, 4);
+    std::int64_t taken = 0;
+    QCOMPARE(decideEveryUserFromEveryThread(guard, 4, 100, taken), std::int64_t(60));
+    QCOMPARE(guard.remaining(0), std::int64_t(0));
+    // A holder is answered Taken each time it is asked again, so Taken counts repeats too.
+    QVERIFY2(taken >= 60 && taken <= 4 * 60, qPrintable(QString::number(taken)));
+}
+
 }  // namespace stampede::test

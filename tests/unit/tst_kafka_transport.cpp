@@ -15,6 +15,7 @@
 #include "backends/kafka/kafka_transport.h"
 #include "backends/kafka/mock_cluster.h"
 #include "engine_test_support.h"
+#include "kafka_test_support.h"
 #include "metrics/summary_json.h"
 
 using namespace stampede;
@@ -256,9 +257,8 @@ private Q_SLOTS:
     // the run's dead-letter topic, which holds exactly the DLQ.
     void deadLetterTopicAgreesWithKcat() {
         QProcess broker;
-        broker.start(cliPath(), {QStringLiteral("broker")});
-        QVERIFY(broker.waitForReadyRead(10000));
-        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        const QString bootstrap = startBroker(broker);
+        QVERIFY(!bootstrap.isEmpty());
         QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
 
         QProcess run;
@@ -273,18 +273,13 @@ private Q_SLOTS:
         QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
         const int dead = summary.value(QStringLiteral("dead_lettered")).toInt();
         QVERIFY(dead > 0);
-        const QString detail = summary.value(QStringLiteral("transport_stats"))
-                                   .toObject()
-                                   .value(QStringLiteral("detail"))
-                                   .toString();
-        const QRegularExpressionMatch topic =
-            QRegularExpression(QStringLiteral("dead letters (\\S+);")).match(detail);
-        QVERIFY2(topic.hasMatch(), qPrintable(detail));
+        const QString topic = deadLetterTopicOf(summary);
+        QVERIFY(!topic.isEmpty());
 
         QProcess kcat;
         kcat.start(QStringLiteral("kcat"),
                    {QStringLiteral("-b"), bootstrap, QStringLiteral("-C"), QStringLiteral("-t"),
-                    topic.captured(1), QStringLiteral("-e"), QStringLiteral("-q")});
+                    topic, QStringLiteral("-e"), QStringLiteral("-q")});
         QVERIFY(kcat.waitForFinished(30000));
         const QList<QByteArray> lines = kcat.readAllStandardOutput().trimmed().split('\n');
         QCOMPARE(int(lines.size()), dead);
@@ -297,7 +292,7 @@ private Q_SLOTS:
         QProcess list;
         list.start(cliPath(), {QStringLiteral("dlq"), QStringLiteral("list"),
                                QStringLiteral("--kafka"), bootstrap, QStringLiteral("--topic"),
-                               topic.captured(1), QStringLiteral("--json"), QStringLiteral("-")});
+                               topic, QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY(list.waitForFinished(60000));
         QCOMPARE(list.exitCode(), 0);
         const QJsonArray listed = QJsonDocument::fromJson(list.readAllStandardOutput())
@@ -311,17 +306,15 @@ private Q_SLOTS:
                        bootstrap, QStringLiteral("--topic"), QStringLiteral("no.such.topic")});
         QVERIFY(missing.waitForFinished(30000));
         QCOMPARE(missing.exitCode(), 2);
-        broker.terminate();
-        QVERIFY(broker.waitForFinished(10000));
+        stopBroker(broker);
     }
 
     // TLS to a plaintext listener: refused in bounded time, in plain words, nothing run.
     void tlsToAPlaintextBrokerIsAClearError() {
         QProcess broker;
-        broker.start(cliPath(),
-                     {QStringLiteral("broker"), QStringLiteral("--brokers"), QStringLiteral("1")});
-        QVERIFY(broker.waitForReadyRead(10000));
-        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        const QString bootstrap =
+            startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
+        QVERIFY(!bootstrap.isEmpty());
         QElapsedTimer timer;
         timer.start();
         QProcess run;
@@ -336,18 +329,16 @@ private Q_SLOTS:
                      err.contains(QStringLiteral("security protocol")),
                  qPrintable(err));
         QVERIFY(timer.elapsed() < 15000);
-        broker.terminate();
-        QVERIFY(broker.waitForFinished(10000));
+        stopBroker(broker);
     }
 
     // Topics the cluster could not create (an illegal name from the operator's prefix): the run
     // does not start, says which name and why, in bounded time, and creates nothing.
     void aTopicThatCannotBeCreatedIsAClearError() {
         QProcess broker;
-        broker.start(cliPath(),
-                     {QStringLiteral("broker"), QStringLiteral("--brokers"), QStringLiteral("1")});
-        QVERIFY(broker.waitForReadyRead(10000));
-        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        const QString bootstrap =
+            startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
+        QVERIFY(!bootstrap.isEmpty());
         QElapsedTimer timer;
         timer.start();
         QProcess run;
@@ -378,8 +369,7 @@ private Q_SLOTS:
         QVERIFY(good.waitForFinished(60000));
         QCOMPARE(good.exitCode(), 0);
         QVERIFY(good.readAllStandardOutput().contains("topic team-a."));
-        broker.terminate();
-        QVERIFY(broker.waitForFinished(10000));
+        stopBroker(broker);
     }
 
     void unreachableBrokerIsAClearErrorInBoundedTime() {

@@ -12,6 +12,7 @@
 
 #include <csignal>
 
+#include "kafka_test_support.h"
 #include "redis_server.h"
 
 using namespace stampede;
@@ -39,30 +40,22 @@ class TestKafkaWorkers : public QObject {
     QTemporaryDir m_dir;
 
     QString scenario(int users, int stock, int overMs) {
-        QJsonObject s =
-            QJsonDocument::fromJson([] {
-                QFile f(QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"));
-                f.open(QIODevice::ReadOnly);
-                return f.readAll();
-            }())
-                .object();
-        s[QStringLiteral("name")] = QStringLiteral("multi-process");
-        QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
-        QJsonObject c = campaigns[0].toObject();
-        c[QStringLiteral("stock")] = stock;
-        campaigns[0] = c;
-        s[QStringLiteral("campaigns")] = campaigns;
-        QJsonArray arrivals = s[QStringLiteral("arrivals")].toArray();
-        QJsonObject a = arrivals[0].toObject();
-        a[QStringLiteral("users")] = users;
-        a[QStringLiteral("over_ms")] = overMs;
-        arrivals[0] = a;
-        s[QStringLiteral("arrivals")] = arrivals;
-        const QString path = m_dir.filePath(QStringLiteral("multi.json"));
-        QFile out(path);
-        out.open(QIODevice::WriteOnly);
-        out.write(QJsonDocument(s).toJson());
-        return path;
+        return test::writeScenario(
+            QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("multi.json")),
+            [&](QJsonObject& s) {
+                s[QStringLiteral("name")] = QStringLiteral("multi-process");
+                QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
+                QJsonObject c = campaigns[0].toObject();
+                c[QStringLiteral("stock")] = stock;
+                campaigns[0] = c;
+                s[QStringLiteral("campaigns")] = campaigns;
+                QJsonArray arrivals = s[QStringLiteral("arrivals")].toArray();
+                QJsonObject a = arrivals[0].toObject();
+                a[QStringLiteral("users")] = users;
+                a[QStringLiteral("over_ms")] = overMs;
+                arrivals[0] = a;
+                s[QStringLiteral("arrivals")] = arrivals;
+            });
     }
 
     void startWorker(QProcess& w, const QString& json) {
@@ -75,15 +68,10 @@ private Q_SLOTS:
     void initTestCase() {
         QString error;
         QVERIFY2(m_redis.start(error), qPrintable(error));
-        m_broker.start(cli(), {QStringLiteral("broker")});
-        QVERIFY(m_broker.waitForReadyRead(10000));
-        m_bootstrap = QString::fromUtf8(m_broker.readLine()).trimmed();
+        m_bootstrap = test::startBroker(m_broker);
         QVERIFY2(m_bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(m_bootstrap));
     }
-    void cleanupTestCase() {
-        m_broker.terminate();
-        m_broker.waitForFinished(10000);
-    }
+    void cleanupTestCase() { test::stopBroker(m_broker); }
 
     void twoWorkersShareTheRunAndSurviveAKill() {
         QProcess ingress;

@@ -124,20 +124,11 @@ private Q_SLOTS:
     }
     void concurrentDecisionsByUserIssueOncePerUser_data() { takeForDecidesOncePerUser_data(); }
     void concurrentDecisionsByUserIssueOncePerUser() {
-        // Four deciders ask for every user at once (redeliveries in other processes): each user
-        // holds at most one unit, and exactly the stock goes.
         QFETCH(QString, name);
         std::string error;
         auto guard = backends::redis::makeRedisGuard(name.toStdString(), m_url, error);
         QVERIFY2(guard, error.c_str());
-        const std::int64_t stock[] = {60};
-        guard->reset(stock, 4);
-        std::int64_t taken = 0;
-        const std::int64_t holders = decideEveryUserFromEveryThread(*guard, 4, 100, taken);
-        QCOMPARE(holders, std::int64_t(60));
-        QCOMPARE(guard->remaining(0), std::int64_t(0));
-        // A holder is answered Taken each time it is asked again, so Taken counts repeats too.
-        QVERIFY2(taken >= 60 && taken <= 4 * 60, qPrintable(QString::number(taken)));
+        verifyConcurrentDecisionsByUser(*guard);
     }
 
     void takeForDecidesOncePerUser() {

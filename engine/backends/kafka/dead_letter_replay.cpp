@@ -13,6 +13,7 @@
 
 #include "backends/kafka/dead_letter_topic.h"
 #include "backends/kafka/mock_cluster.h"
+#include "dlq/background_replay_job.h"
 
 namespace stampede::backends::kafka {
 
@@ -57,34 +58,14 @@ void createMarksTopic(rd_kafka_t* producer, const KafkaSettings& settings,
     rd_kafka_NewTopic_destroy(newTopic);
 }
 
-class TopicReplayJob final : public ReplayJob {
+class TopicReplayJob final : public dlq::BackgroundReplayJob<TopicReplayOutcome> {
 public:
     explicit TopicReplayJob(TopicReplayOptions options) : m_options(std::move(options)) {
-        m_thread = std::thread([this] { work(); });
+        launch();
     }
-    ~TopicReplayJob() override {
-        cancel();
-        if (m_thread.joinable()) m_thread.join();
-    }
-
-    Progress progress() const override {
-        std::lock_guard lock(m_mutex);
-        return m_progress;
-    }
-    void cancel() override { m_cancel.store(true); }
-    TopicReplayOutcome outcome() const {
-        std::lock_guard lock(m_mutex);
-        return m_outcome;
-    }
+    ~TopicReplayJob() override { joinWork(); }
 
 private:
-    void finish(const std::string& error = {}) {
-        std::lock_guard lock(m_mutex);
-        if (m_outcome.error.empty()) m_outcome.error = error;
-        m_progress.cancelled = m_cancel.load();
-        m_progress.finished = true;
-    }
-
     // The entries this replay decides: the pending ones asked for.
     std::vector<const TopicEntry*> choose(const TopicDeadLetters& topic) {
         std::vector<const TopicEntry*> chosen;
@@ -100,9 +81,10 @@ private:
         }
         if (!m_options.ids.empty())  // asked for but not in the topic at all
             skipped += std::int64_t(m_options.ids.size()) - std::int64_t(chosen.size()) - skipped;
-        std::lock_guard lock(m_mutex);
-        m_progress.total = std::int64_t(chosen.size());
-        m_progress.skipped = std::max<std::int64_t>(0, skipped);
+        update([&](Progress& p, TopicReplayOutcome&) {
+            p.total = std::int64_t(chosen.size());
+            p.skipped = std::max<std::int64_t>(0, skipped);
+        });
         return chosen;
     }
 
@@ -166,7 +148,7 @@ private:
                 case guards::TakeResult::Unavailable:
                     break;
             }
-            if (attempt >= topic.maxAttempts || m_cancel.load()) return {};
+            if (attempt >= topic.maxAttempts || cancelled()) return {};
             const double waitMs = std::uniform_real_distribution<double>(0, backoff)(jitter);
             std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t(waitMs * 1000)));
             backoff = std::min(backoff * 2, topic.backoffMaxMs);
@@ -177,14 +159,11 @@ private:
         if (m->err) static_cast<std::atomic<std::int64_t>*>(opaque)->fetch_add(1);
     }
 
-    void work() {
+    void work() override {
         std::string error;
         const auto topic = readTopicDeadLetters(m_options.settings, m_options.topic, error);
         if (!topic) return finish(error);
-        {
-            std::lock_guard lock(m_mutex);
-            m_outcome.guard = topic->guard;
-        }
+        update([&](Progress&, TopicReplayOutcome& o) { o.guard = topic->guard; });
         const std::vector<const TopicEntry*> chosen = choose(*topic);
         if (chosen.empty()) return finish();
         std::unique_ptr<guards::Guard> guard = attachGuard(*topic);
@@ -206,7 +185,7 @@ private:
 
         std::mt19937_64 jitter(std::random_device{}());
         const auto start = Clock::now();
-        for (std::size_t i = 0; i < chosen.size() && !m_cancel.load(); ++i) {
+        for (std::size_t i = 0; i < chosen.size() && !cancelled(); ++i) {
             if (m_options.perSecond > 0)
                 std::this_thread::sleep_until(start + std::chrono::nanoseconds(std::int64_t(
                                                           double(i) * 1e9 / m_options.perSecond)));
@@ -214,15 +193,16 @@ private:
             const std::string outcome = decide(*guard, *topic, letter, jitter);
             if (!outcome.empty()) mark(producer, marks, letter, outcome);
             rd_kafka_poll(producer, 0);
-            std::lock_guard lock(m_mutex);
-            ++m_progress.sent;
-            if (outcome.empty())
-                ++m_outcome.failed;
-            else
-                ++m_progress.accepted;
-            m_outcome.issued += outcome == "issued";
-            m_outcome.alreadyHeld += outcome == "already held";
-            m_outcome.soldOut += outcome == "sold out";
+            update([&](Progress& p, TopicReplayOutcome& o) {
+                ++p.sent;
+                if (outcome.empty())
+                    ++o.failed;
+                else
+                    ++p.accepted;
+                o.issued += outcome == "issued";
+                o.alreadyHeld += outcome == "already held";
+                o.soldOut += outcome == "sold out";
+            });
         }
         const rd_kafka_resp_err_t flushed = rd_kafka_flush(producer, 10'000);
         rd_kafka_topic_destroy(marks);
@@ -255,11 +235,6 @@ private:
     }
 
     TopicReplayOptions m_options;
-    std::atomic<bool> m_cancel{false};
-    mutable std::mutex m_mutex;
-    Progress m_progress;
-    TopicReplayOutcome m_outcome;
-    std::thread m_thread;
 };
 
 }  // namespace

@@ -215,9 +215,11 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
     QSqlDatabase& db = decision.db;
     auto done = [&decision](guards::TakeResult r) { return decision.done(r); };
     auto failed = [&decision] { return decision.failed(); };
+    bool open = false;  // a transaction of ours is open
     // Opens the transaction and records the user; an answer when there is nothing more to do.
     auto begin = [&]() -> std::optional<guards::TakeResult> {
         if (!db.transaction()) return failed();
+        open = true;
         if (!user) return std::nullopt;
         QSqlQuery& apply =
             statement(c->statements, db, kApplyUser,
@@ -235,7 +237,8 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
     };
     // Ends a decision that took nothing: the user's row (if any) goes with the rollback.
     auto nothing = [&](guards::TakeResult r) {
-        db.rollback();
+        if (open) db.rollback();
+        open = false;
         return done(r);
     };
     switch (m_mode) {
@@ -250,9 +253,7 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
             q.addBindValue(qs(m_runKey));
             q.addBindValue(campaign);
             if (!q.exec()) return failed();
-            if (q.numRowsAffected() != 1)
-                return user ? nothing(guards::TakeResult::SoldOut)
-                            : done(guards::TakeResult::SoldOut);
+            if (q.numRowsAffected() != 1) return nothing(guards::TakeResult::SoldOut);
             if (user && !db.commit()) return failed();
             return done(guards::TakeResult::Taken);
         }
@@ -299,9 +300,7 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
                 const qint64 remaining = q.value(0).toLongLong();
                 const qint64 version = q.value(1).toLongLong();
                 q.finish();
-                if (remaining <= 0)
-                    return user ? nothing(guards::TakeResult::SoldOut)
-                                : done(guards::TakeResult::SoldOut);
+                if (remaining <= 0) return nothing(guards::TakeResult::SoldOut);
                 QSqlQuery& u = statement(
                     c->statements, db, kVersionUpdate,
                     QStringLiteral("UPDATE stampede_stock SET remaining = remaining - 1, version = "
@@ -315,7 +314,8 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
                     if (user && !db.commit()) return failed();
                     return done(guards::TakeResult::Taken);
                 }
-                if (user) db.rollback();
+                if (open) db.rollback();  // this try's transaction ends with it
+                open = false;
                 m_conflicts.fetch_add(1, std::memory_order_relaxed);  // someone else won
                 if (!retrying) retrying = m_pool.startWaiting();
             }

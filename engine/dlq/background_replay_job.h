@@ -1,0 +1,61 @@
+#pragma once
+// A replay that runs on a thread of its own once its run is gone (from the store, from a Kafka
+// dead-letter topic): its progress and outcome behind one mutex, cancel() as a flag the work
+// checks between entries. A job derived from this calls launch() last in its constructor and
+// joinWork() first in its destructor, so the work never outlives the object it runs in.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine.h"
+
+namespace stampede::dlq {
+
+template <typename Outcome>  // a struct with at least `std::string error`
+class BackgroundReplayJob : public ReplayJob {
+public:
+    Progress progress() const override {
+        std::lock_guard lock(m_mutex);
+        return m_progress;
+    }
+    void cancel() override { m_cancel.store(true); }
+    Outcome outcome() const {
+        std::lock_guard lock(m_mutex);
+        return m_outcome;
+    }
+
+protected:
+    virtual void work() = 0;
+    void launch() {
+        m_thread = std::thread([this] { work(); });
+    }
+    void joinWork() {
+        cancel();
+        if (m_thread.joinable()) m_thread.join();
+    }
+    bool cancelled() const { return m_cancel.load(); }
+    // Changes the progress and the outcome together, as readers see them.
+    template <typename Change>
+    void update(Change&& change) {
+        std::lock_guard lock(m_mutex);
+        change(m_progress, m_outcome);
+    }
+    // The job is over; `error` becomes the outcome's error unless one was set before.
+    void finish(const std::string& error = {}) {
+        std::lock_guard lock(m_mutex);
+        if (m_outcome.error.empty()) m_outcome.error = error;
+        m_progress.cancelled = m_cancel.load();
+        m_progress.finished = true;
+    }
+
+private:
+    std::atomic<bool> m_cancel{false};
+    mutable std::mutex m_mutex;
+    Progress m_progress;
+    Outcome m_outcome;
+    std::thread m_thread;
+};
+
+}  // namespace stampede::dlq

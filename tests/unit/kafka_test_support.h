@@ -1,0 +1,54 @@
+#pragma once
+// For tests that run Stampede processes on one Kafka: the standalone mock broker
+// (`stampede-cli broker`), a scenario file derived from a seed, and what a run's summary says
+// of its topics.
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace stampede::test {
+
+// Starts `stampede-cli broker` (with `extra` arguments) in `broker`: its bootstrap address, the
+// first line it prints, or empty when it did not start within 10 s.
+inline QString startBroker(QProcess& broker, const QStringList& extra = {}) {
+    broker.start(QStringLiteral(STAMPEDE_CLI_PATH), QStringList{QStringLiteral("broker")} + extra);
+    if (!broker.waitForReadyRead(10000)) return {};
+    return QString::fromUtf8(broker.readLine()).trimmed();
+}
+
+inline void stopBroker(QProcess& broker) {
+    broker.terminate();
+    if (!broker.waitForFinished(10000)) broker.kill();
+}
+
+// The dead-letter topic a Kafka run's summary names ("…; dead letters T; …").
+inline QString deadLetterTopicOf(const QJsonObject& summary) {
+    return QRegularExpression(QStringLiteral("dead letters (\\S+);"))
+        .match(summary.value(QStringLiteral("transport_stats"))
+                   .toObject()
+                   .value(QStringLiteral("detail"))
+                   .toString())
+        .captured(1);
+}
+
+// simulations/<seed> changed by `change`, written to `path`; returns `path`.
+inline QString writeScenario(const QString& seed, const QString& path,
+                             const std::function<void(QJsonObject&)>& change) {
+    QFile in(QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + seed);
+    in.open(QIODevice::ReadOnly);
+    QJsonObject s = QJsonDocument::fromJson(in.readAll()).object();
+    change(s);
+    QFile out(path);
+    out.open(QIODevice::WriteOnly);
+    out.write(QJsonDocument(s).toJson());
+    return path;
+}
+
+}  // namespace stampede::test
