@@ -40,14 +40,6 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-std::string userOf(const dlq::DeadLetter& l) {
-    return QJsonDocument::fromJson(QByteArray::fromStdString(l.payload))
-        .object()
-        .value(QStringLiteral("user"))
-        .toString()
-        .toStdString();
-}
-
 int list(const CliOptions& o, store::Store& db) {
     const auto letters = db.deadLetters(o.run ? std::optional<std::int64_t>(*o.run) : std::nullopt);
     if (o.json) {
@@ -57,7 +49,7 @@ int list(const CliOptions& o, store::Store& db) {
             e[QStringLiteral("run_id")] = static_cast<qint64>(s.runId);
             e[QStringLiteral("request_id")] = static_cast<qint64>(s.letter.requestId);
             e[QStringLiteral("campaign")] = qs(s.letter.campaignId);
-            e[QStringLiteral("user")] = qs(userOf(s.letter));
+            e[QStringLiteral("user")] = qs(s.letter.userName());
             e[QStringLiteral("reason")] = qs(s.letter.reason);
             e[QStringLiteral("attempts")] = s.letter.attempts;
             e[QStringLiteral("last_error")] = qs(s.letter.lastError());
@@ -82,7 +74,7 @@ int list(const CliOptions& o, store::Store& db) {
                 "reason", "attempts", "last error");
     for (const auto& s : letters)
         std::printf("%-6lld %-10u %-16s %-16s %-20s %-8d %s\n", static_cast<long long>(s.runId),
-                    s.letter.requestId, s.letter.campaignId.c_str(), userOf(s.letter).c_str(),
+                    s.letter.requestId, s.letter.campaignId.c_str(), s.letter.userName().c_str(),
                     s.letter.reason.c_str(), s.letter.attempts, s.letter.lastError().c_str());
     std::printf("%zu pending dead letters\n", letters.size());
     return kExitOk;

@@ -24,14 +24,6 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-std::string nameOf(const dlq::DeadLetter& l) {
-    return QJsonDocument::fromJson(QByteArray::fromStdString(l.payload))
-        .object()
-        .value(QStringLiteral("user"))
-        .toString()
-        .toStdString();
-}
-
 int fail(const char* what, const std::string& error, int status = kExitBadInput) {
     std::fprintf(stderr, "stampede-cli dlq %s: %s\n", what, error.c_str());
     return status;
@@ -62,8 +54,9 @@ int listTopic(const CliOptions& o) {
                 "attempts", "replayed", "last error");
     for (const kafka::TopicEntry& e : topic->entries)
         std::printf("%-10u %-14s %-12s %-22s %8d  %-13s %s\n", e.letter.requestId,
-                    e.letter.campaignId.c_str(), nameOf(e.letter).c_str(), e.letter.reason.c_str(),
-                    e.letter.attempts, e.replayed.empty() ? "pending" : e.replayed.c_str(),
+                    e.letter.campaignId.c_str(), e.letter.userName().c_str(),
+                    e.letter.reason.c_str(), e.letter.attempts,
+                    e.replayed.empty() ? "pending" : e.replayed.c_str(),
                     e.letter.lastError().c_str());
     std::printf("%zu dead letters in %s, %lld pending\n", topic->entries.size(), o.topic->c_str(),
                 static_cast<long long>(topic->pending()));

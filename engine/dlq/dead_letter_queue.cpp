@@ -6,6 +6,14 @@
 
 namespace stampede::dlq {
 
+std::string DeadLetter::userName() const {
+    return QJsonDocument::fromJson(QByteArray::fromStdString(payload))
+        .object()
+        .value(QStringLiteral("user"))
+        .toString()
+        .toStdString();
+}
+
 std::string toJson(const DeadLetter& letter, std::string_view originJson) {
     const auto qs = [](const std::string& text) { return QString::fromStdString(text); };
     QJsonArray errors;

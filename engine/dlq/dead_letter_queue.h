@@ -36,6 +36,7 @@ struct DeadLetter {
     std::string payload;  // the request as JSON
 
     std::string lastError() const { return errors.empty() ? std::string() : errors.back().message; }
+    std::string userName() const;  // as the request named its user (the payload's "user")
 };
 
 // The entry as one JSON object (the dead-letter topic's message): every field above, errors

@@ -423,11 +423,7 @@ bool Store::upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLette
         q.addBindValue(static_cast<qint64>(runId));
         q.addBindValue(static_cast<qint64>(l.requestId));
         q.addBindValue(qs(l.campaignId));
-        q.addBindValue(qs(QJsonDocument::fromJson(QByteArray::fromStdString(l.payload))
-                              .object()
-                              .value(QStringLiteral("user"))
-                              .toString()
-                              .toStdString()));
+        q.addBindValue(qs(l.userName()));
         q.addBindValue(qs(l.reason));
         q.addBindValue(l.attempts);
         q.addBindValue(errorsJson(l.errors));
