@@ -13,6 +13,7 @@
 #include <csignal>
 
 #include "kafka_test_support.h"
+#include "mariadb_server.h"
 #include "redis_server.h"
 
 using namespace stampede;
@@ -38,6 +39,7 @@ class TestKafkaWorkers : public QObject {
     QProcess m_broker;
     QString m_bootstrap;
     QTemporaryDir m_dir;
+    std::unique_ptr<test::MariaDbServer> m_mysql;  // started by the first test that needs it
 
     QString scenario(int users, int stock, int overMs) {
         return test::writeScenario(
@@ -131,6 +133,76 @@ private Q_SLOTS:
                  QStringLiteral("0"));
         QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), detail + QStringLiteral(":0:applied")}),
                  QStringLiteral("800"));
+    }
+
+    // The same with MySQL as the shared stock, for each MySQL guard: the ingress and a worker
+    // process decide on one stampede_stock row, and the mariadb client agrees with the summary.
+    void aMySqlStockSharedWithAWorker_data() {
+        QTest::addColumn<QString>("guard");
+        QTest::newRow("mysql-atomic") << QStringLiteral("mysql-atomic");
+        QTest::newRow("mysql-pessimistic") << QStringLiteral("mysql-pessimistic");
+    }
+    void aMySqlStockSharedWithAWorker() {
+        QFETCH(QString, guard);
+        if (!m_mysql) {
+            m_mysql = std::make_unique<test::MariaDbServer>();
+            QString error;
+            QVERIFY2(m_mysql->start(error), qPrintable(error));
+        }
+        qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);  // for the children
+        QProcess ingress;
+        ingress.start(
+            cli(), {QStringLiteral("run"), scenario(3000, 200, 2000), QStringLiteral("--transport"),
+                    QStringLiteral("kafka"), QStringLiteral("--kafka"), m_bootstrap,
+                    QStringLiteral("--local-workers"), QStringLiteral("1"),
+                    QStringLiteral("--partitions"), QStringLiteral("2"), QStringLiteral("--guard"),
+                    guard, QStringLiteral("--mysql"), m_mysql->url(), QStringLiteral("--json"),
+                    QStringLiteral("-"), QStringLiteral("--quiet")});
+        QVERIFY(ingress.waitForStarted(5000));
+        QTest::qWait(500);
+        QProcess worker;
+        const QString report = m_dir.filePath(QStringLiteral("mysql-worker.json"));
+        worker.start(cli(),
+                     {QStringLiteral("worker"), QStringLiteral("--kafka"), m_bootstrap,
+                      QStringLiteral("--mysql"), m_mysql->url(), QStringLiteral("--json"), report});
+        QVERIFY(worker.waitForStarted(5000));
+        QVERIFY(ingress.waitForFinished(120000));
+        QCOMPARE(ingress.exitCode(), 0);
+        QVERIFY(worker.waitForFinished(30000));
+        QCOMPARE(worker.exitCode(), 0);
+        const QJsonObject summary =
+            QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
+        QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), 200);
+        QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
+        const QJsonObject states = summary.value(QStringLiteral("states")).toObject();
+        QCOMPARE(states.value(QStringLiteral("SUCCEEDED")).toInt() +
+                     states.value(QStringLiteral("REJECTED")).toInt() +
+                     states.value(QStringLiteral("FAILED_FINAL")).toInt(),
+                 3000);
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject byWorker = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(byWorker.value(QStringLiteral("guard")).toString(), guard);
+        // Both shared the work (the local worker and the one in another process).
+        QVERIFY(byWorker.value(QStringLiteral("processed")).toInteger() > 0);
+        QVERIFY(byWorker.value(QStringLiteral("processed")).toInteger() < 3000);
+
+        // The mariadb client agrees: the row is empty, and each unit went to one user.
+        const QString runKey = QRegularExpression(QStringLiteral("run_key=([^,]+),"))
+                                   .match(summary.value(QStringLiteral("backend"))
+                                              .toObject()
+                                              .value(QStringLiteral("detail"))
+                                              .toString())
+                                   .captured(1);
+        QVERIFY(!runKey.isEmpty());
+        QVERIFY(m_mysql->admin(
+            QStringLiteral("SELECT remaining FROM stampede.stampede_stock WHERE run_key = '%1'")
+                .arg(runKey)));
+        QCOMPARE(m_mysql->lastOutput(), QStringLiteral("0"));
+        QVERIFY(m_mysql->admin(
+            QStringLiteral("SELECT COUNT(*) FROM stampede.stampede_applied WHERE run_key = '%1'")
+                .arg(runKey)));
+        QCOMPARE(m_mysql->lastOutput(), QStringLiteral("200"));
     }
 
     void noRunToJoinIsAClearError() {
