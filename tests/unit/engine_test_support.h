@@ -121,4 +121,25 @@ inline void verifyConcurrentDecisionsByUser(guards::Guard& guard) {
     QVERIFY2(taken >= 60 && taken <= 4 * 60, qPrintable(QString::number(taken)));
 }
 
+// A guard that decides by user, on a stock of 3: the same user twice takes one unit, a user
+// refused for sold-out holds none, and the record says so.
+inline void verifyTakeForDecidesOncePerUser(guards::Guard& guard) {
+    const std::int64_t stock[] = {3};
+    guard.reset(stock, 1);
+    using guards::TakeResult;
+    QVERIFY(guard.decidesByUser());
+    QCOMPARE(guard.holdsUnit(0, 42), std::optional<bool>(false));
+    COMPARE_ENUM(guard.takeFor(0, 0, 42), TakeResult::Taken);
+    QCOMPARE(guard.holdsUnit(0, 42), std::optional<bool>(true));
+    COMPARE_ENUM(guard.takeFor(0, 0, 42), TakeResult::Taken);  // again: no second unit
+    QCOMPARE(guard.remaining(0), std::int64_t(2));
+    COMPARE_ENUM(guard.takeFor(0, 0, 43), TakeResult::Taken);
+    COMPARE_ENUM(guard.takeFor(0, 0, 44), TakeResult::Taken);
+    COMPARE_ENUM(guard.takeFor(0, 0, 45), TakeResult::SoldOut);
+    COMPARE_ENUM(guard.takeFor(0, 0, 45), TakeResult::SoldOut);  // still none for 45
+    QCOMPARE(guard.holdsUnit(0, 45), std::optional<bool>(false));
+    COMPARE_ENUM(guard.takeFor(0, 0, 42), TakeResult::Taken);
+    QCOMPARE(guard.remaining(0), std::int64_t(0));
+}
+
 }  // namespace stampede::test

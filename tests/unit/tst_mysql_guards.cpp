@@ -91,22 +91,7 @@ private Q_SLOTS:
         std::string error;
         auto guard = backends::mysql::makeMySqlGuard(name.toStdString(), m_url, error);
         QVERIFY2(guard, error.c_str());
-        const std::int64_t stock[] = {3};
-        guard->reset(stock, 1);
-        using guards::TakeResult;
-        QVERIFY(guard->decidesByUser());
-        QCOMPARE(guard->holdsUnit(0, 42), std::optional<bool>(false));
-        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);
-        QCOMPARE(guard->holdsUnit(0, 42), std::optional<bool>(true));
-        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);  // again: no second unit
-        QCOMPARE(guard->remaining(0), std::int64_t(2));
-        COMPARE_ENUM(guard->takeFor(0, 0, 43), TakeResult::Taken);
-        COMPARE_ENUM(guard->takeFor(0, 0, 44), TakeResult::Taken);
-        COMPARE_ENUM(guard->takeFor(0, 0, 45), TakeResult::SoldOut);
-        COMPARE_ENUM(guard->takeFor(0, 0, 45), TakeResult::SoldOut);  // still none for 45
-        QCOMPARE(guard->holdsUnit(0, 45), std::optional<bool>(false));
-        COMPARE_ENUM(guard->takeFor(0, 0, 42), TakeResult::Taken);
-        QCOMPARE(guard->remaining(0), std::int64_t(0));
+        verifyTakeForDecidesOncePerUser(*guard);
     }
 
     void aHungServerIsARetryNotAHang() {

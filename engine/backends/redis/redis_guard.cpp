@@ -194,6 +194,14 @@ static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
     return ctx;
 }
 
+// The lane's connection for one decision; null, counted as an error, while Redis is away.
+redisContext* RedisGuard::laneContext(int laneIndex, Lane*& lane) {
+    lane = m_lanes[static_cast<std::size_t>(laneIndex)].get();
+    redisContext* ctx = ensure(*lane, m_url, m_reconnects, m_pool);
+    if (!ctx) m_errors.fetch_add(1, std::memory_order_relaxed);
+    return ctx;
+}
+
 RedisGuard::Connection* RedisGuard::connection(int lane) {
     Lane& l = *m_lanes[static_cast<std::size_t>(lane)];
     return ensure(l, m_url, m_reconnects, m_pool) ? &l.conn : nullptr;
@@ -277,12 +285,10 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
 guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::uint64_t* user) {
     if (m_mode == Mode::Lua) return evalTake(campaign, laneIndex, user);
     const auto busy = m_pool.busy();
-    Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
-    if (!ctx) {
-        m_errors.fetch_add(1, std::memory_order_relaxed);
-        return guards::TakeResult::Unavailable;
-    }
+    Lane* lanePtr = nullptr;
+    redisContext* ctx = laneContext(laneIndex, lanePtr);
+    if (!ctx) return guards::TakeResult::Unavailable;
+    Lane& lane = *lanePtr;
     const std::string key = remainingKey(campaign);
     auto timed = [&](auto&& command) {
         const auto t0 = Clock::now();
@@ -386,12 +392,10 @@ guards::TakeResult RedisGuard::lockedDecision(redisContext* ctx, int campaign,
 // The Lua decrement; with a user, the idempotent one (2: this user took a unit before).
 guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::uint64_t* user) {
     const auto busy = m_pool.busy();
-    Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
-    if (!ctx) {
-        m_errors.fetch_add(1, std::memory_order_relaxed);
-        return guards::TakeResult::Unavailable;
-    }
+    Lane* lanePtr = nullptr;
+    redisContext* ctx = laneContext(laneIndex, lanePtr);
+    if (!ctx) return guards::TakeResult::Unavailable;
+    Lane& lane = *lanePtr;
     const std::string key = remainingKey(campaign);
     const std::string applied = appliedKey(campaign);
     const std::string who = user ? std::to_string(*user) : std::string();

@@ -68,6 +68,7 @@ public:
 
 private:
     Connection* connection(int lane);
+    redisContext* laneContext(int laneIndex, Lane*& lane);
     std::string remainingKey(int campaign) const;
     std::string stockKey(int campaign) const;
     std::string appliedKey(int campaign) const;  // the users who took a unit (redis-lua)
