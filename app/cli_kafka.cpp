@@ -38,6 +38,7 @@ backends::kafka::KafkaSettings kafkaSettingsFrom(const CliOptions& o) {
     if (o.kafkaSecurity) settings.securityProtocol = *o.kafkaSecurity;
     if (o.kafkaCa) settings.caFile = *o.kafkaCa;
     if (o.kafkaTopicPrefix) settings.topicPrefix = *o.kafkaTopicPrefix;
+    if (o.kafkaTopic) settings.requestsTopic = *o.kafkaTopic;
     if (o.localWorkers) settings.joinGroup = true;
     return settings;
 }

@@ -29,6 +29,8 @@ std::string usage() {
            "                            [--kafka-ca CA_FILE] [--kafka-topic-prefix P] (topics\n"
            "                            P.<run>.requests, .dlt, .results and P.runs; default\n"
            "                            stampede; worker and dlq take it too)\n"
+           "                            [--kafka-topic T] (one requests topic shared by runs,\n"
+           "                            each reading its own part from where T ended)\n"
            "                            [--local-workers N] (N workers here, others may join\n"
            "                            with `stampede-cli worker`)\n"
            "  stampede-cli profiles list|test NAME|set-password NAME|delete-password NAME\n"
@@ -132,6 +134,8 @@ std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error) {
             o.kafkaCa = value;
         else if (arg == "--kafka-topic-prefix")
             o.kafkaTopicPrefix = value;
+        else if (arg == "--kafka-topic")
+            o.kafkaTopic = value;
         else if (arg == "--kafka-lead")
             ok = integer(o.kafkaLead, 0, 10'000'000);
         else if (arg == "--local-workers")

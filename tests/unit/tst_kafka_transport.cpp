@@ -321,6 +321,10 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("--kafka-topic-prefix"), QStringLiteral("team/a")}
             << QStringList{QStringLiteral("topic prefix 'team/a'"),
                            QStringLiteral("letters, digits")};
+        QTest::newRow("shared topic that cannot be created")
+            << QStringList{QStringLiteral("--kafka-topic"), QStringLiteral("orders requests")}
+            << QStringList{QStringLiteral("requests topic: 'orders requests'"),
+                           QStringLiteral("letters, digits")};
     }
     void badKafkaInputIsAClearError() {
         QFETCH(QStringList, args);
@@ -365,6 +369,61 @@ private Q_SLOTS:
         QVERIFY(good.waitForFinished(60000));
         QCOMPARE(good.exitCode(), 0);
         QVERIFY(good.readAllStandardOutput().contains("topic team-a."));
+        stopBroker(broker);
+    }
+
+    // One requests topic shared by runs (--kafka-topic): a run alone, then two at once. Each
+    // reads only its own part (from where the topic ended when it began, and by its run key), so
+    // each consumes exactly what it produced, loses nothing, and issues exactly its stock; kcat
+    // finds every run's messages on the topic under its key.
+    void runsShareOneRequestsTopic() {
+        QProcess broker;
+        const QString bootstrap = startBroker(broker);
+        QVERIFY(!bootstrap.isEmpty());
+        const QString topic = QStringLiteral("shared.requests");
+        auto start = [&](QProcess& run, const char* pace) {
+            run.start(cliPath(),
+                      {QStringLiteral("run"), simulation("seed-003.json"),
+                       QStringLiteral("--transport"), QStringLiteral("kafka"),
+                       QStringLiteral("--kafka"), bootstrap, QStringLiteral("--kafka-topic"), topic,
+                       QStringLiteral("--pace"), QString::fromLatin1(pace),
+                       QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")});
+        };
+        auto verify = [](QProcess& run) {
+            QVERIFY(run.waitForFinished(60000));
+            QCOMPARE(run.exitCode(), 0);
+            const QJsonObject summary =
+                QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+            QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), 100);
+            QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
+            const QJsonObject t = summary.value(QStringLiteral("transport_stats")).toObject();
+            QVERIFY(
+                t.value(QStringLiteral("detail")).toString().contains(QStringLiteral("shared")));
+            QCOMPARE(t.value(QStringLiteral("produced")).toInt(), 10000);
+            QCOMPARE(t.value(QStringLiteral("consumed")).toInt(), 10000);
+            QCOMPARE(t.value(QStringLiteral("acknowledged")).toInt(), 10000);
+            QCOMPARE(t.value(QStringLiteral("lost_messages")).toInt(), 0);
+        };
+        QProcess alone;
+        start(alone, "asap");
+        verify(alone);
+        QProcess first, second;
+        start(first, "realtime");
+        start(second, "realtime");
+        verify(first);
+        verify(second);
+
+        QProcess kcat;
+        kcat.start(QStringLiteral("kcat"),
+                   {QStringLiteral("-b"), bootstrap, QStringLiteral("-C"), QStringLiteral("-t"),
+                    topic, QStringLiteral("-e"), QStringLiteral("-q"), QStringLiteral("-f"),
+                    QStringLiteral("%k\n")});
+        QVERIFY(kcat.waitForFinished(60000));
+        QMap<QByteArray, int> byRun;
+        for (const QByteArray& key : kcat.readAllStandardOutput().trimmed().split('\n'))
+            ++byRun[key];
+        QCOMPARE(byRun.size(), 3);
+        for (const int n : byRun) QCOMPARE(n, 10000);
         stopBroker(broker);
     }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 
 namespace stampede::backends::kafka {
 
@@ -124,7 +125,14 @@ std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_
 
 RunTopics RunTopics::forRun(const std::string& prefix, const std::string& runKey) {
     const std::string base = prefix + "." + runKey;
-    return {runKey, base + ".requests", base + ".dlt", base + ".results", base, prefix + ".runs"};
+    RunTopics t;
+    t.runKey = runKey;
+    t.requests = base + ".requests";
+    t.deadLetters = base + ".dlt";
+    t.results = base + ".results";
+    t.group = base;
+    t.control = prefix + ".runs";
+    return t;
 }
 
 std::string topicNameProblem(std::string_view name) {
@@ -158,7 +166,13 @@ std::string newRunKey(std::string_view scenarioName) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-    return key + "." + std::to_string(ms);
+    // Two processes may start the same scenario in the same millisecond: a random tail keeps
+    // their topics, groups and message keys apart.
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::random_device entropy;
+    std::string tail;
+    for (std::uint32_t bits = entropy(), i = 0; i < 6; ++i, bits >>= 4) tail += kHex[bits & 15];
+    return key + "." + std::to_string(ms) + "-" + tail;
 }
 
 }  // namespace stampede::backends::kafka

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "transport/transport.h"
 
@@ -22,6 +23,10 @@ struct KafkaSettings {
     std::string securityProtocol;  // empty: plaintext; "ssl", "sasl_ssl", ...
     std::string caFile;
     std::string topicPrefix = "stampede";
+    // One requests topic shared by every run (empty: each run gets "<prefix>.<run>.requests").
+    // A run then reads it from where it ended when the run began, and its messages carry the run
+    // key, so other runs' messages on it are passed over.
+    std::string requestsTopic;
     // Producers may run this far ahead of consumers on any partition (0: no bound). The mock
     // cluster keeps only about 100,000 messages per partition, so the default stays well inside.
     std::int64_t leadBoundPerPartition = 25'000;
@@ -77,6 +82,14 @@ std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_
 struct RunTopics {
     std::string runKey;
     std::string requests, deadLetters, results, group, control;
+    // A shared requests topic: where this run's part of each partition begins (by partition).
+    bool sharedRequests = false;
+    std::vector<std::int64_t> startOffsets;
+    std::int64_t startOffset(int partition) const {
+        return partition >= 0 && std::size_t(partition) < startOffsets.size()
+                   ? startOffsets[std::size_t(partition)]
+                   : 0;
+    }
     static RunTopics forRun(const std::string& prefix, const std::string& runKey);
 };
 std::string newRunKey(std::string_view scenarioName);

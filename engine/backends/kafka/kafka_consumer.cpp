@@ -1,6 +1,7 @@
 #include "backends/kafka/kafka_consumer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 #include "backends/kafka/kafka_transport.h"
@@ -24,7 +25,7 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
                                                    const RunTopics& topics,
                                                    const std::vector<int>& partitions,
                                                    std::string& error) {
-    std::unique_ptr<KafkaConsumer> c(new KafkaConsumer(owner, topics.requests));
+    std::unique_ptr<KafkaConsumer> c(new KafkaConsumer(owner, topics));
     Config config;
     config.connection(settings)
         .set("group.id", topics.group)
@@ -59,11 +60,11 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
     } else {
         PartitionList assignment(static_cast<int>(partitions.size()));
         for (int p : partitions) {
-            // Offset 0, not "the beginning": a log that already dropped its start is then a
-            // reported loss, not a quiet skip.
+            // Offset 0 (or where a shared topic ended when the run began), not "the beginning":
+            // a log that already dropped its start is then a reported loss, not a quiet skip.
             rd_kafka_topic_partition_list_add(assignment.list, topics.requests.c_str(), p)->offset =
-                0;
-            c->m_progress[p];
+                topics.startOffset(p);
+            c->m_progress[p].lastConsumed = topics.startOffset(p) - 1;
         }
         err = rd_kafka_assign(c->m_rk, assignment.list);
     }
@@ -137,11 +138,19 @@ void KafkaConsumer::take(const rd_kafka_message_t& m) {
     if (found == m_progress.end()) return;  // a partition this consumer no longer owns
     Progress& progress = found->second;
     // Offsets of a run's topic have no gaps (no transactions, no compaction): a jump means the
-    // log dropped messages before this consumer read them.
+    // log dropped messages before this consumer read them. (On a shared topic some of those
+    // may have been other runs'; the run sends its waiting requests again either way.)
     if (m.offset > progress.lastConsumed + 1 && m_owner)
         m_owner->countLost(m.partition, m.offset - progress.lastConsumed - 1);
-    progress.pending.emplace_back(m.offset, false);
     progress.lastConsumed = m.offset;
+    if (m_topics.sharedRequests && !isThisRuns(m)) {
+        // Another run's request on the shared topic: passed over, and never holding back the
+        // offsets behind it.
+        progress.pending.emplace_back(m.offset, true);
+        settle(progress);
+        return;
+    }
+    progress.pending.emplace_back(m.offset, false);
     if (m_owner) m_owner->countConsumed(m.partition, 1);
     const auto envelope = decode(m.payload, m.len);
     const std::uint64_t token = tokenOf(m.partition, m.offset);
@@ -164,11 +173,21 @@ void KafkaConsumer::acknowledge(std::uint64_t token) {
     if (it == progress.pending.end()) return;
     it->second = true;
     if (m_owner) m_owner->m_acknowledged.fetch_add(1, std::memory_order_relaxed);
+    settle(progress);
+}
+
+// What is acknowledged at the front may be stored: the group resumes after it.
+void KafkaConsumer::settle(Progress& progress) {
     while (!progress.pending.empty() && progress.pending.front().second) {
         progress.toStore = progress.pending.front().first + 1;
         progress.pending.pop_front();
         progress.dirty = true;
     }
+}
+
+bool KafkaConsumer::isThisRuns(const rd_kafka_message_t& m) const {
+    const std::string& key = m_topics.runKey;
+    return m.key_len == key.size() && std::memcmp(m.key, key.data(), key.size()) == 0;
 }
 
 void KafkaConsumer::storeOffsets() {
@@ -178,7 +197,7 @@ void KafkaConsumer::storeOffsets() {
     PartitionList offsets(dirty);
     for (auto& [p, progress] : m_progress) {
         if (!progress.dirty) continue;
-        rd_kafka_topic_partition_list_add(offsets.list, m_topic.c_str(), p)->offset =
+        rd_kafka_topic_partition_list_add(offsets.list, m_topics.requests.c_str(), p)->offset =
             progress.toStore;
         progress.dirty = false;
     }
@@ -195,11 +214,12 @@ void KafkaConsumer::onRebalance(rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions) {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         // Start where the group left off; a partition nobody committed starts at offset 0 (the
-        // topic is the run's own), so any later start is a loss that take() counts.
+        // topic is the run's own) or where a shared topic ended when the run began, so any later
+        // start is a loss that take() counts.
         rd_kafka_committed(m_rk, partitions, 5000);
         for (int i = 0; i < partitions->cnt; ++i) {
             rd_kafka_topic_partition_t& tp = partitions->elems[i];
-            if (tp.offset < 0) tp.offset = 0;
+            if (tp.offset < 0) tp.offset = m_topics.startOffset(tp.partition);
             Progress fresh;
             fresh.lastConsumed = tp.offset - 1;
             m_progress[tp.partition] = fresh;

@@ -50,18 +50,20 @@ private:
         bool dirty = false;
     };
 
-    KafkaConsumer(KafkaTransport* owner, std::string topic)
-        : m_owner(owner), m_topic(std::move(topic)) {}
+    KafkaConsumer(KafkaTransport* owner, RunTopics topics)
+        : m_owner(owner), m_topics(std::move(topics)) {}
     void fill(int timeoutMs);       // replaces what is ready with a new batch
     void readBatch(int timeoutMs);  // appends a batch to what is ready
     void take(const rd_kafka_message_t& message);
     void storeOffsets();
+    void settle(Progress& progress);
+    bool isThisRuns(const rd_kafka_message_t& message) const;  // by its key (shared topic)
     void onRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
     static void rebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
     KafkaTransport* m_owner;
-    std::string m_topic;
+    RunTopics m_topics;
     rd_kafka_t* m_rk = nullptr;
     rd_kafka_queue_t* m_queue = nullptr;
     std::vector<std::pair<transport::Delivery, transport::Envelope>> m_ready;

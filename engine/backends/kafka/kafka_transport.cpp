@@ -1,5 +1,6 @@
 #include "backends/kafka/kafka_transport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -38,16 +39,24 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
     }
     if (t->m_settings.bootstrap.empty()) t->m_settings.bootstrap = t->m_mock->bootstrap();
     t->m_topics = RunTopics::forRun(settings.topicPrefix, newRunKey(spec.scenarioName));
+    if (!settings.requestsTopic.empty()) {
+        t->m_topics.requests = settings.requestsTopic;
+        t->m_topics.sharedRequests = true;
+    }
     // A name the cluster would refuse is said before anything is created (the prefix is the
     // operator's; the rest is made legal).
     for (const std::string* name : {&t->m_topics.requests, &t->m_topics.results,
                                     &t->m_topics.deadLetters, &t->m_topics.control})
         if (std::string why = topicNameProblem(*name); !why.empty()) {
-            error = "topic prefix '" + settings.topicPrefix + "': the run's topic " + why;
+            error = (name == &t->m_topics.requests && t->m_topics.sharedRequests
+                         ? "requests topic: "
+                         : "topic prefix '" + settings.topicPrefix + "': the run's topic ") +
+                    why;
             return nullptr;
         }
     t->m_partitions = std::max(spec.partitions, 1);
     if (!t->connectProducer(error) || !t->createTopics(error)) return nullptr;
+    if (t->m_topics.sharedRequests && !t->findStartOffsets(error)) return nullptr;
 
     const auto partitions = static_cast<std::size_t>(t->m_partitions);
     t->m_produced = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
@@ -132,14 +141,18 @@ bool KafkaTransport::createTopics(std::string& error) {
             m_controlTopic = rd_kafka_topic_new(m_producer, m_topics.control.c_str(), nullptr);
     };
     if (m_mock) {
-        if (!m_mock->createTopic(m_topics.requests, m_partitions, error) ||
-            !m_mock->createTopic(m_topics.deadLetters, 1, error) ||
+        std::string exists;  // the control topic, and a shared requests topic, outlive runs
+        if (m_topics.sharedRequests)
+            m_mock->createTopic(m_topics.requests, m_partitions, exists);
+        else if (!m_mock->createTopic(m_topics.requests, m_partitions, error))
+            return false;
+        if (!m_mock->createTopic(m_topics.deadLetters, 1, error) ||
             (m_settings.joinGroup && !m_mock->createTopic(m_topics.results, 1, error)))
             return false;
-        std::string exists;  // the control topic outlives runs: it may be there already
         if (m_settings.joinGroup) m_mock->createTopic(m_topics.control, 1, exists);
         openHandles();
-        return true;
+        // A shared topic has the partitions it was made with, maybe by an earlier run.
+        return !m_topics.sharedRequests || learnPartitions(false, {}, error);
     }
 
     const std::pair<const std::string*, int> wanted[] = {{&m_topics.requests, m_partitions},
@@ -189,8 +202,13 @@ bool KafkaTransport::createTopics(std::string& error) {
     rd_kafka_NewTopic_destroy_array(newTopics, static_cast<std::size_t>(count));
     if (!error.empty()) return false;
     openHandles();
+    return learnPartitions(unsupported, adminError, error);
+}
 
-    // Learn the partition count the topic really has (auto-created topics have the broker's).
+// The partition count the requests topic really has (auto-created topics have the broker's
+// default, a shared one what it was made with).
+bool KafkaTransport::learnPartitions(bool unsupported, const std::string& adminError,
+                                     std::string& error) {
     const rd_kafka_metadata_t* metadata = nullptr;
     const rd_kafka_resp_err_t err =
         rd_kafka_metadata(m_producer, 0, m_requestTopic, &metadata, kConnectTimeoutMs);
@@ -206,8 +224,31 @@ bool KafkaTransport::createTopics(std::string& error) {
         if (metadata) rd_kafka_metadata_destroy(metadata);
         return false;
     }
-    m_partitions = std::max(1, metadata->topics[0].partition_cnt);
+    // Alone, the run uses as many as it asked for when the topic has more (a single-consumer
+    // run keeps its one ordered partition on a broad shared or auto-created topic). Sharing its
+    // work with a group, it uses them all: the group hands every member some of them, and a
+    // member given only unused ones would sit idle.
+    const int actual = std::max(1, metadata->topics[0].partition_cnt);
+    m_partitions = m_settings.joinGroup ? actual : std::min(m_partitions, actual);
     rd_kafka_metadata_destroy(metadata);
+    return true;
+}
+
+// Where each partition of a shared requests topic ends before this run produces: the run reads
+// from there, and what came before belongs to earlier runs.
+bool KafkaTransport::findStartOffsets(std::string& error) {
+    m_topics.startOffsets.assign(std::size_t(m_partitions), 0);
+    for (int p = 0; p < m_partitions; ++p) {
+        std::int64_t low = 0, high = 0;
+        const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            m_producer, m_topics.requests.c_str(), p, &low, &high, kConnectTimeoutMs);
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            error = "requests topic " + m_topics.requests + ": where partition " +
+                    std::to_string(p) + " ends could not be read (" + rd_kafka_err2str(err) + ")";
+            return false;
+        }
+        m_topics.startOffsets[std::size_t(p)] = high;
+    }
     return true;
 }
 
@@ -225,8 +266,11 @@ bool KafkaTransport::tryPush(int partition, const transport::Envelope& envelope)
     unsigned char payload[kMessageBytes];
     encode(envelope, payload);
     void* opaque = reinterpret_cast<void*>(std::uintptr_t(envelope.message));
+    // On a shared topic the run key goes with each message: other runs pass it over.
+    const bool keyed = m_topics.sharedRequests;
     if (rd_kafka_produce(m_requestTopic, partition, RD_KAFKA_MSG_F_COPY, payload, sizeof payload,
-                         nullptr, 0, opaque) == -1) {
+                         keyed ? m_topics.runKey.data() : nullptr,
+                         keyed ? m_topics.runKey.size() : 0, opaque) == -1) {
         if (rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL) return false;
         // Anything else (a fatal producer error) fails this message for good: the engine
         // compensates it rather than waiting forever.
@@ -313,7 +357,8 @@ transport::TransportStats KafkaTransport::stats() const {
     s.kind = "kafka";
     s.detail = "bootstrap " + m_settings.bootstrap + (m_ownMock ? " (embedded mock cluster)" : "") +
                "; topic " + m_topics.requests + " (" + std::to_string(m_partitions) +
-               " partitions); dead letters " + m_topics.deadLetters + "; group " + m_topics.group;
+               " partitions" + (m_topics.sharedRequests ? ", shared" : "") + "); dead letters " +
+               m_topics.deadLetters + "; group " + m_topics.group;
     for (int p = 0; p < m_partitions; ++p) {
         s.produced += m_produced[std::size_t(p)].load(std::memory_order_relaxed);
         s.consumed += m_consumed[std::size_t(p)].load(std::memory_order_relaxed);
@@ -394,6 +439,12 @@ void KafkaTransport::announceRun(const std::string& json) {
     o[QStringLiteral("results_topic")] = QString::fromStdString(m_topics.results);
     o[QStringLiteral("dead_letter_topic")] = QString::fromStdString(m_topics.deadLetters);
     o[QStringLiteral("group")] = QString::fromStdString(m_topics.group);
+    if (m_topics.sharedRequests) {
+        QJsonArray starts;
+        for (const std::int64_t offset : m_topics.startOffsets) starts.append(qint64(offset));
+        o[QStringLiteral("shared_requests")] = true;
+        o[QStringLiteral("start_offsets")] = starts;
+    }
     const QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
     rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
                      static_cast<std::size_t>(text.size()), m_topics.runKey.data(),

@@ -65,6 +65,8 @@ public:
 private:
     KafkaTransport() = default;
     bool createTopics(std::string& error);
+    bool learnPartitions(bool createUnsupported, const std::string& adminError, std::string& error);
+    bool findStartOffsets(std::string& error);
     bool connectProducer(std::string& error);
     void pollProducer();
     void readResults();

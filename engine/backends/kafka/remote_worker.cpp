@@ -104,6 +104,9 @@ Announcement parse(const QJsonObject& o, const std::string& prefix) {
     a.topics.requests = o.value(QStringLiteral("requests_topic")).toString().toStdString();
     a.topics.results = o.value(QStringLiteral("results_topic")).toString().toStdString();
     a.topics.group = o.value(QStringLiteral("group")).toString().toStdString();
+    a.topics.sharedRequests = o.value(QStringLiteral("shared_requests")).toBool(false);
+    for (const QJsonValue& offset : o.value(QStringLiteral("start_offsets")).toArray())
+        a.topics.startOffsets.push_back(offset.toInteger());
     a.guard = o.value(QStringLiteral("guard")).toString().toStdString();
     a.sharedKey = o.value(QStringLiteral("shared_key")).toString().toStdString();
     a.campaigns = int(o.value(QStringLiteral("campaigns")).toArray().size());
