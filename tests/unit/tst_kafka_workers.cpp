@@ -66,6 +66,38 @@ class TestKafkaWorkers : public QObject {
         QVERIFY(w.waitForStarted(5000));
     }
 
+    // An ingress with no workers of its own (`ingressArgs`: scenario, guard, topic, …) and one
+    // worker process (`workerArgs`: its backend) that decides every request; both exit 0.
+    struct OneWorkerRun {
+        QJsonObject summary, worker;
+    };
+    void runWithOneWorker(const QStringList& ingressArgs, const QStringList& workerArgs,
+                          OneWorkerRun& out) {
+        QProcess ingress;
+        ingress.start(cli(), QStringList{QStringLiteral("run")} + ingressArgs +
+                                 QStringList{QStringLiteral("--transport"), QStringLiteral("kafka"),
+                                             QStringLiteral("--kafka"), m_bootstrap,
+                                             QStringLiteral("--local-workers"), QStringLiteral("0"),
+                                             QStringLiteral("--json"), QStringLiteral("-"),
+                                             QStringLiteral("--quiet")});
+        QVERIFY(ingress.waitForStarted(5000));
+        QTest::qWait(500);  // the run is announced before the worker looks for it
+        QProcess worker;
+        const QString report = m_dir.filePath(QStringLiteral("one-worker.json"));
+        worker.start(cli(), QStringList{QStringLiteral("worker"), QStringLiteral("--kafka"),
+                                        m_bootstrap, QStringLiteral("--json"), report} +
+                                workerArgs);
+        QVERIFY(worker.waitForStarted(5000));
+        QVERIFY(ingress.waitForFinished(120000));
+        QCOMPARE(ingress.exitCode(), 0);
+        QVERIFY(worker.waitForFinished(30000));
+        QCOMPARE(worker.exitCode(), 0);
+        out.summary = QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        out.worker = QJsonDocument::fromJson(file.readAll()).object();
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QString error;
@@ -148,34 +180,15 @@ private Q_SLOTS:
         QVERIFY(earlier.waitForFinished(60000));
         QCOMPARE(earlier.exitCode(), 0);
 
-        QProcess ingress;
-        ingress.start(
-            cli(), {QStringLiteral("run"), scenario(3000, 200, 2000), QStringLiteral("--transport"),
-                    QStringLiteral("kafka"), QStringLiteral("--kafka"), m_bootstrap,
-                    QStringLiteral("--kafka-topic"), topic, QStringLiteral("--local-workers"),
-                    QStringLiteral("0"), QStringLiteral("--guard"), QStringLiteral("redis-lua"),
-                    QStringLiteral("--redis"), m_redis.url(), QStringLiteral("--json"),
-                    QStringLiteral("-"), QStringLiteral("--quiet")});
-        QVERIFY(ingress.waitForStarted(5000));
-        QTest::qWait(500);
-        QProcess worker;
-        const QString report = m_dir.filePath(QStringLiteral("shared-worker.json"));
-        startWorker(worker, report);
-        QVERIFY(ingress.waitForFinished(120000));
-        QCOMPARE(ingress.exitCode(), 0);
-        QVERIFY(worker.waitForFinished(30000));
-        QCOMPARE(worker.exitCode(), 0);
-        const QJsonObject summary =
-            QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
-        QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), 200);
-        QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
-        QFile file(report);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(QJsonDocument::fromJson(file.readAll())
-                     .object()
-                     .value(QStringLiteral("processed"))
-                     .toInteger(),
-                 qint64(3000));
+        OneWorkerRun run;
+        runWithOneWorker({scenario(3000, 200, 2000), QStringLiteral("--kafka-topic"), topic,
+                          QStringLiteral("--guard"), QStringLiteral("redis-lua"),
+                          QStringLiteral("--redis"), m_redis.url()},
+                         {QStringLiteral("--redis"), m_redis.url()}, run);
+        if (QTest::currentTestFailed()) return;
+        QCOMPARE(run.summary.value(QStringLiteral("issued")).toInt(), 200);
+        QCOMPARE(run.summary.value(QStringLiteral("over_issued")).toInt(), 0);
+        QCOMPARE(run.worker.value(QStringLiteral("processed")).toInteger(), qint64(3000));
     }
 
     // The same with MySQL as the shared stock, for each MySQL guard: the ingress (no workers of
@@ -194,28 +207,14 @@ private Q_SLOTS:
             QVERIFY2(m_mysql->start(error), qPrintable(error));
         }
         qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);  // for the children
-        QProcess ingress;
-        ingress.start(
-            cli(), {QStringLiteral("run"), scenario(3000, 200, 2000), QStringLiteral("--transport"),
-                    QStringLiteral("kafka"), QStringLiteral("--kafka"), m_bootstrap,
-                    QStringLiteral("--local-workers"), QStringLiteral("0"),
-                    QStringLiteral("--partitions"), QStringLiteral("2"), QStringLiteral("--guard"),
-                    guard, QStringLiteral("--mysql"), m_mysql->url(), QStringLiteral("--json"),
-                    QStringLiteral("-"), QStringLiteral("--quiet")});
-        QVERIFY(ingress.waitForStarted(5000));
-        QTest::qWait(500);
-        QProcess worker;
-        const QString report = m_dir.filePath(QStringLiteral("mysql-worker.json"));
-        worker.start(cli(),
-                     {QStringLiteral("worker"), QStringLiteral("--kafka"), m_bootstrap,
-                      QStringLiteral("--mysql"), m_mysql->url(), QStringLiteral("--json"), report});
-        QVERIFY(worker.waitForStarted(5000));
-        QVERIFY(ingress.waitForFinished(120000));
-        QCOMPARE(ingress.exitCode(), 0);
-        QVERIFY(worker.waitForFinished(30000));
-        QCOMPARE(worker.exitCode(), 0);
-        const QJsonObject summary =
-            QJsonDocument::fromJson(ingress.readAllStandardOutput()).object();
+        OneWorkerRun run;
+        runWithOneWorker(
+            {scenario(3000, 200, 2000), QStringLiteral("--partitions"), QStringLiteral("2"),
+             QStringLiteral("--guard"), guard, QStringLiteral("--mysql"), m_mysql->url()},
+            {QStringLiteral("--mysql"), m_mysql->url()}, run);
+        if (QTest::currentTestFailed()) return;
+        const QJsonObject& summary = run.summary;
+        const QJsonObject& byWorker = run.worker;
         QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), 200);
         QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
         const QJsonObject states = summary.value(QStringLiteral("states")).toObject();
@@ -223,9 +222,6 @@ private Q_SLOTS:
                      states.value(QStringLiteral("REJECTED")).toInt() +
                      states.value(QStringLiteral("FAILED_FINAL")).toInt(),
                  3000);
-        QFile file(report);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject byWorker = QJsonDocument::fromJson(file.readAll()).object();
         QCOMPARE(byWorker.value(QStringLiteral("guard")).toString(), guard);
         // The worker in the other process decided every request (the ingress has no workers of
         // its own): one MySQL row, decided from two processes.
