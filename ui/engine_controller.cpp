@@ -85,8 +85,15 @@ StartOptions EngineController::liveStartOptions() {
         const auto url = store::parseStoreUrl(text.toStdString(), error);
         return url ? backends::mysql::makeMySqlGuard(name, *url, error) : nullptr;
     };
+    // Kafka at STAMPEDE_KAFKA (else the embedded mock cluster), its topics under
+    // STAMPEDE_KAFKA_TOPIC_PREFIX, and one requests topic shared by runs when STAMPEDE_KAFKA_TOPIC
+    // names it (as --kafka, --kafka-topic-prefix and --kafka-topic do for the CLI).
     backends::kafka::KafkaSettings kafka;
     kafka.bootstrap = qEnvironmentVariable("STAMPEDE_KAFKA").toStdString();
+    if (const QString prefix = qEnvironmentVariable("STAMPEDE_KAFKA_TOPIC_PREFIX");
+        !prefix.isEmpty())
+        kafka.topicPrefix = prefix.toStdString();
+    kafka.requestsTopic = qEnvironmentVariable("STAMPEDE_KAFKA_TOPIC").toStdString();
     options.transportFactory = backends::kafka::makeKafkaTransportFactory(kafka);
     return options;
 }

@@ -17,6 +17,7 @@
 #include "kafka_test_support.h"
 #include "models/dlq_model.h"
 #include "redis_server.h"
+#include "sim/scenario.h"
 
 using namespace stampede;
 using namespace stampede::ui;
@@ -93,6 +94,47 @@ private Q_SLOTS:
         // A topic that is not there: said so, nothing replaced.
         dock.openTopic(m_bootstrap, QStringLiteral("no.such.topic"));
         QTRY_VERIFY_WITH_TIMEOUT(countText(dock).contains(QStringLiteral("not read")), 30000);
+        QCOMPARE(dock.model()->rowCount(), dead);
+    }
+
+    // A console run on Kafka goes to the topics the environment names (STAMPEDE_KAFKA,
+    // STAMPEDE_KAFKA_TOPIC_PREFIX, STAMPEDE_KAFKA_TOPIC), and File › Open dead-letter topic…
+    // offers that run's topic, which then opens with its dead letters.
+    void aConsoleRunUsesTheTopicsTheEnvironmentNames() {
+        qputenv("STAMPEDE_STORE", "none");
+        qputenv("STAMPEDE_KAFKA", m_bootstrap.toUtf8());
+        qputenv("STAMPEDE_KAFKA_TOPIC_PREFIX", "console");
+        qputenv("STAMPEDE_KAFKA_TOPIC", "console.requests");
+        EngineController controller;
+        auto load = sim::loadScenarioFile(STAMPEDE_SOURCE_DIR "/simulations/seed-000.json");
+        QVERIFY(load.ok());
+        load.scenario->run.transport = core::Transport::Kafka;
+        load.scenario->run.pace = core::Pace::Asap;
+        controller.setScenario(*load.scenario);
+        DlqDock dock(&controller);
+        dock.resize(1100, 420);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        controller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(int(controller.snapshot()->status), int(RunStatus::Completed),
+                                  60000);
+        qunsetenv("STAMPEDE_KAFKA_TOPIC");
+        qunsetenv("STAMPEDE_KAFKA_TOPIC_PREFIX");
+        qunsetenv("STAMPEDE_KAFKA");
+        const auto snapshot = controller.snapshot();
+        const QString detail = QString::fromStdString(snapshot->transport.detail);
+        QVERIFY2(detail.contains(QStringLiteral("topic console.requests (")) &&
+                     detail.contains(QStringLiteral("shared")) &&
+                     detail.contains(QStringLiteral("dead letters console.")),
+                 qPrintable(detail));
+        const int dead = int(snapshot->deadLettered);
+        QVERIFY(dead > 0);
+        const QStringList offered = dock.lastKafkaTopic().split(QLatin1Char(' '));
+        QCOMPARE(offered.size(), 2);
+        QCOMPARE(offered[0], m_bootstrap);
+        QVERIFY(offered[1].startsWith(QStringLiteral("console.")));
+        dock.openTopic(offered[0], offered[1]);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.showsTopicDlq(), 30000);
         QCOMPARE(dock.model()->rowCount(), dead);
     }
 

@@ -189,7 +189,7 @@ QString DlqDock::lastKafkaTopic() const {
     const auto snapshot = m_controller->snapshot();
     if (!snapshot || snapshot->transport.kind != "kafka") return {};
     const QString detail = QString::fromStdString(snapshot->transport.detail);
-    const auto bootstrap = QRegularExpression(QStringLiteral("bootstrap (\\S+)")).match(detail);
+    const auto bootstrap = QRegularExpression(QStringLiteral("bootstrap ([^;\\s]+)")).match(detail);
     const auto topic = QRegularExpression(QStringLiteral("dead letters (\\S+);")).match(detail);
     if (!bootstrap.hasMatch() || !topic.hasMatch()) return {};
     return bootstrap.captured(1) + QLatin1Char(' ') + topic.captured(1);

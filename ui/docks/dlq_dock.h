@@ -50,6 +50,8 @@ public:
     QAction* purgeAllAction() const { return m_purgeAllAction; }
     QAction* openTopicAction() const { return m_openTopicAction; }
     void openTopic(const QString& bootstrap, const QString& topic);
+    // "BOOTSTRAP TOPIC" of the last Kafka run's dead letters, as the open dialog offers it.
+    QString lastKafkaTopic() const;
 
     // Copies the DLQ from the engine now, keeping the selection.
     void refresh();
@@ -91,7 +93,6 @@ private:
     void showDetail();
     void updateCount();
     QString topicText() const;
-    QString lastKafkaTopic() const;
     void updateActions();
     void showContextMenu(const QPoint& pos);
     std::vector<core::RequestId> selectedIds() const;
