@@ -267,6 +267,10 @@ std::optional<TopicDeadLetters> readTopicDeadLetters(const KafkaSettings& settin
     }
     for (const std::string& text : *marks) {
         const QJsonObject o = parseObject(text);
+        // Only a whole mark counts: anything else on that topic leaves its entry pending.
+        if (!o.value(QStringLiteral("request_id")).isDouble() ||
+            o.value(QStringLiteral("outcome")).toString().isEmpty())
+            continue;
         const auto id = core::RequestId(o.value(QStringLiteral("request_id")).toInteger());
         if (auto it = latest.find(id); it != latest.end())
             it->second.replayed = o.value(QStringLiteral("outcome")).toString().toStdString();

@@ -283,12 +283,12 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
 }
 
 guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::uint64_t* user) {
-    if (m_mode == Mode::Lua) return evalTake(campaign, laneIndex, user);
     const auto busy = m_pool.busy();
     Lane* lanePtr = nullptr;
     redisContext* ctx = laneContext(laneIndex, lanePtr);
     if (!ctx) return guards::TakeResult::Unavailable;
     Lane& lane = *lanePtr;
+    if (m_mode == Mode::Lua) return evalTake(ctx, lane, campaign, user);  // the hot path
     const std::string key = remainingKey(campaign);
     auto timed = [&](auto&& command) {
         const auto t0 = Clock::now();
@@ -305,7 +305,7 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
     };
     switch (m_mode) {
         case Mode::Lua:
-            return evalTake(campaign, laneIndex, user);
+            break;  // answered above
         case Mode::Naive: {
             Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
             if (failed(get)) return guards::TakeResult::Unavailable;
@@ -390,12 +390,8 @@ guards::TakeResult RedisGuard::lockedDecision(redisContext* ctx, int campaign,
 }
 
 // The Lua decrement; with a user, the idempotent one (2: this user took a unit before).
-guards::TakeResult RedisGuard::evalTake(int campaign, int laneIndex, const std::uint64_t* user) {
-    const auto busy = m_pool.busy();
-    Lane* lanePtr = nullptr;
-    redisContext* ctx = laneContext(laneIndex, lanePtr);
-    if (!ctx) return guards::TakeResult::Unavailable;
-    Lane& lane = *lanePtr;
+guards::TakeResult RedisGuard::evalTake(redisContext* ctx, Lane& lane, int campaign,
+                                        const std::uint64_t* user) {
     const std::string key = remainingKey(campaign);
     const std::string applied = appliedKey(campaign);
     const std::string who = user ? std::to_string(*user) : std::string();

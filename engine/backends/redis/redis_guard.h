@@ -81,7 +81,8 @@ private:
     std::unique_ptr<Lane> m_control;
     std::string m_takeSha, m_unlockSha, m_setStockSha, m_takeOnceSha;
     void loadScripts(redisContext* ctx);
-    guards::TakeResult evalTake(int campaign, int laneIndex, const std::uint64_t* user);
+    guards::TakeResult evalTake(redisContext* ctx, Lane& lane, int campaign,
+                                const std::uint64_t* user);
     guards::TakeResult decide(int campaign, int laneIndex, const std::uint64_t* user);
     template <typename Timed, typename Failed>
     guards::TakeResult lockedDecision(redisContext* ctx, int campaign, const std::uint64_t* user,
