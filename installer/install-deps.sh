@@ -11,10 +11,10 @@ PACKAGES=(
   libqt6sql6-sqlite libqt6sql6-mysql libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 qtkeychain-qt6-dev
   # engine libraries
-  libabsl-dev librdkafka-dev libhiredis-dev
+  libabsl-dev librdkafka-dev libhiredis-dev libcli11-dev
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
-  xvfb xauth fonts-dejavu-core
+  xvfb xauth fonts-dejavu-core linux-perf
   # a Secret Service for the keychain tests (run in a private D-Bus session)
   gnome-keyring dbus
 )
