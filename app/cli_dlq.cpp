@@ -13,7 +13,7 @@
 
 #include "cli_commands.h"
 #include "cli_store.h"
-#include "store/stored_replay.h"
+#include "live/dead_letter_source.h"
 
 namespace stampede::cli {
 
@@ -40,8 +40,14 @@ QString qs(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-int list(const CliOptions& o, store::Store& db) {
-    const auto letters = db.deadLetters(o.run ? std::optional<std::int64_t>(*o.run) : std::nullopt);
+int list(const CliOptions& o, live::DeadLetterSource& source) {
+    std::string why;
+    const auto listed = source.list({}, false, why);
+    if (!listed) {
+        std::fprintf(stderr, "stampede-cli dlq list: %s\n", why.c_str());
+        return kExitInternal;
+    }
+    const auto& letters = *listed;
     if (o.json) {
         QJsonArray array;
         for (const auto& s : letters) {
@@ -80,34 +86,33 @@ int list(const CliOptions& o, store::Store& db) {
     return kExitOk;
 }
 
-int purge(const CliOptions& o, store::Store& db) {
-    std::vector<store::StoredDeadLetter> letters =
-        db.deadLetters(o.run ? std::optional<std::int64_t>(*o.run) : std::nullopt);
+int purge(const CliOptions& o, live::DeadLetterSource& source) {
+    std::vector<core::RequestId> ids;
+    std::string error;
     if (o.ids) {
-        std::string error;
         const auto wanted = parseRequestIds(*o.ids, error);
         if (!wanted) {
             std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
             return kExitBadInput;
         }
-        std::erase_if(letters, [&](const auto& s) {
-            return std::find(wanted->begin(), wanted->end(), s.letter.requestId) == wanted->end();
-        });
-    }
-    std::map<std::int64_t, std::vector<core::RequestId>> byRun;
-    for (const auto& s : letters) byRun[s.runId].push_back(s.letter.requestId);
-    for (const auto& [runId, ids] : byRun)
-        if (!db.setReplayState(runId, ids, "purged")) {
-            std::fprintf(stderr, "stampede-cli: %s\n", db.lastError().c_str());
-            return kExitInternal;
+        if (wanted->empty()) {
+            std::printf("purged 0 dead letters\n");
+            return kExitOk;
         }
-    std::printf("purged %zu dead letters\n", letters.size());
+        ids = *wanted;
+    }
+    const auto purged = source.purge(ids, error);
+    if (!purged) {
+        std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+        return kExitInternal;
+    }
+    std::printf("purged %zu dead letters\n", *purged);
     return kExitOk;
 }
 
 // Replays the pending dead letters of a stored run (store/stored_replay.h says how it never
 // issues twice).
-int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
+int replay(const CliOptions& o, store::Store& db, live::DeadLetterSource& source) {
     if (!o.run) {
         std::fprintf(stderr, "stampede-cli: dlq replay: --run ID is required (see dlq list)\n");
         return kExitBadInput;
@@ -117,7 +122,12 @@ int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
                      static_cast<long long>(*o.run));
         return kExitBadInput;
     }
-    auto job = store::replayStoredDeadLetters(url, *o.run, {}, o.rate.value_or(0));
+    std::string error;
+    auto job = source.replay({}, o.rate.value_or(0), error);
+    if (!job) {
+        std::fprintf(stderr, "stampede-cli: dlq replay: %s\n", error.c_str());
+        return kExitInternal;
+    }
     while (!job->wait(std::chrono::milliseconds(250))) {
         const auto p = job->progress();
         if (!o.quiet)
@@ -125,13 +135,13 @@ int replay(const CliOptions& o, store::Store& db, const store::StoreUrl& url) {
                          static_cast<long long>(p.total));
     }
     const auto p = job->progress();
-    const auto outcome = *store::storedReplayOutcome(*job);
+    const ReplayOutcome& outcome = p.outcome;
     if (!outcome.error.empty()) {
         std::fprintf(stderr, "\nstampede-cli: dlq replay: %s\n", outcome.error.c_str());
         return kExitInternal;
     }
     std::printf("replayed %lld of %lld dead letters of run %lld: %lld issued\n",
-                static_cast<long long>(outcome.replayed), static_cast<long long>(p.total),
+                static_cast<long long>(outcome.decided), static_cast<long long>(p.total),
                 static_cast<long long>(*o.run), static_cast<long long>(outcome.issued));
     return kExitOk;
 }
@@ -149,9 +159,10 @@ int dlqCommand(const CliOptions& o) {
     store::StoreUrl url;
     auto db = openStoreOrReport(o, &url);
     if (!db) return kExitBadInput;
-    if (o.positional[0] == "list") return list(o, *db);
-    if (o.positional[0] == "purge") return purge(o, *db);
-    return replay(o, *db, url);
+    const auto source = live::storedDeadLetters(url, o.run.value_or(0));
+    if (o.positional[0] == "list") return list(o, *source);
+    if (o.positional[0] == "purge") return purge(o, *source);
+    return replay(o, *db, *source);
 }
 
 }  // namespace stampede::cli

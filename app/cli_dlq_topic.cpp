@@ -11,9 +11,9 @@
 
 #include "backends/kafka/dead_letter_replay.h"
 #include "cli_commands.h"
-#include "cli_guards.h"
-#include "cli_kafka.h"
-#include "cli_profiles.h"
+#include "cli_live.h"
+#include "live/dead_letter_source.h"
+#include "live/start_options.h"
 
 namespace stampede::cli {
 namespace {
@@ -29,9 +29,9 @@ int fail(const char* what, const std::string& error, int status = kExitBadInput)
     return status;
 }
 
-int listTopic(const CliOptions& o) {
+int listTopic(const CliOptions& o, const live::LiveSystems& systems) {
     std::string error;
-    const auto topic = kafka::readTopicDeadLetters(kafkaSettingsFrom(o), *o.topic, error);
+    const auto topic = kafka::readTopicDeadLetters(systems.kafka, *o.topic, error);
     if (!topic) return fail("list", error);
     if (o.json) {
         QJsonArray array;
@@ -63,23 +63,18 @@ int listTopic(const CliOptions& o) {
     return kExitOk;
 }
 
-int replayTopic(const CliOptions& given) {
-    CliOptions o = given;
-    if (std::string why; !applyProfiles(o, why)) return fail("replay", why);
+int replayTopic(const CliOptions& o, const live::LiveSystems& systems) {
     std::string error;
-    const auto guards = liveGuardFactory(o, error);
-    if (!guards) return fail("replay", error);
-    kafka::TopicReplayOptions options;
-    options.settings = kafkaSettingsFrom(o);
-    options.topic = *o.topic;
-    options.guards = *guards;
-    options.perSecond = o.rate.value_or(0);
+    std::vector<core::RequestId> ids;
     if (o.ids) {
-        const auto ids = parseRequestIds(*o.ids, error);
-        if (!ids) return fail("replay", error);
-        options.ids = *ids;
+        const auto parsed = parseRequestIds(*o.ids, error);
+        if (!parsed) return fail("replay", error);
+        ids = *parsed;
     }
-    auto job = kafka::replayDeadLetterTopic(std::move(options));
+    const auto source =
+        live::topicDeadLetters(systems.kafka, *o.topic, live::liveGuardFactory(systems));
+    auto job = source->replay(ids, o.rate.value_or(0), error);
+    if (!job) return fail("replay", error);
     while (!job->wait(std::chrono::milliseconds(250))) {
         const auto p = job->progress();
         if (!o.quiet)
@@ -87,7 +82,7 @@ int replayTopic(const CliOptions& given) {
                          static_cast<long long>(p.total));
     }
     const auto p = job->progress();
-    const auto out = *kafka::topicReplayOutcome(*job);
+    const ReplayOutcome& out = p.outcome;
     if (!o.quiet && p.total > 0) std::fputc('\n', stderr);
     // Nothing decided: the replay could not start (the topic, the guard, its backend).
     if (!out.error.empty() && p.sent == 0) return fail("replay", out.error);
@@ -133,16 +128,17 @@ int replayTopic(const CliOptions& given) {
 
 int dlqTopicCommand(const CliOptions& o) {
     const std::string& what = o.positional[0];
+    const auto systems = liveSystemsOrReport(o, "dlq");
+    if (!systems) return kExitBadInput;
     if (!o.topic)
         return fail(what.c_str(),
                     "--kafka needs --topic DLT (the run's dead-letter topic, in its summary's "
                     "transport_stats)");
-    if (what == "list") return listTopic(o);
-    if (what == "replay") return replayTopic(o);
-    return fail(what.c_str(),
-                "a topic's entries are not purged: Kafka keeps them until its retention ends, "
-                "and a replay marks them on " +
-                    kafka::replayMarksTopic(*o.topic));
+    if (what == "list") return listTopic(o, *systems);
+    if (what == "replay") return replayTopic(o, *systems);
+    std::string error;
+    live::topicDeadLetters(systems->kafka, *o.topic, {})->purge({}, error);
+    return fail(what.c_str(), error);
 }
 
 }  // namespace stampede::cli

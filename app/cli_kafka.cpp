@@ -3,8 +3,6 @@
 // the first line of the output; it serves until SIGINT or SIGTERM.
 // `stampede-cli worker`: joins the run in progress on a cluster and decides until it ends.
 
-#include "cli_kafka.h"
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -19,8 +17,8 @@
 #include "backends/kafka/mock_cluster.h"
 #include "backends/kafka/remote_worker.h"
 #include "cli_commands.h"
-#include "cli_guards.h"
-#include "cli_profiles.h"
+#include "cli_live.h"
+#include "live/start_options.h"
 
 namespace stampede::cli {
 
@@ -30,18 +28,6 @@ void onBrokerSignal(int) {
     g_brokerStop.store(true);
 }
 }  // namespace
-
-backends::kafka::KafkaSettings kafkaSettingsFrom(const CliOptions& o) {
-    backends::kafka::KafkaSettings settings;
-    if (o.kafka) settings.bootstrap = *o.kafka;
-    if (o.kafkaLead) settings.leadBoundPerPartition = *o.kafkaLead;
-    if (o.kafkaSecurity) settings.securityProtocol = *o.kafkaSecurity;
-    if (o.kafkaCa) settings.caFile = *o.kafkaCa;
-    if (o.kafkaTopicPrefix) settings.topicPrefix = *o.kafkaTopicPrefix;
-    if (o.kafkaTopic) settings.requestsTopic = *o.kafkaTopic;
-    if (o.localWorkers) settings.joinGroup = true;
-    return settings;
-}
 
 int brokerCommand(const CliOptions& o) {
     std::string error;
@@ -63,27 +49,19 @@ int brokerCommand(const CliOptions& o) {
     return kExitOk;
 }
 
-int workerCommand(const CliOptions& given) {
-    CliOptions o = given;
-    if (std::string why; !applyProfiles(o, why)) {
-        std::fprintf(stderr, "stampede-cli worker: %s\n", why.c_str());
-        return kExitBadInput;
-    }
-    if (!o.kafka) {
+int workerCommand(const CliOptions& o) {
+    const auto systems = liveSystemsOrReport(o, "worker");
+    if (!systems) return kExitBadInput;
+    if (systems->kafka.bootstrap.empty()) {
         std::fprintf(stderr,
                      "stampede-cli worker: --kafka BOOTSTRAP is required (the cluster "
                      "of the run to join)\n");
         return kExitBadInput;
     }
     std::string error;
-    const auto guards = liveGuardFactory(o, error);
-    if (!guards) {
-        std::fprintf(stderr, "stampede-cli worker: %s\n", error.c_str());
-        return kExitBadInput;
-    }
     backends::kafka::RemoteWorkerOptions options;
-    options.settings = kafkaSettingsFrom(o);
-    options.guards = *guards;
+    options.settings = systems->kafka;
+    options.guards = live::liveGuardFactory(*systems);
     options.workerId = static_cast<std::uint16_t>(::getpid());
     const bool jsonToStdout = o.json && *o.json == "-";
     if (!o.quiet)

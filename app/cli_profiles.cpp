@@ -1,6 +1,6 @@
 // `stampede-cli profiles list|test|set-password|delete-password` and --profile NAME.
 
-#include "cli_profiles.h"
+#include "cli_commands.h"
 
 #include <cstdio>
 #include <iostream>
@@ -17,47 +17,6 @@ QString profilesPath(const CliOptions& o) {
                           : profiles::defaultProfilesPath();
 }
 }  // namespace
-
-// The Redis and MySQL code read their passwords from the environment, never from a URL. One
-// set there already wins over the keychain's.
-static bool passwordToEnvironment(const profiles::ConnectionProfile& p, const char* variable,
-                                  std::string& error) {
-    if (!qEnvironmentVariableIsEmpty(variable)) return true;
-    const auto password = profiles::readPassword(p, error);
-    if (!error.empty()) return false;
-    if (password) qputenv(variable, password->toUtf8());
-    return true;
-}
-
-bool applyProfiles(CliOptions& o, std::string& error) {
-    if (o.profileNames.empty()) return true;
-    const auto all = profiles::loadProfiles(profilesPath(o), error);
-    if (!all) return false;
-    for (const std::string& name : o.profileNames) {
-        const profiles::ConnectionProfile* p = profiles::findProfile(*all, name);
-        if (!p) {
-            error = "--profile: no profile '" + name + "' in " + profilesPath(o).toStdString();
-            return false;
-        }
-        switch (p->kind) {
-            case profiles::Kind::Redis:
-                o.redis = p->url();
-                if (!passwordToEnvironment(*p, "STAMPEDE_REDIS_PASSWORD", error)) return false;
-                break;
-            case profiles::Kind::Kafka:
-                o.kafka = p->url();
-                if (!p->securityProtocol.empty()) o.kafkaSecurity = p->securityProtocol;
-                if (!p->caFile.empty()) o.kafkaCa = p->caFile;
-                break;
-            case profiles::Kind::MySql: {
-                o.mysql = p->url();
-                if (!passwordToEnvironment(*p, "STAMPEDE_MYSQL_PASSWORD", error)) return false;
-                break;
-            }
-        }
-    }
-    return true;
-}
 
 int profilesCommand(const CliOptions& o) {
     std::string error;

@@ -7,15 +7,12 @@
 #include <csignal>
 #include <cstdio>
 
-#include "backends/kafka/kafka_transport.h"
 #include "cli_commands.h"
-#include "cli_guards.h"
-#include "cli_kafka.h"
-#include "cli_profiles.h"
-#include "cli_store.h"
+#include "cli_live.h"
 #include "engine.h"
+#include "live/run_persistence.h"
+#include "live/start_options.h"
 #include "metrics/summary_json.h"
-#include "store/write_behind_sink.h"
 
 namespace stampede::cli {
 namespace {
@@ -75,7 +72,7 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     return true;
 }
 
-void printProgress(const Snapshot& s, const store::WriteBehindSink* sink) {
+void printProgress(const Snapshot& s, const live::RunPersistence* sink) {
     std::fprintf(
         stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
         std::string(toString(s.status)).c_str(), s.elapsedS, static_cast<long long>(s.arrivalsFed),
@@ -86,44 +83,11 @@ void printProgress(const Snapshot& s, const store::WriteBehindSink* sink) {
     if (sink) std::fprintf(stderr, " persisted %lld ", static_cast<long long>(sink->rowsWritten()));
 }
 
-// Drains the sink, adds the "persistence" section to the summary and closes the run in the store.
-// False if not every issued coupon reached the store.
-bool finishPersistence(store::WriteBehindSink& sink, store::Store& db, const store::StoreUrl& url,
-                       std::int64_t runId, const Snapshot& snapshot, QJsonObject& summary) {
-    sink.stop();  // writes what is left
-    const store::SinkStats stats = sink.stats();
-    QJsonObject persistence;
-    persistence[QStringLiteral("store")] = QString::fromStdString(url.toString());
-    persistence[QStringLiteral("run_id")] = static_cast<qint64>(runId);
-    persistence[QStringLiteral("rows_written")] = static_cast<qint64>(stats.rowsWritten);
-    persistence[QStringLiteral("events_written")] = static_cast<qint64>(stats.eventsWritten);
-    persistence[QStringLiteral("dead_letters_stored")] =
-        static_cast<qint64>(stats.deadLettersStored);
-    persistence[QStringLiteral("lag_ms_max")] = stats.lagMsMax;
-    persistence[QStringLiteral("batches")] = static_cast<qint64>(stats.batches);
-    if (!stats.error.empty())
-        persistence[QStringLiteral("error")] = QString::fromStdString(stats.error);
-    summary[QStringLiteral("persistence")] = persistence;
-    const std::string status = snapshot.status == RunStatus::Stopped ? "stopped" : "completed";
-    if (!db.finishRun(runId, status,
-                      QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString(),
-                      stats.rowsWritten, stats.lagMsMax))
-        std::fprintf(stderr, "stampede-cli: %s\n", db.lastError().c_str());
-    if (stats.error.empty() && stats.rowsWritten == snapshot.issued) return true;
-    std::fprintf(stderr, "stampede-cli: persistence incomplete: %lld of %lld coupons stored%s%s\n",
-                 static_cast<long long>(stats.rowsWritten), static_cast<long long>(snapshot.issued),
-                 stats.error.empty() ? "" : ": ", stats.error.c_str());
-    return false;
-}
-
 }  // namespace
 
-int runCommand(const CliOptions& given) {
-    CliOptions o = given;
-    if (std::string why; !applyProfiles(o, why)) {
-        std::fprintf(stderr, "stampede-cli run: %s\n", why.c_str());
-        return kExitBadInput;
-    }
+int runCommand(const CliOptions& o) {
+    const auto systems = liveSystemsOrReport(o, "run");
+    if (!systems) return kExitBadInput;
     if (o.positional.size() != 1) {
         std::fprintf(stderr, "stampede-cli run: expected exactly one SCENARIO file\n\n%s",
                      usage().c_str());
@@ -143,25 +107,14 @@ int runCommand(const CliOptions& given) {
 
     // The store is checked before anything runs: a bad URL, an unreachable server, a wrong
     // password or a corrupt file is bad input, and nothing has happened yet.
-    std::unique_ptr<store::Store> db;
-    store::StoreUrl storeUrl;
-    if (o.store) {
-        db = openStoreOrReport(o, &storeUrl);
-        if (!db) return kExitBadInput;
-    }
-
-    StartOptions startOptions;
-    std::string guardError;
-    const auto guardFactory = liveGuardFactory(o, guardError);
-    if (!guardFactory) {
-        std::fprintf(stderr, "stampede-cli: %s\n", guardError.c_str());
+    if (systems->store && !live::checkStore(*systems->store, error)) {
+        std::fprintf(stderr, "stampede-cli: store: %s\n", error.c_str());
         return kExitBadInput;
     }
-    startOptions.guardFactory = *guardFactory;
-    startOptions.transportFactory =
-        backends::kafka::makeKafkaTransportFactory(kafkaSettingsFrom(o));
+
     Engine engine;
-    const StartResult started = engine.start(scenario, startOptions);
+    const StartResult started =
+        engine.start(scenario, live::startOptionsFor(scenario.run, *systems));
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());
@@ -169,21 +122,17 @@ int runCommand(const CliOptions& given) {
     }
     if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
         std::fprintf(stderr, "transport: %s\n", t.detail.c_str());
-    std::unique_ptr<store::WriteBehindSink> sink;
-    std::int64_t runId = 0;
-    if (db) {
-        const auto id = db->beginRun(scenario);
-        if (!id) {
-            std::fprintf(stderr, "stampede-cli: %s\n", db->lastError().c_str());
+    std::unique_ptr<live::RunPersistence> sink;
+    if (systems->store) {
+        sink = live::RunPersistence::begin(engine, *systems->store, scenario,
+                                           o.eventSampling.value_or(1.0), error);
+        if (!sink) {
+            std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
             engine.stop();
             return kExitInternal;
         }
-        runId = *id;
-        sink = std::make_unique<store::WriteBehindSink>(engine, storeUrl, runId,
-                                                        o.eventSampling.value_or(1.0));
-        sink->start();
-        std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(runId),
-                     storeUrl.toString().c_str());
+        std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(sink->runId()),
+                     sink->url().toString().c_str());
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -207,15 +156,14 @@ int runCommand(const CliOptions& given) {
     }
     QJsonObject summary = metrics::summaryJson(*snapshot);
     bool persisted = true;
-    if (sink) persisted = finishPersistence(*sink, *db, storeUrl, runId, *snapshot, summary);
     std::string text = metrics::summaryText(*snapshot);
     if (sink) {
-        const QJsonObject p = summary[QStringLiteral("persistence")].toObject();
-        text += "store     " + storeUrl.toString() + " run " + std::to_string(runId) + ": " +
-                std::to_string(p[QStringLiteral("rows_written")].toInteger()) +
-                " coupons written, lag max " +
-                QString::number(p[QStringLiteral("lag_ms_max")].toDouble(), 'f', 1).toStdString() +
-                " ms\n";
+        const live::RunPersistence::Outcome outcome = sink->finish(*snapshot, summary);
+        persisted = outcome.complete;
+        if (!persisted) std::fprintf(stderr, "stampede-cli: %s\n", outcome.error.c_str());
+        text += "store     " + sink->url().toString() + " run " + std::to_string(sink->runId()) +
+                ": " + std::to_string(outcome.stats.rowsWritten) + " coupons written, lag max " +
+                QString::number(outcome.stats.lagMsMax, 'f', 1).toStdString() + " ms\n";
     }
     if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
     if (!persisted) return kExitInternal;

@@ -2,19 +2,14 @@
 
 #include <cstdio>
 
+#include "cli_live.h"
+
 namespace stampede::cli {
 
 std::unique_ptr<store::Store> openStoreOrReport(const CliOptions& o, store::StoreUrl* urlOut) {
-    store::StoreUrl url = store::defaultStoreUrl();
-    if (o.store) {
-        std::string error;
-        const auto parsed = store::parseStoreUrl(*o.store, error);
-        if (!parsed) {
-            std::fprintf(stderr, "stampede-cli: --store: %s\n", error.c_str());
-            return nullptr;
-        }
-        url = *parsed;
-    }
+    const auto systems = liveSystemsOrReport(o, o.command.c_str());
+    if (!systems) return nullptr;
+    const store::StoreUrl url = systems->store.value_or(store::defaultStoreUrl());
     std::string error;
     auto opened = store::Store::open(url, error);
     if (!opened) {

@@ -49,9 +49,9 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    // Connection profiles chosen with "Use for runs" (unless the environment already says).
-    ui::ProfilesDialog::applyProfilesInUse(false);
     ui::MainWindow window;
+    // Connection profiles chosen with "Use for runs" (unless the environment already says).
+    window.controller()->useProfiles(ui::ProfilesDialog::profilesInUse(false));
     if (!options.fresh)
         window.restoreSettings();
     else

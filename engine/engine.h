@@ -119,6 +119,18 @@ enum class StockChangeResult : std::uint8_t {
 };
 std::string_view toString(StockChangeResult result);
 
+// What a replay decided, whichever DLQ it replays (the running engine's, a store's, a Kafka
+// dead-letter topic's). Counts a source does not know stay 0.
+struct ReplayOutcome {
+    std::int64_t decided = 0;      // decided again (issued, or refused, e.g. sold out)
+    std::int64_t issued = 0;       // given a unit
+    std::int64_t alreadyHeld = 0;  // the user held a unit already: nothing taken
+    std::int64_t soldOut = 0;
+    std::int64_t failed = 0;  // the backend stayed unavailable: still pending
+    std::string guard;        // the guard that decided (topic replays)
+    std::string error;        // the replay could not start, or could not record its decisions
+};
+
 // A DLQ replay in progress: sends entries back to the pipeline at a bounded rate. An entry leaves
 // the DLQ only when a worker accepts it, so cancel() loses nothing.
 class ReplayJob {
@@ -130,6 +142,7 @@ public:
         std::int64_t skipped = 0;   // no longer in the DLQ when their turn came
         bool cancelled = false;
         bool finished = false;
+        ReplayOutcome outcome;
     };
     virtual ~ReplayJob() = default;
     virtual Progress progress() const = 0;

@@ -10,14 +10,9 @@
 
 #include <thread>
 
-#include "backends/kafka/dead_letter_replay.h"
-#include "backends/kafka/kafka_transport.h"
-#include "backends/mysql/mysql_guard.h"
-#include "backends/redis/redis_guard.h"
+#include "live/start_options.h"
 #include "metrics/summary_json.h"
 #include "store/store.h"
-#include "store/stored_replay.h"
-#include "store/write_behind_sink.h"
 
 namespace stampede::ui {
 
@@ -33,122 +28,86 @@ EngineController::EngineController(QObject* parent)
 // Closing the console waits for what is still being persisted: nothing reported issued is lost.
 EngineController::~EngineController() {
     m_engine->stop();
-    if (m_sink) m_sink->stop();
+    m_persistence.reset();  // stops its sink, after it has written what it took
     for (auto& t : m_persisting)
         if (t.joinable()) t.join();
 }
 
+// The store is opened (migrated, earlier runs marked interrupted) off the GUI thread; until the
+// answer comes it is taken as usable, and a store that fails is then dropped with the reason.
 void EngineController::openStore() {
-    const QString configured = qEnvironmentVariable("STAMPEDE_STORE");
-    if (configured == QLatin1String("none")) return;
-    store::StoreUrl url = store::defaultStoreUrl();
-    std::string error;
-    if (!configured.isEmpty()) {
-        const auto parsed = store::parseStoreUrl(configured.toStdString(), error);
-        if (!parsed) {
-            logEngine(tr("Store not used: %1. Runs are not persisted.")
-                          .arg(QString::fromStdString(error)));
-            return;
-        }
-        url = *parsed;
-    }
-    if (!store::Store::open(url, error)) {
-        logEngine(
-            tr("Store not used: %1. Runs are not persisted.").arg(QString::fromStdString(error)));
-        return;
-    }
-    m_storeUrl = url;
+    std::vector<std::string> problems;
+    const live::LiveSystems systems =
+        live::fromEnvironment(QProcessEnvironment::systemEnvironment(), problems);
+    for (const std::string& problem : problems)
+        logEngine(problem.rfind("STAMPEDE_STORE", 0) == 0
+                      ? tr("Store not used: %1. Runs are not persisted.")
+                            .arg(QString::fromStdString(problem))
+                      : tr("Not used: %1").arg(QString::fromStdString(problem)));
+    if (!systems.store) return;
+    m_storeUrl = systems.store;
+    QPointer<EngineController> self(this);
+    m_persisting.emplace_back([self, url = *systems.store] {
+        std::string error;
+        if (live::checkStore(url, error)) return;
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, error] {
+                if (!self) return;
+                self->m_storeUrl.reset();
+                self->m_storedLetters.reset();
+                self->logEngine(tr("Store not used: %1. Runs are not persisted.")
+                                    .arg(QString::fromStdString(error)));
+                Q_EMIT self->deadLettersReplaced(QString());
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 QString EngineController::storeUrl() const {
     return m_storeUrl ? QString::fromStdString(m_storeUrl->toString()) : QString();
 }
 
-// Backend guards for the console: Redis at STAMPEDE_REDIS, MySQL at STAMPEDE_MYSQL. A server
-// that is not there refuses the start with the reason, shown in the launcher.
-StartOptions EngineController::liveStartOptions() {
-    StartOptions options;
-    options.guardFactory = [](std::string_view name,
-                              std::string& error) -> std::unique_ptr<guards::Guard> {
-        if (name.starts_with("redis-")) {
-            const QString text =
-                qEnvironmentVariable("STAMPEDE_REDIS", QStringLiteral("redis://127.0.0.1:6379"));
-            const auto url = backends::redis::parseRedisUrl(text.toStdString(), error);
-            return url ? backends::redis::makeRedisGuard(name, *url, error) : nullptr;
-        }
-        const QString text = qEnvironmentVariable("STAMPEDE_MYSQL");
-        if (text.isEmpty()) {
-            error =
-                "guard " + std::string(name) + " needs STAMPEDE_MYSQL=mysql://USER@HOST:PORT/DB";
-            return nullptr;
-        }
-        const auto url = store::parseStoreUrl(text.toStdString(), error);
-        return url ? backends::mysql::makeMySqlGuard(name, *url, error) : nullptr;
-    };
-    // Kafka at STAMPEDE_KAFKA (else the embedded mock cluster), its topics under
-    // STAMPEDE_KAFKA_TOPIC_PREFIX, and one requests topic shared by runs when STAMPEDE_KAFKA_TOPIC
-    // names it (as --kafka, --kafka-topic-prefix and --kafka-topic do for the CLI).
-    backends::kafka::KafkaSettings kafka;
-    kafka.bootstrap = qEnvironmentVariable("STAMPEDE_KAFKA").toStdString();
-    if (const QString prefix = qEnvironmentVariable("STAMPEDE_KAFKA_TOPIC_PREFIX");
-        !prefix.isEmpty())
-        kafka.topicPrefix = prefix.toStdString();
-    kafka.requestsTopic = qEnvironmentVariable("STAMPEDE_KAFKA_TOPIC").toStdString();
-    options.transportFactory = backends::kafka::makeKafkaTransportFactory(kafka);
-    return options;
+live::LiveSystems EngineController::liveSystems() const {
+    std::vector<std::string> problems;  // reported once, at start-up
+    live::LiveSystems systems =
+        live::fromEnvironment(QProcessEnvironment::systemEnvironment(), problems);
+    std::string error;
+    if (auto with = live::withProfiles(systems, m_profilesInUse, error)) return *with;
+    return systems;
 }
 
-EngineController::Persistence EngineController::beginPersistence(Engine& engine,
-                                                                 const store::StoreUrl& url,
-                                                                 const sim::Scenario& scenario) {
-    Persistence p;
+void EngineController::useProfiles(std::vector<live::ResolvedProfile> profiles) {
+    m_profilesInUse = std::move(profiles);
     std::string error;
-    auto db = store::Store::open(url, error);
-    const auto runId = db ? db->beginRun(scenario) : std::nullopt;
-    if (!runId) {
-        p.error = QString::fromStdString(db ? db->lastError() : error);
-        return p;
-    }
-    p.runId = *runId;
-    p.sink = std::make_shared<store::WriteBehindSink>(engine, url, p.runId);
-    p.sink->start();
-    return p;
+    if (!live::withProfiles(liveSystems(), m_profilesInUse, error))
+        logEngine(tr("Connection profiles not used: %1").arg(QString::fromStdString(error)));
 }
 
 // The sink drains what is left on its own thread, then the run is closed in the store: the
 // GUI thread never waits for the database.
 void EngineController::persistRunEnd() {
-    if (!m_sink) return;
-    auto sink = std::move(m_sink);
-    m_persisting.emplace_back([self = QPointer<EngineController>(this), sink, engine = m_engine,
-                               url = *m_storeUrl, runId = m_runId, snapshot = m_snapshot] {
-        sink->stop();
-        const store::SinkStats stats = sink->stats();
-        std::string error;
-        if (auto db = store::Store::open(url, error)) {
-            QJsonObject summary = metrics::summaryJson(*snapshot);
-            summary[QStringLiteral("persistence")] =
-                QJsonObject{{QStringLiteral("rows_written"), qint64(stats.rowsWritten)},
-                            {QStringLiteral("events_written"), qint64(stats.eventsWritten)},
-                            {QStringLiteral("lag_ms_max"), stats.lagMsMax}};
-            db->finishRun(runId, snapshot->status == RunStatus::Stopped ? "stopped" : "completed",
-                          QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString(),
-                          stats.rowsWritten, stats.lagMsMax);
-        }
+    if (!m_persistence) return;
+    auto persistence = std::move(m_persistence);
+    m_persisting.emplace_back([self = QPointer<EngineController>(this), persistence,
+                               snapshot = m_snapshot] {
+        QJsonObject summary = metrics::summaryJson(*snapshot);
+        const live::RunPersistence::Outcome outcome = persistence->finish(*snapshot, summary);
+        const std::int64_t runId = persistence->runId();
+        const store::SinkStats stats = outcome.stats;
+        const QString error = QString::fromStdString(outcome.error);
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, runId, stats] {
+            [self, runId, stats, error] {
                 if (!self) return;
                 self->logEngine(tr("Run %1 persisted: %2 coupons, %3 events, lag max %4 ms%5")
                                     .arg(runId)
                                     .arg(stats.rowsWritten)
                                     .arg(stats.eventsWritten)
                                     .arg(stats.lagMsMax, 0, 'f', 1)
-                                    .arg(stats.error.empty()
+                                    .arg(error.isEmpty()
                                              ? QString()
-                                             : QStringLiteral(" (") +
-                                                   QString::fromStdString(stats.error) +
-                                                   QLatin1Char(')')));
+                                             : QStringLiteral(" (") + error + QLatin1Char(')')));
                 Q_EMIT self->runPersisted(runId, stats.rowsWritten, stats.eventsWritten);
             },
             Qt::QueuedConnection);
@@ -188,18 +147,20 @@ void EngineController::start() {
     // The run's row in the store and its write-behind sink are made there too: a database that
     // is busy or slow must not stall the GUI.
     std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = m_scenario,
-                 storeUrl = m_storeUrl] {
-        const StartResult result = engine->start(scenario, liveStartOptions());
+                 storeUrl = m_storeUrl, systems = liveSystems()] {
+        const StartResult result =
+            engine->start(scenario, live::startOptionsFor(scenario.run, systems));
         Persistence persistence;
-        if (result.ok() && storeUrl) persistence = beginPersistence(*engine, *storeUrl, scenario);
+        if (result.ok() && storeUrl) {
+            std::string why;
+            persistence.run = live::RunPersistence::begin(*engine, *storeUrl, scenario, 1.0, why);
+            persistence.error = QString::fromStdString(why);
+        }
         const QString error = QString::fromStdString(result.error);
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
             [self, error, persistence] {
-                if (self)
-                    self->onStartFinished(error, persistence);
-                else if (persistence.sink)
-                    persistence.sink->stop();
+                if (self) self->onStartFinished(error, persistence);
             },
             Qt::QueuedConnection);
     }).detach();
@@ -215,8 +176,9 @@ void EngineController::onStartFinished(const QString& error, const Persistence& 
     logEngine(tr("Run started"));
     if (!persistence.error.isEmpty())
         logEngine(tr("This run is not persisted: %1").arg(persistence.error));
-    m_sink = persistence.sink;
-    m_runId = persistence.runId;
+    m_persistence = persistence.run;
+    m_runId = m_persistence ? m_persistence->runId() : 0;
+    m_storedLetters.reset();
     m_lastStatus = RunStatus::Running;
     m_topicLetters.reset();  // the new run's dead letters replace a topic's
     m_topicName.clear();
@@ -269,18 +231,16 @@ bool EngineController::showsStoredDlq() const {
 // run that still has pending ones, as the operator left them.
 void EngineController::openDeadLetterTopic(const QString& bootstrap, const QString& topic) {
     QPointer<EngineController> self(this);
-    QThread* reader = QThread::create([self, bootstrap, topic] {
-        backends::kafka::KafkaSettings settings;
+    QThread* reader = QThread::create([self, bootstrap, topic, kafka = liveSystems().kafka] {
+        backends::kafka::KafkaSettings settings = kafka;
         settings.bootstrap = bootstrap.toStdString();
         std::string error;
-        const auto read =
-            backends::kafka::readTopicDeadLetters(settings, topic.toStdString(), error);
+        const auto read = live::readTopicOverview(settings, topic.toStdString(), error);
         std::vector<dlq::DeadLetter> pending;
         TopicStatus status;
         if (read) {
-            for (const auto& entry : read->entries)
-                if (entry.replayed.empty()) pending.push_back(entry.letter);
-            status.entries = qint64(read->entries.size());
+            pending = read->pending;
+            status.entries = qint64(read->entries);
             status.pending = qint64(pending.size());
             status.guard = QString::fromStdString(read->guard);
             if (read->guard.empty())
@@ -313,24 +273,30 @@ void EngineController::openDeadLetterTopic(const QString& bootstrap, const QStri
 }
 
 QString EngineController::replayOutcomeText(const ReplayJob& job) {
-    if (const auto topic = backends::kafka::topicReplayOutcome(job)) {
-        QString text = tr("%1 issued, %2 already held, %3 sold out, %4 failed and still pending")
-                           .arg(topic->issued)
-                           .arg(topic->alreadyHeld)
-                           .arg(topic->soldOut)
-                           .arg(topic->failed);
-        if (!topic->error.empty()) text += tr(" · %1").arg(QString::fromStdString(topic->error));
-        return text;
-    }
-    if (const auto stored = store::storedReplayOutcome(job)) {
-        QString text = tr("%1 issued").arg(stored->issued);
-        if (!stored->error.empty()) text += tr(" · %1").arg(QString::fromStdString(stored->error));
-        return text;
-    }
-    return {};
+    return replayOutcomeText(job.progress().outcome);
 }
 
-std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& filter) const {
+// A topic's replay names its guard and counts every kind of answer; a store's counts what it
+// issued; the engine's own replay says it all in its progress.
+QString EngineController::replayOutcomeText(const ReplayOutcome& o) {
+    QString text;
+    if (!o.guard.empty())
+        text = tr("%1 issued, %2 already held, %3 sold out, %4 failed and still pending")
+                   .arg(o.issued)
+                   .arg(o.alreadyHeld)
+                   .arg(o.soldOut)
+                   .arg(o.failed);
+    else if (o.decided > 0 || !o.error.empty())
+        text = tr("%1 issued").arg(o.issued);
+    if (!o.error.empty()) text += tr(" · %1").arg(QString::fromStdString(o.error));
+    return text;
+}
+
+std::shared_ptr<live::DeadLetterSource> EngineController::storedSource() const {
+    return live::storedDeadLetters(*m_storeUrl, m_storedDlqRun);
+}
+
+std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& filter) {
     if (m_topicLetters) {
         std::vector<dlq::DeadLetter> out;
         for (const auto& letter : *m_topicLetters)
@@ -338,43 +304,83 @@ std::vector<dlq::DeadLetter> EngineController::listDlq(const dlq::DlqFilter& fil
         return out;
     }
     if (!showsStoredDlq()) return m_engine->listDlq(filter);
-    std::string error;
-    auto db = store::Store::open(*m_storeUrl, error);
+    if (!m_storedLetters && !m_storedLoading) rereadDeadLetters();
     std::vector<dlq::DeadLetter> out;
-    if (!db) return out;
-    const auto runs = db->runs();
-    m_storedDlqRun = 0;
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-        if (it->pendingDeadLetters > 0) {
-            m_storedDlqRun = it->id;
-            break;
-        }
-    if (m_storedDlqRun == 0) return out;
-    for (auto& stored : db->deadLetters(m_storedDlqRun, filter))
-        out.push_back(std::move(stored.letter));
+    if (m_storedLetters)
+        for (const auto& letter : *m_storedLetters)
+            if (filter.matches(letter)) out.push_back(letter);
     return out;
+}
+
+// The latest stored run that still has pending dead letters, and those letters, read on a
+// thread of its own and posted back: a slow or stopped database never stalls the window.
+void EngineController::rereadDeadLetters() {
+    if (m_topicLetters) {
+        rereadTopic();
+        return;
+    }
+    if (!showsStoredDlq() || m_storedLoading) return;
+    m_storedLoading = true;
+    QPointer<EngineController> self(this);
+    QThread* reader = QThread::create([self, url = *m_storeUrl] {
+        std::string error;
+        std::vector<dlq::DeadLetter> letters;
+        std::int64_t runId = 0;
+        QString runText;
+        if (auto db = store::Store::open(url, error)) {
+            const auto runs = db->runs();
+            for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+                if (it->pendingDeadLetters > 0) {
+                    runId = it->id;
+                    runText = tr("run %1 · %2 · %3")
+                                  .arg(it->id)
+                                  .arg(QString::fromStdString(it->scenario),
+                                       QString::fromStdString(it->startedAt));
+                    break;
+                }
+            if (runId > 0)
+                for (auto& stored : db->deadLetters(runId))
+                    letters.push_back(std::move(stored.letter));
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, letters = std::move(letters), runId, runText, error] {
+                if (!self) return;
+                self->m_storedLoading = false;
+                if (!self->showsStoredDlq()) return;  // a run started meanwhile
+                self->m_storedLetters = letters;
+                self->m_storedDlqRun = runId;
+                self->m_storedDlqRunText = runText;
+                Q_EMIT self->deadLettersReplaced(QString::fromStdString(error));
+            },
+            Qt::QueuedConnection);
+    });
+    connect(reader, &QThread::finished, reader, &QObject::deleteLater);
+    reader->start();
 }
 
 std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::RequestId>& ids,
                                                        double perSecond) {
+    std::string error;
     if (m_topicLetters) {
         if (!m_topicStatus.notReplayable.isEmpty()) return nullptr;
-        backends::kafka::TopicReplayOptions options;
-        options.settings.bootstrap = m_topicBootstrap.toStdString();
-        options.topic = m_topicName.toStdString();
-        options.guards = liveStartOptions().guardFactory;
-        options.ids = ids;
-        options.perSecond = perSecond;
+        const live::LiveSystems systems = liveSystems();
+        backends::kafka::KafkaSettings settings = systems.kafka;
+        settings.bootstrap = m_topicBootstrap.toStdString();
+        auto source = live::topicDeadLetters(settings, m_topicName.toStdString(),
+                                             live::liveGuardFactory(systems));
         logOperator(
             tr("Replay of %1 from topic %2 at %3/s")
                 .arg(ids.empty() ? tr("every pending entry") : tr("%1 entries").arg(ids.size()))
                 .arg(m_topicName)
                 .arg(perSecond));
-        return backends::kafka::replayDeadLetterTopic(std::move(options));
+        return source->replay(ids, perSecond, error);
     }
-    auto job = showsStoredDlq() && m_storedDlqRun > 0
-                   ? store::replayStoredDeadLetters(*m_storeUrl, m_storedDlqRun, ids, perSecond)
-                   : m_engine->replayDlq(ids, perSecond);
+    std::shared_ptr<ReplayJob> job;
+    if (showsStoredDlq() && m_storedDlqRun > 0)
+        job = storedSource()->replay(ids, perSecond, error);
+    else if (!showsStoredDlq())
+        job = m_engine->replayDlq(ids, perSecond);
     if (job)
         logOperator(ids.empty()
                         ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
@@ -382,24 +388,35 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
     return job;
 }
 
+// The store's entries are purged on a thread of their own; the count returned is what was asked
+// for, and the list is read again once the store has answered.
 std::size_t EngineController::purgeDlq(const std::vector<core::RequestId>& ids) {
-    std::size_t n = 0;
     if (m_topicLetters) return 0;  // a topic is read-only here
-    if (showsStoredDlq()) {
-        std::string error;
-        auto db = store::Store::open(*m_storeUrl, error);
-        if (db && m_storedDlqRun > 0) {
-            std::vector<core::RequestId> chosen = ids;
-            if (chosen.empty())
-                for (const auto& s : db->deadLetters(m_storedDlqRun))
-                    chosen.push_back(s.letter.requestId);
-            if (db->setReplayState(m_storedDlqRun, chosen, "purged")) n = chosen.size();
-        }
-    } else {
-        n = m_engine->purgeDlq(ids);
+    if (!showsStoredDlq()) {
+        const std::size_t n = m_engine->purgeDlq(ids);
+        logOperator(tr("Purged %1 DLQ entries").arg(n));
+        return n;
     }
-    logOperator(tr("Purged %1 DLQ entries").arg(n));
-    return n;
+    if (m_storedDlqRun <= 0) return 0;
+    const std::size_t asked = ids.empty() && m_storedLetters ? m_storedLetters->size() : ids.size();
+    QPointer<EngineController> self(this);
+    QThread* purger = QThread::create([self, source = storedSource(), ids] {
+        std::string error;
+        const auto purged = source->purge(ids, error);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, n = purged.value_or(0), error] {
+                if (!self) return;
+                self->logOperator(error.empty()
+                                      ? tr("Purged %1 DLQ entries").arg(n)
+                                      : tr("Purge failed: %1").arg(QString::fromStdString(error)));
+                self->rereadDeadLetters();
+            },
+            Qt::QueuedConnection);
+    });
+    connect(purger, &QThread::finished, purger, &QObject::deleteLater);
+    purger->start();
+    return asked;
 }
 
 void EngineController::logOperator(const QString& text) {

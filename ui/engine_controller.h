@@ -16,12 +16,9 @@
 #include <vector>
 
 #include "engine.h"
-#include "store/store_url.h"
-
-namespace stampede::store {
-class Store;
-class WriteBehindSink;
-}  // namespace stampede::store
+#include "live/dead_letter_source.h"
+#include "live/live_systems.h"
+#include "live/run_persistence.h"
 
 namespace stampede::ui {
 
@@ -62,11 +59,25 @@ public:
     // Where runs are persisted: STAMPEDE_STORE (a store URL, or "none"), else the embedded
     // SQLite file in the user's data folder. Empty when persistence is off or unavailable.
     QString storeUrl() const;
+    const std::optional<store::StoreUrl>& storeLocation() const { return m_storeUrl; }
+
+    // The live systems the next run uses: the environment (STAMPEDE_REDIS, …), read at each
+    // start, with the connection profiles in use over it.
+    live::LiveSystems liveSystems() const;
+    // The profiles chosen with "Use for runs", their passwords already read from the keychain.
+    void useProfiles(std::vector<live::ResolvedProfile> profiles);
     std::int64_t storedRunId() const { return m_runId; }
     // The engine's DLQ, or, before the first run of this session, the store's (the latest run
-    // with pending dead letters): replay and purge act on whichever is shown.
-    std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {}) const;
+    // with pending dead letters): replay and purge act on whichever is shown. The store's is read
+    // off the GUI thread: until it arrives (deadLettersReplaced), this is what was read last and
+    // deadLettersLoading() is true.
+    std::vector<dlq::DeadLetter> listDlq(const dlq::DlqFilter& filter = {});
     bool showsStoredDlq() const;
+    bool deadLettersLoading() const { return m_storedLoading; }
+    // Reads the store's (or the topic's) dead letters again, in the background.
+    void rereadDeadLetters();
+    // The stored run whose dead letters are shown: "run 3 · seed-000 · 2026-12-02 14:03".
+    QString storedDlqRunText() const { return m_storedDlqRunText; }
     // A Kafka run's dead-letter topic, read in the background (its pending entries) and shown by
     // the DLQ inspector until the next run starts; deadLettersReplaced() says when (or why not).
     // Replay decides them against the run's shared stock (the live guards' Redis or MySQL);
@@ -84,6 +95,7 @@ public:
     void rereadTopic() { openDeadLetterTopic(m_topicBootstrap, m_topicName); }
     // The outcome of a finished replay job in words ("3 issued, 1 already held …"), for the log.
     static QString replayOutcomeText(const ReplayJob& job);
+    static QString replayOutcomeText(const ReplayOutcome& outcome);
     std::shared_ptr<ReplayJob> replayDlq(const std::vector<core::RequestId>& ids, double perSecond);
     std::size_t purgeDlq(const std::vector<core::RequestId>& ids);
 
@@ -111,14 +123,11 @@ private:
     void pollSnapshot();
     // What the start thread set up for persisting the run it started.
     struct Persistence {
-        std::shared_ptr<store::WriteBehindSink> sink;
-        std::int64_t runId = 0;
+        std::shared_ptr<live::RunPersistence> run;
         QString error;
     };
-    static StartOptions liveStartOptions();
-    static Persistence beginPersistence(Engine& engine, const store::StoreUrl& url,
-                                        const sim::Scenario& scenario);
     void onStartFinished(const QString& error, const Persistence& persistence);
+    std::shared_ptr<live::DeadLetterSource> storedSource() const;
     void openStore();
     void persistRunEnd();
 
@@ -131,9 +140,13 @@ private:
     bool m_starting = false;
     std::vector<LoggedEvent> m_events;
     std::optional<store::StoreUrl> m_storeUrl;
-    std::shared_ptr<store::WriteBehindSink> m_sink;
+    std::vector<live::ResolvedProfile> m_profilesInUse;
+    std::shared_ptr<live::RunPersistence> m_persistence;
     std::int64_t m_runId = 0;
-    mutable std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
+    std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
+    QString m_storedDlqRunText;
+    std::optional<std::vector<dlq::DeadLetter>> m_storedLetters;  // read off the GUI thread
+    bool m_storedLoading = false;
     std::optional<std::vector<dlq::DeadLetter>> m_topicLetters;  // a dead-letter topic's pending
     QString m_topicName, m_topicBootstrap;
     TopicStatus m_topicStatus;

@@ -99,6 +99,8 @@ void MainWindow::buildMenus() {
     edit->addSeparator();
     QAction* profiles = edit->addAction(tr("Connection &profiles…"), this, [this] {
         ProfilesDialog dialog(this);
+        connect(&dialog, &ProfilesDialog::profilesSaved, this,
+                [this] { m_controller->useProfiles(ProfilesDialog::profilesInUse(true)); });
         dialog.exec();
     });
     profiles->setObjectName(QStringLiteral("profilesAction"));

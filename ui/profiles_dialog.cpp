@@ -290,30 +290,29 @@ bool ProfilesDialog::save() {
             return false;
         }
     }
-    applyProfilesInUse(true);
+    Q_EMIT profilesSaved();
     m_fileLabel->setText(tr("Saved in %1 (passwords in the system keychain)").arg(m_path));
     return true;
 }
 
-void ProfilesDialog::applyProfilesInUse(bool override) {
-    std::string error;
-    const auto all = profiles::loadProfiles(profiles::defaultProfilesPath(), error);
-    if (!all) return;
+std::vector<live::ResolvedProfile> ProfilesDialog::profilesInUse(bool override) {
+    std::vector<std::string> names;
     QSettings settings;
     for (profiles::Kind kind :
          {profiles::Kind::Redis, profiles::Kind::MySql, profiles::Kind::Kafka}) {
         const QString name = settings.value(useKey(kind)).toString();
-        const profiles::ConnectionProfile* p = profiles::findProfile(*all, ss(name));
-        if (!p || (!override && qEnvironmentVariableIsSet(envOf(kind)))) continue;
-        qputenv(envOf(kind), QByteArray::fromStdString(p->url()));
-        if (kind == profiles::Kind::Kafka) continue;
-        const char* variable =
-            kind == profiles::Kind::MySql ? "STAMPEDE_MYSQL_PASSWORD" : "STAMPEDE_REDIS_PASSWORD";
-        if (const auto password = profiles::readPassword(*p, error))
-            qputenv(variable, password->toUtf8());
-        else
-            qunsetenv(variable);  // the profile has none: not the previous profile's
+        if (!name.isEmpty() && (override || !qEnvironmentVariableIsSet(envOf(kind))))
+            names.push_back(ss(name));
     }
+    std::string error;
+    auto resolved = live::resolveProfiles(names, profiles::defaultProfilesPath(), error);
+    if (resolved) return *resolved;
+    // One profile that is gone must not take the others with it.
+    std::vector<live::ResolvedProfile> some;
+    for (const std::string& name : names)
+        if (auto one = live::resolveProfiles({name}, profiles::defaultProfilesPath(), error))
+            some.push_back(one->front());
+    return some;
 }
 
 }  // namespace stampede::ui

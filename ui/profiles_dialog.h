@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "live/live_systems.h"
 #include "profiles/connection_profile.h"
 
 class QCheckBox;
@@ -26,10 +27,14 @@ class ProfilesDialog : public QDialog {
 public:
     explicit ProfilesDialog(QWidget* parent = nullptr);
 
-    // Points the console's live connections (STAMPEDE_REDIS, STAMPEDE_MYSQL and its password,
-    // STAMPEDE_KAFKA) at the profiles chosen with "Use for runs". Variables the user set before
-    // starting the console win unless `override` is set.
-    static void applyProfilesInUse(bool override);
+    // The profiles chosen with "Use for runs", with their keychain passwords, for the console's
+    // live connections (EngineController::useProfiles). A system the environment names
+    // (STAMPEDE_REDIS, STAMPEDE_MYSQL, STAMPEDE_KAFKA) keeps it unless `override` is set.
+    static std::vector<live::ResolvedProfile> profilesInUse(bool override);
+
+Q_SIGNALS:
+    // Saved: the profiles in use may have changed.
+    void profilesSaved();
 
 private:
     void select(int row);

@@ -60,8 +60,7 @@ void StoreActions::finishWork() {
 
 void StoreActions::aggregate() {
     if (m_worker.joinable()) m_worker.join();
-    std::string parseError;
-    const auto url = store::parseStoreUrl(m_controller->storeUrl().toStdString(), parseError);
+    const auto url = m_controller->storeLocation();  // with its password
     if (!url) return;
     for (QAction* a : {m_aggregate, m_exportEvents, m_exportStats}) a->setEnabled(false);
     m_progress = new QProgressDialog(tr("Aggregating the request event log…"), tr("Cancel"), 0,
@@ -126,8 +125,7 @@ void StoreActions::exportInteractively(bool events) {
 
 void StoreActions::exportTo(const QString& file, bool events) {
     if (m_worker.joinable()) m_worker.join();
-    std::string parseError;
-    const auto url = store::parseStoreUrl(m_controller->storeUrl().toStdString(), parseError);
+    const auto url = m_controller->storeLocation();  // with its password
     if (!url) return;
     const std::int64_t runId = m_controller->storedRunId();
     m_worker = std::thread([self = QPointer<StoreActions>(this), url = *url, runId, file, events] {

@@ -1,8 +1,8 @@
 #pragma once
 // A replay that runs on a thread of its own once its run is gone (from the store, from a Kafka
-// dead-letter topic): its progress and outcome behind one mutex, cancel() as a flag the work
-// checks between entries. A job derived from this calls launch() last in its constructor and
-// joinWork() first in its destructor, so the work never outlives the object it runs in.
+// dead-letter topic): its progress, with the typed outcome, behind one mutex, cancel() as a flag
+// the work checks between entries. A job derived from this calls launch() last in its constructor
+// and joinWork() first in its destructor, so the work never outlives the object it runs in.
 
 #include <atomic>
 #include <mutex>
@@ -13,7 +13,6 @@
 
 namespace stampede::dlq {
 
-template <typename Outcome>  // a struct with at least `std::string error`
 class BackgroundReplayJob : public ReplayJob {
 public:
     Progress progress() const override {
@@ -21,10 +20,6 @@ public:
         return m_progress;
     }
     void cancel() override { m_cancel.store(true); }
-    Outcome outcome() const {
-        std::lock_guard lock(m_mutex);
-        return m_outcome;
-    }
 
 protected:
     virtual void work() = 0;
@@ -40,12 +35,12 @@ protected:
     template <typename Change>
     void update(Change&& change) {
         std::lock_guard lock(m_mutex);
-        change(m_progress, m_outcome);
+        change(m_progress, m_progress.outcome);
     }
     // The job is over; `error` becomes the outcome's error unless one was set before.
     void finish(const std::string& error = {}) {
         std::lock_guard lock(m_mutex);
-        if (m_outcome.error.empty()) m_outcome.error = error;
+        if (m_progress.outcome.error.empty()) m_progress.outcome.error = error;
         m_progress.cancelled = m_cancel.load();
         m_progress.finished = true;
     }
@@ -54,7 +49,6 @@ private:
     std::atomic<bool> m_cancel{false};
     mutable std::mutex m_mutex;
     Progress m_progress;
-    Outcome m_outcome;
     std::thread m_thread;
 };
 

@@ -1,5 +1,7 @@
 #include "profiles/connection_profile.h"
 
+#include "core/endpoint_url.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,7 +45,7 @@ int ConnectionProfile::effectivePort() const {
 }
 
 std::string ConnectionProfile::url() const {
-    const std::string hostPort = host + ":" + std::to_string(effectivePort());
+    const std::string hostPort = core::hostInUrl(host) + ":" + std::to_string(effectivePort());
     switch (kind) {
         case Kind::Redis:
             return "redis://" + (user.empty() ? "" : user + "@") + hostPort +

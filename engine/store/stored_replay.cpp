@@ -20,7 +20,7 @@ QJsonObject payloadOf(const dlq::DeadLetter& l) {
     return QJsonDocument::fromJson(QByteArray::fromStdString(l.payload)).object();
 }
 
-class StoredReplayJob final : public dlq::BackgroundReplayJob<StoredReplayOutcome> {
+class StoredReplayJob final : public dlq::BackgroundReplayJob {
 public:
     StoredReplayJob(StoreUrl url, std::int64_t runId, std::vector<core::RequestId> ids,
                     double perSecond)
@@ -41,7 +41,7 @@ private:
             std::erase_if(letters, [this](const StoredDeadLetter& s) {
                 return std::find(m_ids.begin(), m_ids.end(), s.letter.requestId) == m_ids.end();
             });
-        update([&](Progress& p, StoredReplayOutcome&) {
+        update([&](Progress& p, ReplayOutcome&) {
             p.total = static_cast<std::int64_t>(letters.size());
         });
         sim::Scenario scenario;
@@ -79,7 +79,7 @@ private:
                 const SubmitResult r = engine.submit(
                     {l.campaignId, user, payload.value(QStringLiteral("verified")).toBool(true)});
                 if (r.outcome == SubmitResult::Outcome::Refused) {
-                    update([](Progress& p, StoredReplayOutcome&) { ++p.skipped; });
+                    update([](Progress& p, ReplayOutcome&) { ++p.skipped; });
                     continue;
                 }
                 issued = r.state == core::RequestState::Succeeded;
@@ -89,10 +89,10 @@ private:
                 error = db->lastError();
                 break;
             }
-            update([&](Progress& p, StoredReplayOutcome& o) {
+            update([&](Progress& p, ReplayOutcome& o) {
                 ++p.sent;
                 ++p.accepted;
-                ++o.replayed;
+                ++o.decided;
                 o.issued += issued ? 1 : 0;
             });
         }
@@ -114,11 +114,6 @@ std::shared_ptr<ReplayJob> replayStoredDeadLetters(const StoreUrl& url, std::int
                                                    std::vector<core::RequestId> ids,
                                                    double perSecond) {
     return std::make_shared<StoredReplayJob>(url, runId, std::move(ids), perSecond);
-}
-
-std::optional<StoredReplayOutcome> storedReplayOutcome(const ReplayJob& job) {
-    if (const auto* stored = dynamic_cast<const StoredReplayJob*>(&job)) return stored->outcome();
-    return std::nullopt;
 }
 
 }  // namespace stampede::store

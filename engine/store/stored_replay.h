@@ -15,18 +15,10 @@
 
 namespace stampede::store {
 
-struct StoredReplayOutcome {
-    std::int64_t replayed = 0;  // decided (issued, or refused e.g. sold out)
-    std::int64_t issued = 0;
-    std::string error;
-};
-
 // Starts replaying `ids` (all pending when empty) of run `runId`; the job reports progress like
-// an engine replay and can be cancelled.
+// an engine replay (its outcome: decided, issued, error) and can be cancelled.
 std::shared_ptr<ReplayJob> replayStoredDeadLetters(const StoreUrl& url, std::int64_t runId,
                                                    std::vector<core::RequestId> ids,
                                                    double perSecond);
-// The outcome of a finished stored replay job (null if `job` is not one).
-std::optional<StoredReplayOutcome> storedReplayOutcome(const ReplayJob& job);
 
 }  // namespace stampede::store

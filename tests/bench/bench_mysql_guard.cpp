@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_mysql_guard: %s\n", qPrintable(error));
         return 1;
     }
-    qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);
     std::string e;
-    const auto url = store::parseStoreUrl(server.url().toStdString(), e);
+    auto url = store::parseStoreUrl(server.url().toStdString(), e);
+    url->password = test::MariaDbServer::kPassword;
     const double bare = bareUpdatesPerSecond(*url, connections, requests);
     const double ours = guardDecisionsPerSecond(*url, connections, requests);
     const QJsonObject o{{QStringLiteral("connections"), connections},

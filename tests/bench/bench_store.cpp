@@ -172,9 +172,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "mariadb: %s\n", qPrintable(error));
             return 1;
         }
-        qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);
         std::string e;
         auto url = store::parseStoreUrl(server.url().toStdString(), e);
+        url->password = test::MariaDbServer::kPassword;
         auto store = store::Store::open(*url, e);
         if (!store) {
             std::fprintf(stderr, "%s\n", e.c_str());

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 
 #include "../unit/redis_server.h"
+#include "engine_controller.h"
 #include "profiles/connection_profile.h"
 #include "profiles/keychain.h"
 #include "profiles_dialog.h"
@@ -80,6 +81,7 @@ private Q_SLOTS:
             dialog.grab().save(qEnvironmentVariable("STAMPEDE_SCREENSHOT_DIR") +
                                QStringLiteral("/profiles-dialog.png"));
 
+        QSignalSpy saved(&dialog, &ui::ProfilesDialog::profilesSaved);
         auto* buttons = dialog.findChild<QDialogButtonBox*>();
         QTest::mouseClick(buttons->button(QDialogButtonBox::Save), Qt::LeftButton);
         QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("profilesFile"))
@@ -98,8 +100,19 @@ private Q_SLOTS:
         const auto password = profiles::readPassword(all->front(), error);
         QVERIFY2(password, error.c_str());
         QCOMPARE(*password, QStringLiteral("kept-in-keychain"));
-        // "Use for runs": the launcher's live Redis guards now connect there.
-        QCOMPARE(qEnvironmentVariable("STAMPEDE_REDIS"), m_redis.url());
+        QCOMPARE(saved.count(), 1);
+        // "Use for runs": the console's live Redis guards now connect there, the keychain's
+        // password carried in the value, never through the environment.
+        QVERIFY(!qEnvironmentVariableIsSet("STAMPEDE_REDIS"));
+        QVERIFY(!qEnvironmentVariableIsSet("STAMPEDE_REDIS_PASSWORD"));
+        const auto inUse = ui::ProfilesDialog::profilesInUse(true);
+        QCOMPARE(inUse.size(), std::size_t(1));
+        ui::EngineController controller;
+        controller.useProfiles(inUse);
+        const live::LiveSystems systems = controller.liveSystems();
+        QCOMPARE(systems.redis->port, m_redis.port());
+        QCOMPARE(systems.redis->password, std::string("kept-in-keychain"));
+        QCOMPARE(systems.redisSource, std::string("profile local-redis"));
     }
 
     void reopenedDialogShowsWhatWasSaved() {

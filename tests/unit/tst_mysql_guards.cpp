@@ -21,9 +21,11 @@ private Q_SLOTS:
     void initTestCase() {
         QString error;
         QVERIFY2(m_server.start(error), qPrintable(error));
-        qputenv("STAMPEDE_MYSQL_PASSWORD", MariaDbServer::kPassword);
         std::string e;
         m_url = *store::parseStoreUrl(m_server.url().toStdString(), e);
+        m_url.password = MariaDbServer::kPassword;
+        // For the stampede-cli processes this test starts: the CLI reads it (live/).
+        qputenv("STAMPEDE_MYSQL_PASSWORD", MariaDbServer::kPassword);
     }
 
     void guardsIssueExactlyTheStock_data() {

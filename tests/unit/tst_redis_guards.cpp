@@ -50,28 +50,25 @@ private Q_SLOTS:
     }
 
     void aPasswordProtectedServer() {
-        // The password comes from STAMPEDE_REDIS_PASSWORD; a missing or wrong one is "auth
-        // failed" in plain words, never echoing what was sent; the right one decides.
+        // The password travels in the URL value (live/ fills it from STAMPEDE_REDIS_PASSWORD or a
+        // profile); a missing or wrong one is "auth failed" in plain words, never echoing what
+        // was sent; the right one decides.
         test::RedisServer secured;
         secured.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")};
         QString startError;
         QVERIFY2(secured.start(startError), qPrintable(startError));
         const std::string text = secured.url().toStdString();
         std::string error;
-        qunsetenv("STAMPEDE_REDIS_PASSWORD");
         auto url = backends::redis::parseRedisUrl(text, error);
         QVERIFY(!backends::redis::makeRedisGuard("redis-lua", *url, error));
         QVERIFY2(error.find("auth failed: Redis asks for a password") != std::string::npos,
                  error.c_str());
-        qputenv("STAMPEDE_REDIS_PASSWORD", "not-it");
-        url = backends::redis::parseRedisUrl(text, error);
+        url->password = "not-it";
         QVERIFY(!backends::redis::makeRedisGuard("redis-lock", *url, error));
         QVERIFY2(error.find("auth failed") != std::string::npos &&
                      error.find("not-it") == std::string::npos,
                  error.c_str());
-        qputenv("STAMPEDE_REDIS_PASSWORD", "s3cret-pw");
-        url = backends::redis::parseRedisUrl(text, error);
-        qunsetenv("STAMPEDE_REDIS_PASSWORD");
+        url->password = "s3cret-pw";
         auto guard = backends::redis::makeRedisGuard("redis-lua", *url, error);
         QVERIFY2(guard, error.c_str());
         const std::int64_t stock[] = {2};

@@ -17,13 +17,16 @@ class TestStoreMariaDb : public QObject {
 
     store::StoreUrl url() {
         std::string error;
-        return *store::parseStoreUrl(m_server.url().toStdString(), error);
+        store::StoreUrl url = *store::parseStoreUrl(m_server.url().toStdString(), error);
+        url.password = test::MariaDbServer::kPassword;  // carried in the value
+        return url;
     }
 
 private Q_SLOTS:
     void initTestCase() {
         QString error;
         QVERIFY2(m_server.start(error), qPrintable(error));
+        // For the stampede-cli processes this test starts: the CLI reads it (live/).
         qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);
     }
 
@@ -75,12 +78,12 @@ private Q_SLOTS:
     }
 
     void wrongPasswordAndNoServerAreClearErrors() {
-        qputenv("STAMPEDE_MYSQL_PASSWORD", "wrong");
+        store::StoreUrl wrong = url();
+        wrong.password = "wrong";
         std::string error;
-        QVERIFY(!store::Store::open(url(), error));
+        QVERIFY(!store::Store::open(wrong, error));
         QVERIFY2(error.find("Access denied") != std::string::npos, error.c_str());
         QVERIFY(error.find("wrong") == std::string::npos);  // the password never shows
-        qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);
         store::StoreUrl nowhere = url();
         nowhere.port = test::MariaDbServer::freePort();
         QElapsedTimer timer;

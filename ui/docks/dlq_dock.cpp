@@ -351,8 +351,17 @@ void DlqDock::showDetail() {
 }
 
 void DlqDock::updateCount() {
-    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()) +
-                     topicText());
+    if (m_controller->deadLettersLoading() && m_model->rowCount() == 0) {
+        m_count->setText(tr("loading…"));
+        m_exportAction->setEnabled(false);
+        return;
+    }
+    QString from;
+    if (m_controller->showsStoredDlq() && !m_controller->storedDlqRunText().isEmpty())
+        from = tr(" · from the store: %1").arg(m_controller->storedDlqRunText());
+    m_count->setText(tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(m_model->rowCount()) + from +
+                     topicText() +
+                     (m_controller->deadLettersLoading() ? tr(" · loading…") : QString()));
     m_exportAction->setEnabled(m_proxy->rowCount() > 0);
 }
 
@@ -453,9 +462,10 @@ void DlqDock::endReplay(const QString& logText) {
     m_job.reset();
     m_replayPoll.stop();
     m_replayRow->hide();
-    // A stored DLQ or a topic changes no snapshot: show the replay's effect now.
-    if (m_controller->showsTopicDlq())
-        m_controller->rereadTopic();  // its marks say which entries are done
+    // A stored DLQ or a topic changes no snapshot: read it again (a topic's marks say which
+    // entries are done) and show the replay's effect when it arrives.
+    if (m_controller->showsTopicDlq() || m_controller->showsStoredDlq())
+        m_controller->rereadDeadLetters();
     else
         refresh();
     updateActions();

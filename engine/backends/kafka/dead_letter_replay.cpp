@@ -58,7 +58,7 @@ void createMarksTopic(rd_kafka_t* producer, const KafkaSettings& settings,
     rd_kafka_NewTopic_destroy(newTopic);
 }
 
-class TopicReplayJob final : public dlq::BackgroundReplayJob<TopicReplayOutcome> {
+class TopicReplayJob final : public dlq::BackgroundReplayJob {
 public:
     explicit TopicReplayJob(TopicReplayOptions options) : m_options(std::move(options)) {
         launch();
@@ -81,7 +81,7 @@ private:
         }
         if (!m_options.ids.empty())  // asked for but not in the topic at all
             skipped += std::int64_t(m_options.ids.size()) - std::int64_t(chosen.size()) - skipped;
-        update([&](Progress& p, TopicReplayOutcome&) {
+        update([&](Progress& p, ReplayOutcome&) {
             p.total = std::int64_t(chosen.size());
             p.skipped = std::max<std::int64_t>(0, skipped);
         });
@@ -163,7 +163,7 @@ private:
         std::string error;
         const auto topic = readTopicDeadLetters(m_options.settings, m_options.topic, error);
         if (!topic) return finish(error);
-        update([&](Progress&, TopicReplayOutcome& o) { o.guard = topic->guard; });
+        update([&](Progress&, ReplayOutcome& o) { o.guard = topic->guard; });
         const std::vector<const TopicEntry*> chosen = choose(*topic);
         if (chosen.empty()) return finish();
         std::unique_ptr<guards::Guard> guard = attachGuard(*topic);
@@ -193,12 +193,14 @@ private:
             const std::string outcome = decide(*guard, *topic, letter, jitter);
             if (!outcome.empty()) mark(producer, marks, letter, outcome);
             rd_kafka_poll(producer, 0);
-            update([&](Progress& p, TopicReplayOutcome& o) {
+            update([&](Progress& p, ReplayOutcome& o) {
                 ++p.sent;
                 if (outcome.empty())
                     ++o.failed;
-                else
+                else {
                     ++p.accepted;
+                    ++o.decided;
+                }
                 o.issued += outcome == "issued";
                 o.alreadyHeld += outcome == "already held";
                 o.soldOut += outcome == "sold out";
@@ -281,11 +283,6 @@ std::optional<TopicDeadLetters> readTopicDeadLetters(const KafkaSettings& settin
 
 std::shared_ptr<ReplayJob> replayDeadLetterTopic(TopicReplayOptions options) {
     return std::make_shared<TopicReplayJob>(std::move(options));
-}
-
-std::optional<TopicReplayOutcome> topicReplayOutcome(const ReplayJob& job) {
-    if (const auto* topic = dynamic_cast<const TopicReplayJob*>(&job)) return topic->outcome();
-    return std::nullopt;
 }
 
 }  // namespace stampede::backends::kafka

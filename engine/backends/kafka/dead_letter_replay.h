@@ -59,19 +59,8 @@ struct TopicReplayOptions {
     double perSecond = 0;              // 0: as fast as the guard answers
 };
 
-struct TopicReplayOutcome {
-    std::string guard;
-    std::int64_t issued = 0;
-    std::int64_t alreadyHeld = 0;  // the user held a unit already: nothing taken
-    std::int64_t soldOut = 0;
-    std::int64_t failed = 0;  // the backend stayed unavailable: still pending
-    std::string error;        // the replay could not start, or its marks were not delivered
-};
-
 // Starts the replay in the background; the job reports progress like an engine replay (accepted:
 // decided and marked; skipped: asked for but not pending) and can be cancelled.
 std::shared_ptr<ReplayJob> replayDeadLetterTopic(TopicReplayOptions options);
-// The outcome of a finished topic replay job (nullopt if `job` is not one).
-std::optional<TopicReplayOutcome> topicReplayOutcome(const ReplayJob& job);
 
 }  // namespace stampede::backends::kafka

@@ -1,5 +1,7 @@
 #include "backends/redis/redis_guard.h"
 
+#include "core/endpoint_url.h"
+
 #include <QString>
 
 #include <hiredis/hiredis.h>
@@ -55,48 +57,32 @@ struct Reply {
 }  // namespace
 
 std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& error) {
-    if (text.rfind("redis://", 0) != 0) {
-        error = "redis URL '" + text + "': expected redis://HOST:PORT[/DB]";
-        return std::nullopt;
-    }
+    const auto parsed = core::parseEndpointUrl(
+        text, "redis", "set STAMPEDE_REDIS_PASSWORD (or keep it in a profile's keychain entry)",
+        error);
+    if (!parsed) return std::nullopt;
     RedisUrl url;
-    std::string rest = text.substr(8);
-    if (const auto at = rest.rfind('@'); at != std::string::npos) {
-        url.user = rest.substr(0, at);
-        rest.erase(0, at + 1);
-        if (url.user.find(':') != std::string::npos) {
-            error =
-                "redis URL: a password does not belong in the URL; set "
-                "STAMPEDE_REDIS_PASSWORD (or keep it in a profile's keychain entry)";
-            return std::nullopt;
-        }
-    }
-    url.password = qEnvironmentVariable("STAMPEDE_REDIS_PASSWORD").toStdString();
-    if (const auto slash = rest.find('/'); slash != std::string::npos) {
-        const std::string db = rest.substr(slash + 1);
+    url.user = parsed->user;
+    url.host = parsed->host;
+    if (parsed->port != 0) url.port = parsed->port;
+    if (parsed->path.size() > 1) {
+        const std::string db = parsed->path.substr(1);
         const auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), url.db);
         if (ec != std::errc() || end != db.data() + db.size() || url.db < 0) {
             error = "redis URL '" + text + "': database '" + db + "' is not a number";
             return std::nullopt;
         }
-        rest.resize(slash);
     }
-    if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
-        const std::string port = rest.substr(colon + 1);
-        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), url.port);
-        if (ec != std::errc() || end != port.data() + port.size() || url.port < 1 ||
-            url.port > 65535) {
-            error = "redis URL '" + text + "': port '" + port + "' is not in 1..65535";
-            return std::nullopt;
-        }
-        rest.resize(colon);
-    }
-    if (rest.empty()) {
+    if (url.host.empty()) {
         error = "redis URL '" + text + "': no host";
         return std::nullopt;
     }
-    url.host = rest;
     return url;
+}
+
+std::string RedisUrl::toString() const {
+    return "redis://" + (user.empty() ? std::string() : user + "@") + core::hostInUrl(host) + ":" +
+           std::to_string(port) + (db ? "/" + std::to_string(db) : std::string());
 }
 
 struct RedisGuard::Connection {
@@ -503,6 +489,10 @@ std::unique_ptr<guards::Guard> makeRedisGuard(std::string_view name, const Redis
         mode = RedisGuard::Mode::Naive;
     else {
         error = "not a Redis guard: " + std::string(name);
+        return nullptr;
+    }
+    if (url.tls) {
+        error = "TLS error: this build talks to Redis without TLS (" + url.toString() + ")";
         return nullptr;
     }
     auto guard = std::make_unique<RedisGuard>(mode, url);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/redis/redis_url.h"
 #include "guards/guard.h"
 #include "guards/pool_gauge.h"
 #include "metrics/latency_histogram.h"
@@ -21,17 +22,6 @@
 struct redisContext;
 
 namespace stampede::backends::redis {
-
-struct RedisUrl {
-    std::string host = "127.0.0.1";
-    int port = 6379;
-    int db = 0;
-    std::string user;      // Redis 6 ACL user; empty: the default user
-    std::string password;  // never from the URL: STAMPEDE_REDIS_PASSWORD (or a profile's keychain)
-};
-// redis://[USER@]HOST:PORT[/DB], with the password from STAMPEDE_REDIS_PASSWORD; nullopt with
-// `error` naming what is wrong (a password written into the URL is refused).
-std::optional<RedisUrl> parseRedisUrl(const std::string& text, std::string& error);
 
 class RedisGuard : public guards::Guard {
 public:

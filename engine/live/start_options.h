@@ -1,0 +1,20 @@
+#pragma once
+// From "what the operator configured" to what the engine runs on: the guard factory that knows
+// the live guards (redis-*, mysql-*) and the transport factory that knows Kafka, both on the
+// systems of one LiveSystems value. The one place where front ends meet the backends.
+
+#include "engine.h"
+#include "live/live_systems.h"
+
+namespace stampede::live {
+
+// Makes redis-* and mysql-* guards on `systems`' servers; a name it does not serve, or a system
+// that is not configured, is null with `error` saying what to configure. Also what remote
+// workers and dead-letter topic replays decide with.
+GuardFactory liveGuardFactory(const LiveSystems& systems);
+
+// The StartOptions of a run of `run` on `systems` (the live guards, and the Kafka transport when
+// the run asks for it).
+StartOptions startOptionsFor(const core::RunConfig& run, const LiveSystems& systems);
+
+}  // namespace stampede::live
