@@ -1,0 +1,109 @@
+// A store on a MariaDB that hangs (SIGSTOP) must not freeze the console: the dead-letter view
+// says "loading…" while the event loop keeps turning, and shows the letters once the server is
+// back. Before the wiring layer, the GUI thread opened the store itself and stood still for the
+// connect timeout.
+#include <QtTest>
+
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QProcess>
+#include <QSettings>
+
+#include <csignal>
+
+#include "../unit/mariadb_server.h"
+#include "docks/dlq_dock.h"
+#include "engine_controller.h"
+#include "main_window.h"
+#include "models/dlq_model.h"
+
+using namespace stampede;
+using namespace stampede::ui;
+
+// The longest gap between two turns of the event loop while it is watched.
+class StallWatch : public QObject {
+public:
+    StallWatch() {
+        m_timer.setInterval(5);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this,
+                [this] { m_longestMs = std::max(m_longestMs, m_since.restart()); });
+        m_since.start();
+        m_timer.start();
+    }
+    qint64 longestMs() const { return m_longestMs; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_since;
+    qint64 m_longestMs = 0;
+};
+
+class TestStoreStall : public QObject {
+    Q_OBJECT
+    test::MariaDbServer m_server;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("StampedeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_store_stall"));
+        QSettings().clear();
+        QString error;
+        QVERIFY2(m_server.start(error), qPrintable(error));
+        qputenv("STAMPEDE_MYSQL_PASSWORD", test::MariaDbServer::kPassword);
+    }
+
+    void aHungStoreIsLoadingNotAFrozenWindow() {
+        // A run of an earlier session left dead letters in the MariaDB store.
+        QTemporaryDir dir;
+        const QString scenario = dir.filePath(QStringLiteral("failing.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "failing", "campaigns": [{"id": "c1", "stock": 1000}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 200}],
+          "faults": {"permanent_failure_rate": 0.25}, "run": {"pace": "asap"}})");
+        f.close();
+        QProcess cli;
+        cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                  {QStringLiteral("run"), scenario, QStringLiteral("--store"), m_server.url(),
+                   QStringLiteral("--quiet")});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY(m_server.admin(QStringLiteral(
+            "SELECT COUNT(*) FROM stampede.dead_letters WHERE replay_state = 'pending'")));
+        const int pending = m_server.lastOutput().toInt();
+        QVERIFY(pending > 20);
+
+        qputenv("STAMPEDE_STORE", m_server.url().toUtf8());
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGSTOP);
+        {
+            StallWatch watch;
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            DlqDock* dlq = w.dlqDock();
+            dlq->raise();
+            dlq->refresh();
+            auto* count = dlq->findChild<QLabel*>(QStringLiteral("dlqCount"));
+            QVERIFY(count);
+            QCOMPARE(count->text(), QStringLiteral("loading…"));
+            QTest::qWait(1500);  // the window is used while the server hangs
+            QCOMPARE(count->text(), QStringLiteral("loading…"));
+            QCOMPARE(dlq->model()->rowCount(), 0);
+            qInfo("longest event-loop stall with the store hung: %lld ms", watch.longestMs());
+            // The store's connect timeout is 5 s: a GUI thread that waited on it would show here.
+            QVERIFY2(watch.longestMs() < 500,
+                     qPrintable(QStringLiteral("event loop stalled %1 ms").arg(watch.longestMs())));
+            ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);
+            QTRY_COMPARE_WITH_TIMEOUT(dlq->model()->rowCount(), pending, 20000);
+            QVERIFY2(count->text().contains(QStringLiteral("from the store: run 1")),
+                     qPrintable(count->text()));
+        }
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);  // also when a check above failed
+        qputenv("STAMPEDE_STORE", "none");
+    }
+};
+
+QTEST_MAIN(TestStoreStall)
+#include "tst_store_stall.moc"
