@@ -1,5 +1,7 @@
 #include "core/request.h"
 
+#include <algorithm>
+
 namespace stampede::core {
 
 RequestArena::RequestArena() : m_chunks(std::make_unique<std::atomic<Request*>[]>(kMaxChunks)) {
@@ -8,6 +10,15 @@ RequestArena::RequestArena() : m_chunks(std::make_unique<std::atomic<Request*>[]
 
 RequestArena::~RequestArena() {
     for (std::uint32_t i = 0; i < kMaxChunks; ++i) delete[] m_chunks[i].load();
+}
+
+void RequestArena::reserve(std::uint32_t expected) {
+    const std::uint32_t chunks = std::min<std::uint32_t>(
+        kMaxChunks,
+        static_cast<std::uint32_t>((std::uint64_t(expected) + kChunkSize - 1) >> kChunkBits));
+    for (std::uint32_t c = 0; c < chunks; ++c)
+        if (m_chunks[c].load(std::memory_order_relaxed) == nullptr)
+            m_chunks[c].store(new Request[kChunkSize], std::memory_order_release);
 }
 
 RequestId RequestArena::append() {

@@ -53,6 +53,9 @@ public:
     // Single appender at a time (the engine calls it under the ingress lock). Returns kNoRequest
     // when full.
     RequestId append();
+    // Allocates (and so touches) the chunks for the first `expected` records now, before the run
+    // starts, so the ingress never waits on a page fault for them. Before any append().
+    void reserve(std::uint32_t expected);
     Request& operator[](RequestId id) {
         return m_chunks[id >> kChunkBits].load(std::memory_order_acquire)[id & (kChunkSize - 1)];
     }

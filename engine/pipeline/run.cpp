@@ -108,6 +108,8 @@ bool Run::prepare(std::string& error) {
         m_transport = std::move(rings);
     }
     m_index.reserve(m_arrivals.size());
+    m_arena.reserve(
+        static_cast<std::uint32_t>(std::min<std::size_t>(m_arrivals.size(), UINT32_MAX)));
 
     const int crashes = m_scenario.faults.workerCrashes;
     for (int k = 1; k <= crashes; ++k)

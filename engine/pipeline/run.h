@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +48,7 @@ struct Lane {
 inline constexpr std::uint32_t kReplayBit = 0x80000000u;
 
 class ReplayJobImpl;
+class PartitionBatches;
 
 class Run {
 public:
@@ -106,6 +108,7 @@ private:
         std::vector<RetryEntry> retries;              // min-heap on due time
         core::RequestId inflight = core::kNoRequest;  // left behind by a crash
         std::uint64_t inflightToken = 0;
+        std::vector<std::uint32_t> backlog;  // popped, not yet handled (a crash, a pause)
         std::atomic<bool> crashed{false};
         std::atomic<bool> exited{false};
     };
@@ -124,10 +127,14 @@ private:
     AdmitResult admit(Lane& lane, int campaign, std::uint64_t user, bool verified,
                       std::int64_t scenarioUs, std::int64_t nowNs);
     bool pushToTransport(core::RequestId id, std::uint32_t message);
+    // In-memory rings only: pushes every message of `messages` to `partition`, waiting while it
+    // is full. False if the run shut down first.
+    bool pushBatch(int partition, std::span<const std::uint32_t> messages);
     void afterAdmission(Lane& lane, const AdmitResult& admitted);
     void decideAtIngress(Lane& lane, core::RequestId id);
     void feederLoop(int feeder);
-    void feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t end);
+    void feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t end,
+                      PartitionBatches* batches);
     bool waitUntilScheduled(std::int64_t atUs);
     void waitWhilePaused();
     std::int64_t scenarioNowUs() const;
@@ -137,8 +144,11 @@ private:
     void processToEnd(Lane& lane, core::RequestId id);  // sync style: retries inline
     void workerLoop(int worker);
     void handleMessage(int worker, Lane& lane, const transport::Delivery& delivery);
+    // Handles popped in-memory messages in order; a crash or a pause leaves the rest (still
+    // QUEUED) in the slot's backlog for the next turn or the restarted worker.
+    void handleBatch(int worker, Lane& lane, std::span<const std::uint32_t> messages);
+    std::size_t spinForBatch(int worker, std::uint32_t* messages, std::size_t max);
     bool claimDelivered(core::RequestId id);
-    bool spinForMessage(int worker, transport::Delivery& delivery);
     bool acceptReplay(Lane& lane, core::RequestId id);
     void redeliver(Lane& lane, core::RequestId id);
     void finish(Lane& lane, core::Request& r, core::RequestState to, core::RejectReason reason,

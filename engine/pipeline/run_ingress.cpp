@@ -2,8 +2,10 @@
 // fairness sequence, backpressure) and the feeders that play the scenario's arrivals.
 
 #include <algorithm>
+#include <optional>
 
 #include "core/thread_name.h"
+#include "pipeline/partition_batches.h"
 #include "pipeline/run.h"
 
 namespace stampede::pipeline {
@@ -80,6 +82,24 @@ Run::AdmitResult Run::admit(Lane& lane, int campaign, std::uint64_t user, bool v
     return {Admission::Queued, id};
 }
 
+bool Run::pushBatch(int partition, std::span<const std::uint32_t> messages) {
+    std::size_t sent = 0;
+    for (int spins = 0; sent < messages.size(); ++spins) {
+        const std::size_t k =
+            m_inproc->tryPushBatch(partition, messages.data() + sent, messages.size() - sent);
+        sent += k;
+        if (k > 0 || sent == messages.size()) continue;
+        // Backpressure: a full partition waits for its consumer.
+        if (m_shutdown.load(std::memory_order_relaxed)) return false;
+        notifyPartition(partition);
+        if (spins < 16)
+            std::this_thread::yield();
+        else
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    return true;
+}
+
 bool Run::pushToTransport(core::RequestId id, std::uint32_t message) {
     const Request& r = m_arena[id];
     const int partition =
@@ -149,6 +169,9 @@ void Run::feederLoop(int feeder) {
     const std::size_t chunk = inWorker ? 256 : 4;
     const std::size_t total = m_arrivals.size();
     const bool realtime = m_config.pace == core::Pace::Realtime;
+    // The in-memory rings take the decide-in-worker ingress's messages a run at a time.
+    std::optional<PartitionBatches> batches;
+    if (inWorker && m_inproc) batches.emplace(m_transport->partitions());
     for (;;) {
         if (m_stopRequested.load(std::memory_order_relaxed)) break;
         waitWhilePaused();
@@ -159,7 +182,7 @@ void Run::feederLoop(int feeder) {
         const std::size_t end = std::min(begin + chunk, total);
         setFeederAt(feeder, begin);
         if (inWorker) {
-            feedInWorker(feeder, lane, begin, end);
+            feedInWorker(feeder, lane, begin, end, batches ? &*batches : nullptr);
             continue;
         }
         for (std::size_t i = begin; i < end; ++i) {
@@ -191,8 +214,12 @@ bool Run::waitUntilScheduled(std::int64_t atUs) {
 
 // The decide-in-worker ingress: admits every arrival that is due in one lock hold and pushes it
 // under the same lock, so partition order is sequence order (seed 001's fairness).
-void Run::feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t end) {
+void Run::feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t end,
+                       PartitionBatches* batches) {
     const bool realtime = m_config.pace == core::Pace::Realtime;
+    const auto push = [this](int partition, std::span<const std::uint32_t> messages) {
+        pushBatch(partition, messages);
+    };
     std::size_t i = begin;
     while (i < end) {
         if (realtime && !waitUntilScheduled(m_arrivals[i].atUs)) return;
@@ -213,8 +240,16 @@ void Run::feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_t en
                 const sim::Arrival& a = m_arrivals[i];
                 const AdmitResult admitted =
                     admit(lane, a.campaign, a.user, a.verified(), a.atUs, now);
-                if (admitted.kind == Admission::Queued) pushToTransport(admitted.id, admitted.id);
+                if (admitted.kind != Admission::Queued) continue;
+                if (!batches) {
+                    pushToTransport(admitted.id, admitted.id);
+                    continue;
+                }
+                const int partition =
+                    m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(a.campaign, a.user));
+                batches->add(partition, admitted.id, push);
             }
+            if (batches) batches->flush(push);  // under the lock: partition order = sequence
         }
         setFeederAt(feeder, i);
         m_arrivalsFed.fetch_add(static_cast<std::int64_t>(fed), std::memory_order_relaxed);

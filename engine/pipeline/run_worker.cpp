@@ -261,17 +261,33 @@ void Run::handleMessage(int worker, Lane& lane, const transport::Delivery& deliv
     }
 }
 
+void Run::handleBatch(int worker, Lane& lane, std::span<const std::uint32_t> messages) {
+    WorkerSlot& slot = *m_workers[std::size_t(worker)];
+    constexpr std::size_t kPrefetchAhead = 4;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (slot.crashed.load(std::memory_order_relaxed) ||
+            m_paused.load(std::memory_order_relaxed)) {
+            slot.backlog.insert(slot.backlog.end(), messages.begin() + std::ptrdiff_t(i),
+                                messages.end());
+            return;
+        }
+        // The ingress wrote these records on another core: ask for the next ones early.
+        if (i + kPrefetchAhead < messages.size())
+            __builtin_prefetch(&m_arena[messages[i + kPrefetchAhead] & ~kReplayBit], 1);
+        handleMessage(worker, lane, {messages[i], 0});
+    }
+}
+
 // A burst leaves gaps of microseconds between batches: polling through them costs less than the
 // futex sleep and wake-up a condition variable needs (measured: ~2x fewer context switches).
-bool Run::spinForMessage(int worker, transport::Delivery& delivery) {
-    if (!m_inproc) return false;  // a network transport's poll is not worth spinning on
+std::size_t Run::spinForBatch(int worker, std::uint32_t* messages, std::size_t max) {
     for (int i = 0; i < kSpinPolls; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
-        if (m_inproc->tryPop(worker, delivery)) return true;
+        if (const std::size_t k = m_inproc->tryPopBatch(worker, messages, max)) return k;
     }
-    return false;
+    return 0;
 }
 
 void Run::workerLoop(int worker) {
@@ -284,11 +300,19 @@ void Run::workerLoop(int worker) {
         redeliver(lane, again.message);
         handleMessage(worker, lane, again);
     }
+    constexpr std::size_t kPopBatch = 32;
+    std::uint32_t popped[kPopBatch];
     while (!m_shutdown.load(std::memory_order_relaxed)) {
         if (slot.crashed.load(std::memory_order_relaxed)) return;  // the monitor restarts us
         if (m_paused.load(std::memory_order_relaxed)) {
             lane.lastNs = -1;
             waitWhilePaused();
+            continue;
+        }
+        if (!slot.backlog.empty()) {  // popped before a crash or a pause
+            std::vector<std::uint32_t> pending;
+            pending.swap(slot.backlog);
+            handleBatch(worker, lane, pending);
             continue;
         }
         // Retries are due by the clock; new messages are taken as they come.
@@ -300,8 +324,16 @@ void Run::workerLoop(int worker) {
             handleMessage(worker, lane, {due.id, due.token});
             continue;
         }
+        if (m_inproc) {
+            std::size_t k = m_inproc->tryPopBatch(worker, popped, kPopBatch);
+            if (k == 0) k = spinForBatch(worker, popped, kPopBatch);
+            if (k > 0) {
+                handleBatch(worker, lane, std::span<const std::uint32_t>(popped, k));
+                continue;
+            }
+        }
         transport::Delivery delivery;
-        if (tryPopMessage(worker, delivery) || spinForMessage(worker, delivery)) {
+        if (!m_inproc && tryPopMessage(worker, delivery)) {
             handleMessage(worker, lane, delivery);
             continue;
         }

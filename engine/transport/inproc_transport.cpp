@@ -63,6 +63,21 @@ bool InprocTransport::tryPop(int consumerIndex, Delivery& delivery) {
     return false;
 }
 
+std::size_t InprocTransport::tryPopBatch(int consumerIndex, std::uint32_t* messages,
+                                         std::size_t max) {
+    Consumer& consumer = *m_consumers[static_cast<std::size_t>(consumerIndex)];
+    const std::size_t n = consumer.partitions.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const int p = consumer.partitions[(consumer.next + i) % n];
+        if (const std::size_t k =
+                m_queues[static_cast<std::size_t>(p)]->tryPopBatch(messages, max)) {
+            consumer.next = (consumer.next + i + 1) % n;
+            return k;
+        }
+    }
+    return 0;
+}
+
 void InprocTransport::waitForWork(int consumerIndex, std::int64_t timeoutNs) {
     Consumer& consumer = *m_consumers[static_cast<std::size_t>(consumerIndex)];
     std::unique_lock lock(consumer.mutex);

@@ -29,8 +29,15 @@ public:
     void notify(int partition) override;
     void notifyAll() override;
 
+    // Pushes up to `n` messages to `partition` at once; how many went (0: the partition is full).
+    std::size_t tryPushBatch(int partition, const std::uint32_t* messages, std::size_t n) {
+        return m_queues[static_cast<std::size_t>(partition)]->tryPushBatch(messages, n);
+    }
+
     // Pops the next message of one of the consumer's partitions, round robin between them.
     bool tryPop(int consumer, Delivery& delivery) override;
+    // Pops up to `max` messages of one partition of the consumer's (round robin); how many.
+    std::size_t tryPopBatch(int consumer, std::uint32_t* messages, std::size_t max);
     // Sleeps until a producer rings, `timeoutNs` passes, or notifyAll() is called.
     void waitForWork(int consumer, std::int64_t timeoutNs) override;
 

@@ -67,6 +67,81 @@ private Q_SLOTS:
         std::sort(all.begin(), all.end());
         QVERIFY(std::adjacent_find(all.begin(), all.end()) == all.end());
     }
+    void batchesTakeTheRunThatFitsAndWrap() {
+        BoundedQueue q(8);
+        const std::uint32_t six[] = {0, 1, 2, 3, 4, 5};
+        QCOMPARE(q.tryPushBatch(six, 6), std::size_t(6));
+        QCOMPARE(q.tryPushBatch(six, 6), std::size_t(2));  // only two cells were free
+        QCOMPARE(q.tryPushBatch(six, 6), std::size_t(0));  // full
+        std::uint32_t out[16] = {};
+        QCOMPARE(q.tryPopBatch(out, 3), std::size_t(3));
+        QCOMPARE(out[2], 2u);
+        QVERIFY(q.tryPush(42));  // single and batch pushes share the ring; it wraps
+        QCOMPARE(q.tryPopBatch(out, 16), std::size_t(6));
+        const std::uint32_t expected[] = {3, 4, 5, 0, 1, 42};
+        for (int i = 0; i < 6; ++i) QCOMPARE(out[i], expected[i]);
+        QCOMPARE(q.tryPopBatch(out, 16), std::size_t(0));  // empty
+    }
+    void batchedProducersAndConsumersLoseNothing() {
+        // Two producers push runs of up to 37, one pushes singly; three consumers pop runs of up
+        // to 29 or singly: every value once, FIFO per producer.
+        BoundedQueue q(256);
+        constexpr std::uint32_t kPerProducer = 60000;
+        std::atomic<int> producersLeft{3};
+        std::vector<std::vector<std::uint32_t>> seen(3);
+        std::vector<std::thread> threads;
+        for (std::uint32_t p = 0; p < 3; ++p)
+            threads.emplace_back([&, p] {
+                std::uint32_t run[37];
+                for (std::uint32_t i = 0; i < kPerProducer;) {
+                    if (p == 2) {
+                        if (q.tryPush(p * kPerProducer + i))
+                            ++i;
+                        else
+                            std::this_thread::yield();
+                        continue;
+                    }
+                    const std::uint32_t n = std::min<std::uint32_t>(1 + i % 37, kPerProducer - i);
+                    for (std::uint32_t k = 0; k < n; ++k) run[k] = p * kPerProducer + i + k;
+                    std::size_t sent = 0;
+                    while (sent < n) {
+                        const std::size_t k = q.tryPushBatch(run + sent, n - sent);
+                        if (k == 0) std::this_thread::yield();
+                        sent += k;
+                    }
+                    i += n;
+                }
+                --producersLeft;
+            });
+        for (int c = 0; c < 3; ++c)
+            threads.emplace_back([&, c] {
+                std::uint32_t out[29];
+                for (;;) {
+                    const std::size_t k =
+                        c == 0 ? (q.tryPop(out[0]) ? 1 : 0) : q.tryPopBatch(out, 29);
+                    if (k > 0)
+                        seen[std::size_t(c)].insert(seen[std::size_t(c)].end(), out, out + k);
+                    else if (producersLeft == 0 && q.sizeApprox() == 0)
+                        return;
+                    else
+                        std::this_thread::yield();
+                }
+            });
+        for (auto& t : threads) t.join();
+        std::vector<std::uint32_t> all;
+        for (auto& s : seen) {
+            std::vector<std::int64_t> last(3, -1);
+            for (auto v : s) {
+                const auto p = v / kPerProducer;
+                QVERIFY(std::int64_t(v) > last[p]);
+                last[p] = v;
+            }
+            all.insert(all.end(), s.begin(), s.end());
+        }
+        QCOMPARE(all.size(), std::size_t(3 * kPerProducer));
+        std::sort(all.begin(), all.end());
+        QVERIFY(std::adjacent_find(all.begin(), all.end()) == all.end());
+    }
     void consumersOwnTheirPartitions() {
         InprocTransport t(4, 64, 2);
         for (int p = 0; p < 4; ++p) QVERIFY(t.tryPush(p, {std::uint32_t(p)}));
