@@ -3,6 +3,7 @@
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "guards/guard.h"
+#include "guards/guard_registry.h"
 #include "store/store_url.h"
 
 namespace stampede::cli {
@@ -26,13 +27,18 @@ std::optional<GuardFactory> liveGuardFactory(const CliOptions& o, std::string& e
     return GuardFactory(
         [url = *redisUrl, mysqlUrl](std::string_view name,
                                     std::string& why) -> std::unique_ptr<guards::Guard> {
-            if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, url, why);
-            if (!name.starts_with("mysql-")) {
-                why = "guard '" + std::string(name) + "' is not a live guard (redis-*, mysql-*)";
+            const guards::GuardInfo* info = guards::findGuard(name);
+            if (info && info->family == guards::GuardFamily::Redis)
+                return backends::redis::makeRedisGuard(name, url, why);
+            if (!info || info->family != guards::GuardFamily::MySql) {
+                why = "guard '" + std::string(name) + "' is not a live guard (" +
+                      guards::guardNames(guards::GuardFamily::Redis) + ", " +
+                      guards::guardNames(guards::GuardFamily::MySql) + ")";
                 return nullptr;
             }
             if (!mysqlUrl) {
-                why = "guard '" + std::string(name) + "' needs --mysql mysql://USER@HOST:PORT/DB";
+                why = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) +
+                      ": --mysql mysql://USER@HOST:PORT/DB";
                 return nullptr;
             }
             return backends::mysql::makeMySqlGuard(name, *mysqlUrl, why);

@@ -14,6 +14,7 @@
 #include "cli_profiles.h"
 #include "cli_store.h"
 #include "engine.h"
+#include "guards/guard_registry.h"
 #include "metrics/summary_json.h"
 #include "store/write_behind_sink.h"
 
@@ -38,10 +39,9 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
         s.run.pipeline = *p;
     }
     if (o.guard) {
-        if (!core::isKnownGuard(*o.guard)) {
-            error = "--guard: unknown guard '" + *o.guard +
-                    "' (known: none, mutex, semaphore, atomic, single-consumer, redis-lua, "
-                    "redis-lock, redis-naive, mysql-pessimistic, mysql-atomic, mysql-optimistic)";
+        if (!guards::findGuard(*o.guard)) {
+            error = "--guard: unknown guard '" + *o.guard + "' (known: " + guards::guardNames() +
+                    "; 'stampede-cli guards' describes them)";
             return false;
         }
         s.run.guard = *o.guard;

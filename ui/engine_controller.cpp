@@ -14,6 +14,7 @@
 #include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
+#include "guards/guard_registry.h"
 #include "metrics/summary_json.h"
 #include "store/store.h"
 #include "store/stored_replay.h"
@@ -70,7 +71,8 @@ StartOptions EngineController::liveStartOptions() {
     StartOptions options;
     options.guardFactory = [](std::string_view name,
                               std::string& error) -> std::unique_ptr<guards::Guard> {
-        if (name.starts_with("redis-")) {
+        const guards::GuardInfo* info = guards::findGuard(name);
+        if (info && info->family == guards::GuardFamily::Redis) {
             const QString text =
                 qEnvironmentVariable("STAMPEDE_REDIS", QStringLiteral("redis://127.0.0.1:6379"));
             const auto url = backends::redis::parseRedisUrl(text.toStdString(), error);
