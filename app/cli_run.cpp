@@ -15,7 +15,7 @@
 #include "cli_store.h"
 #include "engine.h"
 #include "guards/guard_registry.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 #include "store/write_behind_sink.h"
 
 namespace stampede::cli {
@@ -205,10 +205,10 @@ int runCommand(const CliOptions& given) {
                      "stampede-cli: internal error: the run ended with unfinished requests\n");
         return kExitInternal;
     }
-    QJsonObject summary = metrics::summaryJson(*snapshot);
+    QJsonObject summary = report::summaryJson(*snapshot);
     bool persisted = true;
     if (sink) persisted = finishPersistence(*sink, *db, storeUrl, runId, *snapshot, summary);
-    std::string text = metrics::summaryText(*snapshot);
+    std::string text = report::summaryText(*snapshot);
     if (sink) {
         const QJsonObject p = summary[QStringLiteral("persistence")].toObject();
         text += "store     " + storeUrl.toString() + " run " + std::to_string(runId) + ": " +

@@ -15,7 +15,7 @@
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "guards/guard_registry.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 #include "store/store.h"
 #include "store/stored_replay.h"
 #include "store/write_behind_sink.h"
@@ -128,7 +128,7 @@ void EngineController::persistRunEnd() {
         const store::SinkStats stats = sink->stats();
         std::string error;
         if (auto db = store::Store::open(url, error)) {
-            QJsonObject summary = metrics::summaryJson(*snapshot);
+            QJsonObject summary = report::summaryJson(*snapshot);
             summary[QStringLiteral("persistence")] =
                 QJsonObject{{QStringLiteral("rows_written"), qint64(stats.rowsWritten)},
                             {QStringLiteral("events_written"), qint64(stats.eventsWritten)},
