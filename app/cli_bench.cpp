@@ -2,7 +2,7 @@
 // atomic, inproc, every metric on, arrivals fed as fast as taken), then, in the same process and
 // on the same requests, the raw floor (bench::measureFloor): one loop doing only the idempotency
 // insert and the CAS decrement. Prints both and their ratio, the engine's peak memory per
-// admitted request.
+// admitted request, and the processor they ran on.
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -93,6 +93,7 @@ int benchCommand(const CliOptions& o) {
     const long long peak = procStatusBytes("VmHWM:");
 
     const bench::BenchFloorResult floor = bench::measureFloor(scenario);
+    const std::string cpu = bench::processorModel();
 
     const double engineRps = static_cast<double>(snapshot->requests) / snapshot->wallS;
     const double floorRps = static_cast<double>(floor.requests) / floor.seconds;
@@ -115,6 +116,7 @@ int benchCommand(const CliOptions& o) {
     json[QStringLiteral("e2e_p99_ms")] =
         static_cast<double>(snapshot->endToEnd.percentile(0.99)) / 1e6;
     json[QStringLiteral("correct")] = correct;
+    json[QStringLiteral("cpu")] = QString::fromStdString(cpu.empty() ? "unknown" : cpu);
 
     const bool jsonToStdout = o.json && *o.json == "-";
     std::FILE* human = jsonToStdout ? stderr : stdout;
@@ -124,11 +126,13 @@ int benchCommand(const CliOptions& o) {
                  "floor   %zu requests in %.3f s: %.0f req/s (idempotency insert + CAS only)\n"
                  "ratio   %.1f %% of the floor\n"
                  "memory  %.1f bytes peak per admitted request\n"
-                 "check   issued %lld of stock %lld, over-issued %lld: %s\n",
+                 "check   issued %lld of stock %lld, over-issued %lld: %s\n"
+                 "cpu     %s\n",
                  static_cast<long long>(snapshot->requests), snapshot->wallS, engineRps, workers,
                  floor.requests, floor.seconds, floorRps, 100.0 * engineRps / floorRps, perRequest,
                  static_cast<long long>(snapshot->issued), static_cast<long long>(snapshot->stock),
-                 static_cast<long long>(snapshot->overIssued), correct ? "correct" : "WRONG");
+                 static_cast<long long>(snapshot->overIssued), correct ? "correct" : "WRONG",
+                 cpu.empty() ? "unknown" : cpu.c_str());
     if (o.json) {
         std::string error;
         if (!writeOutput(*o.json, QJsonDocument(json).toJson().toStdString(), error)) {

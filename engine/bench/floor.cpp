@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <string_view>
 #include <vector>
 
 #include "ingress/idempotency_index.h"
@@ -35,6 +37,12 @@ LoopResult runFloor(const std::vector<sim::Arrival>& arrivals, long long stock) 
     return {std::chrono::duration<double>(t1 - t0).count(), issued};
 }
 
+std::string_view trimmed(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
 }  // namespace
 
 BenchFloorResult measureFloor(const sim::Scenario& scenario) {
@@ -42,6 +50,19 @@ BenchFloorResult measureFloor(const sim::Scenario& scenario) {
     const auto arrivals = sim::generateArrivals(scenario);
     const LoopResult loop = runFloor(arrivals, scenario.campaigns.front().stock);
     return {arrivals.size(), loop.issued, loop.seconds};
+}
+
+std::string processorModel() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string_view view(line);
+        const auto colon = view.find(':');
+        if (colon == std::string_view::npos) continue;
+        if (trimmed(view.substr(0, colon)) == "model name")
+            return std::string(trimmed(view.substr(colon + 1)));
+    }
+    return {};
 }
 
 }  // namespace stampede::bench

@@ -5,6 +5,7 @@
 // loop, nor reach into a running engine.
 
 #include <cstddef>
+#include <string>
 
 #include "sim/scenario.h"
 
@@ -19,5 +20,9 @@ struct BenchFloorResult {
 // Generates `scenario`'s arrivals, then times them through the loop against the stock of the
 // scenario's first campaign (the bench scenario has one); all zeros without a campaign.
 BenchFloorResult measureFloor(const sim::Scenario& scenario);
+
+// This machine's processor as /proc/cpuinfo's first "model name" names it (what lscpu prints
+// as Model name); empty when the file does not say.
+std::string processorModel();
 
 }  // namespace stampede::bench

@@ -1,6 +1,8 @@
 // The bench's raw floor: every arrival goes through the loop, repeats are admitted once, exactly
-// the stock is issued.
+// the stock is issued; and the processor is named as lscpu names it.
 #include <QtTest>
+
+#include <QProcess>
 
 #include "bench/floor.h"
 #include "engine_test_support.h"
@@ -30,6 +32,23 @@ private Q_SLOTS:
         const bench::BenchFloorResult floor = bench::measureFloor(s);
         QCOMPARE(floor.requests, std::size_t(0));
         QCOMPARE(floor.issued, 0LL);
+    }
+
+    void processorIsNamedAsLscpuNamesIt() {
+        QProcess lscpu;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+        lscpu.setProcessEnvironment(env);
+        lscpu.start(QStringLiteral("lscpu"), {});
+        QVERIFY2(lscpu.waitForFinished(10000), "lscpu (util-linux) must run here");
+        QString expected;
+        for (const QString& line : QString::fromUtf8(lscpu.readAllStandardOutput()).split(u'\n'))
+            if (line.startsWith(QStringLiteral("Model name:"))) {
+                expected = line.section(u':', 1).trimmed();
+                break;
+            }
+        QVERIFY2(!expected.isEmpty(), "lscpu prints no Model name");
+        QCOMPARE(QString::fromStdString(bench::processorModel()), expected);
     }
 };
 

@@ -169,6 +169,10 @@ private Q_SLOTS:
         QCOMPARE(o[QStringLiteral("requests")].toInt(), 20000);
         QVERIFY(o[QStringLiteral("engine_rps")].toDouble() > 0);
         QVERIFY(o[QStringLiteral("correct")].toBool());
+        // The processor it ran on, as lscpu names it, in the JSON and next to the figures.
+        const QString cpu = o[QStringLiteral("cpu")].toString();
+        QVERIFY(!cpu.isEmpty());
+        QVERIFY2(r.err.contains(QByteArray("cpu     ").append(cpu.toUtf8())), r.err.constData());
     }
 
     void guardsListsEveryGuard() {
