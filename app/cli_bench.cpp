@@ -1,24 +1,21 @@
 // `stampede-cli bench`: the 1,000,000-user spike through the full engine (decide-in-worker,
 // atomic, inproc, every metric on, arrivals fed as fast as taken), then, in the same process and
-// on the same requests, the raw floor: one loop doing only the idempotency insert and the CAS
-// decrement. Prints both and their ratio, and the engine's peak memory per admitted request.
+// on the same requests, the raw floor (bench::measureFloor): one loop doing only the idempotency
+// insert and the CAS decrement. Prints both and their ratio, the engine's peak memory per
+// admitted request, and the processor they ran on.
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <absl/container/flat_hash_set.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <thread>
 
+#include "bench/floor.h"
 #include "cli_commands.h"
 #include "engine.h"
-#include "ingress/idempotency_index.h"
-#include "sim/arrivals.h"
 
 namespace stampede::cli {
 namespace {
@@ -69,29 +66,6 @@ sim::Scenario benchScenario(long long requests, int workers) {
     return s;
 }
 
-struct FloorResult {
-    double seconds = 0;
-    long long issued = 0;
-};
-
-FloorResult runFloor(const std::vector<sim::Arrival>& arrivals, long long stock) {
-    absl::flat_hash_set<std::uint64_t> index;
-    index.reserve(arrivals.size());
-    std::atomic<long long> remaining{stock};
-    long long issued = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const auto& a : arrivals) {
-        if (!index.insert(ingress::IdempotencyIndex::keyOf(a.campaign, a.user)).second) continue;
-        long long current = remaining.load(std::memory_order_relaxed);
-        while (current > 0 &&
-               !remaining.compare_exchange_weak(current, current - 1, std::memory_order_acq_rel))
-            ;
-        issued += current > 0 ? 1 : 0;
-    }
-    const auto t1 = std::chrono::steady_clock::now();
-    return {std::chrono::duration<double>(t1 - t0).count(), issued};
-}
-
 }  // namespace
 
 int benchCommand(const CliOptions& o) {
@@ -118,11 +92,11 @@ int benchCommand(const CliOptions& o) {
     }
     const long long peak = procStatusBytes("VmHWM:");
 
-    const auto arrivals = sim::generateArrivals(scenario);
-    const FloorResult floor = runFloor(arrivals, scenario.campaigns.front().stock);
+    const bench::BenchFloorResult floor = bench::measureFloor(scenario);
+    const std::string cpu = bench::processorModel();
 
     const double engineRps = static_cast<double>(snapshot->requests) / snapshot->wallS;
-    const double floorRps = static_cast<double>(arrivals.size()) / floor.seconds;
+    const double floorRps = static_cast<double>(floor.requests) / floor.seconds;
     const double perRequest = static_cast<double>(peak - rssBefore) /
                               static_cast<double>(std::max<long long>(1, snapshot->admitted));
     const bool correct = snapshot->issued == floor.issued && snapshot->overIssued == 0 &&
@@ -142,6 +116,7 @@ int benchCommand(const CliOptions& o) {
     json[QStringLiteral("e2e_p99_ms")] =
         static_cast<double>(snapshot->endToEnd.percentile(0.99)) / 1e6;
     json[QStringLiteral("correct")] = correct;
+    json[QStringLiteral("cpu")] = QString::fromStdString(cpu.empty() ? "unknown" : cpu);
 
     const bool jsonToStdout = o.json && *o.json == "-";
     std::FILE* human = jsonToStdout ? stderr : stdout;
@@ -151,11 +126,13 @@ int benchCommand(const CliOptions& o) {
                  "floor   %zu requests in %.3f s: %.0f req/s (idempotency insert + CAS only)\n"
                  "ratio   %.1f %% of the floor\n"
                  "memory  %.1f bytes peak per admitted request\n"
-                 "check   issued %lld of stock %lld, over-issued %lld: %s\n",
+                 "check   issued %lld of stock %lld, over-issued %lld: %s\n"
+                 "cpu     %s\n",
                  static_cast<long long>(snapshot->requests), snapshot->wallS, engineRps, workers,
-                 arrivals.size(), floor.seconds, floorRps, 100.0 * engineRps / floorRps, perRequest,
+                 floor.requests, floor.seconds, floorRps, 100.0 * engineRps / floorRps, perRequest,
                  static_cast<long long>(snapshot->issued), static_cast<long long>(snapshot->stock),
-                 static_cast<long long>(snapshot->overIssued), correct ? "correct" : "WRONG");
+                 static_cast<long long>(snapshot->overIssued), correct ? "correct" : "WRONG",
+                 cpu.empty() ? "unknown" : cpu.c_str());
     if (o.json) {
         std::string error;
         if (!writeOutput(*o.json, QJsonDocument(json).toJson().toStdString(), error)) {

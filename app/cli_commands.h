@@ -19,6 +19,7 @@ int exportCommand(const CliOptions& options);
 int brokerCommand(const CliOptions& options);
 int workerCommand(const CliOptions& options);
 int profilesCommand(const CliOptions& options);
+int guardsCommand(const CliOptions& options);  // every guard: name, family, what it needs
 
 // --ids ID,ID,...; nullopt with `error` naming the item that is not a request id.
 std::optional<std::vector<core::RequestId>> parseRequestIds(const std::string& text,

@@ -10,9 +10,10 @@
 #include "cli_commands.h"
 #include "cli_live.h"
 #include "engine.h"
+#include "guards/guard_registry.h"
 #include "live/run_persistence.h"
 #include "live/start_options.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 
 namespace stampede::cli {
 namespace {
@@ -35,10 +36,9 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
         s.run.pipeline = *p;
     }
     if (o.guard) {
-        if (!core::isKnownGuard(*o.guard)) {
-            error = "--guard: unknown guard '" + *o.guard +
-                    "' (known: none, mutex, semaphore, atomic, single-consumer, redis-lua, "
-                    "redis-lock, redis-naive, mysql-pessimistic, mysql-atomic, mysql-optimistic)";
+        if (!guards::findGuard(*o.guard)) {
+            error = "--guard: unknown guard '" + *o.guard + "' (known: " + guards::guardNames() +
+                    "; 'stampede-cli guards' describes them)";
             return false;
         }
         s.run.guard = *o.guard;
@@ -154,9 +154,9 @@ int runCommand(const CliOptions& o) {
                      "stampede-cli: internal error: the run ended with unfinished requests\n");
         return kExitInternal;
     }
-    QJsonObject summary = metrics::summaryJson(*snapshot);
+    QJsonObject summary = report::summaryJson(*snapshot);
     bool persisted = true;
-    std::string text = metrics::summaryText(*snapshot);
+    std::string text = report::summaryText(*snapshot);
     if (sink) {
         const live::RunPersistence::Outcome outcome = sink->finish(*snapshot, summary);
         persisted = outcome.complete;

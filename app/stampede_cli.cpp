@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     if (options->command == "broker") return brokerCommand(*options);
     if (options->command == "worker") return workerCommand(*options);
     if (options->command == "profiles") return profilesCommand(*options);
+    if (options->command == "guards") return guardsCommand(*options);
     if (options->command == "help" || options->command == "--help" || options->command == "-h") {
         std::fputs(usage().c_str(), stdout);
         return kExitOk;

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "live/start_options.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 #include "store/store.h"
 
 namespace stampede::ui {
@@ -91,7 +91,7 @@ void EngineController::persistRunEnd() {
     auto persistence = std::move(m_persistence);
     m_persisting.emplace_back([self = QPointer<EngineController>(this), persistence,
                                snapshot = m_snapshot] {
-        QJsonObject summary = metrics::summaryJson(*snapshot);
+        QJsonObject summary = report::summaryJson(*snapshot);
         const live::RunPersistence::Outcome outcome = persistence->finish(*snapshot, summary);
         const std::int64_t runId = persistence->runId();
         const store::SinkStats stats = outcome.stats;

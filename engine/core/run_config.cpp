@@ -1,6 +1,5 @@
 #include "core/run_config.h"
 
-#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -76,20 +75,6 @@ std::optional<Pace> parsePace(std::string_view t) {
 }
 std::optional<DelayDistribution> parseDelayDistribution(std::string_view t) {
     return parseIn(kDistributions, t);
-}
-
-const std::vector<std::string_view>& knownGuardNames() {
-    static const std::vector<std::string_view> names = {
-        "none",         "mutex",           "semaphore",
-        "atomic",       "single-consumer", "redis-lua",
-        "redis-lock",   "redis-naive",     "mysql-pessimistic",
-        "mysql-atomic", "mysql-optimistic"};
-    return names;
-}
-
-bool isKnownGuard(std::string_view name) {
-    const auto& names = knownGuardNames();
-    return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace stampede::core

@@ -27,9 +27,7 @@ std::optional<Backpressure> parseBackpressure(std::string_view text);
 std::optional<Pace> parsePace(std::string_view text);
 std::optional<DelayDistribution> parseDelayDistribution(std::string_view text);
 
-// Every guard name of DESIGN.md. Which of them this build can run is the guard factory's answer.
-const std::vector<std::string_view>& knownGuardNames();
-bool isKnownGuard(std::string_view name);
+// The guards' names live in guards/guard_registry.h, with their families and what they need.
 
 struct RunConfig {
     Pipeline pipeline = Pipeline::DecideInWorker;

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "engine.h"
+#include "run_types.h"
 
 namespace stampede::dlq {
 

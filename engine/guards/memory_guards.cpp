@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "guards/guard_registry.h"
+
 namespace stampede::guards {
 
 void AtomicLedger::reset(std::span<const std::int64_t> stocks) {
@@ -127,16 +129,14 @@ std::unique_ptr<Guard> makeGuard(std::string_view name, std::string& error) {
     if (name == "single-consumer") return std::make_unique<SingleConsumerGuard>();
     if (name == "mutex") return std::make_unique<MutexGuard>("mutex");
     if (name == "semaphore") return std::make_unique<SemaphoreGuard>("semaphore");
-    if (name.starts_with("redis-") || name.starts_with("mysql-")) {
-        error = "guard '" + std::string(name) +
-                "' needs a live Redis or MySQL backend: start the run with a guard factory "
-                "(stampede-cli: --redis URL), or use none, mutex, semaphore, atomic or "
-                "single-consumer";
+    // A live guard: the run's guard factory builds it (the CLI and the console pass one).
+    if (const GuardInfo* info = findGuard(name); info && info->family != GuardFamily::Memory) {
+        error = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) +
+                ", which this run was not given; the in-memory guards need nothing: " +
+                guardNames(GuardFamily::Memory);
         return nullptr;
     }
-    error = "unknown guard '" + std::string(name) +
-            "' (known: none, mutex, semaphore, atomic, single-consumer, redis-lua, redis-lock, "
-            "redis-naive, mysql-pessimistic, mysql-atomic, mysql-optimistic)";
+    error = "unknown guard '" + std::string(name) + "' (known: " + guardNames() + ")";
     return nullptr;
 }
 

@@ -4,21 +4,25 @@
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
 #include "guards/guard.h"
+#include "guards/guard_registry.h"
 
 namespace stampede::live {
 
 GuardFactory liveGuardFactory(const LiveSystems& systems) {
     return [redis = systems.redisOrDefault(), mysql = systems.mysql](
                std::string_view name, std::string& error) -> std::unique_ptr<guards::Guard> {
-        if (name.starts_with("redis-")) return backends::redis::makeRedisGuard(name, redis, error);
-        if (!name.starts_with("mysql-")) {
-            error = "guard '" + std::string(name) + "' is not a live guard (redis-*, mysql-*)";
+        const guards::GuardInfo* info = guards::findGuard(name);
+        if (info && info->family == guards::GuardFamily::Redis)
+            return backends::redis::makeRedisGuard(name, redis, error);
+        if (!info || info->family != guards::GuardFamily::MySql) {
+            error = "guard '" + std::string(name) + "' is not a live guard (" +
+                    guards::guardNames(guards::GuardFamily::Redis) + ", " +
+                    guards::guardNames(guards::GuardFamily::MySql) + ")";
             return nullptr;
         }
         if (!mysql) {
-            error = "guard '" + std::string(name) +
-                    "' needs a MySQL/MariaDB: --mysql mysql://USER@HOST:PORT/DB, STAMPEDE_MYSQL "
-                    "or a connection profile";
+            error = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) +
+                    ": --mysql mysql://USER@HOST:PORT/DB, STAMPEDE_MYSQL or a connection profile";
             return nullptr;
         }
         return backends::mysql::makeMySqlGuard(name, *mysql, error);

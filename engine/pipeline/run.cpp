@@ -1,6 +1,7 @@
 #include "pipeline/run.h"
 
 #include "core/thread_name.h"
+#include "guards/guard_registry.h"
 
 #include <algorithm>
 #include <numeric>
@@ -30,8 +31,9 @@ bool Run::prepare(std::string& error) {
         error = "scenario has no campaigns";
         return false;
     }
-    if (m_options.guardFactory &&
-        (m_config.guard.starts_with("redis-") || m_config.guard.starts_with("mysql-")))
+    // The live guards come from the front end's factory; the in-memory ones are built here.
+    const guards::GuardInfo* info = guards::findGuard(m_config.guard);
+    if (m_options.guardFactory && info && info->family != guards::GuardFamily::Memory)
         m_guard = m_options.guardFactory(m_config.guard, error);
     else
         m_guard = guards::makeGuard(m_config.guard, error);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "guards/guard_registry.h"
 #include "sim/block_sizes.h"
 
 namespace stampede::sim::detail {
@@ -219,9 +220,9 @@ void parseRun(const QJsonObject& object, FieldErrors& errors, core::RunConfig& r
         {"pipeline", "guard", "transport", "workers", "partitions", "max_attempts",
          "queue_capacity", "backpressure", "retry_backoff_ms", "retry_backoff_max_ms", "pace"});
     r.choice("pipeline", run.pipeline, core::parsePipeline, kPipelines);
-    if (r.string("guard", run.guard) && !core::isKnownGuard(run.guard))
-        r.fail("guard", "unknown guard " + inQuotes(run.guard) +
-                            " (known: " + json::joinNames(core::knownGuardNames()) + ")");
+    if (r.string("guard", run.guard) && !guards::findGuard(run.guard))
+        r.fail("guard",
+               "unknown guard " + inQuotes(run.guard) + " (known: " + guards::guardNames() + ")");
     r.choice("transport", run.transport, core::parseTransport, kTransports);
     r.integer("workers", run.workers, {1, 256});
     r.integer("partitions", run.partitions, {1, 1024});

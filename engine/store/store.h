@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "dlq/dead_letter_queue.h"
-#include "engine.h"
+#include "run_types.h"
 #include "sim/scenario.h"
 #include "store/store_url.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
+#include "run_types.h"
 #include "store/store_url.h"
 
 namespace stampede::store {

@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QProcess>
@@ -20,6 +21,7 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
+#include "guards/guard_registry.h"
 #include "main_window.h"
 #include "models/campaign_model.h"
 #include "models/dlq_model.h"
@@ -271,6 +273,30 @@ private Q_SLOTS:
         QCOMPARE(catalog.addFile(bad.fileName(), error), -1);
         QVERIFY(error.contains(QStringLiteral("stock")));
         QCOMPARE(catalog.rowCount(), rows);  // nothing changed
+    }
+
+    // The guard combo is the registry's list, family by family, each guard's description and
+    // needs in its tooltip.
+    void launcherOffersTheRegistrysGuards() {
+        MainWindow w;
+        const auto* combo = w.launcherDock()->findChild<QComboBox*>(QStringLiteral("guard"));
+        QVERIFY(combo);
+        const auto text = [](std::string_view s) {
+            return QString::fromUtf8(s.data(), qsizetype(s.size()));
+        };
+        QStringList offered;
+        for (int i = 0; i < combo->count(); ++i)
+            if (!combo->itemText(i).isEmpty()) offered << combo->itemText(i);
+        QStringList known;
+        for (const guards::GuardInfo& g : guards::knownGuards()) known << text(g.name);
+        QCOMPARE(offered, known);
+        QCOMPARE(combo->count(), offered.size() + 2);  // a separator between the three families
+        for (const guards::GuardInfo& g : guards::knownGuards()) {
+            const QString tip =
+                combo->itemData(combo->findText(text(g.name)), Qt::ToolTipRole).toString();
+            QVERIFY2(tip.contains(text(g.description)), qPrintable(tip));
+            QVERIFY2(tip.contains(text(g.needs())), qPrintable(tip));
+        }
     }
 
     void settingsComeBack() {

@@ -9,6 +9,8 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
+#include "guards/guard_registry.h"
+
 namespace {
 
 struct Result {
@@ -22,6 +24,10 @@ Result cli(const QStringList& args, int timeoutMs = 120000) {
     p.waitForFinished(timeoutMs);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+QByteArray bytes(std::string_view s) {
+    return QByteArray(s.data(), qsizetype(s.size()));
 }
 
 QString sim(const char* name) {
@@ -163,6 +169,53 @@ private Q_SLOTS:
         QCOMPARE(o[QStringLiteral("requests")].toInt(), 20000);
         QVERIFY(o[QStringLiteral("engine_rps")].toDouble() > 0);
         QVERIFY(o[QStringLiteral("correct")].toBool());
+        // The processor it ran on, as lscpu names it, in the JSON and next to the figures.
+        const QString cpu = o[QStringLiteral("cpu")].toString();
+        QVERIFY(!cpu.isEmpty());
+        QVERIFY2(r.err.contains(QByteArray("cpu     ").append(cpu.toUtf8())), r.err.constData());
+    }
+
+    void guardsListsEveryGuard() {
+        const Result r = cli({QStringLiteral("guards")});
+        QCOMPARE(r.exitCode, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 11);
+        QCOMPARE(qsizetype(stampede::guards::knownGuards().size()), lines.size());
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const auto& g = stampede::guards::knownGuards()[std::size_t(i)];
+            const QList<QByteArray> words = lines[i].simplified().split(' ');
+            QCOMPARE(words.value(0), bytes(g.name));
+            QCOMPARE(words.value(1), bytes(stampede::guards::toString(g.family)));
+            QVERIFY2(lines[i].contains(bytes(g.needs())), lines[i].constData());
+            QVERIFY2(lines[i].contains(bytes(g.description)), lines[i].constData());
+        }
+
+        const Result json =
+            cli({QStringLiteral("guards"), QStringLiteral("--json"), QStringLiteral("-")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray list =
+            QJsonDocument::fromJson(json.out).object()[QStringLiteral("guards")].toArray();
+        QCOMPARE(list.size(), 11);
+        QStringList names, families;
+        for (const auto& v : list) {
+            const QJsonObject o = v.toObject();
+            names << o[QStringLiteral("name")].toString();
+            families << o[QStringLiteral("family")].toString();
+            for (const char* key : {"needs", "description", "races_on_purpose"})
+                QVERIFY2(o.contains(QLatin1String(key)), key);
+        }
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("none"), QStringLiteral("mutex"),
+                              QStringLiteral("semaphore"), QStringLiteral("atomic"),
+                              QStringLiteral("single-consumer"), QStringLiteral("redis-lua"),
+                              QStringLiteral("redis-lock"), QStringLiteral("redis-naive"),
+                              QStringLiteral("mysql-pessimistic"), QStringLiteral("mysql-atomic"),
+                              QStringLiteral("mysql-optimistic")}));
+        QCOMPARE(families.count(QStringLiteral("memory")), 5);
+        QCOMPARE(families.count(QStringLiteral("redis")), 3);
+        QCOMPARE(families.count(QStringLiteral("mysql")), 3);
+
+        QCOMPARE(cli({QStringLiteral("guards"), QStringLiteral("extra")}).exitCode, 2);
     }
 };
 

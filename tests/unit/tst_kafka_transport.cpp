@@ -16,7 +16,7 @@
 #include "backends/kafka/mock_cluster.h"
 #include "engine_test_support.h"
 #include "kafka_test_support.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 
 using namespace stampede;
 using namespace stampede::test;
@@ -235,7 +235,7 @@ private Q_SLOTS:
         QCOMPARE(snap->overIssued, std::int64_t(0));
         QVERIFY2(snap->transport.lostMessages > 0, "the log kept everything: no loss to detect");
         QVERIFY(snap->transport.resent > 0);
-        const auto warnings = metrics::summaryWarnings(*snap);
+        const auto warnings = report::summaryWarnings(*snap);
         QVERIFY(std::any_of(warnings.begin(), warnings.end(),
                             [](const std::string& w) { return w.starts_with("TRANSPORT LOSS"); }));
     }

@@ -12,7 +12,7 @@
 #include "live/live_systems.h"
 #include "live/run_persistence.h"
 #include "live/start_options.h"
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 #include "store/store.h"
 
 using namespace stampede;
@@ -173,7 +173,7 @@ private Q_SLOTS:
         QVERIFY(engine->waitForEnd(std::chrono::seconds(60)));
         const auto snapshot = engine->snapshot();
         QVERIFY(snapshot->dlqSize > 0);
-        QJsonObject summary = metrics::summaryJson(*snapshot);
+        QJsonObject summary = report::summaryJson(*snapshot);
         const auto outcome = persistence->finish(*snapshot, summary);
         QVERIFY2(outcome.complete, outcome.error.c_str());
         QCOMPARE(outcome.stats.rowsWritten, snapshot->issued);

@@ -7,6 +7,7 @@
 
 #include "backends/mysql/mysql_guard.h"
 #include "engine_test_support.h"
+#include "guards/guard_registry.h"
 #include "mariadb_server.h"
 
 using namespace stampede;
@@ -26,6 +27,22 @@ private Q_SLOTS:
         m_url.password = MariaDbServer::kPassword;
         // For the stampede-cli processes this test starts: the CLI reads it (live/).
         qputenv("STAMPEDE_MYSQL_PASSWORD", MariaDbServer::kPassword);
+    }
+
+    // What the registry says of each MySQL guard, the guard its backend builds says too.
+    void registryDescribesEveryMySqlGuard() {
+        int built = 0;
+        for (const guards::GuardInfo& info : guards::knownGuards()) {
+            if (info.family != guards::GuardFamily::MySql) continue;
+            std::string error;
+            const auto guard = backends::mysql::makeMySqlGuard(info.name, m_url, error);
+            QVERIFY2(guard, error.c_str());
+            QCOMPARE(guard->name(), info.name);
+            QCOMPARE(guard->racesOnPurpose(), info.racesOnPurpose);
+            QCOMPARE(guard->decidesByUser(), info.decidesByUser);
+            ++built;
+        }
+        QCOMPARE(built, 3);
     }
 
     void guardsIssueExactlyTheStock_data() {

@@ -7,6 +7,7 @@
 
 #include "backends/redis/redis_guard.h"
 #include "engine_test_support.h"
+#include "guards/guard_registry.h"
 #include "redis_server.h"
 
 using namespace stampede;
@@ -31,6 +32,22 @@ private Q_SLOTS:
         QVERIFY2(m_redis.start(error), qPrintable(error));
         std::string e;
         m_url = *backends::redis::parseRedisUrl(m_redis.url().toStdString(), e);
+    }
+
+    // What the registry says of each Redis guard, the guard its backend builds says too.
+    void registryDescribesEveryRedisGuard() {
+        int built = 0;
+        for (const guards::GuardInfo& info : guards::knownGuards()) {
+            if (info.family != guards::GuardFamily::Redis) continue;
+            std::string error;
+            const auto guard = backends::redis::makeRedisGuard(info.name, m_url, error);
+            QVERIFY2(guard, error.c_str());
+            QCOMPARE(guard->name(), info.name);
+            QCOMPARE(guard->racesOnPurpose(), info.racesOnPurpose);
+            QCOMPARE(guard->decidesByUser(), info.decidesByUser);
+            ++built;
+        }
+        QCOMPARE(built, 3);
     }
 
     void urls() {

@@ -14,7 +14,11 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <vector>
+
 #include "engine_controller.h"
+#include "guards/guard_registry.h"
 #include "models/scenario_catalog_model.h"
 
 namespace stampede::ui {
@@ -22,6 +26,43 @@ namespace {
 
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// Where the console's guards of a family find their server: live guards reach the servers of
+// STAMPEDE_REDIS and STAMPEDE_MYSQL (connection profiles come with their own dialog).
+QString whereFor(guards::GuardFamily family) {
+    switch (family) {
+        case guards::GuardFamily::Memory:
+            return LauncherDock::tr("in this process");
+        case guards::GuardFamily::Redis:
+            return LauncherDock::tr("at STAMPEDE_REDIS (default redis://127.0.0.1:6379)");
+        case guards::GuardFamily::MySql:
+            return LauncherDock::tr(
+                "at STAMPEDE_MYSQL (mysql://USER@HOST:PORT/DB; password from "
+                "STAMPEDE_MYSQL_PASSWORD)");
+    }
+    return {};
+}
+
+// The guards of the registry, family by family with a separator between; each item's tooltip is
+// its description and what it needs.
+QComboBox* guardCombo() {
+    auto* c = new QComboBox;
+    c->setObjectName(QStringLiteral("guard"));
+    std::vector<guards::GuardInfo> byFamily(guards::knownGuards().begin(),
+                                            guards::knownGuards().end());
+    std::stable_sort(byFamily.begin(), byFamily.end(),
+                     [](const auto& a, const auto& b) { return a.family < b.family; });
+    for (std::size_t i = 0; i < byFamily.size(); ++i) {
+        const guards::GuardInfo& g = byFamily[i];
+        if (i > 0 && byFamily[i - 1].family != g.family) c->insertSeparator(c->count());
+        QString tip = LauncherDock::tr("%1\nNeeds %2, %3.")
+                          .arg(qs(g.description), qs(g.needs()), whereFor(g.family));
+        if (g.racesOnPurpose) tip += LauncherDock::tr("\nRaces on purpose: it may over-issue.");
+        c->addItem(qs(g.name));
+        c->setItemData(c->count() - 1, tip, Qt::ToolTipRole);
+    }
+    return c;
 }
 
 QToolButton* buttonFor(QAction* action) {
@@ -125,20 +166,7 @@ QWidget* LauncherDock::buildSettings() {
     };
     m_pipeline =
         combo(QStringLiteral("pipeline"), {"decide-in-worker", "decide-at-ingress", "sync"});
-    m_guard = combo(QStringLiteral("guard"), core::knownGuardNames());
-    // Live guards reach the servers of STAMPEDE_REDIS and STAMPEDE_MYSQL (connection profiles
-    // come with their own dialog); Kafka is listed but not offered yet.
-    auto* guards = qobject_cast<QStandardItemModel*>(m_guard->model());
-    for (int i = 0; i < m_guard->count(); ++i) {
-        const QString name = m_guard->itemText(i);
-        if (name.startsWith(QStringLiteral("redis-")))
-            guards->item(i)->setToolTip(
-                tr("Redis at STAMPEDE_REDIS (default redis://127.0.0.1:6379)"));
-        if (name.startsWith(QStringLiteral("mysql-")))
-            guards->item(i)->setToolTip(
-                tr("MySQL/MariaDB at STAMPEDE_MYSQL (mysql://USER@HOST:PORT/DB; "
-                   "password from STAMPEDE_MYSQL_PASSWORD)"));
-    }
+    m_guard = guardCombo();
     m_transport = combo(QStringLiteral("transport"), {"inproc", "kafka"});
     qobject_cast<QStandardItemModel*>(m_transport->model())
         ->item(1)

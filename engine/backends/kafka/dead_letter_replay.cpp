@@ -14,12 +14,24 @@
 #include "backends/kafka/dead_letter_topic.h"
 #include "backends/kafka/mock_cluster.h"
 #include "dlq/background_replay_job.h"
+#include "guards/guard_registry.h"
 
 namespace stampede::backends::kafka {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The guards that keep a record of which users took a unit, for the refusal below.
+std::string byUserGuardNames() {
+    std::string out;
+    for (const guards::GuardInfo& g : guards::knownGuards()) {
+        if (!g.decidesByUser) continue;
+        if (!out.empty()) out += ", ";
+        out += g.name;
+    }
+    return out;
+}
 
 QJsonObject parseObject(const std::string& text) {
     return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
@@ -118,8 +130,8 @@ private:
         if (!guard->decidesByUser()) {
             finish("guard '" + topic.guard +
                    "' keeps no record of which users took a unit, so a replay after the run "
-                   "could issue twice; only guards that decide by user (redis-lua, redis-lock "
-                   "and the mysql-* guards) are replayed from a topic");
+                   "could issue twice; only guards that decide by user (" +
+                   byUserGuardNames() + ") are replayed from a topic");
             return nullptr;
         }
         if (!guard->attach(topic.sharedKey, int(topic.campaigns.size()), 1, error)) {

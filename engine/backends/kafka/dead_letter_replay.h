@@ -21,7 +21,7 @@
 #include "backends/kafka/kafka_common.h"
 #include "backends/kafka/remote_worker.h"
 #include "dlq/dead_letter_queue.h"
-#include "engine.h"
+#include "run_types.h"
 
 namespace stampede::backends::kafka {
 

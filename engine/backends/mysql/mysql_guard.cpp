@@ -8,6 +8,8 @@
 #include <chrono>
 #include <sstream>
 
+#include "guards/guard_registry.h"
+
 namespace stampede::backends::mysql {
 namespace {
 
@@ -461,7 +463,9 @@ std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store
         return nullptr;
     }
     if (url.kind != store::StoreUrl::Kind::MySql) {
-        error = "guard " + std::string(name) + " needs --mysql mysql://USER@HOST:PORT/DB";
+        error = "guard " + std::string(name) + " needs " +
+                std::string(guards::needsOf(guards::GuardFamily::MySql)) +
+                " (a mysql://USER@HOST:PORT/DB URL)";
         return nullptr;
     }
     auto guard = std::make_unique<MySqlGuard>(mode, url);

@@ -1,11 +1,11 @@
-#include "metrics/summary_json.h"
+#include "report/summary_json.h"
 
 #include <QJsonArray>
 
 #include <cstdio>
 #include <sstream>
 
-namespace stampede::metrics {
+namespace stampede::report {
 namespace {
 
 QString qs(std::string_view s) {
@@ -16,7 +16,7 @@ double ms(std::uint64_t ns) {
     return static_cast<double>(ns) / 1e6;
 }
 
-QJsonObject latencyJson(const LatencyHistogram& h) {
+QJsonObject latencyJson(const metrics::LatencyHistogram& h) {
     QJsonObject o;
     o[QStringLiteral("p50")] = ms(h.percentile(0.50));
     o[QStringLiteral("p95")] = ms(h.percentile(0.95));
@@ -198,4 +198,4 @@ std::string summaryText(const Snapshot& s) {
     return out.str();
 }
 
-}  // namespace stampede::metrics
+}  // namespace stampede::report

@@ -1,6 +1,7 @@
 #pragma once
-// The run summary of DESIGN.md's CLI contract as JSON (snake_case keys), built from a snapshot.
-// The CLI prints it; the console exports it; compare and the store reuse it.
+// report/: a run as its readers see it. The run summary of DESIGN.md's CLI contract as JSON
+// (snake_case keys), its warnings and a short text, built from a snapshot alone: it never reaches
+// into a run. The CLI prints it; the console exports it; compare and the store reuse it.
 
 #include <QJsonObject>
 
@@ -9,7 +10,7 @@
 
 #include "snapshot.h"
 
-namespace stampede::metrics {
+namespace stampede::report {
 
 QJsonObject summaryJson(const Snapshot& snapshot);
 // Plain-words warnings an operator must not miss (over-issue, under-issue, unfinished requests).
@@ -17,4 +18,4 @@ std::vector<std::string> summaryWarnings(const Snapshot& snapshot);
 // A short human-readable report of the same summary.
 std::string summaryText(const Snapshot& snapshot);
 
-}  // namespace stampede::metrics
+}  // namespace stampede::report

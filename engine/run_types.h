@@ -1,0 +1,143 @@
+#pragma once
+// The values a run takes and gives: what starts it (StartOptions, a GuardFactory), what goes in
+// and comes out of it (Submission, SubmitResult, RequestStatus, the FinalRequest and IssuedCoupon
+// rows a store keeps, StockChangeResult) and the ReplayJob handle of a DLQ replay. Plain types
+// for engine.h, the pipeline, store/, the dead-letter replays and the backends; this header must
+// never include engine.h, pipeline/ or dlq/, so none of them ties back to another.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/request.h"
+#include "transport/transport.h"
+
+namespace stampede {
+
+namespace guards {
+class Guard;
+}
+
+// Makes the guard of a run by name; null with `error` for a name it does not serve. The CLI and
+// the console pass one that knows the live backends (Redis, MySQL): backends depend on the
+// engine's Guard interface, never the reverse.
+using GuardFactory =
+    std::function<std::unique_ptr<guards::Guard>(std::string_view name, std::string& error)>;
+
+struct StartOptions {
+    // The live guards (the registry's redis and mysql families) come from here; the in-memory
+    // ones need nothing.
+    GuardFactory guardFactory;
+    // The `kafka` transport comes from here; `inproc` needs nothing.
+    transport::TransportFactory transportFactory;
+    // Keep accepting submit() after the scenario's arrivals are over, until stop() (for servers
+    // that take traffic from outside).
+    bool keepOpen = false;
+    // How often the monitor publishes a snapshot.
+    std::chrono::milliseconds snapshotInterval{33};
+};
+
+// The answer to start(): empty error means the run started.
+struct StartResult {
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+
+struct Submission {
+    std::string campaignId;
+    std::string user;  // any non-empty name; decimal numbers are the scenario's user numbers
+    bool verified = true;
+};
+
+struct SubmitResult {
+    enum class Outcome : std::uint8_t {
+        Accepted,   // a new request; `state` says how far it got (sync: final)
+        Duplicate,  // (campaign, user) was admitted before: the existing request's id and state
+        Refused,    // not admitted: `error` says why (unknown campaign, no run accepting)
+    };
+    Outcome outcome = Outcome::Refused;
+    core::RequestId requestId = core::kNoRequest;
+    core::RequestState state = core::RequestState::Received;
+    core::RejectReason reason = core::RejectReason::None;
+    std::string error;
+};
+
+struct RequestStatus {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    core::RequestState state = core::RequestState::Received;
+    core::RejectReason reason = core::RejectReason::None;
+    int attempts = 0;
+    std::uint32_t sequence = 0;
+};
+
+// A coupon the run issued, for the store's write-behind sink.
+struct IssuedCoupon {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    std::int64_t issuedAtNs = 0;  // since the run's start: when the deciding attempt started
+    std::uint32_t sequence = 0;
+};
+
+// A request that reached a final state (again, for a replayed dead letter): the request event
+// log's row. Times are nanoseconds since the run's start.
+struct FinalRequest {
+    core::RequestId requestId = core::kNoRequest;
+    std::string campaignId;
+    std::string user;
+    core::RequestState state = core::RequestState::Succeeded;
+    core::RejectReason reason = core::RejectReason::None;
+    int attempts = 0;
+    std::uint32_t sequence = 0;
+    std::int64_t receivedNs = 0, startedNs = 0, finishedNs = 0;
+
+    IssuedCoupon coupon() const { return {requestId, campaignId, user, startedNs, sequence}; }
+};
+
+enum class StockChangeResult : std::uint8_t {
+    Applied,
+    BelowIssued,
+    Negative,
+    UnknownCampaign,
+    NoRun
+};
+std::string_view toString(StockChangeResult result);
+
+// What a replay decided, whichever DLQ it replays (the running engine's, a store's, a Kafka
+// dead-letter topic's). Counts a source does not know stay 0.
+struct ReplayOutcome {
+    std::int64_t decided = 0;      // decided again (issued, or refused, e.g. sold out)
+    std::int64_t issued = 0;       // given a unit
+    std::int64_t alreadyHeld = 0;  // the user held a unit already: nothing taken
+    std::int64_t soldOut = 0;
+    std::int64_t failed = 0;  // the backend stayed unavailable: still pending
+    std::string guard;        // the guard that decided (topic replays)
+    std::string error;        // the replay could not start, or could not record its decisions
+};
+
+// A DLQ replay in progress: sends entries back to the pipeline at a bounded rate. An entry leaves
+// the DLQ only when a worker accepts it, so cancel() loses nothing.
+class ReplayJob {
+public:
+    struct Progress {
+        std::int64_t total = 0;
+        std::int64_t sent = 0;      // handed to the pipeline
+        std::int64_t accepted = 0;  // taken out of the DLQ by a worker
+        std::int64_t skipped = 0;   // no longer in the DLQ when their turn came
+        bool cancelled = false;
+        bool finished = false;
+        ReplayOutcome outcome;
+    };
+    virtual ~ReplayJob() = default;
+    virtual Progress progress() const = 0;
+    virtual void cancel() = 0;
+    // True when finished (every sent entry accepted or skipped) before the timeout.
+    virtual bool wait(std::chrono::milliseconds timeout);
+};
+
+}  // namespace stampede
