@@ -1,6 +1,6 @@
 // stampede-cli as scripts use it: exit codes, the JSON summary's keys, bad input refused with a
 // message naming the place, and nothing written when it is; every subcommand's own options and
-// its help.
+// help, and the README's command summary held to what --help says.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -57,6 +57,50 @@ QStringList subcommandsInHelp(const QByteArray& help) {
         if (l.startsWith(QLatin1String("Subcommands:"))) inSection = true;
     }
     return names;
+}
+
+// One command of the README's summary block: `stampede-cli SUB [ACTION|ACTION] … --option …`.
+struct SummaryLine {
+    QString text, subcommand;
+    QStringList actions, options;
+};
+
+// The summary block under "## stampede-cli" in README.md; an indented line continues the one
+// before it.
+QList<SummaryLine> readmeSummary() {
+    QFile file(QStringLiteral(STAMPEDE_SOURCE_DIR "/README.md"));
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    qsizetype i = lines.indexOf(QStringLiteral("## stampede-cli"));
+    if (i < 0) return {};
+    while (++i < lines.size() && !lines[i].startsWith(QLatin1String("```"))) {
+    }
+    QStringList commands;
+    while (++i < lines.size() && !lines[i].startsWith(QLatin1String("```"))) {
+        if (lines[i].startsWith(QLatin1Char(' ')) && !commands.isEmpty())
+            commands.last() += QLatin1Char(' ') + lines[i].trimmed();
+        else if (!lines[i].trimmed().isEmpty())
+            commands << lines[i].trimmed();
+    }
+    static const QRegularExpression option(QStringLiteral("(?<![\\w-])--[a-z][a-z0-9-]*"));
+    static const QRegularExpression action(QStringLiteral("^[a-z][a-z-]*(\\|[a-z][a-z-]*)*$"));
+    QList<SummaryLine> out;
+    for (const QString& command : commands) {
+        SummaryLine s;
+        s.text = command;
+        const QStringList tokens = command.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (tokens.size() < 2 || tokens[0] != QLatin1String("stampede-cli")) {
+            out << s;  // the test names it
+            continue;
+        }
+        s.subcommand = tokens[1];
+        if (tokens.size() > 2 && action.match(tokens[2]).hasMatch())
+            s.actions = tokens[2].split(QLatin1Char('|'));
+        for (auto it = option.globalMatch(command); it.hasNext();)
+            s.options << it.next().captured();
+        out << s;
+    }
+    return out;
 }
 
 }  // namespace
@@ -290,6 +334,53 @@ private Q_SLOTS:
         const Result r = cli({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QByteArray("stampede-cli " STAMPEDE_VERSION));
+    }
+
+    // The README's command summary is true: every subcommand, action and option it names is one
+    // that --help lists, and it names every subcommand and action there is.
+    void readmeSummaryAgreesWithHelp() {
+        const QList<SummaryLine> summary = readmeSummary();
+        QVERIFY2(summary.size() >= 8, "no command summary under ## stampede-cli in README.md");
+        const Result top = cli({QStringLiteral("--help")});
+        QCOMPARE(top.exitCode, 0);
+        const QStringList subcommands = subcommandsInHelp(top.out);
+        QStringList named;
+        for (const SummaryLine& line : summary) {
+            QVERIFY2(subcommands.contains(line.subcommand),
+                     qPrintable(QStringLiteral("README: `%1`: no such subcommand").arg(line.text)));
+            const Result sub = cli({line.subcommand, QStringLiteral("--help")});
+            const QStringList actions = subcommandsInHelp(sub.out);
+            named << line.subcommand;
+            QStringList targets;
+            for (const QString& action : line.actions) {
+                QVERIFY2(actions.contains(action),
+                         qPrintable(QStringLiteral("README: `%1`: %2 has no action %3")
+                                        .arg(line.text, line.subcommand, action)));
+                targets << line.subcommand + QLatin1Char(' ') + action;
+                named << targets.last();
+            }
+            if (targets.isEmpty()) targets << line.subcommand;
+            for (const QString& target : targets) {
+                const Result help =
+                    cli(target.split(QLatin1Char(' ')) + QStringList{QStringLiteral("--help")});
+                QCOMPARE(help.exitCode, 0);
+                const QStringList options = optionsInHelp(help.out);
+                for (const QString& option : line.options)
+                    QVERIFY2(options.contains(option),
+                             qPrintable(QStringLiteral("README: `%1` names %2, which `stampede-cli "
+                                                       "%3 --help` does not list")
+                                            .arg(line.text, option, target)));
+            }
+        }
+        for (const QString& sub : subcommands) {
+            QVERIFY2(named.contains(sub),
+                     qPrintable(QStringLiteral("README's summary lacks `%1`").arg(sub)));
+            for (const QString& action :
+                 subcommandsInHelp(cli({sub, QStringLiteral("--help")}).out))
+                QVERIFY2(
+                    named.contains(sub + QLatin1Char(' ') + action),
+                    qPrintable(QStringLiteral("README's summary lacks `%1 %2`").arg(sub, action)));
+        }
     }
 
     // The console answers --help and --version before it opens a window, so with no display.
