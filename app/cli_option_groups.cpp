@@ -85,7 +85,7 @@ CLI::Option* addQuiet(CLI::App& app, CliOptions& o) {
 
 CLI::Option* addStore(CLI::App& app, CliOptions& o, const std::string& help) {
     return addText(app, "--store", o.store, "URL",
-                   help + " (sqlite:///PATH or mysql://USER@HOST:PORT/DB)");
+                   help + "; sqlite:///PATH or mysql://USER@HOST:PORT/DB");
 }
 
 CLI::Option* addRunId(CLI::App& app, CliOptions& o, const std::string& help) {
@@ -116,7 +116,7 @@ CLI::Option* addKafkaTopicPrefix(CLI::App& app, CliOptions& o) {
 CLI::Option* addKafkaLead(CLI::App& app, CliOptions& o) {
     return addInteger(app, "--kafka-lead", o.kafkaLead, 0, 10'000'000,
                       "producers stay at most N messages ahead of consumers per partition "
-                      "(default 25000, 0: no bound)");
+                      "(default 25000, 0: no bound); consumers prefetch twice that");
 }
 
 void addProfiles(CLI::App& app, CliOptions& o) {
