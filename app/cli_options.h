@@ -1,6 +1,6 @@
 #pragma once
-// Command-line parsing for stampede-cli: flags become a CliOptions or a usage error naming the
-// flag. Exit codes of the contract: 0 completed, 2 bad input, 1 internal failure.
+// What stampede-cli's subcommands receive: the options given on the command line (parsed by
+// cli_command_line.h). Exit codes of the contract: 0 completed, 2 bad input, 1 internal failure.
 
 #include <optional>
 #include <string>
@@ -27,8 +27,7 @@ struct CliOptions {
     bool quiet = false;
 };
 
-// Parses argv; on error returns nullopt and sets `error` to a message naming the flag.
-std::optional<CliOptions> parseCli(int argc, char** argv, std::string& error);
+// The top-level help text: every subcommand, made from their registrations.
 std::string usage();
 
 // Writes `text` to `target` ("-" is stdout). False with `error` set when the file cannot be

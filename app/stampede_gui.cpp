@@ -34,18 +34,16 @@ void saveScreenshotSoon(ui::MainWindow& window, const QString& file) {
 int main(int argc, char** argv) {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    app::setApplicationIdentity();
+    // Answered before QApplication, which needs a display.
+    if (const auto answered = app::answerHelpOrVersion(argc, argv)) return *answered;
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Stampede"));
-    QApplication::setOrganizationName(QStringLiteral("Stampede"));
     QApplication::setApplicationDisplayName(QStringLiteral("Stampede"));
 
     app::GuiOptions options;
     QString error;
-    if (!app::parseGuiOptions(app.arguments().mid(1), options, error)) {
-        std::fprintf(stderr,
-                     "stampede: %s\nusage: stampede [--screenshot FILE [--scenario S] [--run] "
-                     "[--pace realtime|asap]] [--probe [--scenario S] [--json FILE]] [--fresh]\n",
-                     qPrintable(error));
+    if (!app::parseGuiOptions(app.arguments(), options, error)) {
+        std::fprintf(stderr, "stampede: %s\nsee: stampede --help\n", qPrintable(error));
         return 2;
     }
 

@@ -1,5 +1,6 @@
 // stampede-cli as scripts use it: exit codes, the JSON summary's keys, bad input refused with a
-// message naming the place, and nothing written when it is.
+// message naming the place, and nothing written when it is; every subcommand's own options and
+// help, and the README's command summary held to what --help says.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -7,6 +8,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include "guards/guard_registry.h"
@@ -32,6 +34,79 @@ QByteArray bytes(std::string_view s) {
 
 QString sim(const char* name) {
     return QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + QLatin1String(name);
+}
+
+QStringList words(const char* text) {
+    return QString::fromLatin1(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+// The names of the options a --help lists: its lines that start with them ("  -h,--help  …",
+// "  --json FILE|-  …").
+QStringList optionsInHelp(const QByteArray& help) {
+    static const QRegularExpression line(QStringLiteral("^\\s+(-\\S*)"));
+    QStringList names;
+    for (const QString& l : QString::fromUtf8(help).split(QLatin1Char('\n')))
+        if (const auto m = line.match(l); m.hasMatch())
+            names += m.captured(1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    return names;
+}
+
+// The subcommands (or a subcommand's actions) a --help lists under "Subcommands:".
+QStringList subcommandsInHelp(const QByteArray& help) {
+    static const QRegularExpression line(QStringLiteral("^  (\\S+)"));
+    QStringList names;
+    bool inSection = false;
+    for (const QString& l : QString::fromUtf8(help).split(QLatin1Char('\n'))) {
+        if (l.trimmed().isEmpty()) inSection = false;
+        if (inSection)
+            if (const auto m = line.match(l); m.hasMatch()) names << m.captured(1);
+        if (l.startsWith(QLatin1String("Subcommands:"))) inSection = true;
+    }
+    return names;
+}
+
+// One command of the README's summary block: `stampede-cli SUB [ACTION|ACTION] … --option …`.
+struct SummaryLine {
+    QString text, subcommand;
+    QStringList actions, options;
+};
+
+// The summary block under "## stampede-cli" in README.md; an indented line continues the one
+// before it.
+QList<SummaryLine> readmeSummary() {
+    QFile file(QStringLiteral(STAMPEDE_SOURCE_DIR "/README.md"));
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    qsizetype i = lines.indexOf(QStringLiteral("## stampede-cli"));
+    if (i < 0) return {};
+    while (++i < lines.size() && !lines[i].startsWith(QLatin1String("```"))) {
+    }
+    QStringList commands;
+    while (++i < lines.size() && !lines[i].startsWith(QLatin1String("```"))) {
+        if (lines[i].startsWith(QLatin1Char(' ')) && !commands.isEmpty())
+            commands.last() += QLatin1Char(' ') + lines[i].trimmed();
+        else if (!lines[i].trimmed().isEmpty())
+            commands << lines[i].trimmed();
+    }
+    static const QRegularExpression option(QStringLiteral("(?<![\\w-])--[a-z][a-z0-9-]*"));
+    static const QRegularExpression action(QStringLiteral("^[a-z][a-z-]*(\\|[a-z][a-z-]*)*$"));
+    QList<SummaryLine> out;
+    for (const QString& command : commands) {
+        SummaryLine s;
+        s.text = command;
+        const QStringList tokens = command.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (tokens.size() < 2 || tokens[0] != QLatin1String("stampede-cli")) {
+            out << s;  // the test names it
+            continue;
+        }
+        s.subcommand = tokens[1];
+        if (tokens.size() > 2 && action.match(tokens[2]).hasMatch())
+            s.actions = tokens[2].split(QLatin1Char('|'));
+        for (auto it = option.globalMatch(command); it.hasNext();)
+            s.options << it.next().captured();
+        out << s;
+    }
+    return out;
 }
 
 }  // namespace
@@ -155,6 +230,201 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("/nonexistent/s.json"));
         QCOMPARE(cli({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(cli({}).exitCode, 2);
+    }
+
+    void eachSubcommandTakesOnlyItsOwnOptions_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("mentions");
+        QTest::newRow("dlq list --pipeline")
+            << words("dlq list --pipeline x") << words("--pipeline dlq");
+        QTest::newRow("dlq list --pipeline=x")
+            << words("dlq list --pipeline=x") << words("--pipeline dlq");
+        QTest::newRow("run --topic") << QStringList{QStringLiteral("run"), sim("seed-001.json"),
+                                                    QStringLiteral("--topic"), QStringLiteral("t")}
+                                     << words("--topic run");
+        QTest::newRow("bench --guard") << words("bench --guard none") << words("--guard bench");
+        QTest::newRow("broker --json") << words("broker --json -") << words("--json broker");
+        QTest::newRow("profiles test --redis")
+            << words("profiles test p --redis redis://127.0.0.1:1") << words("--redis profiles");
+        QTest::newRow("an option before the subcommand")
+            << words("--json - bench") << words("--json");
+        QTest::newRow("unknown command") << words("frobnicate") << words("frobnicate run");
+        QTest::newRow("no command") << QStringList() << words("run dlq");
+        QTest::newRow("dlq without its action") << words("dlq") << words("list replay purge");
+        QTest::newRow("dlq unknown action") << words("dlq frob") << words("frob list");
+        QTest::newRow("a second scenario")
+            << QStringList{QStringLiteral("run"), sim("seed-001.json"), sim("seed-003.json")}
+            << QStringList{QStringLiteral("seed-003.json")};
+        QTest::newRow("store and topic at once")
+            << words("dlq list --store sqlite:///tmp/x.db --kafka 127.0.0.1:1 --topic t")
+            << words("--store --kafka");
+        QTest::newRow("stored replay with --ids")
+            << words("dlq replay --run 1 --ids 3") << words("--ids --kafka");
+        QTest::newRow("workers out of range")
+            << QStringList{QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--workers"),
+                           QStringLiteral("0")}
+            << words("--workers [1, 256]");
+        QTest::newRow("brokers out of range")
+            << words("broker --brokers=10") << words("--brokers [1, 9]");
+        QTest::newRow("requests out of range")
+            << words("bench --requests 0") << words("--requests");
+        QTest::newRow("rate not a number")
+            << words("dlq replay --run 1 --rate fast") << words("--rate fast");
+        QTest::newRow("sampling out of range")
+            << QStringList{QStringLiteral("run"), sim("seed-001.json"),
+                           QStringLiteral("--event-sampling"), QStringLiteral("1.5")}
+            << words("--event-sampling 1.5");
+        QTest::newRow("missing value") << words("export --what") << words("--what");
+    }
+    void eachSubcommandTakesOnlyItsOwnOptions() {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, mentions);
+        const Result r = cli(args, 15000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+        for (const QString& m : mentions)
+            QVERIFY2(QString::fromUtf8(r.err).contains(m),
+                     qPrintable(QStringLiteral("no '%1' in: %2").arg(m, QString::fromUtf8(r.err))));
+    }
+
+    void runWithoutScenarioIsAUsageError() {
+        const Result r =
+            cli({QStringLiteral("run"), QStringLiteral("--pace"), QStringLiteral("asap")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("SCENARIO"), r.err.constData());
+    }
+
+    void flagEqualsValueWorks() {
+        // seed-001's single-consumer guard runs one worker whatever is asked: atomic takes two.
+        const Result r = cli({QStringLiteral("run"), sim("seed-001.json"),
+                              QStringLiteral("--workers=2"), QStringLiteral("--json=-"),
+                              QStringLiteral("--pace=asap"), QStringLiteral("--guard=atomic")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o[QStringLiteral("workers")].toInt(), 2);
+        QCOMPARE(o[QStringLiteral("guard")].toString(), QStringLiteral("atomic"));
+        QCOMPARE(o[QStringLiteral("issued")].toInt(), 50);
+    }
+
+    void everySubcommandAnswersHelp() {
+        for (const char* flag : {"--help", "-h"}) {
+            const Result top = cli({QString::fromLatin1(flag)});
+            QCOMPARE(top.exitCode, 0);
+            QVERIFY(top.err.isEmpty());
+            const QStringList subcommands = subcommandsInHelp(top.out);
+            for (const char* expected :
+                 {"run", "bench", "dlq", "aggregate", "export", "broker", "worker", "profiles"})
+                QVERIFY2(subcommands.contains(QLatin1String(expected)), expected);
+            for (const QString& sub : subcommands) {
+                const Result r = cli({sub, QString::fromLatin1(flag)});
+                QVERIFY2(r.exitCode == 0, qPrintable(sub + QLatin1Char(' ') + QLatin1String(flag)));
+                QVERIFY2(r.out.contains(QByteArray("Usage: stampede-cli " + sub.toUtf8())),
+                         r.out.constData());
+                QVERIFY(optionsInHelp(r.out).contains(QStringLiteral("--help")));
+                for (const QString& action : subcommandsInHelp(r.out)) {
+                    const Result a = cli({sub, action, QString::fromLatin1(flag)});
+                    QVERIFY2(a.exitCode == 0, qPrintable(sub + QLatin1Char(' ') + action));
+                    QVERIFY2(a.out.contains(QByteArray("Usage: stampede-cli " +
+                                                       (sub + QLatin1Char(' ') + action).toUtf8())),
+                             a.out.constData());
+                }
+            }
+        }
+        // The old spelling still answers.
+        const Result help = cli({QStringLiteral("help"), QStringLiteral("run")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("Usage: stampede-cli run"));
+    }
+
+    void versionIsTheProjects() {
+        const Result r = cli({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("stampede-cli " STAMPEDE_VERSION));
+    }
+
+    // The README's command summary is true: every subcommand, action and option it names is one
+    // that --help lists, and it names every subcommand and action there is.
+    void readmeSummaryAgreesWithHelp() {
+        const QList<SummaryLine> summary = readmeSummary();
+        QVERIFY2(summary.size() >= 8, "no command summary under ## stampede-cli in README.md");
+        const Result top = cli({QStringLiteral("--help")});
+        QCOMPARE(top.exitCode, 0);
+        const QStringList subcommands = subcommandsInHelp(top.out);
+        QStringList named;
+        for (const SummaryLine& line : summary) {
+            QVERIFY2(subcommands.contains(line.subcommand),
+                     qPrintable(QStringLiteral("README: `%1`: no such subcommand").arg(line.text)));
+            const Result sub = cli({line.subcommand, QStringLiteral("--help")});
+            const QStringList actions = subcommandsInHelp(sub.out);
+            named << line.subcommand;
+            QStringList targets;
+            for (const QString& action : line.actions) {
+                QVERIFY2(actions.contains(action),
+                         qPrintable(QStringLiteral("README: `%1`: %2 has no action %3")
+                                        .arg(line.text, line.subcommand, action)));
+                targets << line.subcommand + QLatin1Char(' ') + action;
+                named << targets.last();
+            }
+            if (targets.isEmpty()) targets << line.subcommand;
+            for (const QString& target : targets) {
+                const Result help =
+                    cli(target.split(QLatin1Char(' ')) + QStringList{QStringLiteral("--help")});
+                QCOMPARE(help.exitCode, 0);
+                const QStringList options = optionsInHelp(help.out);
+                for (const QString& option : line.options)
+                    QVERIFY2(options.contains(option),
+                             qPrintable(QStringLiteral("README: `%1` names %2, which `stampede-cli "
+                                                       "%3 --help` does not list")
+                                            .arg(line.text, option, target)));
+            }
+        }
+        for (const QString& sub : subcommands) {
+            QVERIFY2(named.contains(sub),
+                     qPrintable(QStringLiteral("README's summary lacks `%1`").arg(sub)));
+            for (const QString& action :
+                 subcommandsInHelp(cli({sub, QStringLiteral("--help")}).out))
+                QVERIFY2(
+                    named.contains(sub + QLatin1Char(' ') + action),
+                    qPrintable(QStringLiteral("README's summary lacks `%1 %2`").arg(sub, action)));
+        }
+    }
+
+    // The console answers --help and --version before it opens a window, so with no display.
+    void consoleAnswersHelpAndVersionWithoutDisplay() {
+#ifndef STAMPEDE_GUI_PATH
+        QSKIP("built without the console (STAMPEDE_BUILD_GUI=OFF)");
+#else
+        auto console = [](const QStringList& args, bool display) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove(QStringLiteral("DISPLAY"));
+            env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+            // xcb with no X server: a QApplication would abort.
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"),
+                       display ? QStringLiteral("offscreen") : QStringLiteral("xcb"));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(STAMPEDE_GUI_PATH), args);
+            p.waitForFinished(30000);
+            return Result{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                          p.readAllStandardOutput(), p.readAllStandardError()};
+        };
+        for (const char* flag : {"--help", "-h"}) {
+            const Result r = console({QString::fromLatin1(flag)}, false);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            for (const char* option : {"--screenshot", "--scenario", "--probe", "--version"})
+                QVERIFY2(r.out.contains(option), option);
+        }
+        const Result version = console({QStringLiteral("--version")}, false);
+        QVERIFY2(version.exitCode == 0, version.err.constData());
+        QCOMPARE(version.out.trimmed(), QByteArray("Stampede " STAMPEDE_VERSION));
+        // A usage error is still one (it is told once the window system took its own options).
+        const Result bad = console({QStringLiteral("--frobnicate")}, true);
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("frobnicate"), bad.err.constData());
+        const Result pace = console({QStringLiteral("--pace=slow")}, true);
+        QCOMPARE(pace.exitCode, 2);
+        QVERIFY2(pace.err.contains("--pace"), pace.err.constData());
+#endif
     }
 
     void benchReportsItsKeys() {

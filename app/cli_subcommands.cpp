@@ -1,0 +1,202 @@
+// The subcommands of stampede-cli and the options each takes: exactly the CliOptions fields its
+// code reads, so anything else is refused. One registration function per subcommand; a new
+// subcommand is one more line in registerSubcommands().
+
+#include <CLI/CLI.hpp>
+
+#include "cli_command_line.h"
+#include "cli_commands.h"
+#include "cli_option_groups.h"
+#include "core/run_config.h"
+#include "guards/guard_registry.h"
+
+namespace stampede::cli {
+namespace {
+
+bool isShare(double v) {
+    return v >= 0 && v <= 1;
+}
+bool isRate(double v) {
+    return v >= 0 && v < 1e9;
+}
+
+CLI::Option* addRate(CLI::App& app, CliOptions& o) {
+    return addNumber(app, "--rate", o.rate, isRate, "a number of entries per second >= 0",
+                     "PER_SECOND", "replay at most this many entries a second (0: no limit)");
+}
+
+CLI::Option* addIds(CLI::App& app, CliOptions& o, const std::string& help) {
+    return addText(app, "--ids", o.ids, "ID,...", help);
+}
+
+// A dlq action works on the store's DLQ, or with --kafka on a Kafka run's dead-letter topic:
+// the two are exclusive, and --run (a stored run) does not apply to a topic.
+CLI::Option* addDeadLetterSource(CLI::App& action, CliOptions& o) {
+    CLI::Option* store =
+        addStore(action, o, "the store holding the DLQ (default: the embedded one)");
+    CLI::Option* run = addRunId(action, o, "only this stored run's dead letters");
+    CLI::Option* kafka = addKafkaConnection(action, o);
+    addText(action, "--topic", o.topic, "DLT",
+            "with --kafka: the run's dead-letter topic (its summary's transport_stats)")
+        ->needs(kafka);
+    store->excludes(kafka);
+    run->excludes(kafka);
+    return kafka;
+}
+
+std::string runFooter() {
+    return "pipelines: sync, decide-at-ingress, decide-in-worker\n"
+           "guards: " +
+           guards::guardNames() +
+           " (redis-* with --redis, mysql-* with --mysql; stampede-cli guards says more)";
+}
+
+void registerRun(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& run = cl.addCommand(
+        "run", "play a scenario through one configuration and print its summary", runCommand);
+    run.footer(runFooter());
+    addPositional(run, "SCENARIO", o.positional, "the scenario file (JSON)")->required();
+    addText(run, "--pipeline", o.pipeline, "P", "where the issue decision happens");
+    addText(run, "--guard", o.guard, "G", "how stock is protected");
+    addText(run, "--transport", o.transport, "T", "inproc or kafka");
+    addText(run, "--pace", o.pace, "realtime|asap",
+            "arrivals at their times, or as fast as they are taken");
+    addInteger(run, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
+    addInteger(run, "--partitions", o.partitions, 1, 1024, "partitions (default: the scenario's)");
+    addInteger(run, "--seed", o.seed, 0, 1LL << 62, "the random seed (default: the scenario's)");
+    addStore(run, o, "persist the run (coupons, events, dead letters) in this store");
+    addNumber(run, "--event-sampling", o.eventSampling, isShare, "a share in [0, 1]", "SHARE",
+              "with --store: the share of request events stored (default 1)");
+    addLiveSystems(run, o);
+    addKafkaTopicPrefix(run, o);
+    addText(run, "--kafka-topic", o.kafkaTopic, "T",
+            "one requests topic shared by runs, each reading its own part from where T ended");
+    addKafkaLead(run, o);
+    addInteger(run, "--local-workers", o.localWorkers, 0, 256,
+               "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
+    addJsonOutput(run, o, "the run summary");
+    addQuiet(run, o);
+}
+
+void registerBench(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& bench = cl.addCommand(
+        "bench", "a spike through the full engine next to the raw floor, and their ratio",
+        benchCommand);
+    addInteger(bench, "--requests", o.requests, 1, 100'000'000, "users in the spike (1000000)");
+    addInteger(bench, "--workers", o.workers, 1, 256, "workers (default: cores - 1)");
+    addJsonOutput(bench, o, "the figures");
+}
+
+void registerDlq(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& dlq = cl.addCommand(
+        "dlq", "the dead-letter queue: the store's, or a Kafka run's dead-letter topic",
+        dlqCommand);
+    dlq.require_subcommand(1);
+
+    CLI::App& list = CommandLine::addAction(dlq, "list", "the pending dead letters");
+    addDeadLetterSource(list, o);
+    addJsonOutput(list, o, "them");
+
+    CLI::App& replay = CommandLine::addAction(
+        dlq, "replay", "decide the pending dead letters again (never issuing twice)");
+    CLI::Option* kafka = addDeadLetterSource(replay, o);
+    addIds(replay, o, "with --kafka: only these request ids")->needs(kafka);
+    addRate(replay, o);
+    addGuardBackends(replay, o);
+    addProfiles(replay, o);
+    addJsonOutput(replay, o, "the outcome");
+    addQuiet(replay, o);
+
+    CLI::App& purge = CommandLine::addAction(dlq, "purge", "mark the store's dead letters purged");
+    addDeadLetterSource(purge, o);
+    addIds(purge, o, "only these request ids");
+}
+
+void registerAggregate(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& aggregate =
+        cl.addCommand("aggregate", "the batch aggregation of stored runs' events into statistics",
+                      aggregateCommand);
+    addStore(aggregate, o, "the store (default: the embedded one)");
+    addRunId(aggregate, o, "only this run (default: every run)");
+    addText(aggregate, "--bucket", o.bucket, "second|minute", "the bucket size (default second)");
+    addSwitch(aggregate, "--rebuild", o.rebuild, "drop what was aggregated and start over");
+    addQuiet(aggregate, o);
+}
+
+void registerExport(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& exporter = cl.addCommand(
+        "export", "the analytics export of a store's events or statistics", exportCommand);
+    addStore(exporter, o, "the store (default: the embedded one)");
+    addRunId(exporter, o, "only this run (default: every run)");
+    addText(exporter, "--what", o.what, "events|stats", "what to export (required)");
+    addText(exporter, "--format", o.format, "csv|ndjson", "the format (default csv)");
+    addText(exporter, "--out", o.out, "FILE|-", "where to write (default -: stdout)");
+}
+
+void registerBroker(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& broker = cl.addCommand(
+        "broker",
+        "a standalone mock Kafka cluster: prints its bootstrap address first, serves until "
+        "interrupted",
+        brokerCommand);
+    addInteger(broker, "--brokers", o.brokers, 1, 9, "brokers in the cluster (default 3)");
+}
+
+void registerWorker(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& worker = cl.addCommand(
+        "worker", "join the Kafka run in progress and decide its requests until it ends",
+        workerCommand);
+    addLiveSystems(worker, o);
+    addKafkaTopicPrefix(worker, o);
+    addKafkaLead(worker, o);
+    addJsonOutput(worker, o, "the report (processed, succeeded, ...)");
+    addQuiet(worker, o);
+}
+
+void registerProfiles(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& profiles = cl.addCommand(
+        "profiles", "connection profiles (passwords in the system keychain); default: list",
+        profilesCommand);
+    profiles.require_subcommand(0, 1);
+    addProfilesFile(profiles, o);
+    addProfilesFile(CommandLine::addAction(profiles, "list", "every profile"), o);
+    const auto named = [&](const std::string& action, const std::string& description) {
+        CLI::App& app = CommandLine::addAction(profiles, action, description);
+        addPositional(app, "NAME", o.positional, "the profile's name")->required();
+        addProfilesFile(app, o);
+    };
+    named("test", "connect and answer in plain words");
+    named("set-password", "store the password read from one line of stdin");
+    named("delete-password", "remove the password from the keychain");
+}
+
+void registerGuards(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    addJsonOutput(
+        cl.addCommand("guards", "every guard: name, family, what it needs", guardsCommand), o,
+        "the guards");
+}
+
+}  // namespace
+
+void registerSubcommands(CommandLine& cl) {
+    registerRun(cl);
+    registerBench(cl);
+    registerDlq(cl);
+    registerAggregate(cl);
+    registerExport(cl);
+    registerBroker(cl);
+    registerWorker(cl);
+    registerProfiles(cl);
+    registerGuards(cl);
+}
+
+}  // namespace stampede::cli
