@@ -130,6 +130,7 @@ private:
     // In-memory rings only: pushes every message of `messages` to `partition`, waiting while it
     // is full. False if the run shut down first.
     bool pushBatch(int partition, std::span<const std::uint32_t> messages);
+    bool waitForRoom(int partition, int spins);
     void afterAdmission(Lane& lane, const AdmitResult& admitted);
     void decideAtIngress(Lane& lane, core::RequestId id);
     void feederLoop(int feeder);

@@ -82,20 +82,25 @@ Run::AdmitResult Run::admit(Lane& lane, int campaign, std::uint64_t user, bool v
     return {Admission::Queued, id};
 }
 
+// Backpressure: a full partition waits for its consumer (shedding was decided at admission).
+// False once the run shuts down.
+bool Run::waitForRoom(int partition, int spins) {
+    if (m_shutdown.load(std::memory_order_relaxed)) return false;
+    notifyPartition(partition);
+    if (spins < 16)
+        std::this_thread::yield();
+    else
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+    return true;
+}
+
 bool Run::pushBatch(int partition, std::span<const std::uint32_t> messages) {
     std::size_t sent = 0;
     for (int spins = 0; sent < messages.size(); ++spins) {
         const std::size_t k =
             m_inproc->tryPushBatch(partition, messages.data() + sent, messages.size() - sent);
         sent += k;
-        if (k > 0 || sent == messages.size()) continue;
-        // Backpressure: a full partition waits for its consumer.
-        if (m_shutdown.load(std::memory_order_relaxed)) return false;
-        notifyPartition(partition);
-        if (spins < 16)
-            std::this_thread::yield();
-        else
-            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        if (k == 0 && !waitForRoom(partition, spins)) return false;
     }
     return true;
 }
@@ -105,15 +110,8 @@ bool Run::pushToTransport(core::RequestId id, std::uint32_t message) {
     const int partition =
         m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
     const transport::Envelope envelope{message, r.campaign, r.flags, r.user};
-    // Backpressure: a full partition waits for its consumer (shedding was decided at admission).
-    for (int spins = 0; !tryPushMessage(partition, envelope); ++spins) {
-        if (m_shutdown.load(std::memory_order_relaxed)) return false;
-        notifyPartition(partition);
-        if (spins < 16)
-            std::this_thread::yield();
-        else
-            std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
+    for (int spins = 0; !tryPushMessage(partition, envelope); ++spins)
+        if (!waitForRoom(partition, spins)) return false;
     return true;
 }
 
