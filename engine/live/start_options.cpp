@@ -22,7 +22,9 @@ GuardFactory liveGuardFactory(const LiveSystems& systems) {
         }
         if (!mysql) {
             error = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) +
-                    ": --mysql mysql://USER@HOST:PORT/DB, STAMPEDE_MYSQL or a connection profile";
+                    " (mysql://USER@HOST:PORT/DB): give --mysql on the command line, "
+                    "STAMPEDE_MYSQL, or a connection profile (the console's Edit > Connection "
+                    "profiles, \"Use for runs\")";
             return nullptr;
         }
         return backends::mysql::makeMySqlGuard(name, *mysql, error);

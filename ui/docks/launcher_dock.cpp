@@ -116,6 +116,7 @@ LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
     m_progress->setValue(0);
     m_status = new QLabel(tr("No run yet."));
     m_status->setObjectName(QStringLiteral("runStatus"));
+    m_status->setWordWrap(true);  // a refusal says what to configure: it must not widen the dock
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(buttonFor(m_start));

@@ -217,8 +217,7 @@ std::string RedisGuard::probe() {
         }
     }
     redisFree(ctx);
-    return why.empty() ? std::string()
-                       : "redis://" + m_url.host + ":" + std::to_string(m_url.port) + ": " + why;
+    return why.empty() ? std::string() : m_url.toString() + ": " + why;
 }
 
 void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
