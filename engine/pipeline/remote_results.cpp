@@ -3,11 +3,11 @@
 // are the run's), and how their decisions come back into the run's own records. A decision for a
 // request that already ended here (a copy decided twice after a rebalance) changes nothing.
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include "pipeline/run.h"
+#include "transport/run_announcement.h"
 
 namespace stampede::pipeline {
 
@@ -16,19 +16,15 @@ using core::Request;
 using core::RequestState;
 
 std::string Run::remoteAnnouncement() const {
-    QJsonArray campaigns;
-    for (const auto& rt : m_campaigns)
-        campaigns.append(QJsonObject{{QStringLiteral("id"), QString::fromStdString(rt->def.id)},
-                                     {QStringLiteral("stock"), qint64(rt->def.stock)}});
-    const QJsonObject o{
-        {QStringLiteral("scenario"), QString::fromStdString(m_scenario.name)},
-        {QStringLiteral("guard"), QString::fromStdString(m_config.guard)},
-        {QStringLiteral("shared_key"), QString::fromStdString(m_guard->sharedKey())},
-        {QStringLiteral("max_attempts"), m_config.maxAttempts},
-        {QStringLiteral("retry_backoff_ms"), m_config.retryBackoffMs},
-        {QStringLiteral("retry_backoff_max_ms"), m_config.retryBackoffMaxMs},
-        {QStringLiteral("campaigns"), campaigns}};
-    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+    transport::RunAnnouncement a;
+    a.scenario = m_scenario.name;
+    a.guard = m_config.guard;
+    a.sharedKey = m_guard->sharedKey();
+    for (const auto& rt : m_campaigns) a.campaigns.push_back({rt->def.id, rt->def.stock});
+    a.maxAttempts = m_config.maxAttempts;
+    a.retryBackoffMs = m_config.retryBackoffMs;
+    a.retryBackoffMaxMs = m_config.retryBackoffMaxMs;
+    return QJsonDocument(a.toJson()).toJson(QJsonDocument::Compact).toStdString();
 }
 
 void Run::applyRemoteResults() {

@@ -1,5 +1,7 @@
 #include "backends/kafka/dead_letter_replay.h"
 
+#include "transport/run_announcement.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -39,14 +41,14 @@ QJsonObject parseObject(const std::string& text) {
 
 // The run's description, as the entries carry it (the announcement's JSON).
 void readOrigin(const QJsonObject& origin, TopicDeadLetters& out) {
-    out.guard = origin.value(QStringLiteral("guard")).toString().toStdString();
-    out.sharedKey = origin.value(QStringLiteral("shared_key")).toString().toStdString();
+    const auto run = transport::RunAnnouncement::fromJson(origin);
+    out.guard = run.guard;
+    out.sharedKey = run.sharedKey;
     out.campaigns.clear();
-    for (const QJsonValue& c : origin.value(QStringLiteral("campaigns")).toArray())
-        out.campaigns.push_back(c.toObject().value(QStringLiteral("id")).toString().toStdString());
-    out.maxAttempts = std::max(1, origin.value(QStringLiteral("max_attempts")).toInt(3));
-    out.backoffMs = origin.value(QStringLiteral("retry_backoff_ms")).toDouble(2);
-    out.backoffMaxMs = origin.value(QStringLiteral("retry_backoff_max_ms")).toDouble(200);
+    for (const auto& c : run.campaigns) out.campaigns.push_back(c.id);
+    out.maxAttempts = run.maxAttempts;
+    out.backoffMs = run.retryBackoffMs;
+    out.backoffMaxMs = run.retryBackoffMaxMs;
 }
 
 // The marks topic, made before the first mark: a real broker may not create topics on first

@@ -12,6 +12,7 @@
 
 #include "backends/kafka/kafka_consumer.h"
 #include "core/request.h"
+#include "transport/run_announcement.h"
 
 namespace stampede::backends::kafka {
 
@@ -107,12 +108,13 @@ Announcement parse(const QJsonObject& o, const std::string& prefix) {
     a.topics.sharedRequests = o.value(QStringLiteral("shared_requests")).toBool(false);
     for (const QJsonValue& offset : o.value(QStringLiteral("start_offsets")).toArray())
         a.topics.startOffsets.push_back(offset.toInteger());
-    a.guard = o.value(QStringLiteral("guard")).toString().toStdString();
-    a.sharedKey = o.value(QStringLiteral("shared_key")).toString().toStdString();
-    a.campaigns = int(o.value(QStringLiteral("campaigns")).toArray().size());
-    a.maxAttempts = o.value(QStringLiteral("max_attempts")).toInt(3);
-    a.backoffMs = o.value(QStringLiteral("retry_backoff_ms")).toDouble(2);
-    a.backoffMaxMs = o.value(QStringLiteral("retry_backoff_max_ms")).toDouble(200);
+    const auto run = transport::RunAnnouncement::fromJson(o);  // the run's own part
+    a.guard = run.guard;
+    a.sharedKey = run.sharedKey;
+    a.campaigns = int(run.campaigns.size());
+    a.maxAttempts = run.maxAttempts;
+    a.backoffMs = run.retryBackoffMs;
+    a.backoffMaxMs = run.retryBackoffMaxMs;
     return a;
 }
 
