@@ -96,6 +96,14 @@ private Q_SLOTS:
                     .contains(QStringLiteral("0.499 s")));
         // An outside caller's user keeps the name it was given.
         QCOMPARE(cell(4, DlqModel::User).toString(), QStringLiteral("Alice"));
+        // A letter read back from a store has no user number: the payload still names the user.
+        {
+            dlq::DeadLetter stored = letter(40, "c1", 0, "retries exhausted", 1.0, {"x"});
+            stored.payload = "{\"request_id\":40,\"campaign\":\"c1\",\"user\":\"612\"}";
+            DlqModel one;
+            one.resetData({stored});
+            QCOMPARE(one.data(one.index(0, DlqModel::User)).toString(), QStringLiteral("612"));
+        }
         QVERIFY(!model.data(model.index(0, 0), Qt::DecorationRole).isValid());
 
         QCOMPARE(model.letterAt(2)->requestId, core::RequestId(10));

@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "guards/guard.h"
+#include "guards/guard_registry.h"
 #include "sim/arrivals.h"
 
 // QCOMPARE for engine enums: the engine's own toString() overloads (string_view) hide QTest's.
@@ -17,6 +18,27 @@
     QCOMPARE(static_cast<int>(actual), static_cast<int>(expected))
 
 namespace stampede::test {
+
+// Builds every registered guard of `family` with `make` and holds it to its registry entry (name,
+// races on purpose, decides by user). The first disagreement in words, or empty; `built` counts
+// the guards made. Shared by the backends' tests.
+template <typename Make>
+std::string registryMismatch(guards::GuardFamily family, Make&& make, int& built) {
+    for (const guards::GuardInfo& info : guards::knownGuards()) {
+        if (info.family != family) continue;
+        std::string error;
+        const auto guard = make(info.name, error);
+        const std::string name(info.name);
+        if (!guard) return name + ": not built: " + error;
+        if (guard->name() != info.name)
+            return name + ": the guard calls itself " + std::string(guard->name());
+        if (guard->racesOnPurpose() != info.racesOnPurpose)
+            return name + ": races on purpose differs";
+        if (guard->decidesByUser() != info.decidesByUser) return name + ": decides by user differs";
+        ++built;
+    }
+    return {};
+}
 
 inline sim::Scenario spike(std::int64_t users, std::int64_t stock, const std::string& guard,
                            core::Pipeline pipeline, int workers = 4, int partitions = 4) {

@@ -8,9 +8,6 @@
 namespace stampede::ui {
 namespace {
 
-// Users numbered from here on were named by an outside caller (see ingress/user_directory.h).
-constexpr std::uint64_t kFirstNamedUser = 1ULL << 32;
-
 bool byId(const dlq::DeadLetter& a, const dlq::DeadLetter& b) {
     return a.requestId < b.requestId;
 }
@@ -155,13 +152,11 @@ QString DlqModel::formatSeconds(std::int64_t ns) {
     return tr("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 3);
 }
 
+// The payload names the user as the run knew it; a letter read back from a store keeps no user
+// number, so the number is only the fallback (as for `stampede-cli dlq list`).
 QString DlqModel::userName(const dlq::DeadLetter& letter) {
-    if (letter.user < kFirstNamedUser) return QString::number(letter.user);
-    // Rare (outside callers only), so parsing the small payload on demand beats caching names.
-    const QJsonObject payload =
-        QJsonDocument::fromJson(QByteArray::fromStdString(letter.payload)).object();
-    const QString name = payload.value(QLatin1String("user")).toString();
-    return name.isEmpty() ? QString::number(letter.user) : name;
+    const std::string name = letter.userName();
+    return name.empty() ? QString::number(letter.user) : QString::fromStdString(name);
 }
 
 }  // namespace stampede::ui
