@@ -7,8 +7,8 @@
 
 #include "cli_commands.h"
 #include "cli_store.h"
-#include "store/aggregation_job.h"
-#include "store/analytics_export.h"
+#include "stampede/store/aggregation_job.h"
+#include "stampede/store/analytics_export.h"
 
 namespace stampede::cli {
 namespace {

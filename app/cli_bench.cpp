@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "bench/floor.h"
+#include "stampede/bench/floor.h"
 #include "cli_commands.h"
-#include "engine.h"
+#include "stampede/engine.h"
 
 namespace stampede::cli {
 namespace {

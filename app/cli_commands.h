@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli_options.h"
-#include "core/request.h"
+#include "stampede/core/request.h"
 
 namespace stampede::cli {
 

@@ -13,7 +13,7 @@
 
 #include "cli_commands.h"
 #include "cli_store.h"
-#include "live/dead_letter_source.h"
+#include "stampede/live/dead_letter_source.h"
 
 namespace stampede::cli {
 

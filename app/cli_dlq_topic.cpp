@@ -9,16 +9,13 @@
 #include <chrono>
 #include <cstdio>
 
-#include "backends/kafka/dead_letter_replay.h"
 #include "cli_commands.h"
 #include "cli_live.h"
-#include "live/dead_letter_source.h"
-#include "live/start_options.h"
+#include "stampede/live/dead_letter_source.h"
+#include "stampede/live/start_options.h"
 
 namespace stampede::cli {
 namespace {
-
-namespace kafka = backends::kafka;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -31,20 +28,22 @@ int fail(const char* what, const std::string& error, int status = kExitBadInput)
 
 int listTopic(const CliOptions& o, const live::LiveSystems& systems) {
     std::string error;
-    const auto topic = kafka::readTopicDeadLetters(systems.kafka, *o.topic, error);
+    const auto topic = live::readTopicOverview(systems.kafka, *o.topic, error);
     if (!topic) return fail("list", error);
+    const auto stateText = [](const live::ListedDeadLetter& e) {
+        return e.state == "pending" ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(e.state));
+    };
     if (o.json) {
         QJsonArray array;
-        for (const kafka::TopicEntry& e : topic->entries) {
+        for (const live::ListedDeadLetter& e : topic->all) {
             QJsonObject j =
                 QJsonDocument::fromJson(QByteArray::fromStdString(dlq::toJson(e.letter))).object();
-            j[QStringLiteral("replayed")] =
-                e.replayed.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(e.replayed));
+            j[QStringLiteral("replayed")] = stateText(e);
             array.append(j);
         }
         const QJsonObject doc{{QStringLiteral("topic"), qs(*o.topic)},
                               {QStringLiteral("guard"), qs(topic->guard)},
-                              {QStringLiteral("pending"), qint64(topic->pending())},
+                              {QStringLiteral("pending"), qint64(topic->pending.size())},
                               {QStringLiteral("dead_letters"), array}};
         if (!writeOutput(*o.json, QJsonDocument(doc).toJson().toStdString(), error))
             return fail("list", error, kExitInternal);
@@ -52,14 +51,14 @@ int listTopic(const CliOptions& o, const live::LiveSystems& systems) {
     }
     std::printf("%-10s %-14s %-12s %-22s %8s  %-13s %s\n", "request", "campaign", "user", "reason",
                 "attempts", "replayed", "last error");
-    for (const kafka::TopicEntry& e : topic->entries)
+    for (const live::ListedDeadLetter& e : topic->all)
         std::printf("%-10u %-14s %-12s %-22s %8d  %-13s %s\n", e.letter.requestId,
                     e.letter.campaignId.c_str(), e.letter.userName().c_str(),
                     e.letter.reason.c_str(), e.letter.attempts,
-                    e.replayed.empty() ? "pending" : e.replayed.c_str(),
+                    e.state.c_str(),
                     e.letter.lastError().c_str());
-    std::printf("%zu dead letters in %s, %lld pending\n", topic->entries.size(), o.topic->c_str(),
-                static_cast<long long>(topic->pending()));
+    std::printf("%zu dead letters in %s, %zu pending\n", topic->all.size(), o.topic->c_str(),
+                topic->pending.size());
     return kExitOk;
 }
 

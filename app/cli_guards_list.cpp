@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cli_commands.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::cli {
 namespace {

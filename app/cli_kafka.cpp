@@ -14,11 +14,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "backends/kafka/mock_cluster.h"
-#include "backends/kafka/remote_worker.h"
+#include "stampede/backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/remote_worker.h"
 #include "cli_commands.h"
 #include "cli_live.h"
-#include "live/start_options.h"
+#include "stampede/live/start_options.h"
 
 namespace stampede::cli {
 

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "cli_options.h"
-#include "live/live_systems.h"
+#include "stampede/live/live_systems.h"
 
 namespace stampede::cli {
 

@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "cli_commands.h"
-#include "profiles/connection_check.h"
-#include "profiles/keychain.h"
+#include "stampede/profiles/connection_check.h"
+#include "stampede/profiles/keychain.h"
 
 namespace stampede::cli {
 

@@ -9,11 +9,11 @@
 
 #include "cli_commands.h"
 #include "cli_live.h"
-#include "engine.h"
-#include "guards/guard_registry.h"
-#include "live/run_persistence.h"
-#include "live/start_options.h"
-#include "report/summary_json.h"
+#include "stampede/engine.h"
+#include "stampede/guards/guard_registry.h"
+#include "stampede/live/run_persistence.h"
+#include "stampede/live/start_options.h"
+#include "stampede/report/summary_json.h"
 
 namespace stampede::cli {
 namespace {

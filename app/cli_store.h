@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli_options.h"
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 namespace stampede::cli {
 

@@ -7,8 +7,8 @@
 #include "cli_command_line.h"
 #include "cli_commands.h"
 #include "cli_option_groups.h"
-#include "core/run_config.h"
-#include "guards/guard_registry.h"
+#include "stampede/core/run_config.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::cli {
 namespace {

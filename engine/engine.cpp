@@ -1,4 +1,4 @@
-#include "engine.h"
+#include "stampede/engine.h"
 
 #include "pipeline/run.h"
 

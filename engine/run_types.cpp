@@ -1,4 +1,4 @@
-#include "run_types.h"
+#include "stampede/run_types.h"
 
 #include <thread>
 

@@ -10,9 +10,9 @@
 
 #include <thread>
 
-#include "live/start_options.h"
-#include "report/summary_json.h"
-#include "store/store.h"
+#include "stampede/live/start_options.h"
+#include "stampede/report/summary_json.h"
+#include "stampede/store/store.h"
 
 namespace stampede::ui {
 

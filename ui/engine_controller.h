@@ -15,10 +15,10 @@
 #include <thread>
 #include <vector>
 
-#include "engine.h"
-#include "live/dead_letter_source.h"
-#include "live/live_systems.h"
-#include "live/run_persistence.h"
+#include "stampede/engine.h"
+#include "stampede/live/dead_letter_source.h"
+#include "stampede/live/live_systems.h"
+#include "stampede/live/run_persistence.h"
 
 namespace stampede::ui {
 

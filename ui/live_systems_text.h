@@ -4,7 +4,7 @@
 
 #include <QString>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 
 namespace stampede::ui {
 

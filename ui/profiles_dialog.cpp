@@ -17,8 +17,8 @@
 #include <QThread>
 #include <QVBoxLayout>
 
-#include "profiles/connection_check.h"
-#include "profiles/keychain.h"
+#include "stampede/profiles/connection_check.h"
+#include "stampede/profiles/keychain.h"
 
 namespace stampede::ui {
 

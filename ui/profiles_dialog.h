@@ -9,8 +9,8 @@
 
 #include <vector>
 
-#include "live/live_systems.h"
-#include "profiles/connection_profile.h"
+#include "stampede/live/live_systems.h"
+#include "stampede/profiles/connection_profile.h"
 
 class QCheckBox;
 class QComboBox;

@@ -9,9 +9,9 @@
 #include <QStandardPaths>
 
 #include "engine_controller.h"
-#include "store/aggregation_job.h"
-#include "store/analytics_export.h"
-#include "store/store.h"
+#include "stampede/store/aggregation_job.h"
+#include "stampede/store/analytics_export.h"
+#include "stampede/store/store.h"
 
 namespace stampede::ui {
 namespace {

@@ -1,4 +1,4 @@
-#include "bench/floor.h"
+#include "stampede/bench/floor.h"
 
 #include <absl/container/flat_hash_set.h>
 

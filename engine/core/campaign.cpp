@@ -1,4 +1,4 @@
-#include "core/campaign.h"
+#include "stampede/core/campaign.h"
 
 namespace stampede::core {
 

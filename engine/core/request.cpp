@@ -1,4 +1,4 @@
-#include "core/request.h"
+#include "stampede/core/request.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "core/request_state.h"
+#include "stampede/core/request_state.h"
 
 namespace stampede::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/run_config.h"
+#include "stampede/core/run_config.h"
 
 #include <array>
 #include <utility>

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "run_types.h"
+#include "stampede/run_types.h"
 
 namespace stampede::dlq {
 

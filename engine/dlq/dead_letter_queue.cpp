@@ -1,4 +1,4 @@
-#include "dlq/dead_letter_queue.h"
+#include "stampede/dlq/dead_letter_queue.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

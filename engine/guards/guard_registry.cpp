@@ -1,4 +1,4 @@
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 #include <array>
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::guards {
 

@@ -9,7 +9,7 @@
 #include <semaphore>
 #include <vector>
 
-#include "guards/guard.h"
+#include "stampede/guards/guard.h"
 
 namespace stampede::guards {
 

@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 
-#include "metrics/latency_histogram.h"
+#include "stampede/metrics/latency_histogram.h"
 
 namespace stampede::guards {
 

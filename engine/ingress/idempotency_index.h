@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/request.h"
+#include "stampede/core/request.h"
 
 namespace stampede::ingress {
 

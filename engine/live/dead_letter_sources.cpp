@@ -2,8 +2,8 @@
 #include <map>
 
 #include "backends/kafka/dead_letter_replay.h"
-#include "live/dead_letter_source.h"
-#include "store/store.h"
+#include "stampede/live/dead_letter_source.h"
+#include "stampede/store/store.h"
 #include "store/stored_replay.h"
 
 namespace stampede::live {
@@ -136,8 +136,10 @@ std::optional<TopicOverview> readTopicOverview(const backends::kafka::KafkaSetti
     const auto read = backends::kafka::readTopicDeadLetters(settings, topic, error);
     if (!read) return std::nullopt;
     TopicOverview out;
-    for (const auto& entry : read->entries)
+    for (const auto& entry : read->entries) {
         if (entry.replayed.empty()) out.pending.push_back(entry.letter);
+        out.all.push_back({entry.letter, 0, entry.replayed.empty() ? "pending" : entry.replayed});
+    }
     out.entries = std::int64_t(read->entries.size());
     out.guard = read->guard;
     out.sharedKey = read->sharedKey;

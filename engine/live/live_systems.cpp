@@ -1,7 +1,7 @@
-#include "live/live_systems.h"
+#include "stampede/live/live_systems.h"
 
 #include "core/endpoint_url.h"
-#include "profiles/keychain.h"
+#include "stampede/profiles/keychain.h"
 
 namespace stampede::live {
 namespace {

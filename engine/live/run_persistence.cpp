@@ -1,8 +1,8 @@
-#include "live/run_persistence.h"
+#include "stampede/live/run_persistence.h"
 
 #include <QJsonDocument>
 
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 namespace stampede::live {
 

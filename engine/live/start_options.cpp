@@ -1,10 +1,10 @@
-#include "live/start_options.h"
+#include "stampede/live/start_options.h"
 
 #include "backends/kafka/kafka_transport.h"
 #include "backends/mysql/mysql_guard.h"
 #include "backends/redis/redis_guard.h"
-#include "guards/guard.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::live {
 

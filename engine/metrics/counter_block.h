@@ -12,8 +12,8 @@
 #include <span>
 #include <vector>
 
-#include "core/request_state.h"
-#include "metrics/latency_histogram.h"
+#include "stampede/core/request_state.h"
+#include "stampede/metrics/latency_histogram.h"
 
 namespace stampede::metrics {
 

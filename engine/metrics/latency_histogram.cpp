@@ -1,4 +1,4 @@
-#include "metrics/latency_histogram.h"
+#include "stampede/metrics/latency_histogram.h"
 
 #include <algorithm>
 #include <cmath>

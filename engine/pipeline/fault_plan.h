@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "core/run_config.h"
+#include "stampede/core/run_config.h"
 
 namespace stampede::pipeline {
 

@@ -1,7 +1,7 @@
 #include "pipeline/run.h"
 
 #include "core/thread_name.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 #include <algorithm>
 #include <numeric>

@@ -18,20 +18,20 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/request.h"
-#include "dlq/dead_letter_queue.h"
-#include "guards/guard.h"
+#include "stampede/core/request.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/guards/guard.h"
 #include "ingress/idempotency_index.h"
 #include "ingress/user_directory.h"
 #include "metrics/counter_block.h"
 #include "pipeline/fault_plan.h"
 #include "pipeline/flow_control.h"
-#include "run_types.h"
+#include "stampede/run_types.h"
 #include "sim/arrivals.h"
-#include "sim/scenario.h"
-#include "snapshot.h"
+#include "stampede/sim/scenario.h"
+#include "stampede/snapshot.h"
 #include "transport/inproc_transport.h"
-#include "transport/transport.h"
+#include "stampede/transport/transport.h"
 
 namespace stampede::pipeline {
 

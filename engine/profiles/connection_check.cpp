@@ -1,4 +1,4 @@
-#include "profiles/connection_check.h"
+#include "stampede/profiles/connection_check.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>

@@ -1,4 +1,4 @@
-#include "profiles/connection_profile.h"
+#include "stampede/profiles/connection_profile.h"
 
 #include "core/endpoint_url.h"
 

@@ -1,4 +1,4 @@
-#include "profiles/keychain.h"
+#include "stampede/profiles/keychain.h"
 
 #include <QEventLoop>
 #include <QTimer>

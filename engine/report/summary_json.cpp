@@ -1,4 +1,4 @@
-#include "report/summary_json.h"
+#include "stampede/report/summary_json.h"
 
 #include <QJsonArray>
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::sim {
 

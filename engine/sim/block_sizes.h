@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::sim::detail {
 

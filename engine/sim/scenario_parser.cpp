@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "sim/json_fields.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 #include "sim/scenario_sections.h"
 
 namespace stampede::sim {

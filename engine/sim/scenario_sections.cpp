@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 #include "sim/block_sizes.h"
 
 namespace stampede::sim::detail {

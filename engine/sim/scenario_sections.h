@@ -7,7 +7,7 @@
 #include <QJsonObject>
 
 #include "sim/json_fields.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::sim::detail {
 

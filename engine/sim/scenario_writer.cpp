@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "sim/json_fields.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::sim {
 namespace {

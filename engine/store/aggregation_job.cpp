@@ -1,4 +1,4 @@
-#include "store/aggregation_job.h"
+#include "stampede/store/aggregation_job.h"
 
 #include <QByteArray>
 #include <QDataStream>
@@ -11,8 +11,8 @@
 #include <map>
 #include <tuple>
 
-#include "metrics/latency_histogram.h"
-#include "store/store.h"
+#include "stampede/metrics/latency_histogram.h"
+#include "stampede/store/store.h"
 
 namespace stampede::store {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/analytics_export.h"
+#include "stampede/store/analytics_export.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,7 +8,7 @@
 #include <QSqlRecord>
 #include <QStringList>
 
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 namespace stampede::store {
 namespace {

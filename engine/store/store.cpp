@@ -1,4 +1,4 @@
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -20,7 +20,7 @@
 #include <functional>
 #include <map>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::store {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/store_url.h"
+#include "stampede/store/store_url.h"
 
 #include <QDir>
 #include <QSqlDatabase>

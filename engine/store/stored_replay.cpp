@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "dlq/background_replay_job.h"
-#include "store/store.h"
-#include "store/write_behind_sink.h"
+#include "stampede/store/store.h"
+#include "stampede/store/write_behind_sink.h"
 
 namespace stampede::store {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "run_types.h"
-#include "store/store_url.h"
+#include "stampede/run_types.h"
+#include "stampede/store/store_url.h"
 
 namespace stampede::store {
 

@@ -1,4 +1,4 @@
-#include "store/write_behind_sink.h"
+#include "stampede/store/write_behind_sink.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <set>
 
 #include "core/thread_name.h"
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 namespace stampede::store {
 namespace {

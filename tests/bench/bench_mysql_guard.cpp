@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "backends/mysql/mysql_guard.h"
-#include "engine.h"
+#include "stampede/engine.h"
 #include "engine_test_support.h"
 #include "mariadb_server.h"
-#include "store/store_url.h"
+#include "stampede/store/store_url.h"
 
 using namespace stampede;
 

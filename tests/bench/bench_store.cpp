@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "mariadb_server.h"
-#include "store/store.h"
-#include "store/write_behind_sink.h"
+#include "stampede/store/store.h"
+#include "stampede/store/write_behind_sink.h"
 
 using namespace stampede;
 

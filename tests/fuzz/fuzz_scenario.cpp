@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "sim/arrivals.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace {
 

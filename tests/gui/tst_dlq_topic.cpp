@@ -17,7 +17,7 @@
 #include "kafka_test_support.h"
 #include "models/dlq_model.h"
 #include "redis_server.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 using namespace stampede;
 using namespace stampede::ui;

@@ -18,8 +18,8 @@
 
 #include "../unit/redis_server.h"
 #include "engine_controller.h"
-#include "profiles/connection_profile.h"
-#include "profiles/keychain.h"
+#include "stampede/profiles/connection_profile.h"
+#include "stampede/profiles/keychain.h"
 #include "profiles_dialog.h"
 
 using namespace stampede;

@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "engine.h"
-#include "guards/guard.h"
-#include "guards/guard_registry.h"
+#include "stampede/engine.h"
+#include "stampede/guards/guard.h"
+#include "stampede/guards/guard_registry.h"
 #include "sim/arrivals.h"
 
 // QCOMPARE for engine enums: the engine's own toString() overloads (string_view) hide QTest's.

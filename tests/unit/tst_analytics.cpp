@@ -9,10 +9,10 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
-#include "store/aggregation_job.h"
-#include "store/analytics_export.h"
-#include "store/store.h"
-#include "store/write_behind_sink.h"
+#include "stampede/store/aggregation_job.h"
+#include "stampede/store/analytics_export.h"
+#include "stampede/store/store.h"
+#include "stampede/store/write_behind_sink.h"
 
 using namespace stampede;
 using namespace stampede::store;

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "sim/arrivals.h"
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 using namespace stampede;
 using sim::Arrival;

@@ -4,7 +4,7 @@
 
 #include <QProcess>
 
-#include "bench/floor.h"
+#include "stampede/bench/floor.h"
 #include "engine_test_support.h"
 #include "sim/arrivals.h"
 

@@ -11,7 +11,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace {
 

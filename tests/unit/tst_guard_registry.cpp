@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "guards/guard.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard.h"
+#include "stampede/guards/guard_registry.h"
 
 using namespace stampede::guards;
 

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "guards/guard.h"
+#include "stampede/guards/guard.h"
 
 using namespace stampede::guards;
 

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "backends/kafka/kafka_transport.h"
-#include "backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 #include "engine_test_support.h"
 #include "kafka_test_support.h"
-#include "report/summary_json.h"
+#include "stampede/report/summary_json.h"
 
 using namespace stampede;
 using namespace stampede::test;

@@ -4,7 +4,7 @@
 #include <random>
 #include <thread>
 
-#include "metrics/latency_histogram.h"
+#include "stampede/metrics/latency_histogram.h"
 
 using namespace stampede::metrics;
 

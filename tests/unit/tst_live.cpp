@@ -8,12 +8,12 @@
 
 #include "core/endpoint_url.h"
 #include "engine_test_support.h"
-#include "live/dead_letter_source.h"
-#include "live/live_systems.h"
-#include "live/run_persistence.h"
-#include "live/start_options.h"
-#include "report/summary_json.h"
-#include "store/store.h"
+#include "stampede/live/dead_letter_source.h"
+#include "stampede/live/live_systems.h"
+#include "stampede/live/run_persistence.h"
+#include "stampede/live/start_options.h"
+#include "stampede/report/summary_json.h"
+#include "stampede/store/store.h"
 
 using namespace stampede;
 

@@ -7,11 +7,11 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include "backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 #include "mariadb_server.h"
-#include "profiles/connection_check.h"
-#include "profiles/connection_profile.h"
-#include "profiles/keychain.h"
+#include "stampede/profiles/connection_check.h"
+#include "stampede/profiles/connection_profile.h"
+#include "stampede/profiles/keychain.h"
 #include "redis_server.h"
 
 using namespace stampede;

@@ -7,7 +7,7 @@
 
 #include "backends/redis/redis_guard.h"
 #include "engine_test_support.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 #include "redis_server.h"
 
 using namespace stampede;

@@ -1,7 +1,7 @@
 // The transition table of DESIGN.md, row by row, and the names of states and reasons.
 #include <QtTest>
 
-#include "core/request_state.h"
+#include "stampede/core/request_state.h"
 
 using namespace stampede::core;
 

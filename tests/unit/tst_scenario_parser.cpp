@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 using namespace stampede;
 using sim::parseScenario;

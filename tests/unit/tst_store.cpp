@@ -12,7 +12,7 @@
 
 #include <csignal>
 
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 using namespace stampede;
 using namespace stampede::store;

@@ -7,7 +7,7 @@
 #include <QJsonObject>
 
 #include "mariadb_server.h"
-#include "store/store.h"
+#include "stampede/store/store.h"
 
 using namespace stampede;
 

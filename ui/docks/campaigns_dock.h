@@ -5,7 +5,7 @@
 #include <QDockWidget>
 #include <QTimer>
 
-#include "core/campaign.h"
+#include "stampede/core/campaign.h"
 
 class QAction;
 class QLabel;

@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 
 class QLabel;
 class QSplitter;

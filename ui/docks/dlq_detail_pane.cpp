@@ -9,7 +9,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "dlq/dead_letter_queue.h"
+#include "stampede/dlq/dead_letter_queue.h"
 #include "models/dlq_model.h"
 
 namespace stampede::ui {

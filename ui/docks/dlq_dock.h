@@ -14,8 +14,8 @@
 #include <optional>
 #include <vector>
 
-#include "dlq/dead_letter_queue.h"
-#include "engine.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/engine.h"
 
 class QAction;
 class QDoubleSpinBox;

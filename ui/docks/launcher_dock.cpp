@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "engine_controller.h"
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 #include "models/scenario_catalog_model.h"
 
 namespace stampede::ui {

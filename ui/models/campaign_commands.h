@@ -4,7 +4,7 @@
 
 #include <QUndoCommand>
 
-#include "core/campaign.h"
+#include "stampede/core/campaign.h"
 
 namespace stampede::ui {
 

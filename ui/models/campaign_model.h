@@ -9,8 +9,8 @@
 
 #include <memory>
 
-#include "core/campaign.h"
-#include "snapshot.h"
+#include "stampede/core/campaign.h"
+#include "stampede/snapshot.h"
 
 namespace stampede::ui {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "dlq/dead_letter_queue.h"
+#include "stampede/dlq/dead_letter_queue.h"
 
 namespace stampede::ui {
 

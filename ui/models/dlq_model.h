@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "dlq/dead_letter_queue.h"
+#include "stampede/dlq/dead_letter_queue.h"
 
 namespace stampede::ui {
 

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::ui {
 

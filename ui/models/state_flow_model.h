@@ -11,7 +11,7 @@
 #include <array>
 #include <cstdint>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 
 namespace stampede::ui {
 

@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "core/campaign.h"
+#include "stampede/core/campaign.h"
 
 class QCheckBox;
 class QComboBox;

@@ -8,7 +8,7 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 #include "views/qcustomplot_include.h"
 
 class QHBoxLayout;

@@ -9,7 +9,7 @@
 #include <array>
 #include <vector>
 
-#include "core/request_state.h"
+#include "stampede/core/request_state.h"
 #include "models/state_flow_model.h"
 
 namespace stampede::ui {

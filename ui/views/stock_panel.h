@@ -7,7 +7,7 @@
 
 #include <array>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 
 class QLabel;
 

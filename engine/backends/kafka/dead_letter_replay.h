@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "backends/kafka/kafka_common.h"
-#include "backends/kafka/remote_worker.h"
-#include "dlq/dead_letter_queue.h"
-#include "run_types.h"
+#include "stampede/backends/kafka/remote_worker.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/run_types.h"
 
 namespace stampede::backends::kafka {
 

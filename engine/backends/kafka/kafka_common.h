@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backends/kafka/kafka_settings.h"
-#include "transport/transport.h"
+#include "stampede/backends/kafka/kafka_settings.h"
+#include "stampede/transport/transport.h"
 
 namespace stampede::backends::kafka {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "backends/kafka/kafka_consumer.h"
-#include "backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 
 namespace stampede::backends::kafka {
 

@@ -1,4 +1,4 @@
-#include "backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 
 #include <vector>
 

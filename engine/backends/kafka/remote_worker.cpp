@@ -1,4 +1,4 @@
-#include "backends/kafka/remote_worker.h"
+#include "stampede/backends/kafka/remote_worker.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "backends/kafka/kafka_consumer.h"
-#include "core/request.h"
+#include "stampede/core/request.h"
 #include "transport/run_announcement.h"
 
 namespace stampede::backends::kafka {

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <sstream>
 
-#include "guards/guard_registry.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::backends::mysql {
 namespace {

@@ -13,10 +13,10 @@
 #include <string>
 #include <thread>
 
-#include "guards/guard.h"
+#include "stampede/guards/guard.h"
 #include "guards/pool_gauge.h"
-#include "metrics/latency_histogram.h"
-#include "store/store_url.h"
+#include "stampede/metrics/latency_histogram.h"
+#include "stampede/store/store_url.h"
 
 namespace stampede::backends::mysql {
 

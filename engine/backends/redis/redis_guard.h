@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "backends/redis/redis_url.h"
-#include "guards/guard.h"
+#include "stampede/backends/redis/redis_url.h"
+#include "stampede/guards/guard.h"
 #include "guards/pool_gauge.h"
-#include "metrics/latency_histogram.h"
+#include "stampede/metrics/latency_histogram.h"
 
 struct redisContext;
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "engine.h"
-#include "store/store_url.h"
+#include "stampede/engine.h"
+#include "stampede/store/store_url.h"
 
 namespace stampede::store {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "snapshot.h"
+#include "stampede/snapshot.h"
 
 namespace stampede::report {
 

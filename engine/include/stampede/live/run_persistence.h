@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
-#include "store/store_url.h"
-#include "store/write_behind_sink.h"
+#include "stampede/engine.h"
+#include "stampede/store/store_url.h"
+#include "stampede/store/write_behind_sink.h"
 
 namespace stampede::live {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/campaign.h"
-#include "core/run_config.h"
+#include "stampede/core/campaign.h"
+#include "stampede/core/run_config.h"
 
 namespace stampede::sim {
 

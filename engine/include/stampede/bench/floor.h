@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <string>
 
-#include "sim/scenario.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::bench {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "profiles/connection_profile.h"
+#include "stampede/profiles/connection_profile.h"
 
 namespace stampede::profiles {
 

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "dlq/dead_letter_queue.h"
-#include "run_types.h"
-#include "sim/scenario.h"
-#include "store/store_url.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/run_types.h"
+#include "stampede/sim/scenario.h"
+#include "stampede/store/store_url.h"
 
 class QSqlDatabase;
 class QSqlQuery;

@@ -3,8 +3,8 @@
 // the live guards (redis-*, mysql-*) and the transport factory that knows Kafka, both on the
 // systems of one LiveSystems value. The one place where front ends meet the backends.
 
-#include "engine.h"
-#include "live/live_systems.h"
+#include "stampede/engine.h"
+#include "stampede/live/live_systems.h"
 
 namespace stampede::live {
 

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "core/request.h"
-#include "dlq/dead_letter_queue.h"
-#include "run_types.h"
-#include "sim/scenario.h"
-#include "snapshot.h"
+#include "stampede/core/request.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/run_types.h"
+#include "stampede/sim/scenario.h"
+#include "stampede/snapshot.h"
 
 namespace stampede {
 

@@ -14,8 +14,8 @@
 #include <memory>
 #include <string>
 
-#include "backends/kafka/kafka_common.h"
-#include "guards/guard.h"
+#include "stampede/backends/kafka/kafka_settings.h"
+#include "stampede/guards/guard.h"
 
 namespace stampede::backends::kafka {
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "backends/kafka/kafka_settings.h"
-#include "backends/redis/redis_url.h"
-#include "profiles/connection_profile.h"
-#include "store/store_url.h"
+#include "stampede/backends/kafka/kafka_settings.h"
+#include "stampede/backends/redis/redis_url.h"
+#include "stampede/profiles/connection_profile.h"
+#include "stampede/store/store_url.h"
 
 namespace stampede::live {
 

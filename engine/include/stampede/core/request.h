@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/request_state.h"
+#include "stampede/core/request_state.h"
 
 namespace stampede::core {
 

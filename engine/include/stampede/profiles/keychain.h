@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "profiles/connection_profile.h"
+#include "stampede/profiles/connection_profile.h"
 
 namespace stampede::profiles {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/request.h"
+#include "stampede/core/request.h"
 
 namespace stampede::dlq {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "backends/kafka/kafka_settings.h"
-#include "dlq/dead_letter_queue.h"
-#include "engine.h"
-#include "store/store_url.h"
+#include "stampede/backends/kafka/kafka_settings.h"
+#include "stampede/dlq/dead_letter_queue.h"
+#include "stampede/engine.h"
+#include "stampede/store/store_url.h"
 
 namespace stampede::live {
 
@@ -49,6 +49,7 @@ public:
 struct TopicOverview {
     std::vector<dlq::DeadLetter> pending;
     std::int64_t entries = 0;
+    std::vector<ListedDeadLetter> all;  // every entry, with what became of it
     std::string guard;      // the run's guard; empty when its entries name none
     std::string sharedKey;  // the run's stock in the guard's backend; empty: it was in-process
 };

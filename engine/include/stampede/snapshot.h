@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "core/campaign.h"
-#include "core/request_state.h"
-#include "core/run_config.h"
-#include "metrics/latency_histogram.h"
-#include "transport/transport.h"
+#include "stampede/core/campaign.h"
+#include "stampede/core/request_state.h"
+#include "stampede/core/run_config.h"
+#include "stampede/metrics/latency_histogram.h"
+#include "stampede/transport/transport.h"
 
 namespace stampede {
 

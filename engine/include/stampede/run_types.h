@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/request.h"
-#include "transport/transport.h"
+#include "stampede/core/request.h"
+#include "stampede/transport/transport.h"
 
 namespace stampede {
 
