@@ -28,9 +28,9 @@ std::string Run::remoteAnnouncement() const {
 }
 
 void Run::applyRemoteResults() {
-    if (!m_transport || m_inproc) return;
+    if (!m_remoteLink) return;
     std::vector<transport::RemoteResult> results;
-    m_transport->takeRemoteResults(results);
+    m_remoteLink->takeRemoteResults(results);
     if (results.empty()) return;
     std::lock_guard apiLock(m_apiMutex);
     Lane lane{m_apiLane, m_apiBlock.get()};

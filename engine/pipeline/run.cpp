@@ -96,7 +96,9 @@ bool Run::prepare(std::string& error) {
         m_transport = m_options.transportFactory("kafka", spec, error);
         if (!m_transport) return false;
         m_takeByUser = m_transport->redelivers();
-        if (m_transport->sharesWork() && m_guard->sharedKey().empty()) {
+        m_lossMonitor = m_transport->lossMonitor();
+        m_remoteLink = m_transport->remoteLink();
+        if (m_remoteLink && m_remoteLink->sharesWork() && m_guard->sharedKey().empty()) {
             error =
                 "workers in other processes need a guard they can share (redis-*, mysql-*), "
                 "not '" +
@@ -138,8 +140,8 @@ Run::~Run() {
 
 void Run::start() {
     m_clock.restart();
-    if (m_transport && !m_inproc) m_deadLetterOrigin = remoteAnnouncement();
-    if (m_transport && m_transport->sharesWork()) m_transport->announceRun(m_deadLetterOrigin);
+    if (m_remoteLink) m_deadLetterOrigin = remoteAnnouncement();
+    if (m_remoteLink && m_remoteLink->sharesWork()) m_remoteLink->announceRun(m_deadLetterOrigin);
     publish(buildSnapshot());
     for (int w = 0; w < m_workerCount; ++w)
         m_workers[static_cast<std::size_t>(w)]->thread = std::thread([this, w] { workerLoop(w); });

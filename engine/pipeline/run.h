@@ -31,7 +31,9 @@
 #include "stampede/sim/scenario.h"
 #include "stampede/snapshot.h"
 #include "transport/inproc_transport.h"
-#include "stampede/transport/transport.h"
+#include "transport/loss_monitor.h"
+#include "transport/remote_run_link.h"
+#include "transport/transport.h"
 
 namespace stampede::pipeline {
 
@@ -200,6 +202,10 @@ private:
     // The in-memory rings when they are the transport: called directly (the class is final), so
     // the hot path pays no virtual call.
     transport::InprocTransport* m_inproc = nullptr;
+    // What only a durable, shared transport has (null for the rings): its account of lost
+    // messages, and its link to workers in other processes.
+    transport::LossMonitor* m_lossMonitor = nullptr;
+    transport::RemoteRunLink* m_remoteLink = nullptr;
     // A transport that redelivers decides by user (Guard::takeFor), so a copy never takes twice.
     bool m_takeByUser = false;
     bool tryPushMessage(int partition, const transport::Envelope& e) {

@@ -238,7 +238,7 @@ void Run::monitorLoop() {
             s = buildSnapshot();
             audit(*s, true);
             publish(s);
-            if (m_transport && m_transport->sharesWork()) m_transport->announceEnd();
+            if (m_remoteLink && m_remoteLink->sharesWork()) m_remoteLink->announceEnd();
             // Waiters wake only now: after waitForEnd(), snapshot() is the final one.
             {
                 std::lock_guard lock(m_controlMutex);

@@ -62,8 +62,8 @@ void Run::deadLetter(Lane& lane, core::RequestId id, std::string reason, std::st
     r.state.store(RequestState::FailedFinal, std::memory_order_release);
     lane.block->processing.record(static_cast<std::uint64_t>(nowNs - r.startedNs));
     lane.block->endToEnd.record(static_cast<std::uint64_t>(nowNs - r.receivedNs));
-    if (m_transport && !m_inproc)
-        m_transport->publishDeadLetter(id, dlq::toJson(letter, m_deadLetterOrigin));
+    if (m_remoteLink)
+        m_remoteLink->publishDeadLetter(id, dlq::toJson(letter, m_deadLetterOrigin));
     m_dlq.add(std::move(letter));
 }
 

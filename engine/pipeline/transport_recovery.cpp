@@ -11,9 +11,9 @@ using core::Request;
 using core::RequestState;
 
 void Run::compensateFailedPushes() {
-    if (!m_transport || m_inproc) return;
+    if (!m_lossMonitor) return;
     std::vector<std::uint32_t> failed;
-    m_transport->takeFailedPushes(failed);
+    m_lossMonitor->takeFailedPushes(failed);
     if (failed.empty()) return;
     std::lock_guard apiLock(m_apiMutex);
     Lane lane{m_apiLane, m_apiBlock.get()};
@@ -40,8 +40,8 @@ void Run::compensateFailedPushes() {
 }
 
 void Run::resendAfterLoss() {
-    if (!m_transport || m_inproc) return;
-    const std::int64_t lost = m_transport->takeLostMessages();
+    if (!m_lossMonitor) return;
+    const std::int64_t lost = m_lossMonitor->takeLostMessages();
     if (lost <= 0) return;
     // Which messages were lost is unknown, so every request still waiting goes again. Copies
     // that were not lost are absorbed: only one consumer can claim a queued request.
@@ -57,7 +57,7 @@ void Run::resendAfterLoss() {
         ++resent;
     }
     if (resent > 0) notifyAllPartitions();
-    m_transport->countResent(resent);
+    m_lossMonitor->countResent(resent);
 }
 
 }  // namespace stampede::pipeline

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "transport/bounded_queue.h"
-#include "stampede/transport/transport.h"
+#include "transport/transport.h"
 
 namespace stampede::transport {
 

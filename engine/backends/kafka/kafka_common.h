@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "stampede/backends/kafka/kafka_settings.h"
-#include "stampede/transport/transport.h"
+#include "transport/remote_run_link.h"
+#include "transport/transport.h"
 
 namespace stampede::backends::kafka {
 

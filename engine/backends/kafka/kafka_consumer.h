@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "backends/kafka/kafka_common.h"
-#include "stampede/transport/transport.h"
+#include "transport/transport.h"
 
 namespace stampede::backends::kafka {
 

@@ -18,13 +18,19 @@
 #include <vector>
 
 #include "backends/kafka/kafka_common.h"
-#include "stampede/transport/transport.h"
+#include "transport/loss_monitor.h"
+#include "transport/remote_run_link.h"
+#include "transport/transport.h"
 
 namespace stampede::backends::kafka {
 
 class KafkaConsumer;
 
-class KafkaTransport final : public transport::Transport {
+// The queue on Kafka topics, with the two things only a durable, shared transport has: a loss
+// monitor (failed deliveries, offsets out of range) and the link to workers in other processes.
+class KafkaTransport final : public transport::Transport,
+                             public transport::LossMonitor,
+                             public transport::RemoteRunLink {
 public:
     // Connects (or starts the embedded mock cluster), creates the run's topics and the local
     // consumers. Null with `error` in plain words when Kafka cannot be reached in time.
@@ -43,6 +49,10 @@ public:
     void acknowledge(int consumer, std::uint64_t token) override;
     bool redelivers() const override { return true; }
     std::size_t depth() const override;
+    transport::TransportStats stats() const override;
+    transport::LossMonitor* lossMonitor() override { return this; }
+    transport::RemoteRunLink* remoteLink() override { return this; }
+
     void takeFailedPushes(std::vector<std::uint32_t>& out) override;
     std::int64_t takeLostMessages() override;
     void publishDeadLetter(std::uint32_t requestId, const std::string& json) override;
@@ -51,7 +61,6 @@ public:
     void announceRun(const std::string& json) override;
     void announceEnd() override;
     void takeRemoteResults(std::vector<transport::RemoteResult>& out) override;
-    transport::TransportStats stats() const override;
 
     const RunTopics& topics() const { return m_topics; }
     const std::string& bootstrap() const { return m_settings.bootstrap; }

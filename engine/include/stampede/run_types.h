@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "stampede/core/request.h"
-#include "stampede/transport/transport.h"
+#include "stampede/transport/transport_types.h"
 
 namespace stampede {
 

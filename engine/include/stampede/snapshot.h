@@ -13,7 +13,7 @@
 #include "stampede/core/request_state.h"
 #include "stampede/core/run_config.h"
 #include "stampede/metrics/latency_histogram.h"
-#include "stampede/transport/transport.h"
+#include "stampede/transport/transport_types.h"
 
 namespace stampede {
 
