@@ -1,5 +1,7 @@
 #include "pipeline/fault_plan.h"
 
+#include "guards/decider.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -43,11 +45,14 @@ std::int64_t FaultPlan::delayNs(std::uint64_t requestKey, int attempt) const {
     return 0;
 }
 
+double FaultPlan::backoffUnit(std::uint64_t requestKey, int attempt) const {
+    return unit(mix(m_seed + 0xbac0ff + mix(requestKey * 31 + std::uint64_t(attempt))));
+}
+
 std::int64_t FaultPlan::backoffNs(std::uint64_t requestKey, int attempt, double baseMs,
                                   double maxMs) const {
-    const double cap = std::min(maxMs, baseMs * std::pow(2.0, std::max(0, attempt - 1)));
-    const double u = unit(mix(m_seed + 0xbac0ff + mix(requestKey * 31 + std::uint64_t(attempt))));
-    return static_cast<std::int64_t>(cap * 1e6 * u);
+    return guards::RetryPolicy{0, baseMs, maxMs}.backoffNs(attempt,
+                                                           backoffUnit(requestKey, attempt));
 }
 
 }  // namespace stampede::pipeline

@@ -19,7 +19,10 @@ public:
     FaultOutcome outcome(std::uint64_t requestKey, int attempt) const;
     // Processing delay for this attempt, from the configured distribution.
     std::int64_t delayNs(std::uint64_t requestKey, int attempt) const;
-    // Backoff before retry number `attempt` (1-based): full jitter over an exponential cap.
+    // The jitter of the backoff after attempt `attempt` (1-based) of a request, in [0, 1):
+    // seeded, so a scenario retries at the same times on every run.
+    double backoffUnit(std::uint64_t requestKey, int attempt) const;
+    // That backoff under the retry policy with `baseMs` and `maxMs` (guards/decider.h).
     std::int64_t backoffNs(std::uint64_t requestKey, int attempt, double baseMs,
                            double maxMs) const;
 

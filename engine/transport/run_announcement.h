@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "guards/decider.h"
+
 namespace stampede::transport {
 
 struct RunAnnouncement {
@@ -24,6 +26,9 @@ struct RunAnnouncement {
     int maxAttempts = 3;
     double retryBackoffMs = 2, retryBackoffMaxMs = 200;
 
+    guards::RetryPolicy retryPolicy() const {
+        return {maxAttempts, retryBackoffMs, retryBackoffMaxMs};
+    }
     QJsonObject toJson() const;
     // Missing fields keep their defaults; max_attempts is at least 1.
     static RunAnnouncement fromJson(const QJsonObject& json);

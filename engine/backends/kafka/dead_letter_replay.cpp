@@ -46,9 +46,7 @@ void readOrigin(const QJsonObject& origin, TopicDeadLetters& out) {
     out.sharedKey = run.sharedKey;
     out.campaigns.clear();
     for (const auto& c : run.campaigns) out.campaigns.push_back(c.id);
-    out.maxAttempts = run.maxAttempts;
-    out.backoffMs = run.retryBackoffMs;
-    out.backoffMaxMs = run.retryBackoffMaxMs;
+    out.retry = run.retryPolicy();
 }
 
 // The marks topic, made before the first mark: a real broker may not create topics on first
@@ -150,23 +148,29 @@ private:
             std::find(topic.campaigns.begin(), topic.campaigns.end(), letter.campaignId);
         if (at == topic.campaigns.end()) return {};  // not the run's: left pending, counted failed
         const int campaign = int(at - topic.campaigns.begin());
-        double backoff = topic.backoffMs;
-        for (int attempt = 1;; ++attempt) {
-            if (const auto held = guard.holdsUnit(campaign, letter.user); held && *held)
-                return "already held";
-            switch (guard.takeFor(campaign, 0, letter.user)) {
-                case guards::TakeResult::Taken:
-                    return "issued";
-                case guards::TakeResult::SoldOut:
-                    return "sold out";
-                case guards::TakeResult::Unavailable:
-                    break;
-            }
-            if (attempt >= topic.maxAttempts || cancelled()) return {};
-            const double waitMs = std::uniform_real_distribution<double>(0, backoff)(jitter);
-            std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t(waitMs * 1000)));
-            backoff = std::min(backoff * 2, topic.backoffMaxMs);
+        // The run's decider and retry policy; a unit the user already holds (an earlier replay,
+        // or an attempt that timed out but was carried out) is never taken again.
+        const guards::Decider decider(guard, topic.retry, /*byUser=*/true);
+        int attempts = 0;
+        bool held = false;
+        const guards::Verdict verdict = decider.decideBlocking(
+            {campaign, 0, letter.user, 0}, jitter, attempts, [this] { return cancelled(); },
+            [&]() -> std::optional<guards::Verdict> {
+                const auto holds = guard.holdsUnit(campaign, letter.user);
+                held = holds && *holds;
+                return held ? std::optional(guards::Verdict::Issued) : std::nullopt;
+            });
+        if (held) return "already held";
+        switch (verdict) {
+            case guards::Verdict::Issued:
+                return "issued";
+            case guards::Verdict::SoldOut:
+                return "sold out";
+            case guards::Verdict::LotteryLost:
+            case guards::Verdict::Unavailable:
+                break;
         }
+        return {};
     }
 
     static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {

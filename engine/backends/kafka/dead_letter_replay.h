@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "backends/kafka/kafka_common.h"
+#include "guards/decider.h"
 #include "stampede/backends/kafka/remote_worker.h"
 #include "stampede/dlq/dead_letter_queue.h"
 #include "stampede/run_types.h"
@@ -41,8 +42,7 @@ struct TopicDeadLetters {
     std::string sharedKey;               // the run's stock in the guard's backend
     std::vector<std::string> campaigns;  // campaign ids, by index
     bool marksTopicExists = false;
-    int maxAttempts = 3;
-    double backoffMs = 2, backoffMaxMs = 200;
+    guards::RetryPolicy retry;           // the run's
 
     std::int64_t pending() const;
 };

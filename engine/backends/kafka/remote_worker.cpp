@@ -12,6 +12,7 @@
 
 #include "backends/kafka/kafka_consumer.h"
 #include "stampede/core/request.h"
+#include "guards/decider.h"
 #include "transport/run_announcement.h"
 
 namespace stampede::backends::kafka {
@@ -24,8 +25,7 @@ struct Announcement {
     RunTopics topics;
     std::string guard, sharedKey;
     int campaigns = 0;
-    int maxAttempts = 3;
-    double backoffMs = 2, backoffMaxMs = 200;
+    guards::RetryPolicy retry;  // the run's
 };
 
 // Reads the control topic: runs announced and runs ended, in order.
@@ -112,9 +112,7 @@ Announcement parse(const QJsonObject& o, const std::string& prefix) {
     a.guard = run.guard;
     a.sharedKey = run.sharedKey;
     a.campaigns = int(run.campaigns.size());
-    a.maxAttempts = run.maxAttempts;
-    a.backoffMs = run.retryBackoffMs;
-    a.backoffMaxMs = run.retryBackoffMaxMs;
+    a.retry = run.retryPolicy();
     return a;
 }
 
@@ -189,28 +187,28 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
             rd_kafka_poll(producer, 10);  // the local queue is full: let it drain
         }
     };
+    // The run's own decider and retry policy, on the run's shared stock; by user, since a
+    // message can come twice.
+    const guards::Decider decider(*guard, run.retry, /*byUser=*/true);
     std::mt19937_64 jitter(std::random_device{}());
     auto decide = [&](const transport::Envelope& e, std::uint8_t& attempts) {
         using transport::RemoteOutcome;
-        attempts = 1;
-        if ((e.flags & core::Request::kLotteryEntry) && !(e.flags & core::Request::kLotteryWinner))
-            return RemoteOutcome::LotteryLost;
-        if (e.flags & core::Request::kStockReserved) return RemoteOutcome::Succeeded;
-        for (double backoff = run.backoffMs;; backoff = std::min(backoff * 2, run.backoffMaxMs)) {
-            switch (guard->takeFor(e.campaign, 0, e.user)) {
-                case guards::TakeResult::Taken:
-                    return RemoteOutcome::Succeeded;
-                case guards::TakeResult::SoldOut:
-                    return RemoteOutcome::SoldOut;
-                case guards::TakeResult::Unavailable:
-                    break;
-            }
-            if (attempts >= run.maxAttempts || stop.load()) return RemoteOutcome::Failed;
-            ++attempts;
-            ++report.retries;
-            const double waitMs = std::uniform_real_distribution<double>(0, backoff)(jitter);
-            std::this_thread::sleep_for(std::chrono::microseconds(std::int64_t(waitMs * 1000)));
+        int made = 1;
+        const guards::Verdict verdict = decider.decideBlocking(
+            {e.campaign, 0, e.user, e.flags}, jitter, made, [&] { return stop.load(); });
+        attempts = static_cast<std::uint8_t>(made);
+        report.retries += made - 1;
+        switch (verdict) {
+            case guards::Verdict::Issued:
+                return RemoteOutcome::Succeeded;
+            case guards::Verdict::SoldOut:
+                return RemoteOutcome::SoldOut;
+            case guards::Verdict::LotteryLost:
+                return RemoteOutcome::LotteryLost;
+            case guards::Verdict::Unavailable:
+                break;
         }
+        return RemoteOutcome::Failed;
     };
 
     auto lastProgress = Clock::now();

@@ -3,13 +3,15 @@
 
 #include <algorithm>
 
-#include "pipeline/run.h"
+#include "pipeline/dead_letters.h"
+
+#include <thread>
 
 namespace stampede::pipeline {
 
 class ReplayJobImpl final : public ReplayJob {
 public:
-    ReplayJobImpl(Run& run, std::vector<core::RequestId> ids, double perSecond)
+    ReplayJobImpl(DeadLetters& run, std::vector<core::RequestId> ids, double perSecond)
         : m_run(run), m_ids(std::move(ids)), m_perSecond(perSecond) {
         m_thread = std::thread([this] { send(); });
     }
@@ -34,7 +36,7 @@ public:
         std::size_t kept = 0;
         for (std::size_t i = 0; i < m_unconfirmed.size(); ++i) {
             const auto [id, deadLetteredNs] = m_unconfirmed[i];
-            const auto letter = m_run.dlqEntry(id);
+            const auto letter = m_run.entry(id);
             if (!letter || letter->deadLetteredNs != deadLetteredNs)
                 ++m_progress.accepted;
             else
@@ -63,16 +65,16 @@ private:
                                                   static_cast<double>(i) * 1e9 / m_perSecond)));
             }
             const core::RequestId id = m_ids[i];
-            const auto letter = m_run.dlqEntry(id);
+            const auto letter = m_run.entry(id);
             if (!letter) {
                 std::lock_guard lock(m_mutex);
                 ++m_progress.skipped;
                 continue;
             }
-            bool sent = m_run.sendReplay(id);
+            bool sent = m_run.send(id);
             while (!sent && !m_cancel.load()) {
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
-                sent = m_run.sendReplay(id);
+                sent = m_run.send(id);
             }
             if (!sent) break;
             std::lock_guard lock(m_mutex);
@@ -84,7 +86,7 @@ private:
         m_senderDone = true;
     }
 
-    Run& m_run;
+    DeadLetters& m_run;  // the run's dead letters, while the run lives
     std::vector<core::RequestId> m_ids;
     double m_perSecond;
     std::atomic<bool> m_cancel{false};
@@ -96,36 +98,55 @@ private:
     std::thread m_thread;
 };
 
-bool Run::sendReplay(core::RequestId id) {
-    if (!m_transport) {
-        // sync: no queue and no workers; the sender itself takes the entry and processes it.
-        std::lock_guard lock(m_replayMutex);
-        Lane lane{m_replayLane, m_replayBlock.get()};
-        if (acceptReplay(lane, id)) processToEnd(lane, id);
+DeadLetters::DeadLetters(const RunPlan& plan, RunState& state, Decisions& decisions)
+    : m_state(state), m_decisions(decisions), m_lane(plan.replayLane, plan.campaigns()) {}
+
+DeadLetters::~DeadLetters() {
+    detachJobs();
+}
+
+bool DeadLetters::send(core::RequestId id) {
+    RunQueue& queue = m_state.queue;
+    if (!queue.exists()) {
+        // sync: no queue and no workers; the sender itself takes the entry and decides it.
+        m_lane.with([&](Lane& lane) {
+            if (m_decisions.acceptReplay(lane, id)) m_decisions.toEnd(lane, id);
+        });
         return true;
     }
-    const core::Request& r = m_arena[id];
-    const int partition =
-        m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
+    const core::Request& r = m_state.arena[id];
+    const int partition = queue.partitionOf(r);
     const transport::Envelope envelope{id | kReplayBit, r.campaign, r.flags, r.user};
-    if (!tryPushMessage(partition, envelope)) return false;
-    notifyPartition(partition);
+    if (!queue.tryPush(partition, envelope)) return false;
+    queue.notify(partition);
     return true;
 }
 
-std::shared_ptr<ReplayJob> Run::replayDlq(const std::vector<core::RequestId>& ids,
-                                          double perSecond) {
-    std::vector<core::RequestId> selection = ids.empty() ? m_dlq.ids() : ids;
+std::shared_ptr<ReplayJob> DeadLetters::replay(const std::vector<core::RequestId>& ids,
+                                               double perSecond) {
+    std::vector<core::RequestId> selection = ids.empty() ? m_state.dlq.ids() : ids;
     auto job = std::make_shared<ReplayJobImpl>(*this, std::move(selection), perSecond);
-    std::lock_guard lock(m_replayJobsMutex);
-    m_replayJobs.push_back(job);
+    std::lock_guard lock(m_jobsMutex);
+    m_jobs.push_back(job);
     return job;
 }
 
-void Run::detachReplayJobs() {
-    std::lock_guard lock(m_replayJobsMutex);
-    for (auto& job : m_replayJobs) job->detach();
-    m_replayJobs.clear();
+void DeadLetters::detachJobs() {
+    std::lock_guard lock(m_jobsMutex);
+    for (auto& job : m_jobs) job->detach();
+    m_jobs.clear();
+}
+
+std::size_t DeadLetters::purge(const std::vector<core::RequestId>& ids) {
+    auto purged = ids.empty() ? m_state.dlq.purgeAll() : m_state.dlq.purge(ids);
+    for (const auto& letter : purged) {
+        core::Request& r = m_state.arena[letter.requestId];
+        if (r.flags & core::Request::kStockReserved) {
+            r.flags &= static_cast<std::uint8_t>(~core::Request::kStockReserved);
+            m_state.guard->giveBack(letter.campaign, m_lane.index());
+        }
+    }
+    return purged.size();
 }
 
 }  // namespace stampede::pipeline

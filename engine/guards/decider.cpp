@@ -1,0 +1,19 @@
+#include "guards/decider.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace stampede::guards {
+
+std::int64_t RetryPolicy::backoffNs(int attempt, double unit) const {
+    const double cap = std::min(backoffMaxMs, backoffMs * std::pow(2.0, std::max(0, attempt - 1)));
+    return static_cast<std::int64_t>(cap * 1e6 * unit);
+}
+
+void Decider::sleepBackoff(int attempt, double unit) const {
+    std::this_thread::sleep_for(std::chrono::nanoseconds(m_policy.backoffNs(attempt, unit)));
+}
+
+}  // namespace stampede::guards

@@ -1,0 +1,68 @@
+#pragma once
+// What happens to one request between QUEUED and its end, whoever runs it (a worker, a sync
+// ingress thread, the lottery coordinator, the monitor's compensations): an attempt through the
+// campaign's flow control, the injected faults and the one decider; a retry under the run's
+// retry policy; the final state with its counters and latencies; a dead letter; a replayed
+// entry taken back; a crashed attempt redelivered. Internal to the pipeline.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "guards/decider.h"
+#include "pipeline/lane.h"
+#include "pipeline/run_plan.h"
+#include "pipeline/run_state.h"
+
+namespace stampede::pipeline {
+
+class Decisions {
+public:
+    enum class AttemptEnd : std::uint8_t { Final, Retry, Crashed };
+
+    Decisions(const RunPlan& plan, RunState& state);
+
+    // One attempt of a QUEUED request. Retry: `retryDueNs` says when the next may start.
+    AttemptEnd attempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs);
+    // Attempts until final, waiting for each retry inline (sync pipelines, sync replays).
+    void toEnd(Lane& lane, core::RequestId id);
+
+    // QUEUED -> PROCESSING for a decision made outside attempt(), stamped at `nowNs`.
+    void startOutside(Lane& lane, core::Request& r, std::int64_t nowNs);
+    void finish(Lane& lane, core::Request& r, core::RequestState to, core::RejectReason reason,
+                std::int64_t nowNs);
+    void deadLetter(Lane& lane, core::RequestId id, std::string reason, std::string error,
+                    std::int64_t nowNs);
+    // A replayed entry, taken out of the DLQ back to QUEUED; false if it is gone (purged, or
+    // taken by an earlier replay), so a replay can never issue twice.
+    bool acceptReplay(Lane& lane, core::RequestId id);
+    // A crashed attempt's request goes back to QUEUED: it was never acknowledged.
+    void redeliver(Lane& lane, core::RequestId id);
+    // Only the one that moves a request from QUEUED to PROCESSING may decide it.
+    bool claimDelivered(core::RequestId id);
+
+    void countCrash() { m_crashes.fetch_add(1, std::memory_order_relaxed); }
+    std::int64_t crashes() const { return m_crashes.load(std::memory_order_relaxed); }
+
+private:
+    struct Outcome {
+        FaultOutcome fault = FaultOutcome::None;
+        core::RequestState to = core::RequestState::Succeeded;
+        core::RejectReason reason = core::RejectReason::None;
+        std::string error;
+    };
+    std::int64_t begin(Lane& lane, core::Request& r);
+    bool enterFlowControl(CampaignRuntime& rt);
+    Outcome decide(Lane& lane, core::Request& r, std::uint64_t key);
+    AttemptEnd settle(Lane& lane, core::RequestId id, Outcome outcome, std::uint64_t key,
+                      std::int64_t nowNs, std::int64_t& retryDueNs);
+    bool shouldCrash();
+
+    const RunPlan& m_plan;
+    RunState& m_state;
+    guards::Decider m_decider;
+    std::atomic<std::int64_t> m_attemptCounter{0};
+    std::atomic<std::int64_t> m_crashes{0};
+};
+
+}  // namespace stampede::pipeline

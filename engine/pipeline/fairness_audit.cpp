@@ -1,0 +1,83 @@
+#include "pipeline/fairness_audit.h"
+
+#include <QCryptographicHash>
+
+#include <algorithm>
+
+namespace stampede::pipeline {
+
+using core::RequestState;
+
+namespace {
+constexpr std::int64_t kLiveAuditEveryNs = 1'000'000'000;
+}  // namespace
+
+FairnessAudit::FairnessAudit(RunState& state)
+    : m_state(state), m_inversions(state.campaigns.size(), 0) {}
+
+void FairnessAudit::auditIfDue(Snapshot& s, bool quiet, std::int64_t now) {
+    if (quiet && (s.finals != m_auditedFinals || s.replayed != m_auditedReplayed)) {
+        audit(s, true);
+        m_auditedFinals = s.finals;
+        m_auditedReplayed = s.replayed;
+    } else if (!quiet && now - m_lastAuditNs >= kLiveAuditEveryNs) {
+        audit(s, false);
+        m_lastAuditNs = now;
+    }
+}
+
+void FairnessAudit::audit(Snapshot& s, bool withWinners) {
+    const core::RequestArena& arena = m_state.arena;
+    const std::uint32_t n = arena.size();
+    const std::size_t campaigns = m_state.campaigns.size();
+    std::vector<std::uint32_t> firstLoser(campaigns, UINT32_MAX);
+    for (std::uint32_t id = 0; id < n; ++id) {
+        const core::Request& r = arena[id];
+        if (r.loadState() == RequestState::Rejected && r.reason == core::RejectReason::SoldOut)
+            firstLoser[r.campaign] = std::min(firstLoser[r.campaign], r.seq);
+    }
+    std::vector<std::int64_t> inversions(campaigns, 0);
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> winners;
+    for (std::uint32_t id = 0; id < n; ++id) {
+        const core::Request& r = arena[id];
+        if (r.loadState() != RequestState::Succeeded) continue;
+        if (m_state.campaign(r.campaign).def.policy == core::Policy::FirstCome &&
+            r.seq > firstLoser[r.campaign])
+            ++inversions[r.campaign];
+        if (withWinners) winners.emplace_back(r.campaign, r.user);
+    }
+    m_inversions = inversions;
+    s.fairnessInversions = 0;
+    for (std::size_t c = 0; c < campaigns; ++c) {
+        s.campaigns[c].fairnessInversions = inversions[c];
+        s.fairnessInversions += inversions[c];
+    }
+    if (!withWinners) return;
+    m_winnersSha256 = winnersHash(std::move(winners));
+    s.winnersSha256 = m_winnersSha256;
+}
+
+// Campaigns in id order, users in number order: independent of how the run interleaved.
+std::string FairnessAudit::winnersHash(
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) const {
+    const std::size_t campaigns = m_state.campaigns.size();
+    std::vector<std::size_t> rank(campaigns);
+    std::vector<std::size_t> order(campaigns);
+    for (std::size_t c = 0; c < campaigns; ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+        return m_state.campaigns[a]->def.id < m_state.campaigns[b]->def.id;
+    });
+    for (std::size_t i = 0; i < campaigns; ++i) rank[order[i]] = i;
+    std::sort(winners.begin(), winners.end(), [&rank](const auto& a, const auto& b) {
+        return rank[a.first] != rank[b.first] ? rank[a.first] < rank[b.first] : a.second < b.second;
+    });
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    std::string line;
+    for (const auto& [campaign, user] : winners) {
+        line = m_state.campaigns[campaign]->def.id + ':' + m_state.users.nameOf(user) + '\n';
+        hash.addData(QByteArrayView(line.data(), static_cast<qsizetype>(line.size())));
+    }
+    return hash.result().toHex().toStdString();
+}
+
+}  // namespace stampede::pipeline

@@ -1,0 +1,39 @@
+#pragma once
+// The run's fairness audit: fairness inversions (FIRST_COME winners queued after some sold-out
+// loser of their campaign) once a second while the run moves and whenever it goes quiet, and,
+// when asked, the SHA-256 of the sorted winner list "campaign_id:user\n". Reads only final
+// requests, whose fields were all written before their final state was stored. The monitor's
+// thread only. Internal to the pipeline.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/run_state.h"
+#include "stampede/snapshot.h"
+
+namespace stampede::pipeline {
+
+class FairnessAudit {
+public:
+    explicit FairnessAudit(RunState& state);
+
+    // Audits `s` when it is due: with the winners once the run is quiet and something changed,
+    // without them once a second otherwise.
+    void auditIfDue(Snapshot& s, bool quiet, std::int64_t nowNs);
+    void audit(Snapshot& s, bool withWinners);
+    std::int64_t inversions(int campaign) const { return m_inversions[std::size_t(campaign)]; }
+    const std::string& winnersSha256() const { return m_winnersSha256; }
+
+private:
+    std::string winnersHash(std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) const;
+
+    RunState& m_state;
+    std::vector<std::int64_t> m_inversions;  // per campaign, from the last audit
+    std::string m_winnersSha256;
+    std::int64_t m_lastAuditNs = 0;
+    std::int64_t m_auditedFinals = -1, m_auditedReplayed = -1;
+};
+
+}  // namespace stampede::pipeline
