@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -18,16 +17,10 @@
 #include "stampede/backends/kafka/remote_worker.h"
 #include "cli_commands.h"
 #include "cli_live.h"
+#include "cli_signals.h"
 #include "stampede/live/start_options.h"
 
 namespace stampede::cli {
-
-namespace {
-std::atomic<bool> g_brokerStop{false};
-void onBrokerSignal(int) {
-    g_brokerStop.store(true);
-}
-}  // namespace
 
 int brokerCommand(const CliOptions& o) {
     std::string error;
@@ -37,15 +30,14 @@ int brokerCommand(const CliOptions& o) {
         std::fprintf(stderr, "stampede-cli broker: %s\n", error.c_str());
         return kExitInternal;
     }
-    std::signal(SIGINT, onBrokerSignal);
-    std::signal(SIGTERM, onBrokerSignal);
+    catchStopSignals();
     std::printf("%s\n", mock->bootstrap().c_str());
     std::fflush(stdout);
     std::fprintf(stderr,
                  "mock Kafka cluster: %d brokers at %s (topics are created on first use);\n"
                  "Ctrl+C stops it. Its log keeps about 100,000 messages per partition.\n",
                  brokers, mock->bootstrap().c_str());
-    while (!g_brokerStop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    while (!stopSignalled().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     return kExitOk;
 }
 
@@ -73,10 +65,9 @@ int workerCommand(const CliOptions& o) {
                          static_cast<long long>(r.succeeded), static_cast<long long>(r.soldOut),
                          static_cast<long long>(r.failed));
         };
-    std::signal(SIGINT, onBrokerSignal);
-    std::signal(SIGTERM, onBrokerSignal);
+    catchStopSignals();
     backends::kafka::RemoteWorkerReport report;
-    if (!backends::kafka::runRemoteWorker(options, g_brokerStop, report, error)) {
+    if (!backends::kafka::runRemoteWorker(options, stopSignalled(), report, error)) {
         std::fprintf(stderr, "stampede-cli worker: %s\n", error.c_str());
         return kExitBadInput;
     }

@@ -20,7 +20,7 @@ struct CliOptions {
         topic;
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
         brokers;
-    std::optional<double> rate, eventSampling;
+    std::optional<double> rate, eventSampling, giveUpAfter;
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
     bool rebuild = false;

@@ -3,12 +3,11 @@
 
 #include <QJsonDocument>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 
 #include "cli_commands.h"
 #include "cli_live.h"
+#include "cli_signals.h"
 #include "stampede/engine.h"
 #include "stampede/guards/guard_registry.h"
 #include "stampede/live/run_persistence.h"
@@ -17,12 +16,6 @@
 
 namespace stampede::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-void onInterrupt(int) {
-    g_interrupted.store(true);
-}
 
 // Applies --pipeline/--guard/... to the scenario; false with `error` naming the flag.
 bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
@@ -113,8 +106,10 @@ int runCommand(const CliOptions& o) {
     }
 
     Engine engine;
-    const StartResult started =
-        engine.start(scenario, live::startOptionsFor(scenario.run, *systems));
+    StartOptions options = live::startOptionsFor(scenario.run, *systems);
+    if (o.giveUpAfter)
+        options.outageBound = std::chrono::milliseconds(std::int64_t(*o.giveUpAfter * 1000));
+    const StartResult started = engine.start(scenario, options);
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());
@@ -134,14 +129,15 @@ int runCommand(const CliOptions& o) {
         std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(sink->runId()),
                      sink->url().toString().c_str());
     }
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    catchStopSignals();
     const bool jsonToStdout = o.json && *o.json == "-";
     const bool showProgress = !o.quiet && !jsonToStdout;
     bool stopping = false;
     while (!engine.waitForEnd(std::chrono::milliseconds(250))) {
-        if (g_interrupted.load() && !stopping) {
-            std::fprintf(stderr, "\nstopping: no more arrivals, draining what was admitted\n");
+        if (stopSignalled().load() && !stopping) {
+            std::fprintf(stderr,
+                         "\nstopping: no more arrivals; what was admitted has 5 s to be decided, "
+                         "then goes to the DLQ (a second signal ends at once)\n");
             engine.stop();
             stopping = true;
         }
@@ -173,6 +169,11 @@ int runCommand(const CliOptions& o) {
             std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
             return kExitInternal;
         }
+    }
+    // A run that could not decide everything it admitted failed, whatever else it did.
+    if (!snapshot->failure.empty()) {
+        std::fprintf(stderr, "stampede-cli: run failed: %s\n", snapshot->failure.c_str());
+        return kExitInternal;
     }
     return kExitOk;
 }

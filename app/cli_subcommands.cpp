@@ -4,6 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <limits>
+
 #include "cli_command_line.h"
 #include "cli_commands.h"
 #include "cli_option_groups.h"
@@ -12,6 +15,10 @@
 
 namespace stampede::cli {
 namespace {
+
+bool isPositive(double v) {
+    return v > 0 && v <= 86'400;
+}
 
 bool isShare(double v) {
     return v >= 0 && v <= 1;
@@ -64,7 +71,9 @@ void registerRun(CommandLine& cl) {
             "arrivals at their times, or as fast as they are taken");
     addInteger(run, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
     addInteger(run, "--partitions", o.partitions, 1, 1024, "partitions (default: the scenario's)");
-    addInteger(run, "--seed", o.seed, 0, 1LL << 62, "the random seed (default: the scenario's)");
+    // The scenario file's limit too.
+    addInteger(run, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
+               "the random seed (default: the scenario's)");
     addStore(run, o, "persist the run (coupons, events, dead letters) in this store");
     addNumber(run, "--event-sampling", o.eventSampling, isShare, "a share in [0, 1]", "SHARE",
               "with --store: the share of request events stored (default 1)");
@@ -75,6 +84,10 @@ void registerRun(CommandLine& cl) {
     addKafkaLead(run, o);
     addInteger(run, "--local-workers", o.localWorkers, 0, 256,
                "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
+    addNumber(run, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]",
+              "SECONDS",
+              "a Kafka cluster unreachable this long ends the run: what it has not decided goes "
+              "to the DLQ and the run fails (default 30)");
     addJsonOutput(run, o, "the run summary");
     addQuiet(run, o);
 }

@@ -11,7 +11,7 @@ using core::RequestState;
 // Backpressure: a full partition waits for its consumer (shedding was decided at admission).
 // False once the run shuts down.
 bool Handoff::waitForRoom(int partition, int spins) {
-    if (m_state.control.shuttingDown()) return false;
+    if (m_state.control.shuttingDown() || m_state.control.abandoned()) return false;
     m_state.queue.notify(partition);
     if (spins < 16)
         std::this_thread::yield();

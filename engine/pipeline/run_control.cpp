@@ -37,6 +37,11 @@ void RunControl::shutDown() {
     m_changed.notify_all();
 }
 
+void RunControl::abandon() {
+    m_abandoned.store(true);
+    requestStop();
+}
+
 std::int64_t RunControl::scenarioNowUs() const {
     std::int64_t paused = m_pausedTotalNs.load(std::memory_order_relaxed);
     if (m_paused.load(std::memory_order_relaxed))

@@ -23,11 +23,15 @@ public:
     void requestStop();
     // The run is going away: every wait returns.
     void shutDown();
+    // The run gives up waiting on a live system: it stops, and a push waiting for room in the
+    // queue gives up (what it carried stays QUEUED, to be settled).
+    void abandon();
 
     bool stopRequested() const { return m_stopRequested.load(std::memory_order_relaxed); }
     bool shuttingDown() const { return m_shutdown.load(std::memory_order_relaxed); }
     bool paused() const { return m_paused.load(std::memory_order_relaxed); }
     bool ended() const { return m_ended.load(std::memory_order_acquire); }
+    bool abandoned() const { return m_abandoned.load(std::memory_order_relaxed); }
 
     // The scenario's time: the run's clock less the time it spent paused.
     std::int64_t scenarioNowUs() const;
@@ -52,6 +56,7 @@ private:
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_ended{false};
     std::atomic<bool> m_endPublished{false};
+    std::atomic<bool> m_abandoned{false};
     std::atomic<std::int64_t> m_pausedTotalNs{0};
     std::atomic<std::int64_t> m_pausedAtNs{0};
     std::mutex m_mutex;

@@ -6,13 +6,14 @@ namespace stampede::pipeline {
 
 RunMonitor::RunMonitor(const RunPlan& plan, RunState& state, SnapshotBuilder& snapshots,
                        WorkerPool& workers, TransportRecovery& recovery, RemoteResults& remote,
-                       const LotteryCoordinator& coordinator)
+                       Settlement& settlement, const LotteryCoordinator& coordinator)
     : m_plan(plan),
       m_state(state),
       m_snapshots(snapshots),
       m_workers(workers),
       m_recovery(recovery),
       m_remote(remote),
+      m_settlement(settlement),
       m_coordinator(coordinator) {}
 
 void RunMonitor::start() {
@@ -37,6 +38,8 @@ void RunMonitor::endRun(std::int64_t now) {
     m_snapshots.endAt(now);
     m_state.control.markEnded();
     auto s = m_snapshots.build();
+    s->failure = m_settlement.failure();
+    s->reconciled = m_settlement.reconciled();
     m_snapshots.audit().audit(*s, true);
     publish(s);
     if (m_state.queue.sharesWork()) m_state.queue.remoteLink()->announceEnd();
@@ -56,11 +59,15 @@ bool RunMonitor::turn() {
     const std::int64_t now = m_state.clock.nowNs();
     m_snapshots.sample(*s, now);
     const bool quiet = feedingDone && s->finals == s->admitted;
+    if (!quiet) m_settlement.check(now, feedingDone);
+    s->failure = m_settlement.failure();
     m_snapshots.audit().auditIfDue(*s, quiet, now);
     RunControl& control = m_state.control;
     const bool canEnd = quiet && (!m_plan.options.keepOpen || control.stopRequested());
-    if (canEnd && !control.ended())
+    if (canEnd && !control.ended()) {
+        m_settlement.reconcile();
         endRun(now);
+    }
     else
         publish(s);
     return !control.shuttingDown();

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "pipeline/remote_results.h"
+#include "pipeline/settlement.h"
 #include "pipeline/snapshot_builder.h"
 #include "pipeline/transport_recovery.h"
 #include "pipeline/worker_pool.h"
@@ -19,7 +20,7 @@ class RunMonitor {
 public:
     RunMonitor(const RunPlan& plan, RunState& state, SnapshotBuilder& snapshots,
                WorkerPool& workers, TransportRecovery& recovery, RemoteResults& remote,
-               const LotteryCoordinator& coordinator);
+               Settlement& settlement, const LotteryCoordinator& coordinator);
 
     // The run's first snapshot, before any of its threads starts.
     void publishFirst() { publish(m_snapshots.build()); }
@@ -40,6 +41,7 @@ private:
     WorkerPool& m_workers;
     TransportRecovery& m_recovery;
     RemoteResults& m_remote;
+    Settlement& m_settlement;
     const LotteryCoordinator& m_coordinator;
     std::thread m_thread;
     mutable std::mutex m_latestMutex;

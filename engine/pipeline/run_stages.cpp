@@ -13,9 +13,10 @@ RunStages::RunStages(const RunPlan& plan, RunState& state)
       api(plan.apiLane, plan.campaigns()),
       recovery(state, decisions, handoff, api),
       remote(plan, state, decisions, api),
+      settlement(plan, state, decisions, api),
       tail(plan, state),
       snapshots(plan, state, feeders, coordinator, decisions, blocksDownstreamFirst()),
-      monitor(plan, state, snapshots, workers, recovery, remote, coordinator) {}
+      monitor(plan, state, snapshots, workers, recovery, remote, settlement, coordinator) {}
 
 std::vector<const metrics::CounterBlock*> RunStages::blocksDownstreamFirst() const {
     std::vector<const metrics::CounterBlock*> blocks;

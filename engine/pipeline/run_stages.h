@@ -11,6 +11,7 @@
 #include "pipeline/lottery_coordinator.h"
 #include "pipeline/remote_results.h"
 #include "pipeline/run_monitor.h"
+#include "pipeline/settlement.h"
 #include "pipeline/snapshot_builder.h"
 #include "pipeline/transport_recovery.h"
 #include "pipeline/worker_pool.h"
@@ -30,6 +31,7 @@ struct RunStages {
     SharedLane api;  // the API's callers, and the monitor's compensations
     TransportRecovery recovery;
     RemoteResults remote;
+    Settlement settlement;
     FinalTail tail;
     SnapshotBuilder snapshots;
     RunMonitor monitor;

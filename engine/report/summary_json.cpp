@@ -156,6 +156,9 @@ QJsonObject summaryJson(const Snapshot& s) {
     QJsonArray warnings;
     for (const auto& w : summaryWarnings(s)) warnings.append(qs(w));
     o[QStringLiteral("warnings")] = warnings;
+    // Why the run could not decide everything it admitted: a run with one failed.
+    o[QStringLiteral("reconciled")] = qint64(s.reconciled);
+    o[QStringLiteral("error")] = s.failure.empty() ? QJsonValue(QJsonValue::Null) : qs(s.failure);
     return o;
 }
 
@@ -193,8 +196,12 @@ std::string summaryText(const Snapshot& s) {
     out << line;
     out << "dlq       " << s.dlqSize << " (retries " << s.retries << ", redeliveries "
         << s.redeliveries << ")\n";
+    if (s.reconciled > 0)
+        out << "reconciled " << s.reconciled
+            << " dead letters found issued in the guard's ledger (their answer was lost)\n";
     out << "winners   sha256 " << s.winnersSha256 << "\n";
     for (const auto& w : summaryWarnings(s)) out << "WARNING   " << w << "\n";
+    if (!s.failure.empty()) out << "ERROR     " << s.failure << "\n";
     return out.str();
 }
 

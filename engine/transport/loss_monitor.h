@@ -4,6 +4,7 @@
 // out of range). The in-memory rings lose nothing and have none (Transport::lossMonitor()).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace stampede::transport {
@@ -17,6 +18,10 @@ public:
     virtual std::int64_t takeLostMessages() = 0;
     // The run sent `n` requests again after a loss (counted in the transport's statistics).
     virtual void countResent(std::int64_t n) = 0;
+    // How long the transport has been unable to reach its cluster (0: it can), and what it is
+    // in words ("Kafka at 127.0.0.1:9092").
+    virtual std::int64_t outageMs() const = 0;
+    virtual std::string systemName() const = 0;
 };
 
 }  // namespace stampede::transport

@@ -77,8 +77,12 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
 
 KafkaConsumer::~KafkaConsumer() {
     if (!m_rk) return;
-    storeOffsets();
     if (m_queue) rd_kafka_queue_destroy(m_queue);
+    if (m_closeWithoutCluster.load()) {
+        rd_kafka_destroy_flags(m_rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        return;
+    }
+    storeOffsets();
     rd_kafka_consumer_close(m_rk);  // commits what was stored
     rd_kafka_destroy(m_rk);
 }
@@ -132,8 +136,10 @@ void KafkaConsumer::readBatch(int timeoutMs) {
 void KafkaConsumer::take(const rd_kafka_message_t& m) {
     if (m.err) {
         if (m_owner) m_owner->countError();
+        if (m.err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) m_closeWithoutCluster = true;
         return;
     }
+    m_closeWithoutCluster = false;  // the cluster answers again
     auto found = m_progress.find(m.partition);
     if (found == m_progress.end()) return;  // a partition this consumer no longer owns
     Progress& progress = found->second;

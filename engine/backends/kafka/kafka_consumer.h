@@ -4,6 +4,7 @@
 // only up to the first delivery that is not yet acknowledged (a request still being retried
 // holds the offsets after it back), so a restart redelivers, never skips.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -36,6 +37,10 @@ public:
     void waitForWork(int timeoutMs);  // blocks until messages, the timeout, or wake()
     void acknowledge(std::uint64_t token);
     void wake();  // from any thread
+    // The cluster is gone: the destructor neither commits nor leaves the group (which would
+    // wait for a broker that does not answer), so closing takes bounded time.
+    // (It also does so by itself while its last word from the cluster was "all brokers down".)
+    void closeWithoutCluster() { m_closeWithoutCluster = true; }
 
     static std::uint64_t tokenOf(int partition, std::int64_t offset) {
         return (std::uint64_t(partition) << 48) | (std::uint64_t(offset) & kOffsetMask);
@@ -69,6 +74,7 @@ private:
     std::vector<std::pair<transport::Delivery, transport::Envelope>> m_ready;
     std::size_t m_next = 0;
     std::unordered_map<int, Progress> m_progress;  // the worker thread's only
+    std::atomic<bool> m_closeWithoutCluster{false};
 };
 
 }  // namespace stampede::backends::kafka

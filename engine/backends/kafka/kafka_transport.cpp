@@ -21,8 +21,16 @@ void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque
     static_cast<KafkaTransport*>(opaque)->onDelivery(*message);
 }
 
-void errorReport(rd_kafka_t*, int, const char*, void* opaque) {
-    static_cast<KafkaTransport*>(opaque)->countError();
+void errorReport(rd_kafka_t*, int err, const char*, void* opaque) {
+    auto* transport = static_cast<KafkaTransport*>(opaque);
+    transport->countError();
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) transport->brokersDown();
+}
+
+std::int64_t steadyNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 }  // namespace
 
@@ -79,12 +87,20 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
 }
 
 KafkaTransport::~KafkaTransport() {
+    // Without a cluster, closing neither commits nor waits for one: it takes bounded time.
+    const bool clusterGone = outageMs() > 0;
+    for (auto& consumer : m_consumers)
+        if (clusterGone) consumer->closeWithoutCluster();
     m_consumers.clear();  // closing commits the stored offsets
-    if (m_producer) rd_kafka_flush(m_producer, 5000);
+    if (m_producer && clusterGone)
+        rd_kafka_purge(m_producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    if (m_producer) rd_kafka_flush(m_producer, clusterGone ? 500 : 5000);
     m_stopping.store(true);
     if (m_poller.joinable()) m_poller.join();
     if (m_resultsThread.joinable()) m_resultsThread.join();
-    if (m_resultsReader) {
+    if (m_resultsReader && clusterGone) {
+        rd_kafka_destroy_flags(m_resultsReader, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    } else if (m_resultsReader) {
         rd_kafka_consumer_close(m_resultsReader);
         rd_kafka_destroy(m_resultsReader);
     }
@@ -252,8 +268,35 @@ bool KafkaTransport::findStartOffsets(std::string& error) {
     return true;
 }
 
+void KafkaTransport::brokersDown() {
+    std::int64_t expected = 0;
+    m_downSinceNs.compare_exchange_strong(expected, steadyNs(), std::memory_order_relaxed);
+}
+
+std::int64_t KafkaTransport::outageMs() const {
+    const std::int64_t since = m_downSinceNs.load(std::memory_order_relaxed);
+    return since == 0 ? 0 : (steadyNs() - since) / 1'000'000;
+}
+
+void KafkaTransport::probeWhileDown(std::chrono::steady_clock::time_point& lastProbe) {
+    if (m_downSinceNs.load(std::memory_order_relaxed) == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lastProbe < std::chrono::seconds(1)) return;
+    lastProbe = now;
+    const rd_kafka_metadata_t* metadata = nullptr;
+    if (rd_kafka_metadata(m_producer, 0, m_requestTopic, &metadata, 500) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_metadata_destroy(metadata);
+        brokersUp();
+    }
+}
+
 void KafkaTransport::pollProducer() {
-    while (!m_stopping.load(std::memory_order_relaxed)) rd_kafka_poll(m_producer, 50);
+    auto lastProbe = std::chrono::steady_clock::time_point();
+    while (!m_stopping.load(std::memory_order_relaxed)) {
+        rd_kafka_poll(m_producer, 50);
+        probeWhileDown(lastProbe);
+    }
     rd_kafka_poll(m_producer, 0);
 }
 
@@ -287,7 +330,10 @@ bool KafkaTransport::tryPush(int partition, const transport::Envelope& envelope)
 }
 
 void KafkaTransport::onDelivery(const rd_kafka_message_t& message) {
-    if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (m_downSinceNs.load(std::memory_order_relaxed) != 0) brokersUp();
+        return;
+    }
     if (message.rkt != m_requestTopic) {
         countError();  // a dead letter that did not reach its topic: the store still has it
         return;
@@ -449,7 +495,7 @@ void KafkaTransport::announceRun(const std::string& json) {
     rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
                      static_cast<std::size_t>(text.size()), m_topics.runKey.data(),
                      m_topics.runKey.size(), nullptr);
-    rd_kafka_flush(m_producer, 5000);
+    rd_kafka_flush(m_producer, outageMs() > 0 ? 500 : 5000);  // bounded without a cluster
 }
 
 void KafkaTransport::announceEnd() {
@@ -459,7 +505,7 @@ void KafkaTransport::announceEnd() {
     rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
                      static_cast<std::size_t>(text.size()), m_topics.runKey.data(),
                      m_topics.runKey.size(), nullptr);
-    rd_kafka_flush(m_producer, 5000);
+    rd_kafka_flush(m_producer, outageMs() > 0 ? 500 : 5000);  // bounded without a cluster
 }
 
 transport::TransportFactory makeKafkaTransportFactory(KafkaSettings settings) {

@@ -57,6 +57,8 @@ public:
     std::int64_t takeLostMessages() override;
     void publishDeadLetter(std::uint32_t requestId, const std::string& json) override;
     void countResent(std::int64_t n) override { m_resent.fetch_add(n); }
+    std::int64_t outageMs() const override;
+    std::string systemName() const override { return "Kafka at " + m_settings.bootstrap; }
     bool sharesWork() const override { return m_settings.joinGroup; }
     void announceRun(const std::string& json) override;
     void announceEnd() override;
@@ -69,6 +71,10 @@ public:
     void countConsumed(int partition, std::int64_t n);
     void countLost(int partition, std::int64_t n);
     void countError() { m_errors.fetch_add(1, std::memory_order_relaxed); }
+    // librdkafka said every broker is down: the outage starts now, unless it started before.
+    void brokersDown();
+    // The cluster answered (a delivery, a probe): the outage, if any, is over.
+    void brokersUp() { m_downSinceNs.store(0, std::memory_order_relaxed); }
     void onDelivery(const rd_kafka_message_t& message);
 
 private:
@@ -78,6 +84,9 @@ private:
     bool findStartOffsets(std::string& error);
     bool connectProducer(std::string& error);
     void pollProducer();
+    // While the brokers are down, asks the cluster for its metadata once a second: the answer
+    // ends the outage (librdkafka says when brokers go down, not when they come back).
+    void probeWhileDown(std::chrono::steady_clock::time_point& lastProbe);
     void readResults();
     bool openResultsReader(std::string& error);
 
@@ -107,6 +116,7 @@ private:
     std::atomic<std::int64_t> m_lost{0}, m_lostUntaken{0};
     std::atomic<std::int64_t> m_resent{0};
     std::atomic<std::int64_t> m_errors{0};
+    std::atomic<std::int64_t> m_downSinceNs{0};  // steady clock; 0: the cluster answers
     std::mutex m_failedMutex;
     std::vector<std::uint32_t> m_failed;
     friend class KafkaConsumer;

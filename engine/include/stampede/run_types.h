@@ -38,6 +38,13 @@ struct StartOptions {
     bool keepOpen = false;
     // How often the monitor publishes a snapshot.
     std::chrono::milliseconds snapshotInterval{33};
+    // Every run ends. A live system the run depends on (the Kafka transport's cluster) that is
+    // unreachable this long stops the run: what it has not decided is settled into the DLQ
+    // with the reason, and the snapshot's `failure` says why.
+    std::chrono::milliseconds outageBound{30'000};
+    // After stop(), how long what was admitted may still take to be decided before the rest is
+    // settled into the DLQ ("the run was stopped before it was decided").
+    std::chrono::milliseconds stopGrace{3'000};
 };
 
 // The answer to start(): empty error means the run started.

@@ -104,6 +104,9 @@ struct Snapshot {
     std::int64_t overIssued = 0;
     std::int64_t underIssued = 0;
     std::int64_t fairnessInversions = 0;
+    // Why the run could not decide everything it admitted ("Kafka unavailable for 30 s: …"),
+    // empty when it could. Those requests are in the DLQ, FAILED_FINAL.
+    std::string failure;
     std::string winnersSha256;  // of the sorted winner list; computed whenever the run is quiet
 
     std::int64_t retries = 0;
@@ -111,6 +114,9 @@ struct Snapshot {
     std::int64_t workerCrashes = 0;
     std::int64_t deadLettered = 0;  // entries ever added to the DLQ
     std::int64_t replayed = 0;      // entries taken back by replays
+    // Dead letters found SUCCEEDED in the guard's own ledger at the end (a unit taken for the
+    // user by a decision whose answer never came back) and recorded as issued.
+    std::int64_t reconciled = 0;
     std::int64_t dlqSize = 0;
     std::int64_t queueDepth = 0;
 

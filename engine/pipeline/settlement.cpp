@@ -1,0 +1,100 @@
+#include "pipeline/settlement.h"
+
+#include <cstdio>
+#include <set>
+#include <utility>
+
+namespace stampede::pipeline {
+
+using core::Request;
+using core::RequestState;
+
+namespace {
+std::string seconds(std::int64_t ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return text;
+}
+}  // namespace
+
+std::string Settlement::reasonToGiveUp(std::int64_t now) {
+    if (const transport::LossMonitor* monitor = m_state.queue.lossMonitor()) {
+        const std::int64_t outage = monitor->outageMs();
+        if (outage > m_plan.options.outageBound.count()) {
+            m_why = monitor->systemName() + " unreachable for " + seconds(outage);
+            return "Kafka unavailable";
+        }
+    }
+    if (!m_state.control.stopRequested()) return {};
+    if (m_stopSeenNs < 0) m_stopSeenNs = now;
+    const std::int64_t waited = (now - m_stopSeenNs) / 1'000'000;
+    if (waited <= m_plan.options.stopGrace.count()) return {};
+    m_why = "stopped, and not decided within " + seconds(waited) + " of the stop";
+    return "stopped before decided";
+}
+
+void Settlement::check(std::int64_t now, bool feedingDone) {
+    // Only a queue whose consumers claim what they decide can have its waiting requests taken
+    // from it safely; the in-memory rings always drain.
+    if (!m_state.queue.redelivers()) return;
+    if (m_reason.empty()) {
+        m_reason = reasonToGiveUp(now);
+        if (m_reason.empty()) return;
+        m_state.control.abandon();
+    }
+    if (feedingDone) settleQueued(now);
+}
+
+void Settlement::settleQueued(std::int64_t now) {
+    m_lane.with([&](Lane& lane) {
+        const core::RequestId size = m_state.arena.size();
+        for (core::RequestId id = 0; id < size; ++id) {
+            Request& r = m_state.arena[id];
+            if (r.loadState() != RequestState::Queued) continue;
+            if (!m_decisions.claimDelivered(id)) continue;
+            m_decisions.startOutside(lane, r, now);
+            if (r.flags & Request::kStockReserved) {
+                m_state.guard->giveBack(r.campaign, lane.index);
+                r.flags &= static_cast<std::uint8_t>(~Request::kStockReserved);
+            }
+            m_decisions.deadLetter(lane, id, m_reason, "the run gave up: " + m_why, now);
+            ++m_settled;
+        }
+    });
+}
+
+void Settlement::reconcile() {
+    guards::Guard& guard = *m_state.guard;
+    if (!guard.decidesByUser() || guard.sharedKey().empty() || m_state.dlq.size() == 0) return;
+    // One unit per user in such a ledger: a user already recorded issued is not recovered twice.
+    std::set<std::pair<std::uint16_t, std::uint64_t>> issued;
+    const core::RequestId size = m_state.arena.size();
+    for (core::RequestId id = 0; id < size; ++id) {
+        const Request& r = m_state.arena[id];
+        if (r.loadState() == RequestState::Succeeded) issued.emplace(r.campaign, r.user);
+    }
+    m_lane.with([&](Lane& lane) {
+        for (const core::RequestId id : m_state.dlq.ids()) {
+            Request& r = m_state.arena[id];
+            if (issued.count({r.campaign, r.user})) continue;
+            const std::optional<bool> holds = guard.holdsUnit(r.campaign, r.user);
+            if (!holds || !*holds || !m_state.dlq.take(id)) continue;  // unknown: left as is
+            {
+                metrics::CounterWrite w(*lane.block);
+                lane.block->move(r.campaign, RequestState::FailedFinal, RequestState::Succeeded);
+            }
+            r.reason = core::RejectReason::None;
+            r.state.store(RequestState::Succeeded, std::memory_order_release);
+            issued.emplace(r.campaign, r.user);
+            ++m_reconciled;
+        }
+    });
+}
+
+std::string Settlement::failure() const {
+    if (m_reason.empty()) return {};
+    return m_why + ": " + std::to_string(m_settled) +
+           " requests were not decided and went to the DLQ (" + m_reason + ")";
+}
+
+}  // namespace stampede::pipeline
