@@ -1,6 +1,7 @@
 #include "pipeline/settlement.h"
 
 #include <cstdio>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -73,22 +74,35 @@ void Settlement::reconcile() {
         const Request& r = m_state.arena[id];
         if (r.loadState() == RequestState::Succeeded) issued.emplace(r.campaign, r.user);
     }
-    m_lane.with([&](Lane& lane) {
-        for (const core::RequestId id : m_state.dlq.ids()) {
-            Request& r = m_state.arena[id];
-            if (issued.count({r.campaign, r.user})) continue;
-            const std::optional<bool> holds = guard.holdsUnit(r.campaign, r.user);
-            if (!holds || !*holds || !m_state.dlq.take(id)) continue;  // unknown: left as is
-            {
-                metrics::CounterWrite w(*lane.block);
-                lane.block->move(r.campaign, RequestState::FailedFinal, RequestState::Succeeded);
-            }
-            r.reason = core::RejectReason::None;
-            r.state.store(RequestState::Succeeded, std::memory_order_release);
-            issued.emplace(r.campaign, r.user);
-            ++m_reconciled;
-        }
-    });
+    // The dead letters to ask about, by campaign, and the ledger's answers in one batch each.
+    std::map<int, std::vector<core::RequestId>> asked;
+    for (const core::RequestId id : m_state.dlq.ids()) {
+        const Request& r = m_state.arena[id];
+        if (!issued.count({r.campaign, r.user})) asked[r.campaign].push_back(id);
+    }
+    for (const auto& [campaign, ids] : asked) {
+        std::vector<std::uint64_t> users;
+        for (const core::RequestId id : ids) users.push_back(m_state.arena[id].user);
+        const auto held = guard.holdUnits(campaign, users);
+        if (!held) continue;  // the ledger does not answer: left as they are
+        m_lane.with([&](Lane& lane) {
+            for (std::size_t i = 0; i < ids.size(); ++i)
+                if ((*held)[i]) recover(lane, ids[i], issued);
+        });
+    }
+}
+
+void Settlement::recover(Lane& lane, core::RequestId id,
+                         std::set<std::pair<std::uint16_t, std::uint64_t>>& issued) {
+    Request& r = m_state.arena[id];
+    if (!issued.emplace(r.campaign, r.user).second || !m_state.dlq.take(id)) return;
+    {
+        metrics::CounterWrite w(*lane.block);
+        lane.block->move(r.campaign, RequestState::FailedFinal, RequestState::Succeeded);
+    }
+    r.reason = core::RejectReason::None;
+    r.state.store(RequestState::Succeeded, std::memory_order_release);
+    ++m_reconciled;
 }
 
 std::string Settlement::failure() const {

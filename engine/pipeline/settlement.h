@@ -8,7 +8,9 @@
 // Internal to the pipeline.
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "pipeline/decisions.h"
 
@@ -37,6 +39,9 @@ private:
     // The reason to give up now, or empty.
     std::string reasonToGiveUp(std::int64_t nowNs);
     void settleQueued(std::int64_t nowNs);
+    // A dead letter recorded SUCCEEDED, unless its (campaign, user) is issued already.
+    void recover(Lane& lane, core::RequestId id,
+                 std::set<std::pair<std::uint16_t, std::uint64_t>>& issued);
 
     const RunPlan& m_plan;
     RunState& m_state;

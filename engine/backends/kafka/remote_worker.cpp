@@ -57,9 +57,8 @@ public:
         return true;
     }
     ~ControlReader() {
-        if (!m_rk) return;
-        rd_kafka_consumer_close(m_rk);
-        rd_kafka_destroy(m_rk);
+        // It commits nothing and belongs to no group: nothing to wait for a cluster about.
+        if (m_rk) rd_kafka_destroy_flags(m_rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     }
     // Reads what is there now; true once the end of the topic was seen at least once.
     bool poll(int timeoutMs) {
@@ -257,7 +256,15 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
         // The run ended at the ingress: every request is final there, so nothing more comes.
         if (ending && Clock::now() - quietSince >= std::chrono::milliseconds(500)) break;
     }
-    rd_kafka_flush(producer, 5000);
+    // Stopped by a signal, the worker ends within a few seconds: results that cannot reach
+    // the cluster by then are dropped (the run reconciles them with the guard's ledger), and
+    // without a cluster the consumer neither commits nor leaves its group.
+    const bool delivered = rd_kafka_flush(producer, stop.load() ? 1000 : 5000) ==
+                           RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (!delivered) {
+        rd_kafka_purge(producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        consumer->closeWithoutCluster();
+    }
     rd_kafka_poll(producer, 0);
     consumer.reset();  // stores and commits what was delivered
     rd_kafka_topic_destroy(results);

@@ -458,6 +458,33 @@ std::optional<bool> RedisGuard::holdsUnit(int campaign, std::uint64_t user) {
     return r.r->integer == 1;
 }
 
+// Pipelined SISMEMBERs, a thousand per round trip.
+std::optional<std::vector<bool>> RedisGuard::holdUnits(int campaign,
+                                                       std::span<const std::uint64_t> users) {
+    if (!decidesByUser()) return std::nullopt;
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
+    if (!ctx) return std::nullopt;
+    const std::string key = appliedKey(campaign);
+    std::vector<bool> out;
+    out.reserve(users.size());
+    constexpr std::size_t kPerRoundTrip = 1000;
+    for (std::size_t begin = 0; begin < users.size(); begin += kPerRoundTrip) {
+        const std::size_t end = std::min(users.size(), begin + kPerRoundTrip);
+        for (std::size_t i = begin; i < end; ++i)
+            redisAppendCommand(ctx, "SISMEMBER %s %s", key.c_str(),
+                               std::to_string(users[i]).c_str());
+        for (std::size_t i = begin; i < end; ++i) {
+            void* raw = nullptr;
+            if (redisGetReply(ctx, &raw) != REDIS_OK) return std::nullopt;
+            Reply r(raw);
+            if (!r || r.r->type != REDIS_REPLY_INTEGER) return std::nullopt;
+            out.push_back(r.r->integer == 1);
+        }
+    }
+    return out;
+}
+
 guards::BackendStats RedisGuard::backendStats() const {
     guards::BackendStats s;
     s.kind = "redis";

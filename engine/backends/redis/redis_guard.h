@@ -44,6 +44,8 @@ public:
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
     bool decidesByUser() const override { return m_mode != Mode::Naive; }
     std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;  // SISMEMBER
+    std::optional<std::vector<bool>> holdUnits(int campaign,
+                                               std::span<const std::uint64_t> users) override;
     std::string sharedKey() const override { return m_prefix; }
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;

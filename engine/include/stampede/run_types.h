@@ -44,7 +44,7 @@ struct StartOptions {
     std::chrono::milliseconds outageBound{30'000};
     // After stop(), how long what was admitted may still take to be decided before the rest is
     // settled into the DLQ ("the run was stopped before it was decided").
-    std::chrono::milliseconds stopGrace{3'000};
+    std::chrono::milliseconds stopGrace{2'000};
 };
 
 // The answer to start(): empty error means the run started.

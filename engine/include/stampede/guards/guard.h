@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,18 @@ public:
     // answer (or the guard keeps no record).
     virtual std::optional<bool> holdsUnit(int /*campaign*/, std::uint64_t /*user*/) {
         return std::nullopt;
+    }
+    // The same for many users (a backend answers them in a few round trips); nullopt when it
+    // does not answer.
+    virtual std::optional<std::vector<bool>> holdUnits(int campaign,
+                                                       std::span<const std::uint64_t> users) {
+        std::vector<bool> out;
+        for (const std::uint64_t user : users) {
+            const std::optional<bool> held = holdsUnit(campaign, user);
+            if (!held) return std::nullopt;
+            out.push_back(*held);
+        }
+        return out;
     }
     // Workers in other processes decide on the same stock: the name of this run's stock in the
     // backend (empty for a guard that lives in this process), and joining it without resetting.

@@ -1,0 +1,209 @@
+// The Kafka cluster dies while workers in other processes decide (`kill -9` of the standalone
+// broker): the run ends in bounded time with a clear error and a non-zero exit, every request is
+// final, every unit Redis handed out is a request the run reports issued, and `run` and `worker`
+// obey SIGTERM (a second signal ends at once).
+#include <QtTest>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <csignal>
+
+#include "kafka_test_support.h"
+#include "redis_server.h"
+
+using namespace stampede;
+
+namespace {
+QString cli() {
+    return QStringLiteral(STAMPEDE_CLI_PATH);
+}
+
+qint64 lastProcessed(const QByteArray& stderrText) {
+    const QRegularExpression re(QStringLiteral("processed (\\d+)"));
+    qint64 last = 0;
+    for (auto it = re.globalMatch(QString::fromUtf8(stderrText)); it.hasNext();)
+        last = it.next().captured(1).toLongLong();
+    return last;
+}
+
+void signal(QProcess& p, int sig) {
+    ::kill(static_cast<pid_t>(p.processId()), sig);
+}
+
+qint64 finals(const QJsonObject& summary) {
+    const QJsonObject states = summary.value(QStringLiteral("states")).toObject();
+    return states.value(QStringLiteral("SUCCEEDED")).toInteger() +
+           states.value(QStringLiteral("REJECTED")).toInteger() +
+           states.value(QStringLiteral("FAILED_FINAL")).toInteger();
+}
+}  // namespace
+
+class TestChaosKafka : public QObject {
+    Q_OBJECT
+    test::RedisServer m_redis;
+    QTemporaryDir m_dir;
+
+    QString scenario() {
+        return test::writeScenario(
+            QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("chaos.json")),
+            [](QJsonObject& s) {
+                s[QStringLiteral("name")] = QStringLiteral("chaos-kafka");
+                QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
+                QJsonObject c = campaigns[0].toObject();
+                c[QStringLiteral("stock")] = 100000;  // never sold out: every decision takes
+                campaigns[0] = c;
+                s[QStringLiteral("campaigns")] = campaigns;
+                QJsonArray arrivals = s[QStringLiteral("arrivals")].toArray();
+                QJsonObject a = arrivals[0].toObject();
+                a[QStringLiteral("users")] = 20000;
+                a[QStringLiteral("over_ms")] = 6000;
+                arrivals[0] = a;
+                s[QStringLiteral("arrivals")] = arrivals;
+            });
+    }
+
+    // A run on `bootstrap` with no workers of its own, deciding on Redis.
+    void startRun(QProcess& run, const QString& bootstrap, const QString& giveUpAfter) {
+        run.start(cli(), {QStringLiteral("run"), scenario(), QStringLiteral("--transport"),
+                          QStringLiteral("kafka"), QStringLiteral("--kafka"), bootstrap,
+                          QStringLiteral("--local-workers"), QStringLiteral("0"),
+                          QStringLiteral("--partitions"), QStringLiteral("2"),
+                          QStringLiteral("--guard"), QStringLiteral("redis-lua"),
+                          QStringLiteral("--redis"), m_redis.url(), QStringLiteral("--pace"),
+                          QStringLiteral("realtime"), QStringLiteral("--give-up-after"),
+                          giveUpAfter, QStringLiteral("--json"), QStringLiteral("-"),
+                          QStringLiteral("--quiet")});
+        QVERIFY(run.waitForStarted(5000));
+    }
+    void startWorker(QProcess& w, const QString& bootstrap) {
+        w.start(cli(), {QStringLiteral("worker"), QStringLiteral("--kafka"), bootstrap,
+                        QStringLiteral("--redis"), m_redis.url()});
+        QVERIFY(w.waitForStarted(5000));
+    }
+    // Waits until the worker has decided at least `n` requests (its progress line).
+    void waitForWork(QProcess& w, QByteArray& err, qint64 n) {
+        QTRY_VERIFY_WITH_TIMEOUT((err += w.readAllStandardError(), lastProcessed(err) >= n),
+                                 60000);
+    }
+    QString appliedKey(const QJsonObject& summary) {
+        return summary.value(QStringLiteral("backend"))
+                   .toObject()
+                   .value(QStringLiteral("detail"))
+                   .toString() +
+               QStringLiteral(":0:applied");
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QString error;
+        QVERIFY2(m_redis.start(error), qPrintable(error));
+    }
+
+    void aDeadBrokerEndsTheRunAndEveryUnitIsAccountedFor() {
+        QProcess broker;
+        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
+                                                             QStringLiteral("1")});
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+        QProcess first, second, run;
+        startWorker(first, bootstrap);
+        startWorker(second, bootstrap);
+        startRun(run, bootstrap, QStringLiteral("4"));
+        QByteArray firstErr;
+        waitForWork(first, firstErr, 1000);
+        signal(broker, SIGKILL);
+        QVERIFY(broker.waitForFinished(5000));
+
+        // Ends: 4 s without the cluster, then settled, reconciled and summarised.
+        QElapsedTimer ended;
+        ended.start();
+        QVERIFY(run.waitForFinished(60000));
+        qInfo("the run ended %lld ms after the broker died", ended.elapsed());
+        QCOMPARE(run.exitCode(), 1);
+        QVERIFY(ended.elapsed() < 30000);
+        const QByteArray err = run.readAllStandardError();
+        QVERIFY2(err.contains(QByteArray("run failed: Kafka at " + bootstrap.toUtf8() + " unreachable")),
+                 err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+        QVERIFY(summary.value(QStringLiteral("error")).toString().contains(
+            QStringLiteral("went to the DLQ (Kafka unavailable)")));
+        QCOMPARE(finals(summary), summary.value(QStringLiteral("admitted")).toInteger());
+        QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
+        // Every unit Redis handed out is one the run reports issued, none more, none fewer.
+        const qint64 issued = summary.value(QStringLiteral("issued")).toInteger();
+        QVERIFY(issued >= 1000);
+        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(),
+                 issued);
+        QCOMPARE(summary.value(QStringLiteral("dlq")).toInteger(),
+                 summary.value(QStringLiteral("admitted")).toInteger() - issued);
+
+        // The workers obey SIGTERM without their cluster.
+        for (QProcess* w : {&first, &second}) {
+            QElapsedTimer t;
+            t.start();
+            signal(*w, SIGTERM);
+            QVERIFY(w->waitForFinished(5000));
+            qInfo("a worker stopped %lld ms after SIGTERM", t.elapsed());
+        }
+    }
+
+    void sigtermEndsAStalledRunWithinFiveSeconds() {
+        QProcess broker;
+        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
+                                                             QStringLiteral("1")});
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+        QProcess worker, run;
+        startWorker(worker, bootstrap);
+        startRun(run, bootstrap, QStringLiteral("600"));  // only the signal can end it
+        QByteArray workerErr;
+        waitForWork(worker, workerErr, 500);
+        signal(broker, SIGKILL);
+        QVERIFY(broker.waitForFinished(5000));
+        QTest::qWait(1000);  // the run notices nothing it could act on yet: it waits
+        QCOMPARE(run.state(), QProcess::Running);
+
+        QElapsedTimer t;
+        t.start();
+        signal(run, SIGTERM);
+        QVERIFY(run.waitForFinished(10000));
+        qInfo("the run stopped %lld ms after SIGTERM", t.elapsed());
+        QVERIFY(t.elapsed() <= 5000);
+        QCOMPARE(run.exitCode(), 1);  // it could not decide everything: a failure, said so
+        const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+        QVERIFY(summary.value(QStringLiteral("error")).toString().contains(
+            QStringLiteral("stopped before decided")));
+        QCOMPARE(finals(summary), summary.value(QStringLiteral("admitted")).toInteger());
+        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(),
+                 summary.value(QStringLiteral("issued")).toInteger());
+
+        signal(worker, SIGTERM);
+        QVERIFY(worker.waitForFinished(5000));
+    }
+
+    void aSecondSignalEndsAtOnce() {
+        QProcess broker;
+        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
+                                                             QStringLiteral("1")});
+        QProcess run;
+        startRun(run, bootstrap, QStringLiteral("600"));
+        QTRY_VERIFY_WITH_TIMEOUT(run.bytesAvailable() > 0 || run.state() == QProcess::Running,
+                                 5000);
+        signal(broker, SIGKILL);
+        QVERIFY(broker.waitForFinished(5000));
+        signal(run, SIGTERM);
+        QTest::qWait(200);
+        QElapsedTimer t;
+        t.start();
+        signal(run, SIGTERM);
+        QVERIFY(run.waitForFinished(2000));
+        QCOMPARE(run.exitCode(), 130);
+        QVERIFY(t.elapsed() < 1000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChaosKafka)
+#include "tst_chaos_kafka.moc"
