@@ -258,8 +258,6 @@ private Q_SLOTS:
         QTest::newRow("store and topic at once")
             << words("dlq list --store sqlite:///tmp/x.db --kafka 127.0.0.1:1 --topic t")
             << words("--store --kafka");
-        QTest::newRow("stored replay with --ids")
-            << words("dlq replay --run 1 --ids 3") << words("--ids --kafka");
         QTest::newRow("workers out of range")
             << QStringList{QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--workers"),
                            QStringLiteral("0")}
