@@ -71,6 +71,17 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addWidget(m_statusRun);
     statusBar()->addWidget(m_statusStock);
     statusBar()->addWidget(m_statusAlarm);
+    // A refused start is said where the eye goes last, too: until the next run starts.
+    m_statusRefused = new QLabel(tr("last start refused: see the Launch dock"));
+    m_statusRefused->setObjectName(QStringLiteral("statusRefused"));
+    m_statusRefused->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
+    m_statusRefused->hide();
+    statusBar()->addWidget(m_statusRefused);
+    connect(m_controller, &EngineController::runRefused, m_statusRefused, [this](const QString& e) {
+        m_statusRefused->setToolTip(e);
+        m_statusRefused->show();
+    });
+    connect(m_controller, &EngineController::runStarted, m_statusRefused, &QWidget::hide);
     statusBar()->addPermanentWidget(m_statusRate);
     connect(m_controller, &EngineController::snapshotUpdated, this, &MainWindow::updateStatus);
     connect(m_launcher, &LauncherDock::scenarioSelected, m_undo, &QUndoStack::clear);
@@ -154,7 +165,7 @@ void MainWindow::updateStatus() {
     if (!s) return;
     m_statusRun->setText(tr("%1 · %2 s · %3 / %4 / %5")
                              .arg(QString::fromUtf8(toString(s->status).data()))
-                             .arg(s->elapsedS, 0, 'f', 1)
+                             .arg(s->wallS, 0, 'f', 1)  // frozen at the run's end
                              .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));

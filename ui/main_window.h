@@ -57,6 +57,7 @@ private:
     QLabel* m_statusRun;
     QLabel* m_statusStock;
     QLabel* m_statusAlarm;
+    QLabel* m_statusRefused;
     QLabel* m_statusRate;
     QByteArray m_defaultState;
     int m_snapshotsThisSecond = 0;

@@ -27,6 +27,14 @@ CampaignModel::CampaignModel(EngineController* controller, QObject* parent)
     connect(controller, &EngineController::scenarioChanged, this,
             &CampaignModel::onScenarioChanged);
     connect(controller, &EngineController::snapshotUpdated, this, &CampaignModel::onSnapshot);
+    connect(controller, &EngineController::runStarted, this, [this] { m_liveIsCurrent = true; });
+}
+
+void CampaignModel::detachFromRunIfIdle() {
+    if (m_controller->runInProgress() || !m_liveIsCurrent) return;
+    m_liveIsCurrent = false;
+    if (!m_campaigns.empty())
+        Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
 }
 
 int CampaignModel::rowCount(const QModelIndex& parent) const {
@@ -48,7 +56,7 @@ int CampaignModel::rowOf(const QString& id) const {
 }
 
 const CampaignSnapshot* CampaignModel::liveOf(int row) const {
-    if (!m_snapshot) return nullptr;
+    if (!m_snapshot || !m_liveIsCurrent) return nullptr;
     const std::string& id = campaign(row).id;
     for (const auto& c : m_snapshot->campaigns)
         if (c.id == id) return &c;
@@ -206,6 +214,7 @@ QString CampaignModel::replaceCampaign(int row, const core::Campaign& c) {
         if (!refused.isEmpty()) return refused;
     }
     m_campaigns[static_cast<std::size_t>(row)] = c;
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -217,6 +226,7 @@ void CampaignModel::insertCampaign(int row, const core::Campaign& c) {
     beginInsertRows({}, row, row);
     m_campaigns.insert(m_campaigns.begin() + row, c);
     endInsertRows();
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -226,6 +236,7 @@ void CampaignModel::removeCampaign(int row) {
     beginRemoveRows({}, row, row);
     m_campaigns.erase(m_campaigns.begin() + row);
     endRemoveRows();
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -233,6 +244,7 @@ void CampaignModel::removeCampaign(int row) {
 
 void CampaignModel::onScenarioChanged() {
     if (m_applying) return;
+    detachFromRunIfIdle();
     const auto& fresh = m_controller->scenario().campaigns;
     if (fresh.size() == m_campaigns.size()) {
         m_campaigns = fresh;
