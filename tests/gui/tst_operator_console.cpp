@@ -244,7 +244,6 @@ private Q_SLOTS:
             QVERIFY(pending > 0);
             DlqDock* dlq = w.dlqDock();
             QTRY_COMPARE_WITH_TIMEOUT(std::size_t(dlq->model()->rowCount()), pending, 10000);
-            QVERIFY(w.controller()->showsStoredDlq());
             QTRY_VERIFY(dlq->replayAllAction()->isEnabled());
             dlq->setRateLimit(0);
             dlq->replayAllAction()->trigger();
@@ -252,6 +251,7 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(!dlq->runningReplay(), 30000);
             QCOMPARE(db->deadLetters(runId).size(), std::size_t(0));
             QCOMPARE(db->deadLetters(runId, {}, true).size(), pending);  // replayed, not gone
+            QVERIFY(w.controller()->showsStoredDlq());
             // The list follows the store and stays on this run (it does not switch runs).
             QTRY_COMPARE_WITH_TIMEOUT(dlq->model()->rowCount(), 0, 10000);
             QCOMPARE(w.controller()->storedDlqRun(), runId);
