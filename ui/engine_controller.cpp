@@ -396,6 +396,9 @@ void EngineController::rereadDeadLetters() {
                 if (!self->showsStoredDlq()) return;  // a run started meanwhile
                 self->m_storedLetters = letters;
                 self->m_storedDlqRun = runId;
+                // The run found is the run shown from now on: replaying all of it must leave
+                // the list on it (empty), not move to an older run's entries.
+                if (self->m_chosenRun == 0) self->m_chosenRun = runId;
                 self->m_storedDlqRunText = runText;
                 Q_EMIT self->deadLettersReplaced(QString::fromStdString(error));
             },

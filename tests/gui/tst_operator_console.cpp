@@ -9,6 +9,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QProcess>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -263,6 +264,62 @@ private Q_SLOTS:
         again.dlqDock()->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(!again.controller()->deadLettersLoading(), 10000);
         QCOMPARE(again.dlqDock()->model()->rowCount(), 0);
+    }
+
+    // Defect 5: dead letters from the store name their run, show the payload's user, and the
+    // operator chooses the run; "Replay all" leaves the list on that run.
+    void storedDeadLettersNameTheirRunAndTheOperatorChoosesIt() {
+        const QString url = freshStore();
+        const QString scenario = m_dir.filePath(QStringLiteral("failing.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "failing", "campaigns": [{"id": "c1", "stock": 1000}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 200}],
+          "faults": {"permanent_failure_rate": 0.2}, "run": {"pace": "asap"}})");
+        f.close();
+        for (int run = 0; run < 2; ++run) {  // two earlier sessions, each leaving dead letters
+            QProcess cli;
+            cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                      {QStringLiteral("run"), scenario, QStringLiteral("--store"), url,
+                       QStringLiteral("--quiet")});
+            QVERIFY(cli.waitForFinished(60000));
+            QCOMPARE(cli.exitCode(), 0);
+        }
+        auto db = openStore(url);
+        const auto first = db->deadLetters(1), second = db->deadLetters(2);
+        QVERIFY(!first.empty() && !second.empty());
+
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        DlqDock* dlq = w.dlqDock();
+        dlq->raise();
+        dlq->refresh();
+        QComboBox* runs = dlq->runChoice();
+        QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 2, 10000);
+        QVERIFY(runs->isVisible());
+        QCOMPARE(runs->currentData().toLongLong(), 2LL);  // the latest with pending entries
+        QVERIFY2(runs->currentText().startsWith(QStringLiteral("run 2 · failing · ")),
+                 qPrintable(runs->currentText()));
+        QCOMPARE(std::size_t(dlq->model()->rowCount()), second.size());
+        const QString user = dlq->proxy()->index(0, DlqModel::User).data().toString();
+        QVERIFY2(!user.isEmpty() && user != QStringLiteral("0"), qPrintable(user));
+
+        Q_EMIT runs->activated(runs->findData(1LL));  // the operator picks run 1
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller()->storedDlqRun(), std::int64_t(1), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(std::size_t(dlq->model()->rowCount()), first.size(), 10000);
+        QVERIFY(dlq->findChild<QLabel*>(QStringLiteral("dlqCount"))
+                    ->text()
+                    .contains(QStringLiteral("run 1 · failing")));
+
+        dlq->setRateLimit(0);
+        QVERIFY(dlq->replayAll());
+        QTRY_VERIFY_WITH_TIMEOUT(!dlq->runningReplay(), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(dlq->model()->rowCount(), 0, 10000);
+        QCOMPARE(w.controller()->storedDlqRun(), std::int64_t(1));  // still run 1, now empty
+        QCOMPARE(db->deadLetters(1).size(), std::size_t(0));
+        QCOMPARE(db->deadLetters(2).size(), second.size());  // the other run untouched
+        QTRY_VERIFY(runs->currentText().endsWith(QStringLiteral(" 0 pending")));
     }
 };
 
