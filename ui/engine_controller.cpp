@@ -109,6 +109,7 @@ void EngineController::persistRunEnd() {
                     self->m_persistingRun = false;
                     self->m_persistedRun = runId;
                     self->m_chosenRun = runId;
+                    self->m_storedDlqRun = runId;  // a replay may start before the list is read
                     self->m_storedLetters.reset();
                     self->rereadDeadLetters();
                 }
@@ -439,6 +440,10 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
         logOperator(ids.empty()
                         ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
                         : tr("Replay of %1 DLQ entries at %2/s").arg(ids.size()).arg(perSecond));
+    else
+        logEngine(tr("Replay not started: %1")
+                      .arg(error.empty() ? tr("no stored run with dead letters is shown")
+                                         : QString::fromStdString(error)));
     return job;
 }
 

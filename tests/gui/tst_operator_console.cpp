@@ -250,6 +250,9 @@ private Q_SLOTS:
             dlq->replayAllAction()->trigger();
             QVERIFY(dlq->runningReplay());
             QTRY_VERIFY_WITH_TIMEOUT(!dlq->runningReplay(), 30000);
+            if (!db->deadLetters(runId).empty())  // say what the console saw before failing
+                for (const auto& e : w.controller()->events())
+                    qWarning("event: %s", qPrintable(e.text));
             QCOMPARE(db->deadLetters(runId).size(), std::size_t(0));
             QCOMPARE(db->deadLetters(runId, {}, true).size(), pending);  // replayed, not gone
             QVERIFY(w.controller()->showsStoredDlq());
