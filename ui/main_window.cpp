@@ -21,6 +21,7 @@
 #include "live_systems_text.h"
 #include "profiles_dialog.h"
 #include "store_actions.h"
+#include "store_info.h"
 
 namespace stampede::ui {
 namespace {
@@ -46,6 +47,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_dlq = new DlqDock(m_controller, this);
     m_events = new EventLogDock(m_controller, this);
     m_storeActions = new StoreActions(m_controller, this);
+    m_storeInfo = new StoreInfo(m_controller, this);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
     addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
@@ -124,6 +126,11 @@ void MainWindow::buildMenus() {
     run->addAction(m_dlq->replayAction());
 
     QMenu* storeMenu = menuBar()->addMenu(tr("&Store"));
+    storeMenu->setObjectName(QStringLiteral("storeMenu"));
+    // Where the store is, its size and its runs, read again each time the menu opens.
+    storeMenu->addAction(m_storeInfo->action());
+    connect(storeMenu, &QMenu::aboutToShow, m_storeInfo, &StoreInfo::refresh);
+    storeMenu->addSeparator();
     storeMenu->addAction(m_storeActions->aggregateAction());
     storeMenu->addSeparator();
     storeMenu->addAction(m_storeActions->exportEventsAction());
@@ -165,7 +172,7 @@ void MainWindow::updateStatus() {
     if (!s) return;
     m_statusRun->setText(tr("%1 · %2 s · %3 / %4 / %5")
                              .arg(QString::fromUtf8(toString(s->status).data()))
-                             .arg(s->wallS, 0, 'f', 1)  // frozen at the run's end
+                             .arg(s->wallS, 0, 'f', 2)  // frozen at the run's end, as the dashboard says it
                              .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));

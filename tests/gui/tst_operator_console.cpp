@@ -9,6 +9,8 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QProcess>
 #include <QProgressBar>
 #include <QSettings>
@@ -27,6 +29,7 @@
 #include "models/dlq_model.h"
 #include "models/state_flow_model.h"
 #include "store/store.h"
+#include "store_info.h"
 
 using namespace stampede;
 using namespace stampede::ui;
@@ -150,7 +153,7 @@ private Q_SLOTS:
         const double wall = w.controller()->snapshot()->wallS;
         // The engine keeps publishing; wait until its clock is well past the run's end.
         QTRY_VERIFY_WITH_TIMEOUT(w.controller()->snapshot()->elapsedS > wall + 0.5, 10000);
-        const QString took = QString::number(wall, 'f', 1) + QStringLiteral(" s");
+        const QString took = QString::number(wall, 'f', 2) + QStringLiteral(" s");
         auto* bar = w.launcherDock()->findChild<QProgressBar*>(QStringLiteral("runProgress"));
         QVERIFY(bar);
         QCOMPARE(bar->format(), QStringLiteral("completed — ") + took);
@@ -323,6 +326,27 @@ private Q_SLOTS:
         QCOMPARE(db->deadLetters(1).size(), std::size_t(0));
         QCOMPARE(db->deadLetters(2).size(), second.size());  // the other run untouched
         QTRY_VERIFY(runs->currentText().endsWith(QStringLiteral(" 0 pending")));
+    }
+
+    // Defect 8: the Store menu says where the store is, how big it is and how many runs it has.
+    void storeMenuSaysWhereTheStoreIsAndItsSize() {
+        const QString url = freshStore();
+        const QString path = url.mid(int(qstrlen("sqlite://")));
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(runToTheEnd(w, "seed-001"));
+        QSignalSpy read(w.controller(), &EngineController::storedRunsRead);
+        auto* menu = w.menuBar()->findChild<QMenu*>(QStringLiteral("storeMenu"));
+        QVERIFY(menu);
+        QMetaObject::invokeMethod(menu, "aboutToShow");  // what opening the menu does
+        QAction* info = w.storeInfo()->action();
+        QTRY_VERIFY_WITH_TIMEOUT(info->text().endsWith(QStringLiteral("1 run")), 10000);
+        QVERIFY2(info->text().startsWith(QStringLiteral("Store: ") + path), qPrintable(info->text()));
+        const QString size = QLocale().formattedDataSize(
+            QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size());
+        QVERIFY2(info->text().contains(size), qPrintable(info->text() + QStringLiteral(" / ") + size));
+        QVERIFY(menu->actions().contains(info));
     }
 };
 

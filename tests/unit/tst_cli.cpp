@@ -334,6 +334,15 @@ private Q_SLOTS:
         QVERIFY(help.out.contains("Usage: stampede-cli run"));
     }
 
+    // `stampede-cli --help` says where the default store is: the console's file too.
+    void helpNamesTheDefaultStore() {
+        const Result r = cli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("default store: sqlite://") &&
+                     r.out.contains("/stampede/stampede.db (the console's too"),
+                 r.out.constData());
+    }
+
     void versionIsTheProjects() {
         const Result r = cli({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);

@@ -274,6 +274,26 @@ private Q_SLOTS:
         QVERIFY(p.readAllStandardError().contains("no run 99"));
     }
 
+    // The console ("Stampede"/"Stampede") and the CLI ("stampede") name themselves differently;
+    // their default store is one file all the same, in Stampede's data folder.
+    void defaultStoreIsTheSameForEveryFrontEnd() {
+        const QString app = QCoreApplication::applicationName();
+        const QString org = QCoreApplication::organizationName();
+        QCoreApplication::setApplicationName(QStringLiteral("Stampede"));
+        QCoreApplication::setOrganizationName(QStringLiteral("Stampede"));
+        const std::string console = defaultStoreUrl().path;
+        QCoreApplication::setApplicationName(QStringLiteral("stampede"));
+        QCoreApplication::setOrganizationName(QString());
+        const std::string cli = defaultStoreUrl().path;
+        QCoreApplication::setApplicationName(app);
+        QCoreApplication::setOrganizationName(org);
+        QCOMPARE(console, cli);
+        QVERIFY2(QString::fromStdString(cli).endsWith(QStringLiteral("/stampede/stampede.db")),
+                 cli.c_str());
+        QCOMPARE(QString::fromStdString(cli),
+                 QDir(defaultDataFolder()).filePath(QStringLiteral("stampede.db")));
+    }
+
     void killMinus9KeepsWhatWasReportedPersisted() {
         // A run of 150,000 users over 6 s with permanent failures feeding the DLQ, killed once
         // it has reported a good number of coupons persisted.

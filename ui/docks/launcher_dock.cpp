@@ -313,7 +313,7 @@ void LauncherDock::onSnapshot(const std::shared_ptr<const Snapshot>& s) {
     // The run's own time (frozen at its end), not the clock since it began: the engine keeps
     // publishing after the end (a replay, a stock change), and the run did not take longer.
     m_progress->setFormat(
-        QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->wallS, 0, 'f', 1));
+        QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->wallS, 0, 'f', 2));
     m_status->setText(tr("%1 of %2 arrivals fed · %3 final of %4 admitted")
                           .arg(s->arrivalsFed)
                           .arg(s->arrivalsTotal)
