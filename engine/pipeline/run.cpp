@@ -117,6 +117,7 @@ bool Run::prepare(std::string& error) {
     for (int k = 1; k <= crashes; ++k)
         m_crashAt.push_back(static_cast<std::int64_t>(m_arrivals.size()) * k / (crashes + 1) + 1);
     m_inversions.assign(m_scenario.campaigns.size(), 0);
+    m_operatorInversions.assign(m_scenario.campaigns.size(), 0);
     return true;
 }
 
@@ -352,8 +353,12 @@ StockChangeResult Run::setStock(const std::string& campaignId, std::int64_t stoc
     if (campaign < 0) return StockChangeResult::UnknownCampaign;
     if (stock < 0) return StockChangeResult::Negative;
     switch (m_guard->setStock(campaign, stock)) {
-        case guards::StockChange::Applied:
+        case guards::StockChange::Applied: {
+            std::lock_guard lock(m_stockChangesMutex);
+            m_stockChangesNs.resize(m_campaigns.size());
+            m_stockChangesNs[std::size_t(campaign)].push_back(m_clock.nowNs());
             return StockChangeResult::Applied;
+        }
         case guards::StockChange::BelowTaken:
             return StockChangeResult::BelowIssued;
         case guards::StockChange::UnknownCampaign:

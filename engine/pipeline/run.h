@@ -274,6 +274,11 @@ private:
     std::int64_t m_lastSampleNs = 0, m_lastSampleRequests = 0, m_lastSampleFinals = 0;
     std::int64_t m_lastAuditNs = 0;
     std::vector<std::int64_t> m_inversions;  // per campaign, from the last audit
+    std::vector<std::int64_t> m_operatorInversions;  // the same, of the operator's doing
+    // When each campaign's stock was changed during the run (run clock), for the audit: a
+    // loser and a winner on either side of a change are the operator's doing, not unfairness.
+    mutable std::mutex m_stockChangesMutex;
+    std::vector<std::vector<std::int64_t>> m_stockChangesNs;
     std::string m_winnersSha256;
     std::int64_t m_auditedFinals = -1, m_auditedReplayed = -1;
     double m_wallS = 0;

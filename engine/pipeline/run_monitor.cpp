@@ -99,6 +99,7 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
                              ? std::max<std::int64_t>(0, cs.stock - cs.issued)
                              : 0;
         cs.fairnessInversions = m_inversions[c];
+        cs.operatorInversions = m_operatorInversions[c];
         cs.inFlight = cs.states[std::size_t(RequestState::Processing)];
         cs.maxInFlight = rt.bulkhead.limit();
         cs.rateLimitRps = rt.limiter.rate();
@@ -118,6 +119,7 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
         s->overIssued += cs.overIssued;
         s->underIssued += cs.underIssued;
         s->fairnessInversions += cs.fairnessInversions;
+        s->operatorInversions += cs.operatorInversions;
         s->retries += cell[int(metrics::Field::Retries)];
         s->redeliveries += cell[int(metrics::Field::Redeliveries)];
         s->deadLettered += cell[int(metrics::Field::DeadLettered)];
@@ -144,30 +146,62 @@ std::shared_ptr<Snapshot> Run::buildSnapshot() {
 // Fairness inversions (FIRST_COME winners queued after some sold-out loser) and, when asked, the
 // SHA-256 of the sorted winner list "campaign_id:user\n". Reads only final requests, whose
 // fields were all written before their final state was stored.
+//
+// A request's stock epoch is how many of its campaign's stock changes came before its decision.
+// An inversion is the system's when winner and loser were decided in the same epoch and neither
+// came back from the DLQ; one that exists only through a replay or across a stock change is the
+// operator's doing and counted apart.
 void Run::audit(Snapshot& s, bool withWinners) {
     const std::uint32_t n = m_arena.size();
     const std::size_t campaigns = m_campaigns.size();
-    std::vector<std::uint32_t> firstLoser(campaigns, UINT32_MAX);
+    std::vector<std::vector<std::int64_t>> changes;
+    {
+        std::lock_guard lock(m_stockChangesMutex);
+        changes = m_stockChangesNs;
+    }
+    changes.resize(campaigns);
+    const auto epochOf = [&changes](const core::Request& r) {
+        const auto& c = changes[r.campaign];
+        return std::size_t(std::upper_bound(c.begin(), c.end(), r.finishedNs) - c.begin());
+    };
+    std::vector<std::vector<std::uint32_t>> firstLoser(campaigns);  // [campaign][epoch]
+    std::vector<std::uint32_t> firstLoserEver(campaigns, UINT32_MAX);
+    for (std::size_t c = 0; c < campaigns; ++c) firstLoser[c].assign(changes[c].size() + 1, UINT32_MAX);
     for (std::uint32_t id = 0; id < n; ++id) {
         const core::Request& r = m_arena[id];
-        if (r.loadState() == RequestState::Rejected && r.reason == core::RejectReason::SoldOut)
-            firstLoser[r.campaign] = std::min(firstLoser[r.campaign], r.seq);
+        if (r.loadState() != RequestState::Rejected || r.reason != core::RejectReason::SoldOut)
+            continue;
+        firstLoserEver[r.campaign] = std::min(firstLoserEver[r.campaign], r.seq);
+        // A replayed request that lost did so because the operator replayed it after the sell
+        // out; its early sequence must not make the winners before it look unfair.
+        if (r.flags & core::Request::kReplayed) continue;
+        std::uint32_t& first = firstLoser[r.campaign][epochOf(r)];
+        first = std::min(first, r.seq);
     }
-    std::vector<std::int64_t> inversions(campaigns, 0);
+    std::vector<std::int64_t> inversions(campaigns, 0), byOperator(campaigns, 0);
     std::vector<std::pair<std::uint16_t, std::uint64_t>> winners;
     for (std::uint32_t id = 0; id < n; ++id) {
         const core::Request& r = m_arena[id];
         if (r.loadState() != RequestState::Succeeded) continue;
-        if (m_campaigns[r.campaign]->def.policy == core::Policy::FirstCome &&
-            r.seq > firstLoser[r.campaign])
-            ++inversions[r.campaign];
         if (withWinners) winners.emplace_back(r.campaign, r.user);
+        if (m_campaigns[r.campaign]->def.policy != core::Policy::FirstCome ||
+            r.seq <= firstLoserEver[r.campaign])
+            continue;
+        const bool replayed = r.flags & core::Request::kReplayed;
+        if (!replayed && r.seq > firstLoser[r.campaign][epochOf(r)])
+            ++inversions[r.campaign];
+        else
+            ++byOperator[r.campaign];
     }
     m_inversions = inversions;
+    m_operatorInversions = byOperator;
     s.fairnessInversions = 0;
+    s.operatorInversions = 0;
     for (std::size_t c = 0; c < campaigns; ++c) {
         s.campaigns[c].fairnessInversions = inversions[c];
+        s.campaigns[c].operatorInversions = byOperator[c];
         s.fairnessInversions += inversions[c];
+        s.operatorInversions += byOperator[c];
     }
     if (!withWinners) return;
     // Campaigns in id order, users in number order: independent of how the run interleaved.
