@@ -88,6 +88,12 @@ public:
     // A run's ended and its last rows are still on their way to the store: a replay now could
     // not be marked there, so it waits (replayDlq() refuses and says so).
     bool persistingRun() const { return m_persistingRun; }
+    // The shown stored run's pending dead letters, as last read; nullopt when the DLQ shown is
+    // not the store's or has not been read yet.
+    std::optional<qint64> storedPending() const {
+        if (!showsStoredDlq() || !m_storedLetters || m_topicLetters) return std::nullopt;
+        return qint64(m_storedLetters->size());
+    }
     // A Kafka run's dead-letter topic, read in the background (its pending entries) and shown by
     // the DLQ inspector until the next run starts; deadLettersReplaced() says when (or why not).
     // Replay decides them against the run's shared stock (the live guards' Redis or MySQL);

@@ -86,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &EngineController::runStarted, m_statusRefused, &QWidget::hide);
     statusBar()->addPermanentWidget(m_statusRate);
     connect(m_controller, &EngineController::snapshotUpdated, this, &MainWindow::updateStatus);
+    connect(m_controller, &EngineController::deadLettersReplaced, this, &MainWindow::updateStatus);
     connect(m_launcher, &LauncherDock::scenarioSelected, m_undo, &QUndoStack::clear);
     resize(1600, 1000);
 }
@@ -177,9 +178,13 @@ void MainWindow::updateStatus() {
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));
     const QString live = liveSystemsLine(*s);
-    m_statusStock->setText(
-        tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize) +
-        (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
+    // Once the DLQ shown is the store's, its pending count is the store's too: the engine's
+    // figure is of the run's end and does not follow replays made in the store.
+    const auto stored = m_controller->storedPending();
+    const QString dlq = stored ? tr("DLQ %L1 pending in the store").arg(*stored)
+                               : tr("DLQ %L1").arg(s->dlqSize);
+    m_statusStock->setText(tr("issued %L1 of %L2 · ").arg(s->issued).arg(s->stock) + dlq +
+                           (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
     m_statusAlarm->setVisible(s->overIssued > 0);
     if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));
     // Snapshots applied per second: the dashboard's refresh rate, visible to the operator.

@@ -84,7 +84,9 @@ QVariant CampaignModel::data(const QModelIndex& index, int role) const {
         case Policy:
             return QString::fromUtf8(core::toString(c.policy).data());
         case Stock:
-            return live ? qlonglong(live->stock) : qlonglong(c.stock);
+            // The campaign's own: a change the engine applied is in it at once (the snapshot
+            // follows within a poll), and one it refused never reached it.
+            return qlonglong(c.stock);
         case Remaining:
             return live ? qlonglong(live->remaining) : qlonglong(c.stock);
         case Issued:
