@@ -48,6 +48,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_events = new EventLogDock(m_controller, this);
     m_storeActions = new StoreActions(m_controller, this);
     m_storeInfo = new StoreInfo(m_controller, this);
+    connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
     addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
@@ -136,6 +137,8 @@ void MainWindow::buildMenus() {
     storeMenu->addSeparator();
     storeMenu->addAction(m_storeActions->exportEventsAction());
     storeMenu->addAction(m_storeActions->exportStatsAction());
+    storeMenu->addSeparator();
+    storeMenu->addAction(m_storeActions->deleteOldRunsAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock :

@@ -29,6 +29,7 @@
 #include "models/dlq_model.h"
 #include "models/state_flow_model.h"
 #include "store/store.h"
+#include "store_actions.h"
 #include "store_info.h"
 
 using namespace stampede;
@@ -350,6 +351,44 @@ private Q_SLOTS:
             QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size());
         QVERIFY2(info->text().contains(size), qPrintable(info->text() + QStringLiteral(" / ") + size));
         QVERIFY(menu->actions().contains(info));
+    }
+
+    // Defect 9: the operator deletes old runs and the store gives the space back; the Store
+    // menu's line follows.
+    void oldRunsAreDeletedAndTheStoreCompacted() {
+        const QString url = freshStore();
+        const QString path = url.mid(int(qstrlen("sqlite://")));
+        for (int run = 0; run < 3; ++run) {
+            QProcess cli;
+            cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                      {QStringLiteral("run"),
+                       QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"),
+                       QStringLiteral("--store"), url, QStringLiteral("--pace"),
+                       QStringLiteral("asap"), QStringLiteral("--quiet")});
+            QVERIFY(cli.waitForFinished(60000));
+            QCOMPARE(cli.exitCode(), 0);
+        }
+        const qint64 before = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+        MainWindow w;
+        w.storeInfo()->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(w.storeInfo()->action()->text().endsWith(QStringLiteral("3 runs")),
+                                 10000);
+        QSignalSpy done(w.storeActions(), &StoreActions::done);
+        w.storeActions()->deleteOldRuns(1);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        QVERIFY(done.at(0).at(1).toString().startsWith(QStringLiteral("Deleted 2 old run(s)")));
+        auto db = openStore(url);
+        const auto runs = db->runs();
+        QCOMPARE(runs.size(), std::size_t(1));
+        QCOMPARE(runs[0].id, std::int64_t(3));
+        QCOMPARE(db->countIssued(3), std::int64_t(100));  // the kept run is whole
+        QCOMPARE(db->countIssued(1), std::int64_t(0));
+        const qint64 after = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+        QVERIFY2(after < before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+        QTRY_VERIFY_WITH_TIMEOUT(w.storeInfo()->action()->text().endsWith(QStringLiteral("1 run")),
+                                 10000);
+        QVERIFY(w.storeActions()->deleteOldRunsAction()->isEnabled());
     }
 
     // Defect 7: replaying seed-000's DLQ after the sell-out (into the engine: no store) leaves
