@@ -197,6 +197,9 @@ private Q_SLOTS:
         QCOMPARE(status->text(), QStringLiteral("Run not started: ") + why);
         auto* bar = w.launcherDock()->findChild<QProgressBar*>(QStringLiteral("runProgress"));
         QCOMPARE(bar->format(), QStringLiteral("not started"));
+        // The campaigns are as they were: the table keeps the last run's figures.
+        QCOMPARE(cellText(w.campaignsDock()->table(), 0, CampaignModel::Issued),
+                 QStringLiteral("50"));
         auto* inStatusBar = w.statusBar()->findChild<QLabel*>(QStringLiteral("statusRefused"));
         QVERIFY(inStatusBar && inStatusBar->isVisible());
         w.grab().save(QDir::tempPath() + QStringLiteral("/stampede_refused.png"));

@@ -2,6 +2,8 @@
 
 #include <QColor>
 
+#include <algorithm>
+
 #include "engine_controller.h"
 
 namespace stampede::ui {
@@ -246,8 +248,14 @@ void CampaignModel::removeCampaign(int row) {
 
 void CampaignModel::onScenarioChanged() {
     if (m_applying) return;
-    detachFromRunIfIdle();
     const auto& fresh = m_controller->scenario().campaigns;
+    // Another guard or pace leaves the campaigns as they were: the run's figures still belong.
+    const auto same = [](const core::Campaign& a, const core::Campaign& b) {
+        return a.id == b.id && a.stock == b.stock && a.policy == b.policy;
+    };
+    if (fresh.size() != m_campaigns.size() ||
+        !std::equal(fresh.begin(), fresh.end(), m_campaigns.begin(), same))
+        detachFromRunIfIdle();
     if (fresh.size() == m_campaigns.size()) {
         m_campaigns = fresh;
         if (!m_campaigns.empty())
