@@ -50,6 +50,10 @@ std::optional<std::size_t> missingCommaAt(std::string_view text, std::size_t off
     std::size_t i = std::min(offset, text.size());
     while (i > 0 && !space(text[i - 1]) && !structural(text[i - 1])) --i;  // the token's start
     const std::size_t tokenStart = i;
+    // The token must start a value (a key is a string): "@" after a value is another mistake.
+    if (tokenStart >= text.size() ||
+        std::string_view("\"-0123456789{[tfn").find(text[tokenStart]) == std::string_view::npos)
+        return std::nullopt;
     while (i > 0 && space(text[i - 1])) --i;
     if (i == 0 || i == tokenStart || structural(text[i - 1])) return std::nullopt;
     return i;
