@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "stampede/store/store_url.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -114,7 +116,9 @@ CommandLine::CommandLine() : m_app(std::make_unique<CLI::App>(kDescription, "sta
     m_app->set_version_flag("--version", "stampede-cli " STAMPEDE_VERSION);
     // min = max = 1: once a subcommand is chosen, a later word that names one is an argument.
     m_app->require_subcommand(1);
-    m_app->footer(kFooter);
+    // Where the store is when --store is not given: the console's default store too.
+    m_app->footer(std::string(kFooter) + "\ndefault store: " + store::defaultStoreUrl().toString() +
+                  " (the console's too; --store URL or STAMPEDE_STORE for another)");
 }
 
 CommandLine::~CommandLine() = default;

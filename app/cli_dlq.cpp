@@ -112,18 +112,26 @@ int purge(const CliOptions& o, live::DeadLetterSource& source) {
 
 // Replays the pending dead letters of a stored run (store/stored_replay.h says how it never
 // issues twice).
-int replay(const CliOptions& o, store::Store& db, live::DeadLetterSource& source) {
+int replay(const CliOptions& o, live::DeadLetterSource& source) {
     if (!o.run) {
         std::fprintf(stderr, "stampede-cli: dlq replay: --run ID is required (see dlq list)\n");
         return kExitBadInput;
     }
-    if (!db.run(*o.run)) {
-        std::fprintf(stderr, "stampede-cli: dlq replay: the store has no run %lld\n",
-                     static_cast<long long>(*o.run));
-        return kExitBadInput;
-    }
     std::string error;
-    auto job = source.replay({}, o.rate.value_or(0), error);
+    std::vector<core::RequestId> ids;  // empty: every pending entry
+    if (o.ids) {
+        const auto wanted = parseRequestIds(*o.ids, error);
+        if (!wanted) {
+            std::fprintf(stderr, "stampede-cli: dlq replay: %s\n", error.c_str());
+            return kExitBadInput;
+        }
+        if (wanted->empty()) {  // `--ids ""` chose none, which is not "all"
+            std::printf("replayed 0 dead letters of run %lld\n", static_cast<long long>(*o.run));
+            return kExitOk;
+        }
+        ids = *wanted;
+    }
+    auto job = source.replay(ids, o.rate.value_or(0), error);
     if (!job) {
         std::fprintf(stderr, "stampede-cli: dlq replay: %s\n", error.c_str());
         return kExitInternal;
@@ -159,10 +167,16 @@ int dlqCommand(const CliOptions& o) {
     store::StoreUrl url;
     auto db = openStoreOrReport(o, &url);
     if (!db) return kExitBadInput;
+    if (o.run && !db->run(*o.run)) {
+        std::fprintf(stderr, "stampede-cli dlq %s: --run: the store %s has no run %lld\n",
+                     o.positional[0].c_str(), url.toString().c_str(),
+                     static_cast<long long>(*o.run));
+        return kExitBadInput;
+    }
     const auto source = live::storedDeadLetters(url, o.run.value_or(0));
     if (o.positional[0] == "list") return list(o, *source);
     if (o.positional[0] == "purge") return purge(o, *source);
-    return replay(o, *db, *source);
+    return replay(o, *source);
 }
 
 }  // namespace stampede::cli

@@ -78,7 +78,24 @@ void printProgress(const Snapshot& s, const live::RunPersistence* sink) {
 
 }  // namespace
 
+// A --redis or --mysql the chosen guard does not use is said, not silently dropped: the operator
+// may believe the run's stock is in that server.
+static void warnUnusedBackends(const CliOptions& o, const std::string& guard) {
+    const guards::GuardInfo* info = guards::findGuard(guard);
+    if (!info) return;  // the engine refuses an unknown guard with its own message
+    const auto note = [&guard](const char* flag, const char* used) {
+        std::fprintf(stderr,
+                     "stampede-cli run: note: %s is not used: guard '%s' does not keep its stock "
+                     "there (%s use it)\n",
+                     flag, guard.c_str(), used);
+    };
+    if (o.redis && info->family != guards::GuardFamily::Redis) note("--redis", "the redis-* guards");
+    if (o.mysql && info->family != guards::GuardFamily::MySql) note("--mysql", "the mysql-* guards");
+}
+
 int runCommand(const CliOptions& o) {
+    // From the start: a signal while the run connects to its systems stops it once started.
+    catchStopSignals();
     const auto systems = liveSystemsOrReport(o, "run");
     if (!systems) return kExitBadInput;
     if (o.positional.size() != 1) {
@@ -97,6 +114,8 @@ int runCommand(const CliOptions& o) {
         std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
         return kExitBadInput;
     }
+
+    warnUnusedBackends(o, scenario.run.guard);
 
     // The store is checked before anything runs: a bad URL, an unreachable server, a wrong
     // password or a corrupt file is bad input, and nothing has happened yet.
@@ -129,7 +148,6 @@ int runCommand(const CliOptions& o) {
         std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(sink->runId()),
                      sink->url().toString().c_str());
     }
-    catchStopSignals();
     const bool jsonToStdout = o.json && *o.json == "-";
     const bool showProgress = !o.quiet && !jsonToStdout;
     bool stopping = false;

@@ -9,8 +9,14 @@
 
 namespace stampede::cli {
 
+// Whether the command may bring a store into being: a run may; listing, exporting, aggregating
+// and replaying read what a run left, so a SQLite file that is not there is an error for them
+// (opening it would create its folders and an empty database, and answer "0 pending").
+enum class StoreAccess { MayCreate, MustExist };
+
 // The store of --store (default: the embedded SQLite file). Null after printing the error.
 std::unique_ptr<store::Store> openStoreOrReport(const CliOptions& options,
-                                                store::StoreUrl* url = nullptr);
+                                                store::StoreUrl* url = nullptr,
+                                                StoreAccess access = StoreAccess::MustExist);
 
 }  // namespace stampede::cli

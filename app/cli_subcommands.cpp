@@ -115,8 +115,8 @@ void registerDlq(CommandLine& cl) {
 
     CLI::App& replay = CommandLine::addAction(
         dlq, "replay", "decide the pending dead letters again (never issuing twice)");
-    CLI::Option* kafka = addDeadLetterSource(replay, o);
-    addIds(replay, o, "with --kafka: only these request ids")->needs(kafka);
+    addDeadLetterSource(replay, o);
+    addIds(replay, o, "only these request ids (default: every pending one)");
     addRate(replay, o);
     addGuardBackends(replay, o);
     addProfiles(replay, o);

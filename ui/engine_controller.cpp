@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <thread>
 
 #include "stampede/live/start_options.h"
@@ -89,6 +90,7 @@ void EngineController::useProfiles(std::vector<live::ResolvedProfile> profiles) 
 void EngineController::persistRunEnd() {
     if (!m_persistence) return;
     auto persistence = std::move(m_persistence);
+    m_persistingRun = true;
     m_persisting.emplace_back([self = QPointer<EngineController>(this), persistence,
                                snapshot = m_snapshot] {
         QJsonObject summary = report::summaryJson(*snapshot);
@@ -100,6 +102,17 @@ void EngineController::persistRunEnd() {
             QCoreApplication::instance(),
             [self, runId, stats, error] {
                 if (!self) return;
+                // From now on the store holds the run's dead letters: the inspector shows them
+                // from there and a replay marks each entry there, as `stampede-cli dlq replay`
+                // does (the engine's sink has stopped; what it replayed would not be stored).
+                if (runId == self->m_runId && !self->m_starting && !self->runInProgress()) {
+                    self->m_persistingRun = false;
+                    self->m_persistedRun = runId;
+                    self->m_chosenRun = runId;
+                    self->m_storedDlqRun = runId;  // a replay may start before the list is read
+                    self->m_storedLetters.reset();
+                    self->rereadDeadLetters();
+                }
                 self->logEngine(tr("Run %1 persisted: %2 coupons, %3 events, lag max %4 ms%5")
                                     .arg(runId)
                                     .arg(stats.rowsWritten)
@@ -151,6 +164,7 @@ void EngineController::start() {
         const StartResult result =
             engine->start(scenario, live::startOptionsFor(scenario.run, systems));
         Persistence persistence;
+        persistence.engine = engine;
         if (result.ok() && storeUrl) {
             std::string why;
             persistence.run = live::RunPersistence::begin(*engine, *storeUrl, scenario, 1.0, why);
@@ -179,6 +193,9 @@ void EngineController::onStartFinished(const QString& error, const Persistence& 
     m_persistence = persistence.run;
     m_runId = m_persistence ? m_persistence->runId() : 0;
     m_storedLetters.reset();
+    m_persistedRun = 0;
+    m_persistingRun = false;
+    m_chosenRun = 0;
     m_lastStatus = RunStatus::Running;
     m_topicLetters.reset();  // the new run's dead letters replace a topic's
     m_topicName.clear();
@@ -224,7 +241,35 @@ QString EngineController::setStock(const QString& campaignId, std::int64_t stock
 }
 
 bool EngineController::showsStoredDlq() const {
-    return m_storeUrl && m_engine->runGeneration() == 0;
+    if (!m_storeUrl) return false;
+    if (m_engine->runGeneration() == 0) return true;
+    return m_persistedRun > 0 && m_persistedRun == m_runId && !runInProgress();
+}
+
+void EngineController::chooseStoredRun(std::int64_t runId) {
+    if (!showsStoredDlq() || runId == m_chosenRun) return;
+    m_chosenRun = runId;
+    m_storedLetters.reset();
+    rereadDeadLetters();
+}
+
+void EngineController::readStoredRuns() {
+    if (!m_storeUrl) return;
+    QPointer<EngineController> self(this);
+    QThread* reader = QThread::create([self, url = *m_storeUrl] {
+        std::string error;
+        std::vector<store::RunRecord> runs;
+        if (auto db = store::Store::open(url, error)) runs = db->runs();
+        std::reverse(runs.begin(), runs.end());
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, runs = std::move(runs), error] {
+                if (self) Q_EMIT self->storedRunsRead(runs, QString::fromStdString(error));
+            },
+            Qt::QueuedConnection);
+    });
+    connect(reader, &QThread::finished, reader, &QObject::deleteLater);
+    reader->start();
 }
 
 // Before the first run of this session, the dead letters are the store's: those of the latest
@@ -322,15 +367,17 @@ void EngineController::rereadDeadLetters() {
     if (!showsStoredDlq() || m_storedLoading) return;
     m_storedLoading = true;
     QPointer<EngineController> self(this);
-    QThread* reader = QThread::create([self, url = *m_storeUrl] {
+    QThread* reader = QThread::create([self, url = *m_storeUrl, chosen = m_chosenRun] {
         std::string error;
         std::vector<dlq::DeadLetter> letters;
         std::int64_t runId = 0;
         QString runText;
         if (auto db = store::Store::open(url, error)) {
             const auto runs = db->runs();
+            // The chosen run stays chosen, even once nothing of it is pending: a replay must
+            // not silently switch the list to another run's entries.
             for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-                if (it->pendingDeadLetters > 0) {
+                if (chosen > 0 ? it->id == chosen : it->pendingDeadLetters > 0) {
                     runId = it->id;
                     runText = tr("run %1 · %2 · %3")
                                   .arg(it->id)
@@ -350,6 +397,9 @@ void EngineController::rereadDeadLetters() {
                 if (!self->showsStoredDlq()) return;  // a run started meanwhile
                 self->m_storedLetters = letters;
                 self->m_storedDlqRun = runId;
+                // The run found is the run shown from now on: replaying all of it must leave
+                // the list on it (empty), not move to an older run's entries.
+                if (self->m_chosenRun == 0) self->m_chosenRun = runId;
                 self->m_storedDlqRunText = runText;
                 Q_EMIT self->deadLettersReplaced(QString::fromStdString(error));
             },
@@ -376,6 +426,11 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
                 .arg(perSecond));
         return source->replay(ids, perSecond, error);
     }
+    if (m_persistingRun && !runInProgress()) {
+        logEngine(tr("Replay not started: the run's last rows are still being written to the "
+                     "store; replay once it says \"persisted\""));
+        return nullptr;
+    }
     std::shared_ptr<ReplayJob> job;
     if (showsStoredDlq() && m_storedDlqRun > 0)
         job = storedSource()->replay(ids, perSecond, error);
@@ -385,6 +440,10 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
         logOperator(ids.empty()
                         ? tr("Replay of the whole DLQ at %1/s").arg(perSecond)
                         : tr("Replay of %1 DLQ entries at %2/s").arg(ids.size()).arg(perSecond));
+    else
+        logEngine(tr("Replay not started: %1")
+                      .arg(error.empty() ? tr("no stored run with dead letters is shown")
+                                         : QString::fromStdString(error)));
     return job;
 }
 

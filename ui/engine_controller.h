@@ -19,6 +19,7 @@
 #include "stampede/live/dead_letter_source.h"
 #include "stampede/live/live_systems.h"
 #include "stampede/live/run_persistence.h"
+#include "stampede/store/store.h"
 
 namespace stampede::ui {
 
@@ -78,6 +79,21 @@ public:
     void rereadDeadLetters();
     // The stored run whose dead letters are shown: "run 3 · seed-000 · 2026-12-02 14:03".
     QString storedDlqRunText() const { return m_storedDlqRunText; }
+    std::int64_t storedDlqRun() const { return m_storedDlqRun; }
+    // Shows run `runId`'s stored dead letters (0: the latest run with pending ones), read in the
+    // background; the choice holds across replays and purges until the next run starts.
+    void chooseStoredRun(std::int64_t runId);
+    // The store's runs, newest first, read in the background: storedRunsRead() answers.
+    void readStoredRuns();
+    // A run's ended and its last rows are still on their way to the store: a replay now could
+    // not be marked there, so it waits (replayDlq() refuses and says so).
+    bool persistingRun() const { return m_persistingRun; }
+    // The shown stored run's pending dead letters, as last read; nullopt when the DLQ shown is
+    // not the store's or has not been read yet.
+    std::optional<qint64> storedPending() const {
+        if (!showsStoredDlq() || !m_storedLetters || m_topicLetters) return std::nullopt;
+        return qint64(m_storedLetters->size());
+    }
     // A Kafka run's dead-letter topic, read in the background (its pending entries) and shown by
     // the DLQ inspector until the next run starts; deadLettersReplaced() says when (or why not).
     // Replay decides them against the run's shared stock (the live guards' Redis or MySQL);
@@ -118,11 +134,15 @@ Q_SIGNALS:
     void runEnded(stampede::RunStatus status);
     void eventLogged(const stampede::ui::LoggedEvent& event);
     void deadLettersReplaced(const QString& error);
+    void storedRunsRead(const std::vector<stampede::store::RunRecord>& runs, const QString& error);
 
 private:
     void pollSnapshot();
     // What the start thread set up for persisting the run it started.
     struct Persistence {
+        // The engine the sink follows outlives the sink: members go in reverse order, so a
+        // start answered after its window is gone stops the sink before the engine goes.
+        std::shared_ptr<Engine> engine;
         std::shared_ptr<live::RunPersistence> run;
         QString error;
     };
@@ -144,6 +164,9 @@ private:
     std::shared_ptr<live::RunPersistence> m_persistence;
     std::int64_t m_runId = 0;
     std::int64_t m_storedDlqRun = 0;  // whose dead letters listDlq() showed last
+    std::int64_t m_chosenRun = 0;     // whose to show: 0 = the latest with pending ones
+    std::int64_t m_persistedRun = 0;  // this session's last run, once all of it is in the store
+    bool m_persistingRun = false;
     QString m_storedDlqRunText;
     std::optional<std::vector<dlq::DeadLetter>> m_storedLetters;  // read off the GUI thread
     bool m_storedLoading = false;

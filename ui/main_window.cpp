@@ -21,6 +21,7 @@
 #include "live_systems_text.h"
 #include "profiles_dialog.h"
 #include "store_actions.h"
+#include "store_info.h"
 
 namespace stampede::ui {
 namespace {
@@ -46,6 +47,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_dlq = new DlqDock(m_controller, this);
     m_events = new EventLogDock(m_controller, this);
     m_storeActions = new StoreActions(m_controller, this);
+    m_storeInfo = new StoreInfo(m_controller, this);
+    connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
     addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
@@ -71,8 +74,20 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addWidget(m_statusRun);
     statusBar()->addWidget(m_statusStock);
     statusBar()->addWidget(m_statusAlarm);
+    // A refused start is said where the eye goes last, too: until the next run starts.
+    m_statusRefused = new QLabel(tr("last start refused: see the Launch dock"));
+    m_statusRefused->setObjectName(QStringLiteral("statusRefused"));
+    m_statusRefused->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
+    m_statusRefused->hide();
+    statusBar()->addWidget(m_statusRefused);
+    connect(m_controller, &EngineController::runRefused, m_statusRefused, [this](const QString& e) {
+        m_statusRefused->setToolTip(e);
+        m_statusRefused->show();
+    });
+    connect(m_controller, &EngineController::runStarted, m_statusRefused, &QWidget::hide);
     statusBar()->addPermanentWidget(m_statusRate);
     connect(m_controller, &EngineController::snapshotUpdated, this, &MainWindow::updateStatus);
+    connect(m_controller, &EngineController::deadLettersReplaced, this, &MainWindow::updateStatus);
     connect(m_launcher, &LauncherDock::scenarioSelected, m_undo, &QUndoStack::clear);
     resize(1600, 1000);
 }
@@ -113,10 +128,17 @@ void MainWindow::buildMenus() {
     run->addAction(m_dlq->replayAction());
 
     QMenu* storeMenu = menuBar()->addMenu(tr("&Store"));
+    storeMenu->setObjectName(QStringLiteral("storeMenu"));
+    // Where the store is, its size and its runs, read again each time the menu opens.
+    storeMenu->addAction(m_storeInfo->action());
+    connect(storeMenu, &QMenu::aboutToShow, m_storeInfo, &StoreInfo::refresh);
+    storeMenu->addSeparator();
     storeMenu->addAction(m_storeActions->aggregateAction());
     storeMenu->addSeparator();
     storeMenu->addAction(m_storeActions->exportEventsAction());
     storeMenu->addAction(m_storeActions->exportStatsAction());
+    storeMenu->addSeparator();
+    storeMenu->addAction(m_storeActions->deleteOldRunsAction());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock :
@@ -154,14 +176,18 @@ void MainWindow::updateStatus() {
     if (!s) return;
     m_statusRun->setText(tr("%1 · %2 s · %3 / %4 / %5")
                              .arg(QString::fromUtf8(toString(s->status).data()))
-                             .arg(s->elapsedS, 0, 'f', 1)
+                             .arg(s->wallS, 0, 'f', 2)  // frozen at the run's end, as the dashboard says it
                              .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
                                   QString::fromStdString(s->run.guard),
                                   QString::fromUtf8(core::toString(s->run.transport).data())));
     const QString live = liveSystemsLine(*s);
-    m_statusStock->setText(
-        tr("issued %L1 of %L2 · DLQ %L3").arg(s->issued).arg(s->stock).arg(s->dlqSize) +
-        (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
+    // Once the DLQ shown is the store's, its pending count is the store's too: the engine's
+    // figure is of the run's end and does not follow replays made in the store.
+    const auto stored = m_controller->storedPending();
+    const QString dlq = stored ? tr("DLQ %L1 pending in the store").arg(*stored)
+                               : tr("DLQ %L1").arg(s->dlqSize);
+    m_statusStock->setText(tr("issued %L1 of %L2 · ").arg(s->issued).arg(s->stock) + dlq +
+                           (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
     m_statusAlarm->setVisible(s->overIssued > 0);
     if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));
     // Snapshots applied per second: the dashboard's refresh rate, visible to the operator.

@@ -17,6 +17,7 @@ class EngineController;
 class EventLogDock;
 class LauncherDock;
 class StoreActions;
+class StoreInfo;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -32,6 +33,7 @@ public:
     DlqDock* dlqDock() const { return m_dlq; }
     EventLogDock* eventLogDock() const { return m_events; }
     StoreActions* storeActions() const { return m_storeActions; }
+    StoreInfo* storeInfo() const { return m_storeInfo; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -54,9 +56,11 @@ private:
     DlqDock* m_dlq;
     EventLogDock* m_events;
     StoreActions* m_storeActions;
+    StoreInfo* m_storeInfo;
     QLabel* m_statusRun;
     QLabel* m_statusStock;
     QLabel* m_statusAlarm;
+    QLabel* m_statusRefused;
     QLabel* m_statusRate;
     QByteArray m_defaultState;
     int m_snapshotsThisSecond = 0;

@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QMessageBox>
 #include <QPointer>
 #include <QProgressDialog>
 #include <QStandardPaths>
@@ -11,6 +13,7 @@
 #include "engine_controller.h"
 #include "stampede/store/aggregation_job.h"
 #include "stampede/store/analytics_export.h"
+#include "stampede/store/run_retention.h"
 #include "stampede/store/store.h"
 
 namespace stampede::ui {
@@ -34,11 +37,26 @@ StoreActions::StoreActions(EngineController* controller, QWidget* parent)
     m_aggregate = new QAction(tr("Aggregate statistics…"), this);
     m_exportEvents = new QAction(tr("Export request events…"), this);
     m_exportStats = new QAction(tr("Export statistics…"), this);
+    m_deleteOldRuns = new QAction(tr("Delete old runs and compact…"), this);
+    m_deleteOldRuns->setObjectName(QStringLiteral("deleteOldRunsAction"));
+    connect(m_deleteOldRuns, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const int keep = QInputDialog::getInt(
+            m_parent, tr("Delete old runs"),
+            tr("Keep the newest runs (their coupons, dead letters, events and statistics); "
+               "delete the others for good and compact the store:"),
+            5, 0, 1000000, 1, &ok);
+        if (ok && QMessageBox::question(
+                      m_parent, tr("Delete old runs"),
+                      tr("Delete every stored run but the newest %1? This cannot be undone.")
+                          .arg(keep)) == QMessageBox::Yes)
+            deleteOldRuns(keep);
+    });
     connect(m_aggregate, &QAction::triggered, this, &StoreActions::aggregate);
     connect(m_exportEvents, &QAction::triggered, this, [this] { exportInteractively(true); });
     connect(m_exportStats, &QAction::triggered, this, [this] { exportInteractively(false); });
     const bool haveStore = !controller->storeUrl().isEmpty();
-    for (QAction* a : {m_aggregate, m_exportEvents, m_exportStats}) {
+    for (QAction* a : {m_aggregate, m_exportEvents, m_exportStats, m_deleteOldRuns}) {
         a->setEnabled(haveStore);
         if (!haveStore) a->setToolTip(tr("No store: set STAMPEDE_STORE or check the event log"));
     }
@@ -110,6 +128,24 @@ void StoreActions::aggregate() {
                 Q_EMIT s.done(ok, message);
             });
         });
+}
+
+void StoreActions::deleteOldRuns(int keep) {
+    if (m_worker.joinable()) m_worker.join();
+    const auto url = m_controller->storeLocation();  // with its password
+    if (!url) return;
+    m_worker = std::thread([self = QPointer<StoreActions>(this), url = *url, keep] {
+        std::string error;
+        std::optional<store::RetentionOutcome> outcome;
+        if (auto db = store::Store::open(url, error)) outcome = store::keepNewestRuns(*db, keep, error);
+        const bool ok = outcome.has_value();
+        const QString message =
+            ok ? QObject::tr("Deleted %1 old run(s) and compacted the store; %2 kept")
+                     .arg(outcome->runsDeleted)
+                     .arg(outcome->runsKept)
+               : QString::fromStdString(error);
+        post(self, [ok, message](StoreActions& s) { Q_EMIT s.done(ok, message); });
+    });
 }
 
 void StoreActions::exportInteractively(bool events) {

@@ -26,12 +26,16 @@ public:
     QAction* aggregateAction() const { return m_aggregate; }
     QAction* exportEventsAction() const { return m_exportEvents; }
     QAction* exportStatsAction() const { return m_exportStats; }
+    QAction* deleteOldRunsAction() const { return m_deleteOldRuns; }
 
     // Aggregates the last persisted run (all runs when none ran in this session) into
     // second buckets; `done` is emitted when finished.
     void aggregate();
     // Exports to `file` (format from its suffix: .ndjson or CSV); `done` follows.
     void exportTo(const QString& file, bool events);
+    // Deletes every stored run but the newest `keep` (never one still running) with all it
+    // stored, and compacts the file; `done` follows. The action asks for `keep` and confirms.
+    void deleteOldRuns(int keep);
 
 Q_SIGNALS:
     void done(bool ok, const QString& message);
@@ -45,6 +49,7 @@ private:
     QAction* m_aggregate;
     QAction* m_exportEvents;
     QAction* m_exportStats;
+    QAction* m_deleteOldRuns;
     QProgressDialog* m_progress = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     std::thread m_worker;

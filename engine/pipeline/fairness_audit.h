@@ -6,6 +6,7 @@
 // thread only. Internal to the pipeline.
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,13 +25,23 @@ public:
     void auditIfDue(Snapshot& s, bool quiet, std::int64_t nowNs);
     void audit(Snapshot& s, bool withWinners);
     std::int64_t inversions(int campaign) const { return m_inversions[std::size_t(campaign)]; }
+    std::int64_t operatorInversions(int campaign) const {
+        return m_operatorInversions[std::size_t(campaign)];
+    }
+    // The operator changed `campaign`'s stock at `nowNs` (any thread): a loser and a winner on
+    // either side of it are the operator's doing, not unfairness.
+    void noteStockChange(int campaign, std::int64_t nowNs);
     const std::string& winnersSha256() const { return m_winnersSha256; }
 
 private:
+    std::vector<std::vector<std::int64_t>> stockChanges() const;
     std::string winnersHash(std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) const;
 
     RunState& m_state;
-    std::vector<std::int64_t> m_inversions;  // per campaign, from the last audit
+    std::vector<std::int64_t> m_inversions;          // per campaign, from the last audit
+    std::vector<std::int64_t> m_operatorInversions;  // the same, of the operator's doing
+    mutable std::mutex m_stockChangesMutex;
+    std::vector<std::vector<std::int64_t>> m_stockChangesNs;  // per campaign, run clock
     std::string m_winnersSha256;
     std::int64_t m_lastAuditNs = 0;
     std::int64_t m_auditedFinals = -1, m_auditedReplayed = -1;

@@ -72,6 +72,7 @@ StockChangeResult Run::setStock(const std::string& campaignId, std::int64_t stoc
     if (stock < 0) return StockChangeResult::Negative;
     switch (m_state->guard->setStock(campaign, stock)) {
         case guards::StockChange::Applied:
+            m_stages->snapshots.audit().noteStockChange(campaign, m_state->clock.nowNs());
             return StockChangeResult::Applied;
         case guards::StockChange::BelowTaken:
             return StockChangeResult::BelowIssued;

@@ -25,6 +25,7 @@ void addCampaign(Snapshot& s, const CampaignSnapshot& cs, const std::int64_t* ce
     s.overIssued += cs.overIssued;
     s.underIssued += cs.underIssued;
     s.fairnessInversions += cs.fairnessInversions;
+    s.operatorInversions += cs.operatorInversions;
     s.retries += cell[int(metrics::Field::Retries)];
     s.redeliveries += cell[int(metrics::Field::Redeliveries)];
     s.deadLettered += cell[int(metrics::Field::DeadLettered)];
@@ -98,6 +99,7 @@ CampaignSnapshot SnapshotBuilder::campaign(int c, const std::int64_t* cell) cons
                          ? std::max<std::int64_t>(0, cs.stock - cs.issued)
                          : 0;
     cs.fairnessInversions = m_audit.inversions(c);
+    cs.operatorInversions = m_audit.operatorInversions(c);
     cs.inFlight = cs.states[std::size_t(RequestState::Processing)];
     cs.maxInFlight = rt.bulkhead.limit();
     cs.rateLimitRps = rt.limiter.rate();

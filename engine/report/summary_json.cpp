@@ -85,6 +85,7 @@ QJsonObject summaryJson(const Snapshot& s) {
     o[QStringLiteral("over_issued")] = qint64(s.overIssued);
     o[QStringLiteral("under_issued")] = qint64(s.underIssued);
     o[QStringLiteral("fairness_inversions")] = qint64(s.fairnessInversions);
+    o[QStringLiteral("fairness_inversions_operator")] = qint64(s.operatorInversions);
     o[QStringLiteral("winners_sha256")] = qs(s.winnersSha256);
     o[QStringLiteral("states")] = statesJson(s.states);
     o[QStringLiteral("rejected_by_reason")] = reasonsJson(s.rejected);
@@ -116,6 +117,7 @@ QJsonObject summaryJson(const Snapshot& s) {
         co[QStringLiteral("over_issued")] = qint64(c.overIssued);
         co[QStringLiteral("under_issued")] = qint64(c.underIssued);
         co[QStringLiteral("fairness_inversions")] = qint64(c.fairnessInversions);
+        co[QStringLiteral("fairness_inversions_operator")] = qint64(c.operatorInversions);
         co[QStringLiteral("states")] = statesJson(c.states);
         co[QStringLiteral("rejected_by_reason")] = reasonsJson(c.rejected);
         if (c.policy == core::Policy::Lottery)

@@ -41,6 +41,24 @@ ScenarioLoad syntaxError(std::string source, std::string_view text, std::size_t 
     return failure({std::move(source), pos.line, pos.column, {}, std::move(message)});
 }
 
+// Qt reports a missing ',' between two members as an "unterminated object" inside the next
+// key. Where the parser stopped in a token that follows a complete value across white space,
+// the comma is what is missing: returns the offset just after that value, where it belongs.
+std::optional<std::size_t> missingCommaAt(std::string_view text, std::size_t offset) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    const auto structural = [](char c) { return c == ',' || c == '{' || c == '[' || c == ':'; };
+    std::size_t i = std::min(offset, text.size());
+    while (i > 0 && !space(text[i - 1]) && !structural(text[i - 1])) --i;  // the token's start
+    const std::size_t tokenStart = i;
+    // The token must start a value (a key is a string): "@" after a value is another mistake.
+    if (tokenStart >= text.size() ||
+        std::string_view("\"-0123456789{[tfn").find(text[tokenStart]) == std::string_view::npos)
+        return std::nullopt;
+    while (i > 0 && space(text[i - 1])) --i;
+    if (i == 0 || i == tokenStart || structural(text[i - 1])) return std::nullopt;
+    return i;
+}
+
 std::string tooLarge(std::int64_t size) {
     return "too large (" + std::to_string(size) + " bytes; the limit is " +
            std::to_string(kMaxScenarioBytes) + ")";
@@ -92,9 +110,16 @@ ScenarioLoad parseScenario(std::string_view text, std::string_view sourceName) {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(
         QByteArray::fromRawData(text.data(), std::ssize(text)), &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return syntaxError(source, text, static_cast<std::size_t>(std::max(0, parseError.offset)),
+    if (parseError.error != QJsonParseError::NoError) {
+        const auto offset = static_cast<std::size_t>(std::max(0, parseError.offset));
+        if (parseError.error == QJsonParseError::UnterminatedObject ||
+            parseError.error == QJsonParseError::UnterminatedArray)
+            if (const auto comma = missingCommaAt(text, offset))
+                return syntaxError(source, text, *comma,
+                                   "JSON syntax error: missing ',' after this value");
+        return syntaxError(source, text, offset,
                            "JSON syntax error: " + parseError.errorString().toStdString());
+    }
     if (!doc.isObject()) {
         const std::string got = doc.isArray() ? "an array" : "a single value";
         return failure({source, 0, 0, {}, "the top level must be a JSON object, got " + got});

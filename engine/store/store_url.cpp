@@ -70,10 +70,17 @@ void addMySqlConnection(const StoreUrl& url, const QString& connection, int conn
     db.setConnectOptions(options);
 }
 
+// One folder for every front end, whatever its application and organisation names (the console's
+// "Stampede/Stampede" and the CLI's "stampede" gave two stores, so the CLI never saw the
+// console's dead letters): <generic data folder>/stampede, e.g. ~/.local/share/stampede.
+QString defaultDataFolder() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("stampede"));
+}
+
 StoreUrl defaultStoreUrl() {
     StoreUrl url;
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    url.path = QDir(dir).filePath(QStringLiteral("stampede.db")).toStdString();
+    url.path = QDir(defaultDataFolder()).filePath(QStringLiteral("stampede.db")).toStdString();
     return url;
 }
 

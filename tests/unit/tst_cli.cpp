@@ -258,8 +258,6 @@ private Q_SLOTS:
         QTest::newRow("store and topic at once")
             << words("dlq list --store sqlite:///tmp/x.db --kafka 127.0.0.1:1 --topic t")
             << words("--store --kafka");
-        QTest::newRow("stored replay with --ids")
-            << words("dlq replay --run 1 --ids 3") << words("--ids --kafka");
         QTest::newRow("workers out of range")
             << QStringList{QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--workers"),
                            QStringLiteral("0")}
@@ -336,6 +334,25 @@ private Q_SLOTS:
         QVERIFY(help.out.contains("Usage: stampede-cli run"));
     }
 
+    // A --redis that an in-memory guard does not use is said, and the run goes on.
+    void anUnusedBackendIsSaid() {
+        const Result r = cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--guard"),
+                              QStringLiteral("atomic"), QStringLiteral("--redis"),
+                              QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--pace"),
+                              QStringLiteral("asap"), QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains("--redis is not used: guard 'atomic'"), r.err.constData());
+    }
+
+    // `stampede-cli --help` says where the default store is: the console's file too.
+    void helpNamesTheDefaultStore() {
+        const Result r = cli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("default store: sqlite://") &&
+                     r.out.contains("/stampede/stampede.db (the console's too"),
+                 r.out.constData());
+    }
+
     void versionIsTheProjects() {
         const Result r = cli({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
@@ -387,6 +404,32 @@ private Q_SLOTS:
                     named.contains(sub + QLatin1Char(' ') + action),
                     qPrintable(QStringLiteral("README's summary lacks `%1 %2`").arg(sub, action)));
         }
+    }
+
+    // A screenshot renders a run without writing into the user's default store.
+    void consoleScreenshotLeavesTheStoreAlone() {
+#ifndef STAMPEDE_GUI_PATH
+        QSKIP("built without the console (STAMPEDE_BUILD_GUI=OFF)");
+#else
+        QTemporaryDir home;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.remove(QStringLiteral("STAMPEDE_STORE"));
+        p.setProcessEnvironment(env);
+        const QString png = home.filePath(QStringLiteral("shot.png"));
+        p.start(QStringLiteral(STAMPEDE_GUI_PATH),
+                {QStringLiteral("--screenshot"), png, QStringLiteral("--scenario"),
+                 QStringLiteral("seed-001"), QStringLiteral("--run")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QVERIFY(QFileInfo::exists(png));
+        QVERIFY2(!QFileInfo::exists(home.filePath(QStringLiteral("data/stampede/stampede.db"))),
+                 "the screenshot wrote into the default store");
+#endif
     }
 
     // The console answers --help and --version before it opens a window, so with no display.

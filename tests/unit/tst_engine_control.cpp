@@ -122,6 +122,54 @@ private Q_SLOTS:
         QCOMPARE(snap->issued, snap->admitted);
     }
 
+    // Raising stock after a sell-out lets later users win: the operator's doing, counted apart
+    // from the system's fairness inversions (issue 12, defect 7: spike-1m gave 50,002).
+    void aStockRaiseIsNotTheSystemsUnfairness() {
+        sim::Scenario s = spike(0, 5, "atomic", core::Pipeline::Sync, 1, 1);
+        s.arrivals.clear();
+        Engine engine;
+        StartOptions open;
+        open.keepOpen = true;
+        QVERIFY(engine.start(s, open).ok());
+        for (int u = 1; u <= 10; ++u) engine.submit({"c1", std::to_string(u), true});
+        QTRY_COMPARE(engine.snapshot()->finals, std::int64_t(10));
+        COMPARE_ENUM(engine.setStock("c1", 10), StockChangeResult::Applied);
+        for (int u = 11; u <= 15; ++u) engine.submit({"c1", std::to_string(u), true});
+        QTRY_COMPARE(engine.snapshot()->finals, std::int64_t(15));
+        QTRY_COMPARE(engine.snapshot()->operatorInversions, std::int64_t(5));
+        const auto snap = engine.snapshot();
+        QCOMPARE(snap->issued, std::int64_t(10));
+        QCOMPARE(snap->fairnessInversions, std::int64_t(0));
+        QCOMPARE(snap->campaigns.at(0).operatorInversions, std::int64_t(5));
+        engine.stop();
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(10)));
+    }
+
+    // Replaying the DLQ after the sell-out is the operator's choice: whatever it makes of the
+    // order is counted apart, and the system's figure stays what the run made it.
+    void aReplayAfterTheSellOutIsNotTheSystemsUnfairness() {
+        sim::Scenario s = spike(400, 100, "atomic", core::Pipeline::DecideInWorker, 1, 1);
+        s.faults.permanentFailureRate = 0.2;
+        Engine engine;
+        const auto snap = runToEnd(engine, s);
+        QVERIFY(snap && snap->dlqSize > 10);
+        QCOMPARE(snap->remaining, std::int64_t(0));
+        const std::int64_t before = snap->fairnessInversions;
+        auto job = engine.replayDlq({}, 0);
+        QVERIFY(job->wait(std::chrono::seconds(20)));
+        QTRY_COMPARE(engine.snapshot()->dlqSize, std::int64_t(0));
+        const auto decided = [&engine] {  // every replayed entry won or lost again
+            const auto now = engine.snapshot();
+            return now->states[std::size_t(core::RequestState::Succeeded)] +
+                   now->states[std::size_t(core::RequestState::Rejected)];
+        };
+        QTRY_COMPARE(decided(), snap->admitted);
+        const auto after = engine.snapshot();
+        QCOMPARE(after->fairnessInversions, before);
+        QVERIFY2(after->operatorInversions > 0, "the replay's effect is reported, apart");
+        QCOMPARE(after->overIssued, std::int64_t(0));
+    }
+
     void dlqListFilterPurge() {
         sim::Scenario s = spike(600, 600, "atomic", core::Pipeline::DecideAtIngress);
         s.faults.permanentFailureRate = 0.3;

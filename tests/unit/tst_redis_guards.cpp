@@ -3,6 +3,13 @@
 // so; Redis killed and restarted mid-run delays requests but never over-issues or loses them.
 #include <QtTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
 #include <csignal>
 
 #include "backends/redis/redis_guard.h"
@@ -61,6 +68,37 @@ private Q_SLOTS:
         QVERIFY2(error.find("STAMPEDE_REDIS_PASSWORD") != std::string::npos &&
                      error.find("secret") == std::string::npos,
                  error.c_str());
+    }
+
+    // A port where something else listens (here: an HTTP server) is named for what it is, not
+    // with hiredis's "Protocol error, got "H" as reply type byte".
+    void aServerThatIsNotRedisIsSaidSo() {
+        const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(listener >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        QCOMPARE(::listen(listener, 4), 0);
+        socklen_t length = sizeof addr;
+        QCOMPARE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+        std::thread http([listener] {  // answers whatever comes as an HTTP server would
+            const int client = ::accept(listener, nullptr, nullptr);
+            if (client < 0) return;
+            char buffer[256];
+            if (::read(client, buffer, sizeof buffer) > 0) {
+                const char reply[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+                [[maybe_unused]] const auto n = ::write(client, reply, sizeof reply - 1);
+            }
+            ::close(client);
+        });
+        std::string error;
+        const auto guard = backends::redis::makeRedisGuard(
+            "redis-lua", {"127.0.0.1", int(ntohs(addr.sin_port)), 0, {}, {}}, error);
+        http.join();
+        ::close(listener);
+        QVERIFY(!guard);
+        QVERIFY2(error.find("that is not a Redis server") != std::string::npos, error.c_str());
     }
 
     void aPasswordProtectedServer() {

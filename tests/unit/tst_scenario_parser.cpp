@@ -448,6 +448,18 @@ void TestScenarioParser::truncatedJsonReportsLineAndColumn() {
     QVERIFY2(describe(load).startsWith(QStringLiteral("test.json:3:17: JSON syntax error: ")),
              qPrintable(describe(load)));
 
+    // A missing comma is named where it belongs (Qt says "unterminated object" inside the next
+    // key): after `"seed": 3`, line 1, column 24.
+    const ScenarioLoad comma = parse(
+        "{\"name\": \"x\", \"seed\": 3\n  \"campaigns\": [{\"id\": \"c1\", \"stock\": 1}]}");
+    QVERIFY(!comma.ok());
+    QCOMPARE(describe(comma), QStringLiteral("test.json:1:24: JSON syntax error: missing ',' after "
+                                             "this value"));
+    const ScenarioLoad inner = parse("{\"campaigns\": [{\"id\": \"c1\" \"stock\": 1}]}");
+    QCOMPARE(inner.error.line, 1);
+    QCOMPARE(inner.error.column, 27);
+    QVERIFY(describe(inner).contains(QStringLiteral("missing ','")));
+
     const ScenarioLoad bad = parse("{\n\n  \"seed\": @\n}");
     QVERIFY(!bad.ok());
     QCOMPARE(bad.error.line, 3);

@@ -202,6 +202,98 @@ private Q_SLOTS:
                  2);
     }
 
+    // `dlq replay --ids` replays those entries, and only those (it used to replay them all).
+    void storedReplayTakesOnlyTheIdsGiven() {
+        const QString scenario = m_dir.filePath(QStringLiteral("ids.json"));
+        QFile f(scenario);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "ids", "campaigns": [{"id": "c1", "stock": 500}],
+          "arrivals": [{"campaign": "c1", "profile": "spike", "users": 200}],
+          "faults": {"permanent_failure_rate": 0.25}, "run": {"pace": "asap"}})");
+        f.close();
+        const QString path = m_dir.filePath(QStringLiteral("ids.db"));
+        const QString url = QStringLiteral("sqlite://") + path;
+        QProcess p;
+        p.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                {QStringLiteral("run"), scenario, QStringLiteral("--store"), url,
+                 QStringLiteral("--quiet")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        std::string error;
+        auto store = Store::open(sqliteAt(path), error);
+        const auto pending = store->deadLetters(1);
+        QVERIFY(pending.size() > 3);
+        const core::RequestId chosen = pending[1].letter.requestId;
+        p.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                {QStringLiteral("dlq"), QStringLiteral("replay"), QStringLiteral("--store"), url,
+                 QStringLiteral("--run"), QStringLiteral("1"), QStringLiteral("--ids"),
+                 QString::number(chosen), QStringLiteral("--quiet")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto after = store->deadLetters(1);
+        QCOMPARE(after.size(), pending.size() - 1);
+        for (const auto& s : after) QVERIFY(s.letter.requestId != chosen);
+    }
+
+    // Listing, exporting and replaying read what a run left: a store that is not there is an
+    // error naming it (exit 2), and nothing is created; so is a run the store does not have.
+    void readingCommandsRefuseAStoreThatDoesNotExist() {
+        const QString dir = m_dir.filePath(QStringLiteral("absent/dir"));
+        const QString url = QStringLiteral("sqlite://") + dir + QStringLiteral("/x.db");
+        const QList<QStringList> commands = {
+            {QStringLiteral("dlq"), QStringLiteral("list")},
+            {QStringLiteral("dlq"), QStringLiteral("replay"), QStringLiteral("--run"),
+             QStringLiteral("1")},
+            {QStringLiteral("dlq"), QStringLiteral("purge")},
+            {QStringLiteral("export"), QStringLiteral("--what"), QStringLiteral("stats")},
+            {QStringLiteral("aggregate")},
+        };
+        for (QStringList args : commands) {
+            args << QStringLiteral("--store") << url;
+            QProcess p;
+            p.start(QStringLiteral(STAMPEDE_CLI_PATH), args);
+            QVERIFY(p.waitForFinished(60000));
+            const QByteArray err = p.readAllStandardError();
+            QVERIFY2(p.exitCode() == 2, qPrintable(args.join(QLatin1Char(' '))));
+            QVERIFY2(err.contains("does not exist") && err.contains(dir.toUtf8()),
+                     err.constData());
+            QVERIFY2(!QFileInfo::exists(m_dir.filePath(QStringLiteral("absent"))),
+                     qPrintable(args.join(QLatin1Char(' '))));
+        }
+        // A store that exists, asked for a run it does not have.
+        const QString realPath = m_dir.filePath(QStringLiteral("no-runs.db"));
+        std::string error;
+        QVERIFY(Store::open(sqliteAt(realPath), error));
+        const QString real = QStringLiteral("sqlite://") + realPath;
+        QProcess p;
+        p.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                {QStringLiteral("dlq"), QStringLiteral("list"), QStringLiteral("--store"), real,
+                 QStringLiteral("--run"), QStringLiteral("99")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("no run 99"));
+    }
+
+    // The console ("Stampede"/"Stampede") and the CLI ("stampede") name themselves differently;
+    // their default store is one file all the same, in Stampede's data folder.
+    void defaultStoreIsTheSameForEveryFrontEnd() {
+        const QString app = QCoreApplication::applicationName();
+        const QString org = QCoreApplication::organizationName();
+        QCoreApplication::setApplicationName(QStringLiteral("Stampede"));
+        QCoreApplication::setOrganizationName(QStringLiteral("Stampede"));
+        const std::string console = defaultStoreUrl().path;
+        QCoreApplication::setApplicationName(QStringLiteral("stampede"));
+        QCoreApplication::setOrganizationName(QString());
+        const std::string cli = defaultStoreUrl().path;
+        QCoreApplication::setApplicationName(app);
+        QCoreApplication::setOrganizationName(org);
+        QCOMPARE(console, cli);
+        QVERIFY2(QString::fromStdString(cli).endsWith(QStringLiteral("/stampede/stampede.db")),
+                 cli.c_str());
+        QCOMPARE(QString::fromStdString(cli),
+                 QDir(defaultDataFolder()).filePath(QStringLiteral("stampede.db")));
+    }
+
     void killMinus9KeepsWhatWasReportedPersisted() {
         // A run of 150,000 users over 6 s with permanent failures feeding the DLQ, killed once
         // it has reported a good number of coupons persisted.

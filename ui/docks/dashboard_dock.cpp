@@ -71,12 +71,7 @@ protected:
         QStyledItemDelegate::initStyleOption(option, index);
         const auto* model = qobject_cast<const RejectionModel*>(index.model());
         if (!model || index.column() != RejectionModel::CountColumn) return;
-        const qlonglong count = index.data().toLongLong();
-        const double share =
-            model->total() > 0 ? 100.0 * double(count) / double(model->total()) : 0;
-        option->text =
-            count > 0 ? QStringLiteral("%1  ·  %2 %").arg(formatCount(count)).arg(share, 0, 'f', 1)
-                      : QStringLiteral("0");
+        option->text = model->shareText(index.row());
     }
 };
 
@@ -107,6 +102,16 @@ DashboardDock::DashboardDock(EngineController* controller, QWidget* parent)
     statusRow->addWidget(m_config, 1);
     statusRow->addWidget(m_progress, 1);
     layout->addLayout(statusRow);
+    // A refused start happens where the operator looks: above the last run's numbers, which
+    // stay (they are still that run's), with the reason and what to configure.
+    m_refusal = new QLabel(body);
+    m_refusal->setObjectName(QStringLiteral("dashboardRefusal"));
+    m_refusal->setWordWrap(true);
+    m_refusal->setTextFormat(Qt::PlainText);
+    m_refusal->setStyleSheet(QStringLiteral(
+        "QLabel { color: white; background: #c62828; padding: 4px 8px; font-weight: bold; }"));
+    m_refusal->hide();
+    layout->addWidget(m_refusal);
 
     m_flowView = new StateFlowView;
     m_flowView->setModel(m_flowModel);
@@ -145,6 +150,11 @@ DashboardDock::DashboardDock(EngineController* controller, QWidget* parent)
     if (controller) {
         connect(controller, &EngineController::snapshotUpdated, this,
                 &DashboardDock::applySnapshot);
+        connect(controller, &EngineController::runRefused, this, [this](const QString& error) {
+            m_refusal->setText(tr("Run not started: %1").arg(error));
+            m_refusal->show();
+        });
+        connect(controller, &EngineController::runStarted, m_refusal, &QWidget::hide);
         applySnapshot(controller->snapshot());
     }
 }

@@ -37,6 +37,8 @@ public:
     StateFlowView* flowView() const { return m_flowView; }
     // Snapshots applied so far (the responsiveness probe compares it with snapshots published).
     int updatesApplied() const { return m_updatesApplied; }
+    // The refusal banner over the header: visible, with the reason, after a refused start.
+    QLabel* refusalBanner() const { return m_refusal; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -58,6 +60,7 @@ private:
     QLabel* m_status = nullptr;    // what runs: status and scenario
     QLabel* m_config = nullptr;    // how: pipeline, guard, transport, workers
     QLabel* m_progress = nullptr;  // how far it got
+    QLabel* m_refusal = nullptr;   // why the last start was refused, until the next one starts
     QSplitter* m_split = nullptr;
     std::shared_ptr<const Snapshot> m_last;
     bool m_viewsBehind = false;  // snapshots arrived while hidden: the views catch up on show

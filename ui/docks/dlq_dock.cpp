@@ -1,6 +1,7 @@
 #include "docks/dlq_dock.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -55,6 +56,7 @@ DlqDock::DlqDock(EngineController* controller, QWidget* parent)
     auto* body = new QWidget;
     auto* layout = new QVBoxLayout(body);
     m_filterBar = new DlqFilterBar(m_proxy);
+    layout->addWidget(buildRunRow());
     layout->addWidget(m_filterBar);
     layout->addWidget(m_split, 1);
     layout->addWidget(buildActionRow());
@@ -101,9 +103,16 @@ void DlqDock::connectSignals() {
     connect(m_controller, &EngineController::snapshotUpdated, this, &DlqDock::onSnapshot);
     connect(m_controller, &EngineController::deadLettersReplaced, this, [this](const QString& e) {
         refresh();
+        m_runRow->setVisible(m_controller->showsStoredDlq() && !m_controller->showsTopicDlq());
+        if (m_runRow->isVisible()) m_controller->readStoredRuns();
         if (!e.isEmpty()) m_count->setText(tr("dead-letter topic not read: %1").arg(e));
     });
+    connect(m_controller, &EngineController::storedRunsRead, this,
+            [this](const std::vector<store::RunRecord>& runs, const QString&) {
+                showStoredRuns(runs);
+            });
     connect(m_controller, &EngineController::runStarted, this, [this] {
+        m_runRow->hide();  // the new run's own DLQ, until it is in the store
         // A new run replaces the old one with its DLQ; a replay of the old one ends with it.
         if (m_job) {
             const auto p = m_job->progress();
@@ -199,6 +208,41 @@ QString DlqDock::lastKafkaTopic() const {
 void DlqDock::openTopic(const QString& bootstrap, const QString& topic) {
     m_count->setText(tr("reading %1 …").arg(topic));
     m_controller->openDeadLetterTopic(bootstrap, topic);
+}
+
+// Which stored run's dead letters are shown, and the others to choose from: the operator
+// always knows whose entries they look at, and picks another run instead of the latest.
+QWidget* DlqDock::buildRunRow() {
+    m_runRow = new QWidget;
+    auto* row = new QHBoxLayout(m_runRow);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_runChoice = new QComboBox;
+    m_runChoice->setObjectName(QStringLiteral("dlqRun"));
+    m_runChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_runChoice->setToolTip(tr("The stored run whose dead letters are listed, replayed and "
+                               "purged here"));
+    row->addWidget(new QLabel(tr("Stored run")));
+    row->addWidget(m_runChoice);
+    row->addStretch(1);
+    connect(m_runChoice, &QComboBox::activated, this, [this](int index) {
+        m_controller->chooseStoredRun(m_runChoice->itemData(index).toLongLong());
+    });
+    m_runRow->hide();
+    return m_runRow;
+}
+
+void DlqDock::showStoredRuns(const std::vector<store::RunRecord>& runs) {
+    const QSignalBlocker quiet(m_runChoice);
+    m_runChoice->clear();
+    for (const store::RunRecord& run : runs)
+        m_runChoice->addItem(tr("run %1 · %2 · %3 · %4 pending")
+                                 .arg(run.id)
+                                 .arg(QString::fromStdString(run.scenario),
+                                      QString::fromStdString(run.startedAt))
+                                 .arg(run.pendingDeadLetters),
+                             QVariant::fromValue<qlonglong>(run.id));
+    m_runChoice->setCurrentIndex(
+        m_runChoice->findData(QVariant::fromValue<qlonglong>(m_controller->storedDlqRun())));
 }
 
 QWidget* DlqDock::buildActionRow() {

@@ -16,8 +16,10 @@
 
 #include "stampede/dlq/dead_letter_queue.h"
 #include "stampede/engine.h"
+#include "stampede/store/store.h"
 
 class QAction;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QMenu;
@@ -49,6 +51,9 @@ public:
     QAction* replayAllAction() const { return m_replayAllAction; }    // Ctrl+Shift+R
     QAction* purgeAllAction() const { return m_purgeAllAction; }
     QAction* openTopicAction() const { return m_openTopicAction; }
+    // The stored runs to choose from (shown while the store's dead letters are): each item is
+    // "run N · scenario · started · K pending", its data the run's id.
+    QComboBox* runChoice() const { return m_runChoice; }
     void openTopic(const QString& bootstrap, const QString& topic);
     // "BOOTSTRAP TOPIC" of the last Kafka run's dead letters, as the open dialog offers it.
     QString lastKafkaTopic() const;
@@ -86,6 +91,7 @@ private:
     void connectSignals();
     bool askPurge(int count);
     QWidget* buildActionRow();
+    QWidget* buildRunRow();
     void createActions();
     void onSnapshot(const std::shared_ptr<const Snapshot>& snapshot);
     void scheduleRefresh();
@@ -94,6 +100,7 @@ private:
     void updateCount();
     QString topicText() const;
     void updateActions();
+    void showStoredRuns(const std::vector<store::RunRecord>& runs);
     void showContextMenu(const QPoint& pos);
     std::vector<core::RequestId> selectedIds() const;
     void selectIds(const std::vector<core::RequestId>& ids, std::optional<core::RequestId> current);
@@ -112,6 +119,8 @@ private:
     QSplitter* m_split = nullptr;  // table and detail
     DlqDetailPane* m_detailPane = nullptr;
     QLabel* m_count = nullptr;
+    QWidget* m_runRow = nullptr;
+    QComboBox* m_runChoice = nullptr;
     QDoubleSpinBox* m_rate = nullptr;
     QWidget* m_replayRow = nullptr;
     QProgressBar* m_progress = nullptr;

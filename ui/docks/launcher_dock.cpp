@@ -147,12 +147,15 @@ LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
             &LauncherDock::onCatalogSelection);
     connect(controller, &EngineController::snapshotUpdated, this, &LauncherDock::onSnapshot);
     connect(controller, &EngineController::scenarioChanged, this, &LauncherDock::showRunConfig);
-    connect(controller, &EngineController::runStarted, this, &LauncherDock::updateActions);
+    connect(controller, &EngineController::runStarted, this, [this] {
+        showRefusal({});
+        updateActions();
+    });
     connect(controller, &EngineController::runEnded, this, &LauncherDock::updateActions);
     // A refusal is shown in the dock and the event log, never as a modal box.
     connect(controller, &EngineController::runRefused, this, [this](const QString& error) {
         updateActions();
-        m_status->setText(tr("Run not started: %1").arg(error));
+        showRefusal(error);
     });
     showRunConfig();
     updateActions();
@@ -252,6 +255,11 @@ void LauncherDock::showRunConfig() {
 
 void LauncherDock::pushRunConfig() {
     if (m_showing) return;
+    // A change of settings answers the refusal; the next start says whether it was enough.
+    if (!m_refusal.isEmpty()) {
+        showRefusal({});
+        onSnapshot(m_controller->snapshot());
+    }
     core::RunConfig run = m_controller->scenario().run;
     run.pipeline =
         core::parsePipeline(m_pipeline->currentText().toStdString()).value_or(run.pipeline);
@@ -282,22 +290,35 @@ void LauncherDock::togglePause() {
         m_controller->pause();
 }
 
+void LauncherDock::showRefusal(const QString& error) {
+    m_refusal = error;
+    m_status->setStyleSheet(error.isEmpty() ? QString()
+                                            : QStringLiteral("QLabel { color: #c62828; }"));
+    if (error.isEmpty()) return;
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("not started"));
+    m_status->setText(tr("Run not started: %1").arg(error));
+}
+
 void LauncherDock::onSnapshot(const std::shared_ptr<const Snapshot>& s) {
     const bool paused = s->status == RunStatus::Paused;
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    updateActions();
+    if (!m_refusal.isEmpty()) return;  // the last run's numbers must not hide why this one failed
     const double fed =
         s->arrivalsTotal > 0 ? double(s->arrivalsFed) / double(s->arrivalsTotal) : 1.0;
     const double final = s->admitted > 0 ? double(s->finals) / double(s->admitted) : 1.0;
     // Half the bar for feeding arrivals, half for requests reaching a final state.
     m_progress->setValue(static_cast<int>(500 * fed + 500 * final * fed));
+    // The run's own time (frozen at its end), not the clock since it began: the engine keeps
+    // publishing after the end (a replay, a stock change), and the run did not take longer.
     m_progress->setFormat(
-        QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->elapsedS, 0, 'f', 1));
+        QStringLiteral("%1 — %2 s").arg(qs(toString(s->status))).arg(s->wallS, 0, 'f', 2));
     m_status->setText(tr("%1 of %2 arrivals fed · %3 final of %4 admitted")
                           .arg(s->arrivalsFed)
                           .arg(s->arrivalsTotal)
                           .arg(s->finals)
                           .arg(s->admitted));
-    updateActions();
 }
 
 void LauncherDock::updateActions() {

@@ -49,6 +49,7 @@ private:
     void togglePause();
     void onSnapshot(const std::shared_ptr<const Snapshot>& snapshot);
     void updateActions();
+    void showRefusal(const QString& error);
 
     EngineController* m_controller;
     ScenarioCatalogModel* m_catalog;
@@ -68,6 +69,9 @@ private:
     QAction* m_pause;
     QAction* m_stop;
     bool m_showing = false;  // filling the widgets from the scenario is not an edit
+    // Why the last start was refused; shown over the last run's progress until the next start
+    // (or a change of the run settings), so later snapshots do not wipe it.
+    QString m_refusal;
 };
 
 }  // namespace stampede::ui

@@ -2,6 +2,8 @@
 
 #include <QColor>
 
+#include <algorithm>
+
 #include "engine_controller.h"
 
 namespace stampede::ui {
@@ -27,6 +29,14 @@ CampaignModel::CampaignModel(EngineController* controller, QObject* parent)
     connect(controller, &EngineController::scenarioChanged, this,
             &CampaignModel::onScenarioChanged);
     connect(controller, &EngineController::snapshotUpdated, this, &CampaignModel::onSnapshot);
+    connect(controller, &EngineController::runStarted, this, [this] { m_liveIsCurrent = true; });
+}
+
+void CampaignModel::detachFromRunIfIdle() {
+    if (m_controller->runInProgress() || !m_liveIsCurrent) return;
+    m_liveIsCurrent = false;
+    if (!m_campaigns.empty())
+        Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
 }
 
 int CampaignModel::rowCount(const QModelIndex& parent) const {
@@ -48,7 +58,7 @@ int CampaignModel::rowOf(const QString& id) const {
 }
 
 const CampaignSnapshot* CampaignModel::liveOf(int row) const {
-    if (!m_snapshot) return nullptr;
+    if (!m_snapshot || !m_liveIsCurrent) return nullptr;
     const std::string& id = campaign(row).id;
     for (const auto& c : m_snapshot->campaigns)
         if (c.id == id) return &c;
@@ -76,7 +86,9 @@ QVariant CampaignModel::data(const QModelIndex& index, int role) const {
         case Policy:
             return QString::fromUtf8(core::toString(c.policy).data());
         case Stock:
-            return live ? qlonglong(live->stock) : qlonglong(c.stock);
+            // The campaign's own: a change the engine applied is in it at once (the snapshot
+            // follows within a poll), and one it refused never reached it.
+            return qlonglong(c.stock);
         case Remaining:
             return live ? qlonglong(live->remaining) : qlonglong(c.stock);
         case Issued:
@@ -206,6 +218,7 @@ QString CampaignModel::replaceCampaign(int row, const core::Campaign& c) {
         if (!refused.isEmpty()) return refused;
     }
     m_campaigns[static_cast<std::size_t>(row)] = c;
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -217,6 +230,7 @@ void CampaignModel::insertCampaign(int row, const core::Campaign& c) {
     beginInsertRows({}, row, row);
     m_campaigns.insert(m_campaigns.begin() + row, c);
     endInsertRows();
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -226,6 +240,7 @@ void CampaignModel::removeCampaign(int row) {
     beginRemoveRows({}, row, row);
     m_campaigns.erase(m_campaigns.begin() + row);
     endRemoveRows();
+    detachFromRunIfIdle();
     m_applying = true;
     m_controller->setCampaigns(m_campaigns);
     m_applying = false;
@@ -234,6 +249,13 @@ void CampaignModel::removeCampaign(int row) {
 void CampaignModel::onScenarioChanged() {
     if (m_applying) return;
     const auto& fresh = m_controller->scenario().campaigns;
+    // Another guard or pace leaves the campaigns as they were: the run's figures still belong.
+    const auto same = [](const core::Campaign& a, const core::Campaign& b) {
+        return a.id == b.id && a.stock == b.stock && a.policy == b.policy;
+    };
+    if (fresh.size() != m_campaigns.size() ||
+        !std::equal(fresh.begin(), fresh.end(), m_campaigns.begin(), same))
+        detachFromRunIfIdle();
     if (fresh.size() == m_campaigns.size()) {
         m_campaigns = fresh;
         if (!m_campaigns.empty())

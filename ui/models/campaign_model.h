@@ -59,6 +59,11 @@ private:
     std::vector<core::Campaign> m_campaigns;
     std::shared_ptr<const Snapshot> m_snapshot;
     bool m_applying = false;  // our own change to the controller's scenario is not news to us
+    // The snapshot's figures belong to these campaigns: set when a run starts, cleared by any
+    // change of the scenario once no run is in progress (another scenario, an edited stock), so
+    // a finished run's stock and issued never stand in for the next run's campaigns.
+    bool m_liveIsCurrent = false;
+    void detachFromRunIfIdle();
 };
 
 }  // namespace stampede::ui

@@ -263,14 +263,34 @@ QVariant RejectionModel::headerData(int section, Qt::Orientation orientation, in
     return {};
 }
 
+// A count's share is of the total: when the total moves, every row's share moves with it, so
+// the whole column changes, not only the rows whose count did (a view repaints only what it is
+// told changed, and kept showing SOLD_OUT's 100 % once LOTTERY_LOST joined it).
 void RejectionModel::update(const Snapshot& s) {
+    const std::int64_t before = total();
+    int first = -1, last = -1;
     for (std::size_t row = 0; row < m_counts.size(); ++row) {
         const std::int64_t count = s.rejected[row + 1];
         if (count == m_counts[row]) continue;
         m_counts[row] = count;
-        const QModelIndex cell = index(static_cast<int>(row), CountColumn);
-        Q_EMIT dataChanged(cell, cell, {Qt::DisplayRole});
+        if (first < 0) first = static_cast<int>(row);
+        last = static_cast<int>(row);
     }
+    if (first < 0) return;
+    if (total() != before) {
+        first = 0;
+        last = rowCount() - 1;
+    }
+    Q_EMIT dataChanged(index(first, CountColumn), index(last, CountColumn), {Qt::DisplayRole});
+}
+
+QString RejectionModel::shareText(int row) const {
+    const std::int64_t count = m_counts[static_cast<std::size_t>(row)];
+    const std::int64_t all = total();
+    if (count <= 0 || all <= 0) return QStringLiteral("0");
+    return QStringLiteral("%1  ·  %2 %")
+        .arg(formatCount(count))
+        .arg(100.0 * double(count) / double(all), 0, 'f', 1);
 }
 
 std::int64_t RejectionModel::count(RejectReason reason) const {

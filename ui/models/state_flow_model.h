@@ -93,6 +93,8 @@ public:
     void update(const Snapshot& snapshot);
     std::int64_t count(core::RejectReason reason) const;
     std::int64_t total() const;
+    // What the count cell shows: "1,936  ·  52.1 %" (its share of every rejection), or "0".
+    QString shareText(int row) const;
     static core::RejectReason reasonAt(int row) { return static_cast<core::RejectReason>(row + 1); }
 
 private:

@@ -126,7 +126,10 @@ StockPanel::StockPanel(QWidget* parent) : QWidget(parent) {
         {tr("Over-issued"), tr("Issued beyond stock: must be 0 for a correct guard")},
         {tr("Under-issued"), tr("Stock left while someone was refused as SOLD_OUT")},
         {tr("Fairness inversions"),
-         tr("FIRST_COME winners queued after some sold-out loser (0 is fair)")},
+         tr("FIRST_COME winners queued after a loser refused as SOLD_OUT under the same stock: "
+            "the system's unfairness (0 is fair).\nWhat the operator did on purpose is shown "
+            "apart as \"+N by operator\": winners replayed from the DLQ, and winners that only "
+            "won because stock was raised after a loser lost.")},
         {tr("Retries"), tr("Processing attempts sent back to QUEUED after a transient failure")},
         {tr("Redeliveries"), tr("In-flight requests of a crashed worker delivered again")},
         {tr("DLQ size"), tr("Dead letters waiting for an operator (replay or purge)")},
@@ -140,6 +143,7 @@ StockPanel::StockPanel(QWidget* parent) : QWidget(parent) {
         tile.value->setFont(scaledFont(font(), 1.25, true));
         tile.caption->setToolTip(captions[std::size_t(m)].second);
         tile.value->setToolTip(captions[std::size_t(m)].second);
+        if (m == Inversions) tile.value->setObjectName(QStringLiteral("fairnessInversions"));
         const int row = (m / 4) * 2, col = m % 4;
         grid->addWidget(tile.caption, row, col);
         grid->addWidget(tile.value, row + 1, col);
@@ -182,7 +186,12 @@ void StockPanel::showSnapshot(const Snapshot& s) {
     setTile(Remaining, formatCount(s.remaining), false);
     setTile(OverIssued, formatCount(s.overIssued), s.overIssued > 0, true);
     setTile(UnderIssued, formatCount(s.underIssued), s.underIssued > 0);
-    setTile(Inversions, formatCount(s.fairnessInversions), s.fairnessInversions > 0);
+    setTile(Inversions,
+            s.operatorInversions > 0 ? tr("%1 (+%2 by operator)")
+                                           .arg(formatCount(s.fairnessInversions),
+                                                formatCount(s.operatorInversions))
+                                     : formatCount(s.fairnessInversions),
+            s.fairnessInversions > 0);
     setTile(Retries, formatCount(s.retries), false);
     setTile(Redeliveries, formatCount(s.redeliveries), false);
     setTile(DlqSize, formatCount(s.dlqSize), s.dlqSize > 0, true);

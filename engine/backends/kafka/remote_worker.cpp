@@ -124,7 +124,27 @@ struct PendingResult {
 struct ResultSink {
     KafkaConsumer* consumer = nullptr;
     std::vector<PendingResult*> failed;  // delivery failed: send again
+    // The cluster is gone (librdkafka: all brokers down) until a probe or a delivery says
+    // otherwise. A decision made then could not be reported: the worker decides nothing.
+    bool clusterDown = false;
+    Clock::time_point lastProbe;
 };
+
+void producerError(rd_kafka_t*, int err, const char*, void* opaque) {
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+        static_cast<ResultSink*>(opaque)->clusterDown = true;
+}
+
+// While the cluster is down, asks it for its metadata once a second.
+void probeCluster(rd_kafka_t* producer, ResultSink& sink) {
+    if (!sink.clusterDown || Clock::now() - sink.lastProbe < std::chrono::seconds(1)) return;
+    sink.lastProbe = Clock::now();
+    const rd_kafka_metadata_t* metadata = nullptr;
+    if (rd_kafka_metadata(producer, 0, nullptr, &metadata, 500) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_metadata_destroy(metadata);
+        sink.clusterDown = false;
+    }
+}
 
 void resultDelivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* sink = static_cast<ResultSink*>(opaque);
@@ -133,6 +153,7 @@ void resultDelivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
         sink->failed.push_back(pending);
         return;
     }
+    sink->clusterDown = false;
     sink->consumer->acknowledge(pending->token);
     delete pending;
 }
@@ -167,11 +188,12 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
     auto consumer = KafkaConsumer::open(nullptr, group, run.topics, {}, error);
     if (!consumer) return false;
 
-    ResultSink sink{consumer.get(), {}};
+    ResultSink sink{consumer.get(), {}, false, {}};
     Config config;
     config.connection(settings).set("enable.idempotence", "true").set("linger.ms", "2");
     rd_kafka_conf_set_opaque(config.raw(), &sink);
     rd_kafka_conf_set_dr_msg_cb(config.raw(), resultDelivered);
+    rd_kafka_conf_set_error_cb(config.raw(), producerError);
     rd_kafka_t* producer = config.create(RD_KAFKA_PRODUCER, error);
     if (!producer) return false;
     rd_kafka_topic_t* results = rd_kafka_topic_new(producer, run.topics.results.c_str(), nullptr);
@@ -216,6 +238,14 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
     while (!stop.load()) {
         transport::Delivery delivery;
         transport::Envelope envelope;
+        rd_kafka_poll(producer, 0);
+        probeCluster(producer, sink);
+        if (sink.clusterDown) {
+            // What was fetched before stays unacknowledged: redelivered once the cluster is
+            // back, or settled by the run if it gives up first.
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
         if (consumer->tryPop(delivery, envelope)) {
             quietSince = Clock::now();
             std::uint8_t attempts = 1;

@@ -131,6 +131,14 @@ std::string RedisGuard::appliedKey(int campaign) const {
     return m_prefix + ":" + std::to_string(campaign) + ":applied";
 }
 
+// hiredis's words for a server that answers in another protocol ("Protocol error, got "H" as
+// reply type byte": an HTTP server) say nothing to an operator; these do.
+static std::string inPlainWords(const redisContext* ctx, std::string why) {
+    if (ctx->err != REDIS_ERR_PROTOCOL) return why;
+    return "that is not a Redis server: it answered, but not in Redis's protocol (" + why +
+           "); check the host and port";
+}
+
 // AUTH (when a password is set) and SELECT (when a database is): empty, or the server's answer.
 static std::string authenticate(redisContext* ctx, const RedisUrl& url) {
     if (!url.password.empty()) {
@@ -216,6 +224,7 @@ std::string RedisGuard::probe() {
                       "); set STAMPEDE_REDIS_PASSWORD or a profile's password";
         }
     }
+    if (!why.empty()) why = inPlainWords(ctx, why);
     redisFree(ctx);
     return why.empty() ? std::string() : m_url.toString() + ": " + why;
 }

@@ -47,7 +47,11 @@ struct CampaignSnapshot {
     ReasonCounts rejected{};
     std::int64_t overIssued = 0;
     std::int64_t underIssued = 0;
+    // FIRST_COME winners queued after a sold-out loser decided under the same stock: the
+    // system's unfairness. What the operator did on purpose is counted apart: winners that
+    // came back from the DLQ, or that won only because stock was raised after the loser lost.
     std::int64_t fairnessInversions = 0;
+    std::int64_t operatorInversions = 0;
     std::int64_t inFlight = 0;  // PROCESSING now (the bulkhead's count)
     std::int64_t maxInFlight = 0;
     double rateLimitRps = 0;
@@ -103,7 +107,8 @@ struct Snapshot {
     std::int64_t issued = 0;
     std::int64_t overIssued = 0;
     std::int64_t underIssued = 0;
-    std::int64_t fairnessInversions = 0;
+    std::int64_t fairnessInversions = 0;  // the system's (see CampaignSnapshot)
+    std::int64_t operatorInversions = 0;  // a replay's or a stock change's, apart
     // Why the run could not decide everything it admitted ("Kafka unavailable for 30 s: …"),
     // empty when it could. Those requests are in the DLQ, FAILED_FINAL.
     std::string failure;

@@ -27,8 +27,11 @@ struct StoreUrl {
 // Parses a store URL; on error returns nullopt with `error` naming the part that is wrong. The
 // password is left empty.
 std::optional<StoreUrl> parseStoreUrl(const std::string& text, std::string& error);
-// The embedded default: a SQLite file in the user's data folder (QStandardPaths::AppDataLocation).
+// The embedded default: stampede.db in defaultDataFolder(), the same file for the console and
+// the CLI.
 StoreUrl defaultStoreUrl();
+// Stampede's data folder: "stampede" in the user's generic data folder (~/.local/share/stampede).
+QString defaultDataFolder();
 
 // Registers (does not open) a QMYSQL connection named `connection` for `url`, with its password,
 // with connect/read/write timeouts in seconds so that an unreachable or
