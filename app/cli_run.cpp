@@ -9,6 +9,8 @@
 
 #include "cli_commands.h"
 #include "cli_live.h"
+#include "cli_capture_options.h"
+#include "stampede/capture/run_recorder.h"
 #include "stampede/engine.h"
 #include "stampede/guards/guard_registry.h"
 #include "stampede/live/run_persistence.h"
@@ -24,7 +26,8 @@ void onInterrupt(int) {
     g_interrupted.store(true);
 }
 
-// Applies --pipeline/--guard/... to the scenario; false with `error` naming the flag.
+}  // namespace
+
 bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     if (o.pipeline) {
         const auto p = core::parsePipeline(*o.pipeline);
@@ -72,6 +75,8 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     return true;
 }
 
+namespace {
+
 void printProgress(const Snapshot& s, const live::RunPersistence* sink) {
     std::fprintf(
         stderr, "\r%-9s %6.1f s  fed %lld/%lld  issued %lld/%lld  final %lld/%lld  dlq %lld ",
@@ -112,6 +117,17 @@ int runCommand(const CliOptions& o) {
         return kExitBadInput;
     }
 
+    // --record: created before the run starts, so a file that cannot be written changes nothing.
+    std::unique_ptr<capture::RunRecorder> recorder;
+    if (o.record) {
+        recorder = capture::RunRecorder::create(
+            *o.record, scenario, writerOptionsFrom(o, "run " + o.positional.front()), error);
+        if (!recorder) {
+            std::fprintf(stderr, "stampede-cli: --record: %s\n", error.c_str());
+            return kExitBadInput;
+        }
+    }
+
     Engine engine;
     const StartResult started =
         engine.start(scenario, live::startOptionsFor(scenario.run, *systems));
@@ -146,8 +162,22 @@ int runCommand(const CliOptions& o) {
             stopping = true;
         }
         if (showProgress) printProgress(*engine.snapshot(), sink.get());
+        // Each poll makes what was fed readable in the capture: a kill loses at most a poll.
+        if (recorder) recorder->recordUpTo(engine.snapshot()->arrivalsFed);
     }
     const auto snapshot = engine.snapshot();
+    if (recorder) {
+        recorder->recordUpTo(snapshot->arrivalsFed);
+        if (!recorder->finish(stopping ? "interrupted" : "complete")) {
+            std::fprintf(stderr, "stampede-cli: --record: %s: %s\n", o.record->c_str(),
+                         recorder->error().c_str());
+            return kExitInternal;
+        }
+        if (!o.quiet)
+            std::fprintf(stderr, "recorded %lld arrivals in %s%s\n",
+                         static_cast<long long>(recorder->records()), o.record->c_str(),
+                         recorder->capped() ? " (stopped at --record-max-bytes)" : "");
+    }
     if (showProgress) std::fprintf(stderr, "\r%110s\r", "");
     if (!snapshot || snapshot->finals != snapshot->admitted) {
         std::fprintf(stderr,

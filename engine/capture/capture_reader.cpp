@@ -1,0 +1,78 @@
+// Opening a capture: the file, its compression and its format (given, or told by its first line).
+
+#include "stampede/capture/capture_reader.h"
+
+#include "capture/byte_source.h"
+#include "capture/gor_reader.h"
+#include "capture/ndjson_reader.h"
+
+namespace stampede::capture {
+
+std::string_view toString(CaptureFormat format) {
+    switch (format) {
+    case CaptureFormat::Auto: return "auto";
+    case CaptureFormat::Ndjson: return "ndjson";
+    case CaptureFormat::Gor: return "gor";
+    }
+    return "auto";
+}
+
+std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
+    for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor})
+        if (toString(f) == text) return f;
+    return std::nullopt;
+}
+
+std::string CaptureError::toString() const {
+    if (line > 0)
+        return file + ":" + std::to_string(line) + ": " + message + " (byte " +
+               std::to_string(byteOffset) + ")";
+    return file + ": byte " + std::to_string(byteOffset) + ": " + message;
+}
+
+namespace {
+
+// A GoReplay file starts with a payload header "1 <id> <timestamp>..." (or 2, 3).
+bool looksLikeGor(std::string_view firstLine) {
+    return firstLine.size() > 2 && (firstLine[0] == '1' || firstLine[0] == '2' ||
+                                    firstLine[0] == '3') && firstLine[1] == ' ';
+}
+
+}  // namespace
+
+std::unique_ptr<CaptureReader> openCapture(const std::string& path, const ReaderOptions& options,
+                                           CaptureError& error) {
+    std::string message;
+    auto source = ByteSource::open(path, message);
+    if (!source) {
+        error = {path, 0, 0, message};
+        return nullptr;
+    }
+    CaptureFormat format = options.format;
+    if (format == CaptureFormat::Auto) {
+        // Peek at the first line through a second source: the stream cannot be rewound.
+        auto peek = ByteSource::open(path, message);
+        std::string_view first;
+        std::int64_t offset = 0;
+        bool terminated = false;
+        if (!peek || !peek->nextLine(first, offset, terminated)) {
+            error = {path, 0, 0,
+                     peek && !peek->error().empty() ? peek->error() : "empty file: nothing to read"};
+            return nullptr;
+        }
+        if (!first.empty() && first.front() == '{')
+            format = CaptureFormat::Ndjson;
+        else if (looksLikeGor(first))
+            format = CaptureFormat::Gor;
+        else {
+            error = {path, 1, 0,
+                     "unknown capture format (neither Stampede NDJSON nor GoReplay); name it "
+                     "with --format"};
+            return nullptr;
+        }
+    }
+    if (format == CaptureFormat::Gor) return makeGorReader(std::move(source), path, options);
+    return makeNdjsonReader(std::move(source), path, options);
+}
+
+}  // namespace stampede::capture
