@@ -44,6 +44,7 @@ bool summariseCapture(CaptureReader& reader, CaptureInfo& info) {
     }
     info.header = reader.header();
     info.stats = reader.stats();
+    info.gzip = info.stats.gzip;
     info.distinctUsers = std::int64_t(allUsers.size());
     for (const auto& [id, c] : campaigns)
         info.campaigns.push_back({id, c.requests, std::int64_t(c.users.size())});

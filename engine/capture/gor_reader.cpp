@@ -32,7 +32,9 @@ bool parsePayloadHeader(std::string_view line, PayloadHeader& h) {
 class GorReader final : public CaptureReader {
 public:
     GorReader(std::unique_ptr<ByteSource> source, std::string file, const ReaderOptions& o)
-        : m_source(std::move(source)), m_options(o), m_file(std::move(file)) {}
+        : m_source(std::move(source)), m_options(o), m_file(std::move(file)) {
+        m_stats.gzip = m_source->gzip();
+    }
 
     bool next(CaptureRecord& record) override {
         while (m_error.empty()) {
