@@ -22,7 +22,7 @@ ByteSource::~ByteSource() {
 std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::string& error) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
-        error = path + ": cannot open: " + std::strerror(errno);
+        error = std::string("cannot open: ") + std::strerror(errno);
         return nullptr;
     }
     std::unique_ptr<ByteSource> s(new ByteSource);
@@ -31,7 +31,7 @@ std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::strin
     s->m_buffer.resize(2 * kChunk);
     if (!s->readRaw()) {
         if (!s->m_error.empty()) {
-            error = path + ": " + s->m_error;
+            error = s->m_error;
             return nullptr;
         }
     }
@@ -40,7 +40,7 @@ std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::strin
         s->m_inflater = std::make_unique<Inflater>();
         // 15 + 32: a gzip or zlib header, detected by zlib.
         if (inflateInit2(&s->m_inflater->z, 15 + 32) != Z_OK) {
-            error = path + ": cannot start the gzip decoder";
+            error = "cannot start the gzip decoder";
             return nullptr;
         }
         s->m_inflater->ready = true;

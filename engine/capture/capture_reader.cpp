@@ -24,6 +24,7 @@ std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
 }
 
 std::string CaptureError::toString() const {
+    if (line == 0 && byteOffset == 0) return file + ": " + message;
     if (line > 0)
         return file + ":" + std::to_string(line) + ": " + message + " (byte " +
                std::to_string(byteOffset) + ")";
