@@ -122,14 +122,17 @@ std::optional<sim::Scenario> replayScenario(const CliOptions& o, const capture::
         }
     }
     if (!applyOverrides(o, s, error)) return std::nullopt;
-    // A lottery draws when its window closes, or when the run stops: a replay's requests come
-    // from outside, so an open window waits for the stop that ends the replay.
+    return s;
+}
+
+// Submitted from outside, a lottery draws when its window closes or when the run stops: an open
+// window then waits for the stop that ends the replay.
+void keepLotteriesOpenUntilStopped(sim::Scenario& s) {
     for (auto& c : s.campaigns)
         if (c.policy == core::Policy::Lottery && !c.closesAfterMs) {
             c.closesAfterMs = std::int64_t(1) << 40;
             s.run.pace = core::Pace::Realtime;
         }
-    return s;
 }
 
 class EngineTarget final : public capture::ReplayTarget {
@@ -142,8 +145,10 @@ private:
 };
 
 QJsonObject replayJson(const CliOptions& o, const capture::ReplayOptions& r,
-                       const capture::ReplayReport& rep, bool dryRun) {
+                       const capture::ReplayReport& rep, bool dryRun, bool arrivalList = false) {
     QJsonObject j;
+    // How the requests went in: submit() one by one, or the run's own arrival list.
+    j[QStringLiteral("path")] = arrivalList ? QStringLiteral("arrival-list") : QStringLiteral("submit");
     j[QStringLiteral("capture")] = QString::fromStdString(o.positional.front());
     j[QStringLiteral("dry_run")] = dryRun;
     j[dryRun ? QStringLiteral("would_send") : QStringLiteral("sent")] = qint64(rep.sent);
@@ -217,6 +222,44 @@ int fail(const std::string& message, int code = kExitBadInput) {
     return code;
 }
 
+int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems,
+                      sim::Scenario scenario, const capture::ReplayOptions& options,
+                      std::vector<GivenArrival> list, capture::ReplayReport rep) {
+    scenario.run.pace = core::Pace::Asap;
+    Engine engine;
+    StartOptions start = live::startOptionsFor(scenario.run, systems);
+    start.arrivals = std::make_shared<const std::vector<GivenArrival>>(std::move(list));
+    const auto began = std::chrono::steady_clock::now();
+    if (const StartResult started = engine.start(scenario, start); !started.ok())
+        return fail(started.error);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    bool stopping = false;
+    while (!engine.waitForEnd(std::chrono::milliseconds(250)))
+        if (g_interrupted.load() && !stopping) {
+            engine.stop();
+            stopping = true;
+        }
+    rep.wallS += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    const auto snapshot = engine.snapshot();
+    if (!snapshot || snapshot->finals != snapshot->admitted)
+        return fail("internal error: the run ended with unfinished requests", kExitInternal);
+    rep.sent = snapshot->arrivalsFed;
+    rep.cancelled = stopping;
+    rep.accepted = snapshot->admitted;
+    rep.duplicates = snapshot->duplicates;
+    QJsonObject summary = report::summaryJson(*snapshot);
+    summary[QStringLiteral("replay")] = replayJson(o, options, rep, false, true);
+    const bool jsonToStdout = o.json && *o.json == "-";
+    if (!o.quiet)
+        std::fputs((report::summaryText(*snapshot) + replayText(rep, false)).c_str(),
+                   jsonToStdout ? stderr : stdout);
+    std::string error;
+    if (o.json && !writeOutput(*o.json, QJsonDocument(summary).toJson().toStdString(), error))
+        return fail(error, kExitInternal);
+    return kExitOk;
+}
+
 }  // namespace
 
 int replayCommand(const CliOptions& o) {
@@ -263,6 +306,19 @@ int replayCommand(const CliOptions& o) {
         return kExitOk;
     }
 
+    // As fast as taken, with scenario user numbers: the run's own arrival list, played by the
+    // engine's feeders, costs no submit() per request (see capture_replay.h).
+    if (options->rate && *options->rate <= 0 && !o.record) {
+        capture::ReplayReport rep;
+        std::vector<std::string> ids;
+        for (const auto& c : scenario->campaigns) ids.push_back(c.id);
+        if (auto list = capture::plannedArrivals(path, *readerOptions, *options, ids, rep))
+            return replayArrivalList(o, *systems, *scenario, *options, std::move(*list), rep);
+        if (!rep.error.empty()) return fail(rep.error.toString());
+    }
+    sim::Scenario submitted = *scenario;
+    keepLotteriesOpenUntilStopped(submitted);
+
     std::unique_ptr<capture::CaptureWriter> recording;
     if (o.record) {
         recording = capture::CaptureWriter::create(*o.record, writerOptionsFrom(o, "replay " + path),
@@ -270,9 +326,9 @@ int replayCommand(const CliOptions& o) {
         if (!recording) return fail("--record: " + error);
     }
     Engine engine;
-    StartOptions start = live::startOptionsFor(scenario->run, *systems);
+    StartOptions start = live::startOptionsFor(submitted.run, *systems);
     start.keepOpen = true;  // the requests come from submit(), until the replay stops the run
-    if (const StartResult started = engine.start(*scenario, start); !started.ok())
+    if (const StartResult started = engine.start(submitted, start); !started.ok())
         return fail(started.error);
 
     std::signal(SIGINT, onInterrupt);

@@ -195,6 +195,49 @@ private Q_SLOTS:
         QCOMPARE(p[QStringLiteral("requests")].toInteger(), 6);
         QCOMPARE(p[QStringLiteral("duplicates")].toInteger(), 4);
         QCOMPARE(p[QStringLiteral("issued")].toInteger(), 1);
+        // Scenario user numbers at full speed: the run's own arrival list.
+        QCOMPARE(p[QStringLiteral("replay")].toObject()[QStringLiteral("path")].toString(),
+                 QStringLiteral("arrival-list"));
+    }
+
+    // Named users cannot be arrival-list numbers: the same replay through submit().
+    void namedUsersGoThroughSubmit() {
+        QTemporaryDir dir;
+        const std::string path =
+            ndjson(dir, "n.ndjson", {{0, "c", "ann"}, {10, "c", "bob"}, {20, "c", "ann"}});
+        const Cli replay = run("replay", QString::fromStdString(path), "--stock", "1", "--rate",
+                               "max", "--loop", "2", "--json", "-", "--quiet");
+        QCOMPARE(replay.exitCode, 0);
+        const QJsonObject p = json(replay.out);
+        QCOMPARE(p[QStringLiteral("requests")].toInteger(), 6);
+        QCOMPARE(p[QStringLiteral("duplicates")].toInteger(), 4);
+        QCOMPARE(p[QStringLiteral("issued")].toInteger(), 1);
+        QCOMPARE(p[QStringLiteral("replay")].toObject()[QStringLiteral("path")].toString(),
+                 QStringLiteral("submit"));
+    }
+
+    // The arrival list and submit() admit the same requests in the same order: one partition and
+    // one consumer (single-consumer), the same winners.
+    void arrivalListAndSubmitAgree() {
+        QTemporaryDir dir;
+        const QString capture = dir.filePath(QStringLiteral("seed-003.ndjson"));
+        const QString scenario = QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json");
+        QCOMPARE(run("run", scenario, "--pace", "asap", "--guard", "single-consumer", "--record", capture,
+                     "--quiet", "--json", "/dev/null")
+                     .exitCode,
+                 0);
+        const QJsonObject fast = json(run("replay", capture, "--scenario", scenario, "--rate", "max",
+                                          "--guard", "single-consumer", "--json", "-", "--quiet")
+                                          .out);
+        const QJsonObject paced = json(run("replay", capture, "--scenario", scenario, "--speed",
+                                           "1000", "--guard", "single-consumer", "--json", "-", "--quiet")
+                                           .out);
+        QCOMPARE(fast[QStringLiteral("replay")].toObject()[QStringLiteral("path")].toString(),
+                 QStringLiteral("arrival-list"));
+        for (const char* key : {"requests", "duplicates", "issued"})
+            QCOMPARE(fast[QLatin1String(key)].toInteger(), paced[QLatin1String(key)].toInteger());
+        QCOMPARE(fast[QStringLiteral("winners_sha256")].toString(),
+                 paced[QStringLiteral("winners_sha256")].toString());
     }
 
     void badCaptureIsRefusedBeforeAnythingIsSent() {

@@ -67,4 +67,14 @@ ReplayReport replayCapture(const std::string& path, const ReaderOptions& readerO
                            const ReplayOptions& options, ReplayTarget* target,
                            ReplayControl& control, CaptureWriter* record = nullptr);
 
+// The replay as the run's own arrival list (StartOptions::arrivals), for --rate max: the engine's
+// feeders then play it as fast as a scenario's, with no submit() per request. Offsets keep the
+// original timing (scaled by speed, loops one after the other), so campaign windows hold.
+// nullopt when a user is not a scenario user number ("17": canonical, 1 .. 2^32-1), a campaign
+// is not in `campaignIds`, or there are more than `limit`: submit() must place those.
+std::optional<std::vector<GivenArrival>> plannedArrivals(
+    const std::string& path, const ReaderOptions& readerOptions, const ReplayOptions& options,
+    const std::vector<std::string>& campaignIds, ReplayReport& report,
+    std::size_t limit = 50'000'000);
+
 }  // namespace stampede::capture
