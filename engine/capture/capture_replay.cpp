@@ -14,6 +14,22 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The filters, then the renaming; false for a record the replay leaves out.
+bool keepRecord(CaptureRecord& r, const ReplayOptions& o, const std::regex* users) {
+    if (o.fromUs && r.atUs < *o.fromUs) return false;
+    if (o.toUs && r.atUs >= *o.toUs) return false;
+    if (!o.campaigns.empty() &&
+        std::find(o.campaigns.begin(), o.campaigns.end(), r.campaign) == o.campaigns.end())
+        return false;
+    if (users && !std::regex_search(r.user, *users)) return false;
+    for (const auto& [from, to] : o.mapCampaign)
+        if (r.campaign == from) {
+            r.campaign = to;
+            break;
+        }
+    return true;
+}
+
 // The records of one pass over the capture, filtered and renamed, in time order as far as the
 // reorder window allows (ties keep file order).
 class OrderedPass {
@@ -67,21 +83,7 @@ private:
         m_heap.push({r.atUs, m_seq++, slot});
     }
 
-    bool keep(CaptureRecord& r) const {
-        const ReplayOptions& o = m_options;
-        if (o.fromUs && r.atUs < *o.fromUs) return false;
-        if (o.toUs && r.atUs >= *o.toUs) return false;
-        if (!o.campaigns.empty() &&
-            std::find(o.campaigns.begin(), o.campaigns.end(), r.campaign) == o.campaigns.end())
-            return false;
-        if (m_users && !std::regex_search(r.user, *m_users)) return false;
-        for (const auto& [from, to] : o.mapCampaign)
-            if (r.campaign == from) {
-                r.campaign = to;
-                break;
-            }
-        return true;
-    }
+    bool keep(CaptureRecord& r) const { return keepRecord(r, m_options, m_users); }
 
     CaptureReader& m_reader;
     const ReplayOptions& m_options;
@@ -131,10 +133,16 @@ std::optional<std::vector<GivenArrival>> plannedArrivals(
     for (int loop = 0; loop < std::max(1, options.loops); ++loop) {
         auto reader = openCapture(path, readerOptions, report.error);
         if (!reader) return std::nullopt;
-        OrderedPass pass(*reader, options, nullptr, report);
+        // No reorder window here: the whole list is sorted at the end.
         std::string lastCampaign;
         std::uint16_t lastIndex = 0;
-        while (CaptureRecord* r = pass.next()) {
+        CaptureRecord record;
+        CaptureRecord* r = &record;
+        while (reader->next(record)) {
+            if (!keepRecord(record, options, nullptr)) {
+                ++report.filtered;
+                continue;
+            }
             if (loop == 0) {
                 if (count0 == 0) firstUs = r->atUs;
                 spanUs = std::max(spanUs, r->atUs - firstUs);
@@ -149,7 +157,7 @@ std::optional<std::vector<GivenArrival>> plannedArrivals(
             const std::uint32_t user = userNumber(r->user);
             if (user == 0 || out.size() >= limit) return std::nullopt;
             const auto atUs = std::int64_t(loopOffsetUs + double(r->atUs - firstUs) / speed);
-            out.push_back({std::max<std::int64_t>(0, atUs), user, lastIndex, r->verified});
+            out.push_back({atUs, user, lastIndex, r->verified});
         }
         report.stats = reader->stats();
         report.unmatched += report.stats.unmatched;
@@ -165,6 +173,11 @@ std::optional<std::vector<GivenArrival>> plannedArrivals(
     std::stable_sort(out.begin(), out.end(), [](const GivenArrival& a, const GivenArrival& b) {
         return a.atUs < b.atUs;
     });
+    // Records earlier than the first one: the run starts at the earliest.
+    if (!out.empty() && out.front().atUs < 0) {
+        const std::int64_t shift = -out.front().atUs;
+        for (GivenArrival& a : out) a.atUs += shift;
+    }
     report.sent = std::int64_t(out.size());
     report.timed = false;
     report.wallS = std::chrono::duration<double>(Clock::now() - start).count();
