@@ -328,8 +328,13 @@ int replayCommand(const CliOptions& o) {
     Engine engine;
     StartOptions start = live::startOptionsFor(submitted.run, *systems);
     start.keepOpen = true;  // the requests come from submit(), until the replay stops the run
-    if (const StartResult started = engine.start(submitted, start); !started.ok())
+    if (const StartResult started = engine.start(submitted, start); !started.ok()) {
+        if (recording) {  // nothing was sent, so nothing is left recorded
+            recording.reset();
+            std::remove(o.record->c_str());
+        }
         return fail(started.error);
+    }
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

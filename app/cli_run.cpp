@@ -134,6 +134,10 @@ int runCommand(const CliOptions& o) {
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());
+        if (recorder) {  // nothing ran, so nothing is left recorded
+            recorder.reset();
+            std::remove(o.record->c_str());
+        }
         return kExitBadInput;
     }
     if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)

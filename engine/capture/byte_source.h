@@ -15,7 +15,7 @@ namespace stampede::capture {
 
 class ByteSource {
 public:
-    static constexpr std::size_t kChunk = 1 << 20;
+    static constexpr std::size_t kChunk = 1 << 16;  // small: a reader is cheap to open
     static constexpr std::size_t kMaxLine = 16 << 20;
 
     ~ByteSource();

@@ -9,6 +9,10 @@
 #include <regex>
 #include <thread>
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 namespace stampede::capture {
 namespace {
 
@@ -98,10 +102,12 @@ private:
     std::int64_t m_lastAtUs = INT64_MIN;
 };
 
-// Sleeps most of the way, then spins the last stretch: a sleep alone overshoots by tens of
-// microseconds to a millisecond, which would be the replay's lateness.
+// Sleeps most of the way, then spins the last stretch: a sleep alone overshoots by its timer
+// slack (50 us by default, set to 1 us for the replay below). The spin is short, because a
+// thread that spins loses the processor to others on a busy machine, and the replay's lateness
+// is then the scheduler's.
 void waitUntil(Clock::time_point due, const ReplayControl& control) {
-    constexpr auto kSpin = std::chrono::microseconds(200);
+    constexpr auto kSpin = std::chrono::microseconds(30);
     constexpr auto kSlice = std::chrono::milliseconds(50);  // how often a cancel is seen
     for (auto now = Clock::now(); now < due; now = Clock::now()) {
         if (control.cancel.load(std::memory_order_relaxed)) return;
@@ -208,6 +214,17 @@ ReplayReport replayCapture(const std::string& path, const ReaderOptions& readerO
     CaptureRecord sent;
     std::int64_t firstUs = 0, spanUs = 0, count0 = 0;
     double loopOffsetNs = 0, lastDueNs = 0;
+#ifdef __linux__
+    // Sleeps that end within a microsecond of their time, for this thread, during the replay.
+    const int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    if (target) prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    struct RestoreSlack {
+        int ns;
+        ~RestoreSlack() {
+            if (ns > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(ns), 0, 0, 0);
+        }
+    } restoreSlack{target ? slack : 0};
+#endif
     const Clock::time_point start = Clock::now();
     for (int loop = 0; loop < std::max(1, options.loops); ++loop) {
         auto reader = openCapture(path, readerOptions, report.error);

@@ -263,6 +263,14 @@ private Q_SLOTS:
         QCOMPARE(run("replay", QString::fromStdString(path)).exitCode, 2);  // no campaigns
     }
 
+    void recordToAnUnwritablePlaceIsBadInputBeforeTheRun() {
+        const Cli r = run("run", QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
+                          "--record", "/nonexistent-dir/x.ndjson", "--quiet");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--record: /nonexistent-dir/x.ndjson: cannot create"),
+                 r.err.constData());
+    }
+
     void convertWritesWhatInfoReads() {
         QTemporaryDir dir;
         const std::string sep = "\n\xF0\x9F\x90\xB5\xF0\x9F\x99\x88\xF0\x9F\x99\x89\n";
