@@ -4,6 +4,7 @@
 
 #include "capture/byte_source.h"
 #include "capture/gor_reader.h"
+#include "capture/har_reader.h"
 #include "capture/ndjson_reader.h"
 
 namespace stampede::capture {
@@ -13,12 +14,14 @@ std::string_view toString(CaptureFormat format) {
     case CaptureFormat::Auto: return "auto";
     case CaptureFormat::Ndjson: return "ndjson";
     case CaptureFormat::Gor: return "gor";
+    case CaptureFormat::Har: return "har";
     }
     return "auto";
 }
 
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
-    for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor})
+    for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor,
+                            CaptureFormat::Har})
         if (toString(f) == text) return f;
     return std::nullopt;
 }
@@ -61,18 +64,24 @@ std::unique_ptr<CaptureReader> openCapture(const std::string& path, const Reader
                      peek && !peek->error().empty() ? peek->error() : "empty file: nothing to read"};
             return nullptr;
         }
+        // A Stampede capture's first line is its whole header; a HAR's starts one JSON
+        // document (pretty-printed: "{" alone, or {"log": ...).
         if (!first.empty() && first.front() == '{')
-            format = CaptureFormat::Ndjson;
+            format = first.find("\"stampede_capture\"") != std::string_view::npos ||
+                             first.find("\"t_us\"") != std::string_view::npos
+                         ? CaptureFormat::Ndjson
+                         : CaptureFormat::Har;
         else if (looksLikeGor(first))
             format = CaptureFormat::Gor;
         else {
             error = {path, 1, 0,
-                     "unknown capture format (neither Stampede NDJSON nor GoReplay); name it "
-                     "with --format"};
+                     "unknown capture format (neither Stampede NDJSON, GoReplay nor HAR); name "
+                     "it with --format"};
             return nullptr;
         }
     }
     if (format == CaptureFormat::Gor) return makeGorReader(std::move(source), path, options);
+    if (format == CaptureFormat::Har) return makeHarReader(std::move(source), path, options);
     return makeNdjsonReader(std::move(source), path, options);
 }
 
