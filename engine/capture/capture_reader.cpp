@@ -2,6 +2,7 @@
 
 #include "stampede/capture/capture_reader.h"
 
+#include "capture/access_log_reader.h"
 #include "capture/byte_source.h"
 #include "capture/gor_reader.h"
 #include "capture/har_reader.h"
@@ -15,13 +16,15 @@ std::string_view toString(CaptureFormat format) {
     case CaptureFormat::Ndjson: return "ndjson";
     case CaptureFormat::Gor: return "gor";
     case CaptureFormat::Har: return "har";
+    case CaptureFormat::AccessLog: return "access-log";
+    case CaptureFormat::Alb: return "alb";
     }
     return "auto";
 }
 
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
     for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor,
-                            CaptureFormat::Har})
+                            CaptureFormat::Har, CaptureFormat::AccessLog, CaptureFormat::Alb})
         if (toString(f) == text) return f;
     return std::nullopt;
 }
@@ -40,6 +43,16 @@ namespace {
 bool looksLikeGor(std::string_view firstLine) {
     return firstLine.size() > 2 && (firstLine[0] == '1' || firstLine[0] == '2' ||
                                     firstLine[0] == '3') && firstLine[1] == ' ';
+}
+
+// An ALB line starts with its type and an ISO time: "https 2026-12-02T20:00:00.123456Z ...".
+bool looksLikeAlb(std::string_view firstLine) {
+    for (std::string_view type : {"http ", "https ", "h2 ", "grpcs ", "ws ", "wss "})
+        if (firstLine.substr(0, type.size()) == type) {
+            const std::string_view time = firstLine.substr(type.size(), 20);
+            return time.size() == 20 && time[4] == '-' && time[10] == 'T';
+        }
+    return false;
 }
 
 }  // namespace
@@ -73,15 +86,22 @@ std::unique_ptr<CaptureReader> openCapture(const std::string& path, const Reader
                          : CaptureFormat::Har;
         else if (looksLikeGor(first))
             format = CaptureFormat::Gor;
+        else if (looksLikeAlb(first))
+            format = CaptureFormat::Alb;
+        else if (first.find(" [") != std::string_view::npos &&
+                 first.find("] \"") != std::string_view::npos)
+            format = CaptureFormat::AccessLog;
         else {
             error = {path, 1, 0,
-                     "unknown capture format (neither Stampede NDJSON, GoReplay nor HAR); name "
-                     "it with --format"};
+                     "unknown capture format (not Stampede NDJSON, GoReplay, HAR, an nginx "
+                     "combined log or an ALB log); name it with --format"};
             return nullptr;
         }
     }
     if (format == CaptureFormat::Gor) return makeGorReader(std::move(source), path, options);
     if (format == CaptureFormat::Har) return makeHarReader(std::move(source), path, options);
+    if (format == CaptureFormat::AccessLog || format == CaptureFormat::Alb)
+        return makeAccessLogReader(std::move(source), path, options, format);
     return makeNdjsonReader(std::move(source), path, options);
 }
 

@@ -36,6 +36,37 @@ bool fieldText(const QJsonObject& body, const char* name, std::string& out) {
     return false;
 }
 
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The percent-decoded value of query parameter `name`; false when it is absent or empty.
+bool queryValue(std::string_view query, std::string_view name, std::string& out) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+        out.clear();
+        const std::string_view v = pair.substr(eq + 1);
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (v[i] == '%' && i + 2 < v.size() && hexValue(v[i + 1]) >= 0 &&
+                hexValue(v[i + 2]) >= 0) {
+                out += static_cast<char>(hexValue(v[i + 1]) * 16 + hexValue(v[i + 2]));
+                i += 2;
+            } else {
+                out += v[i] == '+' ? ' ' : v[i];
+            }
+        }
+        return !out.empty();
+    }
+    return false;
+}
+
 }  // namespace
 
 bool mapRequest(const HttpMessage& request, const std::string& defaultCampaign,
@@ -45,7 +76,10 @@ bool mapRequest(const HttpMessage& request, const std::string& defaultCampaign,
         const auto slash = path.find('/', scheme + 3);
         path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
     }
-    path = path.substr(0, path.find('?'));
+    const std::size_t question = path.find('?');
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view() : path.substr(question + 1);
+    path = path.substr(0, question);
     QJsonObject body;
     if (!request.body.empty() && request.body.front() == '{')
         body = QJsonDocument::fromJson(QByteArray::fromRawData(
@@ -63,6 +97,8 @@ bool mapRequest(const HttpMessage& request, const std::string& defaultCampaign,
     for (const char* name : {"userId", "user_id", "email"})
         if (fieldText(body, name, record.user)) break;
     if (record.user.empty()) record.user.assign(request.header("X-User-Id"));
+    for (const char* name : {"userId", "user_id", "email"})
+        if (record.user.empty()) queryValue(query, name, record.user);
     return !record.campaign.empty() && !record.user.empty();
 }
 

@@ -25,8 +25,9 @@ struct CaptureRecord {
     std::vector<std::pair<std::string, std::string>> headers;  // optional
 };
 
-enum class CaptureFormat : std::uint8_t { Auto, Ndjson, Gor, Har };
-std::string_view toString(CaptureFormat format);  // "auto" | "ndjson" | "gor" | "har"
+enum class CaptureFormat : std::uint8_t { Auto, Ndjson, Gor, Har, AccessLog, Alb };
+// "auto" | "ndjson" | "gor" | "har" | "access-log" (nginx combined) | "alb"
+std::string_view toString(CaptureFormat format);
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text);
 
 // Where a capture was refused: the file, the 1-based line (0: not line-based) and the byte
