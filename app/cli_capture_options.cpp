@@ -8,7 +8,7 @@ std::optional<capture::ReaderOptions> readerOptionsFrom(const CliOptions& o, std
         const auto f = capture::parseCaptureFormat(*o.format);
         if (!f) {
             error = "--format: unknown capture format '" + *o.format +
-                    "' (known: auto, ndjson, gor, har, access-log, alb)";
+                    "' (known: auto, ndjson, gor, har, access-log, alb, k6)";
             return std::nullopt;
         }
         r.format = *f;

@@ -93,7 +93,7 @@ void registerRun(CommandLine& cl) {
 CLI::Option* addCaptureFormat(CLI::App& app, CliOptions& o) {
     addText(app, "--on-error", o.onError, "stop|skip",
             "at a bad record: stop with its place (default), or count it and go on");
-    return addText(app, "--format", o.format, "auto|ndjson|gor|har|access-log|alb",
+    return addText(app, "--format", o.format, "auto|ndjson|gor|har|access-log|alb|k6",
                    "the capture's format (default auto: told by its first line)");
 }
 

@@ -45,7 +45,7 @@ test)
         -max_len=65536 -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 6
     # The capture parsers, 10 s each (STAMPEDE_FUZZ_CAPTURE_SECONDS), from their corpora in
     # tests/fuzz/corpus/ (copied: libFuzzer adds what it finds to the first directory).
-    for target in capture_ndjson capture_gor capture_har capture_access_log capture_alb; do
+    for target in capture_ndjson capture_gor capture_har capture_access_log capture_alb capture_k6; do
         mkdir -p "build/fuzz/corpus_$target"
         cp tests/fuzz/corpus/$target/* "build/fuzz/corpus_$target/"
         "build/fuzz/tests/fuzz/fuzz_$target" -max_total_time="${STAMPEDE_FUZZ_CAPTURE_SECONDS:-10}" \

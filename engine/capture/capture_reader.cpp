@@ -6,6 +6,7 @@
 #include "capture/byte_source.h"
 #include "capture/gor_reader.h"
 #include "capture/har_reader.h"
+#include "capture/k6_reader.h"
 #include "capture/ndjson_reader.h"
 
 namespace stampede::capture {
@@ -18,13 +19,15 @@ std::string_view toString(CaptureFormat format) {
     case CaptureFormat::Har: return "har";
     case CaptureFormat::AccessLog: return "access-log";
     case CaptureFormat::Alb: return "alb";
+    case CaptureFormat::K6: return "k6";
     }
     return "auto";
 }
 
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
     for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor,
-                            CaptureFormat::Har, CaptureFormat::AccessLog, CaptureFormat::Alb})
+                            CaptureFormat::Har, CaptureFormat::AccessLog, CaptureFormat::Alb,
+                            CaptureFormat::K6})
         if (toString(f) == text) return f;
     return std::nullopt;
 }
@@ -83,6 +86,9 @@ std::unique_ptr<CaptureReader> openCapture(const std::string& path, const Reader
             format = first.find("\"stampede_capture\"") != std::string_view::npos ||
                              first.find("\"t_us\"") != std::string_view::npos
                          ? CaptureFormat::Ndjson
+                     : first.find("\"type\":\"Metric\"") != std::string_view::npos ||
+                             first.find("\"type\":\"Point\"") != std::string_view::npos
+                         ? CaptureFormat::K6
                          : CaptureFormat::Har;
         else if (looksLikeGor(first))
             format = CaptureFormat::Gor;
@@ -94,12 +100,13 @@ std::unique_ptr<CaptureReader> openCapture(const std::string& path, const Reader
         else {
             error = {path, 1, 0,
                      "unknown capture format (not Stampede NDJSON, GoReplay, HAR, an nginx "
-                     "combined log or an ALB log); name it with --format"};
+                     "combined log, an ALB log or k6 JSON); name it with --format"};
             return nullptr;
         }
     }
     if (format == CaptureFormat::Gor) return makeGorReader(std::move(source), path, options);
     if (format == CaptureFormat::Har) return makeHarReader(std::move(source), path, options);
+    if (format == CaptureFormat::K6) return makeK6Reader(std::move(source), path, options);
     if (format == CaptureFormat::AccessLog || format == CaptureFormat::Alb)
         return makeAccessLogReader(std::move(source), path, options, format);
     return makeNdjsonReader(std::move(source), path, options);

@@ -25,8 +25,8 @@ struct CaptureRecord {
     std::vector<std::pair<std::string, std::string>> headers;  // optional
 };
 
-enum class CaptureFormat : std::uint8_t { Auto, Ndjson, Gor, Har, AccessLog, Alb };
-// "auto" | "ndjson" | "gor" | "har" | "access-log" (nginx combined) | "alb"
+enum class CaptureFormat : std::uint8_t { Auto, Ndjson, Gor, Har, AccessLog, Alb, K6 };
+// "auto" | "ndjson" | "gor" | "har" | "access-log" (nginx combined) | "alb" | "k6"
 std::string_view toString(CaptureFormat format);
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text);
 
