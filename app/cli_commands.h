@@ -8,7 +8,17 @@
 #include "cli_options.h"
 #include "stampede/core/request.h"
 
+namespace stampede::sim {
+struct Scenario;
+}
+
 namespace stampede::cli {
+
+// Applies run's --pipeline/--guard/--transport/--pace/--workers/... to `scenario`; false with
+// `error` naming the flag. Shared by run and replay.
+bool applyOverrides(const CliOptions& options, sim::Scenario& scenario, std::string& error);
+int captureCommand(const CliOptions& options);  // capture info|convert
+int replayCommand(const CliOptions& options);
 
 int runCommand(const CliOptions& options);
 int benchCommand(const CliOptions& options);

@@ -21,6 +21,12 @@ struct CliOptions {
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
         brokers;
     std::optional<double> rate, eventSampling, giveUpAfter;
+    // Captures: run --record, capture info|convert, replay.
+    std::optional<std::string> record, anonymise, scenario, replayRate, campaignFilter,
+        userPattern, mapCampaign, onError;
+    std::optional<long long> recordMaxBytes, loops, stock;
+    std::optional<double> speed, fromMs, toMs;
+    bool dryRun = false;
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
     bool rebuild = false;

@@ -8,6 +8,8 @@
 #include "cli_commands.h"
 #include "cli_live.h"
 #include "cli_signals.h"
+#include "cli_capture_options.h"
+#include "stampede/capture/run_recorder.h"
 #include "stampede/engine.h"
 #include "stampede/guards/guard_registry.h"
 #include "stampede/live/run_persistence.h"
@@ -15,9 +17,8 @@
 #include "stampede/report/summary_json.h"
 
 namespace stampede::cli {
-namespace {
 
-// Applies --pipeline/--guard/... to the scenario; false with `error` naming the flag.
+
 bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     if (o.pipeline) {
         const auto p = core::parsePipeline(*o.pipeline);
@@ -64,6 +65,8 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     if (o.seed) s.seed = static_cast<std::uint64_t>(*o.seed);
     return true;
 }
+
+namespace {
 
 void printProgress(const Snapshot& s, const live::RunPersistence* sink) {
     std::fprintf(
@@ -124,6 +127,17 @@ int runCommand(const CliOptions& o) {
         return kExitBadInput;
     }
 
+    // --record: created before the run starts, so a file that cannot be written changes nothing.
+    std::unique_ptr<capture::RunRecorder> recorder;
+    if (o.record) {
+        recorder = capture::RunRecorder::create(
+            *o.record, scenario, writerOptionsFrom(o, "run " + o.positional.front()), error);
+        if (!recorder) {
+            std::fprintf(stderr, "stampede-cli: --record: %s\n", error.c_str());
+            return kExitBadInput;
+        }
+    }
+
     Engine engine;
     StartOptions options = live::startOptionsFor(scenario.run, *systems);
     if (o.giveUpAfter)
@@ -132,6 +146,10 @@ int runCommand(const CliOptions& o) {
     if (!started.ok()) {
         std::fprintf(stderr, "stampede-cli: %s: %s\n", o.positional.front().c_str(),
                      started.error.c_str());
+        if (recorder) {  // nothing ran, so nothing is left recorded
+            recorder.reset();
+            std::remove(o.record->c_str());
+        }
         return kExitBadInput;
     }
     if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
@@ -160,8 +178,22 @@ int runCommand(const CliOptions& o) {
             stopping = true;
         }
         if (showProgress) printProgress(*engine.snapshot(), sink.get());
+        // Each poll makes what was fed readable in the capture: a kill loses at most a poll.
+        if (recorder) recorder->recordUpTo(engine.snapshot()->arrivalsFed);
     }
     const auto snapshot = engine.snapshot();
+    if (recorder) {
+        recorder->recordUpTo(snapshot->arrivalsFed);
+        if (!recorder->finish(stopping ? "interrupted" : "complete")) {
+            std::fprintf(stderr, "stampede-cli: --record: %s: %s\n", o.record->c_str(),
+                         recorder->error().c_str());
+            return kExitInternal;
+        }
+        if (!o.quiet)
+            std::fprintf(stderr, "recorded %lld arrivals in %s%s\n",
+                         static_cast<long long>(recorder->records()), o.record->c_str(),
+                         recorder->capped() ? " (stopped at --record-max-bytes)" : "");
+    }
     if (showProgress) std::fprintf(stderr, "\r%110s\r", "");
     if (!snapshot || snapshot->finals != snapshot->admitted) {
         std::fprintf(stderr,

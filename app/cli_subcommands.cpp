@@ -58,6 +58,16 @@ std::string runFooter() {
            " (redis-* with --redis, mysql-* with --mysql; stampede-cli guards says more)";
 }
 
+// --record FILE and what shapes the file; run and replay both record.
+void addRecording(CLI::App& app, CliOptions& o, const std::string& what) {
+    addText(app, "--record", o.record, "FILE",
+            "record " + what + " as a Stampede NDJSON capture (.gz: gzip)");
+    addInteger(app, "--record-max-bytes", o.recordMaxBytes, 1, 1LL << 50,
+               "stop recording before the file passes N bytes (it still ends cleanly)");
+    addText(app, "--anonymise", o.anonymise, "KEY",
+            "record users as keyed hashes (the same user, the same name under one KEY)");
+}
+
 void registerRun(CommandLine& cl) {
     CliOptions& o = cl.options();
     CLI::App& run = cl.addCommand(
@@ -88,8 +98,88 @@ void registerRun(CommandLine& cl) {
               "SECONDS",
               "a Kafka cluster unreachable this long ends the run: what it has not decided goes "
               "to the DLQ and the run fails (default 30)");
+    addRecording(run, o, "the arrivals");
     addJsonOutput(run, o, "the run summary");
     addQuiet(run, o);
+}
+
+CLI::Option* addCaptureFormat(CLI::App& app, CliOptions& o) {
+    addText(app, "--on-error", o.onError, "stop|skip",
+            "at a bad record: stop with its place (default), or count it and go on");
+    return addText(app, "--format", o.format, "auto|ndjson|gor|har|access-log|alb|k6",
+                   "the capture's format (default auto: told by its first line)");
+}
+
+void registerCapture(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& capture = cl.addCommand(
+        "capture", "traffic captures: what one holds, or any of them as Stampede NDJSON",
+        captureCommand);
+    capture.require_subcommand(1);
+    CLI::App& info = CommandLine::addAction(
+        capture, "info",
+        "format, requests, time span, campaigns, users, duplicates, peak rates, unmatched");
+    addPositional(info, "FILE", o.positional, "the capture")->required();
+    addCaptureFormat(info, o);
+    addJsonOutput(info, o, "the figures");
+    CLI::App& convert =
+        CommandLine::addAction(capture, "convert", "write a capture as Stampede NDJSON");
+    addPositional(convert, "IN", o.positional, "the capture to read")->required();
+    addPositional(convert, "OUT", o.positional, "the NDJSON file to write (.gz: gzip)")
+        ->required();
+    addCaptureFormat(convert, o);
+    addInteger(convert, "--record-max-bytes", o.recordMaxBytes, 1, 1LL << 50,
+               "stop before OUT passes N bytes (it still ends cleanly)");
+    addText(convert, "--anonymise", o.anonymise, "KEY", "users as keyed hashes");
+}
+
+bool isSpeed(double v) {
+    return v > 0 && v <= 1e6;
+}
+bool isOffset(double v) {
+    return v >= 0 && v < 1e12;
+}
+
+void registerReplay(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& replay = cl.addCommand(
+        "replay", "play a capture's requests through one configuration by the engine's submit()",
+        replayCommand);
+    replay.footer(runFooter());
+    addPositional(replay, "CAPTURE", o.positional, "the capture file")->required();
+    addCaptureFormat(replay, o);
+    addNumber(replay, "--speed", o.speed, isSpeed, "a factor > 0", "X",
+              "the original timing, X times faster (default 1)");
+    addText(replay, "--rate", o.replayRate, "R|max",
+            "R requests a second instead of the original timing; max: as fast as taken");
+    addInteger(replay, "--loop", o.loops, 1, 1'000'000, "play the capture N times (default 1)");
+    addText(replay, "--campaign", o.campaignFilter, "C,...", "only these campaigns' requests");
+    addText(replay, "--user", o.userPattern, "REGEX", "only users matching REGEX");
+    addNumber(replay, "--from-ms", o.fromMs, isOffset, "milliseconds >= 0", "MS",
+              "only requests at or after MS into the capture");
+    addNumber(replay, "--to-ms", o.toMs, isOffset, "milliseconds >= 0", "MS",
+              "only requests before MS into the capture");
+    addText(replay, "--map-campaign", o.mapCampaign, "OLD=NEW,...",
+            "send OLD's requests to campaign NEW");
+    addSwitch(replay, "--dry-run", o.dryRun,
+              "send nothing: how many requests, over how long, at what peak rate");
+    addText(replay, "--scenario", o.scenario, "FILE",
+            "the campaigns and run defaults (its arrivals are not played)");
+    addInteger(replay, "--stock", o.stock, 0, 1LL << 40,
+               "without --scenario: each of the capture's campaigns with N units");
+    addRecording(replay, o, "what is sent");
+    addText(replay, "--pipeline", o.pipeline, "P", "where the issue decision happens");
+    addText(replay, "--guard", o.guard, "G", "how stock is protected");
+    addText(replay, "--transport", o.transport, "T", "inproc or kafka");
+    addInteger(replay, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
+    addInteger(replay, "--partitions", o.partitions, 1, 1024,
+               "partitions (default: the scenario's)");
+    addInteger(replay, "--seed", o.seed, 0, 1LL << 62, "the random seed (default: the scenario's)");
+    addLiveSystems(replay, o);
+    addKafkaTopicPrefix(replay, o);
+    addKafkaLead(replay, o);
+    addJsonOutput(replay, o, "the run summary with its `replay` figures");
+    addQuiet(replay, o);
 }
 
 void registerBench(CommandLine& cl) {
@@ -210,6 +300,8 @@ void registerSubcommands(CommandLine& cl) {
     registerWorker(cl);
     registerProfiles(cl);
     registerGuards(cl);
+    registerCapture(cl);
+    registerReplay(cl);
 }
 
 }  // namespace stampede::cli

@@ -12,6 +12,8 @@ PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6 qtkeychain-qt6-dev
   # engine libraries
   libabsl-dev librdkafka-dev libhiredis-dev libcli11-dev
+  # captures: gzip (stampede_capture)
+  zlib1g-dev
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
   xvfb xauth fonts-dejavu-core linux-perf

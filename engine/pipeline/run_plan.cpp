@@ -15,7 +15,16 @@ RunPlan RunPlan::make(const sim::Scenario& scenario, const StartOptions& options
         plan.config.partitions = 1;
         plan.config.workers = 1;
     }
-    plan.arrivals = sim::generateArrivals(scenario);
+    if (options.arrivals) {
+        // A replay's arrivals; one naming no campaign or no user cannot be played.
+        plan.arrivals.reserve(options.arrivals->size());
+        for (const GivenArrival& a : *options.arrivals)
+            if (a.campaign < scenario.campaigns.size() && a.user > 0)
+                plan.arrivals.push_back(
+                {a.atUs, a.user, a.campaign, a.verified ? sim::Arrival::kVerified : std::uint8_t(0)});
+    } else {
+        plan.arrivals = sim::generateArrivals(scenario);
+    }
     plan.faults = FaultPlan(scenario.faults, scenario.seed);
     plan.retry = guards::RetryPolicy::of(plan.config);
     plan.feederCount = plan.config.pipeline == core::Pipeline::DecideInWorker

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stampede/core/request.h"
 #include "stampede/transport/transport_types.h"
@@ -27,6 +28,15 @@ class Guard;
 using GuardFactory =
     std::function<std::unique_ptr<guards::Guard>(std::string_view name, std::string& error)>;
 
+// An arrival given by the caller instead of the scenario's generated ones (a capture's replay at
+// full speed): the engine's own feeders play it, exactly as they play a scenario's.
+struct GivenArrival {
+    std::int64_t atUs = 0;       // offset from the run's start; the list is sorted by it
+    std::uint32_t user = 0;      // a scenario user number (> 0)
+    std::uint16_t campaign = 0;  // index into the scenario's campaigns
+    bool verified = true;
+};
+
 struct StartOptions {
     // The live guards (the registry's redis and mysql families) come from here; the in-memory
     // ones need nothing.
@@ -36,6 +46,8 @@ struct StartOptions {
     // Keep accepting submit() after the scenario's arrivals are over, until stop() (for servers
     // that take traffic from outside).
     bool keepOpen = false;
+    // Non-null: these arrivals instead of the scenario's (its arrivals and clients unused).
+    std::shared_ptr<const std::vector<GivenArrival>> arrivals;
     // How often the monitor publishes a snapshot.
     std::chrono::milliseconds snapshotInterval{33};
     // Every run ends. A live system the run depends on (the Kafka transport's cluster) that is

@@ -1,0 +1,57 @@
+#pragma once
+// Streaming readers of captures, one record at a time: memory stays bounded by the longest
+// record, whatever the file's size. Gzip is recognised by its magic bytes and read directly.
+// A reader never throws; a bad record is an error naming its file, line and byte offset.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "stampede/capture/capture_record.h"
+
+namespace stampede::capture {
+
+// What a reader met besides records.
+struct ReadStats {
+    std::int64_t records = 0;    // returned by next()
+    std::int64_t unmatched = 0;  // requests no mapping rule placed (imports), skipped
+    std::int64_t responses = 0;  // responses skipped (GoReplay types 2 and 3)
+    std::int64_t skippedBad = 0;  // bad records skipped under OnError::Skip
+    CaptureError firstBad;        // the first bad record, when skipped
+    bool gzip = false;       // the file was gzip-compressed
+    bool truncated = false;  // the file ends mid-record or mid-stream (a killed recorder)
+    std::string endReason;   // a Stampede trailer's reason ("complete", "cap", "interrupted")
+};
+
+// The capture's own header (a Stampede NDJSON capture; empty for imports).
+struct CaptureHeader {
+    int version = 0;
+    std::string source;
+    std::string created;
+};
+
+class CaptureReader {
+public:
+    virtual ~CaptureReader() = default;
+    // The next record; false at the end or at an error (then error() is set).
+    virtual bool next(CaptureRecord& record) = 0;
+    virtual const CaptureError& error() const = 0;
+    virtual const ReadStats& stats() const = 0;
+    virtual CaptureFormat format() const = 0;
+    virtual const CaptureHeader& header() const = 0;
+};
+
+struct ReaderOptions {
+    CaptureFormat format = CaptureFormat::Auto;
+    OnError onError = OnError::Stop;
+    // The campaign of requests to a path that names none (`POST /api/event/apply`): the
+    // scenario's only campaign. Empty: such requests are unmatched.
+    std::string defaultCampaign;
+};
+
+// Opens `path` (any format ReaderOptions allows; Auto looks at the first bytes). Null with
+// `error` when the file cannot be opened or its format is not recognised.
+std::unique_ptr<CaptureReader> openCapture(const std::string& path, const ReaderOptions& options,
+                                           CaptureError& error);
+
+}  // namespace stampede::capture

@@ -1,0 +1,7 @@
+// libFuzzer target: HAR 1.2 files (see fuzz_capture_reader.h for what must hold).
+#include "fuzz_capture_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    return fuzz_capture::readAsCapture(data, size, stampede::capture::CaptureFormat::Har,
+                                       "fuzz_capture_har");
+}

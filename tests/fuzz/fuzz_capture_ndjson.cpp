@@ -1,0 +1,7 @@
+// libFuzzer target: Stampede NDJSON captures (see fuzz_capture_reader.h for what must hold).
+#include "fuzz_capture_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    return fuzz_capture::readAsCapture(data, size, stampede::capture::CaptureFormat::Ndjson,
+                                       "fuzz_capture_ndjson");
+}
