@@ -27,11 +27,11 @@ public:
     // queue gives up (what it carried stays QUEUED, to be settled).
     void abandon();
 
-    bool stopRequested() const { return m_stopRequested.load(std::memory_order_relaxed); }
-    bool shuttingDown() const { return m_shutdown.load(std::memory_order_relaxed); }
-    bool paused() const { return m_paused.load(std::memory_order_relaxed); }
-    bool ended() const { return m_ended.load(std::memory_order_acquire); }
-    bool abandoned() const { return m_abandoned.load(std::memory_order_relaxed); }
+    bool stopRequested() const { return has(kStopRequested); }
+    bool shuttingDown() const { return has(kShutdown); }
+    bool paused() const { return has(kPaused); }
+    bool ended() const { return m_flags.load(std::memory_order_acquire) & kEnded; }
+    bool abandoned() const { return has(kAbandoned); }
 
     // The scenario's time: the run's clock less the time it spent paused.
     std::int64_t scenarioNowUs() const;
@@ -50,13 +50,19 @@ public:
     bool waitForEnd(std::chrono::milliseconds timeout);
 
 private:
+    // The run's life in one word of flags, each set once except kPaused.
+    enum : std::uint8_t {
+        kStopRequested = 1,
+        kShutdown = 2,
+        kPaused = 4,
+        kEnded = 8,
+        kEndPublished = 16,
+        kAbandoned = 32,
+    };
+    bool has(std::uint8_t flag) const { return m_flags.load(std::memory_order_relaxed) & flag; }
+
     const core::RunClock& m_clock;
-    std::atomic<bool> m_stopRequested{false};
-    std::atomic<bool> m_shutdown{false};
-    std::atomic<bool> m_paused{false};
-    std::atomic<bool> m_ended{false};
-    std::atomic<bool> m_endPublished{false};
-    std::atomic<bool> m_abandoned{false};
+    std::atomic<std::uint8_t> m_flags{0};
     std::atomic<std::int64_t> m_pausedTotalNs{0};
     std::atomic<std::int64_t> m_pausedAtNs{0};
     std::mutex m_mutex;
