@@ -23,13 +23,6 @@ QString cli() {
     return QStringLiteral(STAMPEDE_CLI_PATH);
 }
 
-qint64 lastProcessed(const QByteArray& stderrText) {
-    const QRegularExpression re(QStringLiteral("processed (\\d+)"));
-    qint64 last = 0;
-    for (auto it = re.globalMatch(QString::fromUtf8(stderrText)); it.hasNext();)
-        last = it.next().captured(1).toLongLong();
-    return last;
-}
 
 // Only to a process that runs: kill(0, …) would signal the whole process group, the test
 // runner included.
@@ -90,7 +83,7 @@ class TestChaosKafka : public QObject {
     }
     // Waits until the worker has decided at least `n` requests (its progress line).
     void waitForWork(QProcess& w, QByteArray& err, qint64 n) {
-        QTRY_VERIFY_WITH_TIMEOUT((err += w.readAllStandardError(), lastProcessed(err) >= n),
+        QTRY_VERIFY_WITH_TIMEOUT((err += w.readAllStandardError(), test::lastProcessed(err) >= n),
                                  60000);
     }
     QString appliedKey(const QJsonObject& summary) {

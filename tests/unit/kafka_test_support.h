@@ -23,6 +23,15 @@ inline QString startBroker(QProcess& broker, const QStringList& extra = {}) {
     return QString::fromUtf8(broker.readLine()).trimmed();
 }
 
+// The last "processed N" a worker printed on stderr (its progress line, once a second).
+inline qint64 lastProcessed(const QByteArray& stderrText) {
+    const QRegularExpression re(QStringLiteral("processed (\\d+)"));
+    qint64 last = 0;
+    for (auto it = re.globalMatch(QString::fromUtf8(stderrText)); it.hasNext();)
+        last = it.next().captured(1).toLongLong();
+    return last;
+}
+
 inline void stopBroker(QProcess& broker) {
     broker.terminate();
     if (!broker.waitForFinished(10000)) broker.kill();

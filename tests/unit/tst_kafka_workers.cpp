@@ -22,15 +22,6 @@ namespace {
 QString cli() {
     return QStringLiteral(STAMPEDE_CLI_PATH);
 }
-
-// The last "processed N" a worker printed on stderr (its progress line, once a second).
-qint64 lastProcessed(const QByteArray& stderrText) {
-    const QRegularExpression re(QStringLiteral("processed (\\d+)"));
-    qint64 last = 0;
-    for (auto it = re.globalMatch(QString::fromUtf8(stderrText)); it.hasNext();)
-        last = it.next().captured(1).toLongLong();
-    return last;
-}
 }  // namespace
 
 class TestKafkaWorkers : public QObject {
@@ -126,10 +117,11 @@ private Q_SLOTS:
         // Kill the first worker once it has done real work.
         QByteArray firstErr;
         QTRY_VERIFY_WITH_TIMEOUT(
-            (firstErr += first.readAllStandardError(), lastProcessed(firstErr) >= 500), 30000);
+            (firstErr += first.readAllStandardError(), test::lastProcessed(firstErr) >= 500),
+            30000);
         ::kill(static_cast<pid_t>(first.processId()), SIGKILL);
         QVERIFY(first.waitForFinished(5000));
-        const qint64 byFirst = lastProcessed(firstErr);
+        const qint64 byFirst = test::lastProcessed(firstErr);
 
         QVERIFY(ingress.waitForFinished(120000));
         QCOMPARE(ingress.exitCode(), 0);
