@@ -139,8 +139,7 @@ void Feeders::feedInWorker(int feeder, Lane& lane, std::size_t begin, std::size_
                     m_handoff.push(admitted.id, admitted.id);
                     continue;
                 }
-                batches->add(m_state.queue.partitionOf(m_state.arena[admitted.id]), admitted.id,
-                             push);
+                batches->add(m_state.queue.partitionOf(a.campaign, a.user), admitted.id, push);
             }
             if (batches) batches->flush(push);  // under the lock: partition order = sequence
         }

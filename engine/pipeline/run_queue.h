@@ -38,8 +38,9 @@ public:
     bool sharesWork() const { return m_remoteLink && m_remoteLink->sharesWork(); }
 
     // Every message of one user goes to one partition.
-    int partitionOf(const core::Request& r) const {
-        return m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(r.campaign, r.user));
+    int partitionOf(const core::Request& r) const { return partitionOf(r.campaign, r.user); }
+    int partitionOf(int campaign, std::uint64_t user) const {
+        return m_transport->partitionFor(ingress::IdempotencyIndex::keyOf(campaign, user));
     }
     bool tryPush(int partition, const transport::Envelope& e) {
         return m_rings ? m_rings->tryPush(partition, e) : m_transport->tryPush(partition, e);
