@@ -80,7 +80,9 @@ void Settlement::reconcile() {
         const Request& r = m_state.arena[id];
         if (!issued.count({r.campaign, r.user})) asked[r.campaign].push_back(id);
     }
-    for (const auto& [campaign, ids] : asked) {
+    for (const auto& entry : asked) {
+        const int campaign = entry.first;
+        const std::vector<core::RequestId>& ids = entry.second;  // a lambda below needs a name
         std::vector<std::uint64_t> users;
         for (const core::RequestId id : ids) users.push_back(m_state.arena[id].user);
         const auto held = guard.holdUnits(campaign, users);
