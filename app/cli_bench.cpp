@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "stampede/bench/floor.h"
 #include "cli_commands.h"
+#include "stampede/bench/floor.h"
 #include "stampede/engine.h"
 
 namespace stampede::cli {

@@ -24,8 +24,7 @@ int info(const CliOptions& o, const capture::ReaderOptions& options) {
     capture::CaptureInfo info;
     info.file = path;
     if (!capture::summariseCapture(*reader, info)) {
-        std::fprintf(stderr, "stampede-cli capture info: %s\n",
-                     reader->error().toString().c_str());
+        std::fprintf(stderr, "stampede-cli capture info: %s\n", reader->error().toString().c_str());
         return kExitBadInput;
     }
     if (!o.json || *o.json != "-") std::fputs(capture::toText(info).c_str(), stdout);
@@ -51,8 +50,9 @@ int convert(const CliOptions& o, const capture::ReaderOptions& options) {
     }
     std::string werror;
     auto writer = capture::CaptureWriter::create(
-        out, writerOptionsFrom(o, "convert " + in + " (" +
-                                      std::string(capture::toString(reader->format())) + ")"),
+        out,
+        writerOptionsFrom(
+            o, "convert " + in + " (" + std::string(capture::toString(reader->format())) + ")"),
         werror);
     if (!writer) {
         std::fprintf(stderr, "stampede-cli capture convert: %s\n", werror.c_str());
@@ -63,9 +63,9 @@ int convert(const CliOptions& o, const capture::ReaderOptions& options) {
         if (!writer->write(record) && !writer->capped()) break;
     if (!reader->error().empty() || !writer->error().empty()) {
         const bool bad = !reader->error().empty();
-        std::fprintf(stderr, "stampede-cli capture convert: %s\n",
-                     bad ? reader->error().toString().c_str()
-                         : (out + ": " + writer->error()).c_str());
+        std::fprintf(
+            stderr, "stampede-cli capture convert: %s\n",
+            bad ? reader->error().toString().c_str() : (out + ": " + writer->error()).c_str());
         writer->finish("interrupted");
         writer.reset();
         std::remove(out.c_str());  // nothing half-converted is left behind
@@ -77,11 +77,11 @@ int convert(const CliOptions& o, const capture::ReaderOptions& options) {
         return kExitInternal;
     }
     const capture::ReadStats& s = reader->stats();
-    std::fprintf(stderr, "converted %lld requests to %s (unmatched %lld, responses %lld, bad %lld)%s\n",
-                 static_cast<long long>(writer->records()), out.c_str(),
-                 static_cast<long long>(s.unmatched), static_cast<long long>(s.responses),
-                 static_cast<long long>(s.skippedBad),
-                 writer->capped() ? " (stopped at --record-max-bytes)" : "");
+    std::fprintf(
+        stderr, "converted %lld requests to %s (unmatched %lld, responses %lld, bad %lld)%s\n",
+        static_cast<long long>(writer->records()), out.c_str(), static_cast<long long>(s.unmatched),
+        static_cast<long long>(s.responses), static_cast<long long>(s.skippedBad),
+        writer->capped() ? " (stopped at --record-max-bytes)" : "");
     return kExitOk;
 }
 
@@ -91,8 +91,7 @@ int captureCommand(const CliOptions& o) {
     const bool isInfo = !o.positional.empty() && o.positional[0] == "info";
     const bool isConvert = !o.positional.empty() && o.positional[0] == "convert";
     if (!(isInfo && o.positional.size() == 2) && !(isConvert && o.positional.size() == 3)) {
-        std::fprintf(stderr,
-                     "stampede-cli capture: expected info FILE or convert IN OUT\n\n%s",
+        std::fprintf(stderr, "stampede-cli capture: expected info FILE or convert IN OUT\n\n%s",
                      usage().c_str());
         return kExitBadInput;
     }

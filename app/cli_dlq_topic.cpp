@@ -54,8 +54,7 @@ int listTopic(const CliOptions& o, const live::LiveSystems& systems) {
     for (const live::ListedDeadLetter& e : topic->all)
         std::printf("%-10u %-14s %-12s %-22s %8d  %-13s %s\n", e.letter.requestId,
                     e.letter.campaignId.c_str(), e.letter.userName().c_str(),
-                    e.letter.reason.c_str(), e.letter.attempts,
-                    e.state.c_str(),
+                    e.letter.reason.c_str(), e.letter.attempts, e.state.c_str(),
                     e.letter.lastError().c_str());
     std::printf("%zu dead letters in %s, %zu pending\n", topic->all.size(), o.topic->c_str(),
                 topic->pending.size());

@@ -13,11 +13,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "stampede/backends/kafka/mock_cluster.h"
-#include "stampede/backends/kafka/remote_worker.h"
 #include "cli_commands.h"
 #include "cli_live.h"
 #include "cli_signals.h"
+#include "stampede/backends/kafka/mock_cluster.h"
+#include "stampede/backends/kafka/remote_worker.h"
 #include "stampede/live/start_options.h"
 
 namespace stampede::cli {

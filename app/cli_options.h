@@ -22,8 +22,8 @@ struct CliOptions {
         brokers;
     std::optional<double> rate, eventSampling, giveUpAfter;
     // Captures: run --record, capture info|convert, replay.
-    std::optional<std::string> record, anonymise, scenario, replayRate, campaignFilter,
-        userPattern, mapCampaign, onError;
+    std::optional<std::string> record, anonymise, scenario, replayRate, campaignFilter, userPattern,
+        mapCampaign, onError;
     std::optional<long long> recordMaxBytes, loops, stock;
     std::optional<double> speed, fromMs, toMs;
     bool dryRun = false;

@@ -15,9 +15,9 @@
 #include "cli_capture_options.h"
 #include "cli_commands.h"
 #include "cli_live.h"
+#include "cli_signals.h"
 #include "stampede/capture/capture_info.h"
 #include "stampede/capture/capture_replay.h"
-#include "cli_signals.h"
 #include "stampede/engine.h"
 #include "stampede/live/start_options.h"
 #include "stampede/report/summary_json.h"
@@ -55,8 +55,8 @@ std::optional<capture::ReplayOptions> replayOptionsFrom(const CliOptions& o, std
                 if (used != o.replayRate->size() || !(*r.rate > 0) || *r.rate > 1e9)
                     throw std::invalid_argument("rate");
             } catch (const std::exception&) {
-                error = "--rate: expected requests per second > 0, or max, got '" +
-                        *o.replayRate + "'";
+                error =
+                    "--rate: expected requests per second > 0, or max, got '" + *o.replayRate + "'";
                 return std::nullopt;
             }
         }
@@ -99,8 +99,9 @@ std::optional<sim::Scenario> replayScenario(const CliOptions& o, const capture::
         s.clients = {};
     } else {
         if (!o.stock) {
-            error = "give --scenario FILE for the campaigns, or --stock N to make each of the "
-                    "capture's campaigns with N units";
+            error =
+                "give --scenario FILE for the campaigns, or --stock N to make each of the "
+                "capture's campaigns with N units";
             return std::nullopt;
         }
         s.name = "replay of " + o.positional.front();
@@ -144,7 +145,8 @@ QJsonObject replayJson(const CliOptions& o, const capture::ReplayOptions& r,
                        const capture::ReplayReport& rep, bool dryRun, bool arrivalList = false) {
     QJsonObject j;
     // How the requests went in: submit() one by one, or the run's own arrival list.
-    j[QStringLiteral("path")] = arrivalList ? QStringLiteral("arrival-list") : QStringLiteral("submit");
+    j[QStringLiteral("path")] =
+        arrivalList ? QStringLiteral("arrival-list") : QStringLiteral("submit");
     j[QStringLiteral("capture")] = QString::fromStdString(o.positional.front());
     j[QStringLiteral("dry_run")] = dryRun;
     j[dryRun ? QStringLiteral("would_send") : QStringLiteral("sent")] = qint64(rep.sent);
@@ -160,9 +162,9 @@ QJsonObject replayJson(const CliOptions& o, const capture::ReplayOptions& r,
     j[QStringLiteral("late_in_file")] = qint64(rep.lateInFile);
     j[QStringLiteral("loops")] = rep.loopsDone;
     j[QStringLiteral("speed")] = r.speed;
-    j[QStringLiteral("rate")] = r.rate ? (*r.rate > 0 ? QJsonValue(*r.rate)
-                                                      : QJsonValue(QStringLiteral("max")))
-                                       : QJsonValue();
+    j[QStringLiteral("rate")] =
+        r.rate ? (*r.rate > 0 ? QJsonValue(*r.rate) : QJsonValue(QStringLiteral("max")))
+               : QJsonValue();
     j[QStringLiteral("scheduled_s")] = rep.scheduledS;
     j[QStringLiteral("peak_per_second")] = qint64(rep.peakPerSecond);
     j[QStringLiteral("peak_per_ms")] = qint64(rep.peakPerMs);
@@ -218,9 +220,9 @@ int fail(const std::string& message, int code = kExitBadInput) {
     return code;
 }
 
-int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems,
-                      sim::Scenario scenario, const capture::ReplayOptions& options,
-                      std::vector<GivenArrival> list, capture::ReplayReport rep) {
+int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems, sim::Scenario scenario,
+                      const capture::ReplayOptions& options, std::vector<GivenArrival> list,
+                      capture::ReplayReport rep) {
     scenario.run.pace = core::Pace::Asap;
     Engine engine;
     StartOptions start = live::startOptionsFor(scenario.run, systems);
@@ -291,7 +293,8 @@ int replayCommand(const CliOptions& o) {
         const capture::ReplayReport rep =
             capture::replayCapture(path, *readerOptions, *options, nullptr, control);
         if (!rep.filterError.empty()) return fail(rep.filterError);
-        if (!o.quiet && !(o.json && *o.json == "-")) std::fputs(replayText(rep, true).c_str(), stdout);
+        if (!o.quiet && !(o.json && *o.json == "-"))
+            std::fputs(replayText(rep, true).c_str(), stdout);
         if (o.json) {
             QJsonObject summary;
             summary[QStringLiteral("replay")] = replayJson(o, *options, rep, true);
@@ -316,8 +319,8 @@ int replayCommand(const CliOptions& o) {
 
     std::unique_ptr<capture::CaptureWriter> recording;
     if (o.record) {
-        recording = capture::CaptureWriter::create(*o.record, writerOptionsFrom(o, "replay " + path),
-                                                   error);
+        recording = capture::CaptureWriter::create(*o.record,
+                                                   writerOptionsFrom(o, "replay " + path), error);
         if (!recording) return fail("--record: " + error);
     }
     Engine engine;

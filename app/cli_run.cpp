@@ -5,10 +5,10 @@
 
 #include <cstdio>
 
+#include "cli_capture_options.h"
 #include "cli_commands.h"
 #include "cli_live.h"
 #include "cli_signals.h"
-#include "cli_capture_options.h"
 #include "stampede/capture/run_recorder.h"
 #include "stampede/engine.h"
 #include "stampede/guards/guard_registry.h"
@@ -17,7 +17,6 @@
 #include "stampede/report/summary_json.h"
 
 namespace stampede::cli {
-
 
 bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
     if (o.pipeline) {
@@ -92,8 +91,10 @@ static void warnUnusedBackends(const CliOptions& o, const std::string& guard) {
                      "there (%s use it)\n",
                      flag, guard.c_str(), used);
     };
-    if (o.redis && info->family != guards::GuardFamily::Redis) note("--redis", "the redis-* guards");
-    if (o.mysql && info->family != guards::GuardFamily::MySql) note("--mysql", "the mysql-* guards");
+    if (o.redis && info->family != guards::GuardFamily::Redis)
+        note("--redis", "the redis-* guards");
+    if (o.mysql && info->family != guards::GuardFamily::MySql)
+        note("--mysql", "the mysql-* guards");
 }
 
 int runCommand(const CliOptions& o) {

@@ -94,8 +94,7 @@ void registerRun(CommandLine& cl) {
     addKafkaLead(run, o);
     addInteger(run, "--local-workers", o.localWorkers, 0, 256,
                "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
-    addNumber(run, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]",
-              "SECONDS",
+    addNumber(run, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]", "SECONDS",
               "a Kafka cluster unreachable this long ends the run: what it has not decided goes "
               "to the DLQ and the run fails (default 30)");
     addRecording(run, o, "the arrivals");
@@ -125,8 +124,7 @@ void registerCapture(CommandLine& cl) {
     CLI::App& convert =
         CommandLine::addAction(capture, "convert", "write a capture as Stampede NDJSON");
     addPositional(convert, "IN", o.positional, "the capture to read")->required();
-    addPositional(convert, "OUT", o.positional, "the NDJSON file to write (.gz: gzip)")
-        ->required();
+    addPositional(convert, "OUT", o.positional, "the NDJSON file to write (.gz: gzip)")->required();
     addCaptureFormat(convert, o);
     addInteger(convert, "--record-max-bytes", o.recordMaxBytes, 1, 1LL << 50,
                "stop before OUT passes N bytes (it still ends cleanly)");

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
 
     // A screenshot or a probe is for docs and tests: it never writes into the user's store
     // unless STAMPEDE_STORE asks for one (the default store grew by every render).
-    if ((options.probe || !options.screenshot.isEmpty()) && !qEnvironmentVariableIsSet("STAMPEDE_STORE"))
+    if ((options.probe || !options.screenshot.isEmpty()) &&
+        !qEnvironmentVariableIsSet("STAMPEDE_STORE"))
         qputenv("STAMPEDE_STORE", "none");
     ui::MainWindow window;
     // Connection profiles chosen with "Use for runs" (unless the environment already says).

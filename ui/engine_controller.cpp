@@ -427,8 +427,9 @@ std::shared_ptr<ReplayJob> EngineController::replayDlq(const std::vector<core::R
         return source->replay(ids, perSecond, error);
     }
     if (m_persistingRun && !runInProgress()) {
-        logEngine(tr("Replay not started: the run's last rows are still being written to the "
-                     "store; replay once it says \"persisted\""));
+        logEngine(
+            tr("Replay not started: the run's last rows are still being written to the "
+               "store; replay once it says \"persisted\""));
         return nullptr;
     }
     std::shared_ptr<ReplayJob> job;

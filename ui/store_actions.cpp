@@ -137,7 +137,8 @@ void StoreActions::deleteOldRuns(int keep) {
     m_worker = std::thread([self = QPointer<StoreActions>(this), url = *url, keep] {
         std::string error;
         std::optional<store::RetentionOutcome> outcome;
-        if (auto db = store::Store::open(url, error)) outcome = store::keepNewestRuns(*db, keep, error);
+        if (auto db = store::Store::open(url, error))
+            outcome = store::keepNewestRuns(*db, keep, error);
         const bool ok = outcome.has_value();
         const QString message =
             ok ? QObject::tr("Deleted %1 old run(s) and compacted the store; %2 kept")

@@ -31,9 +31,9 @@ QString StoreInfo::text() const {
         const QString path = QString::fromStdString(url->path);
         where = QDir::toNativeSeparators(path);
         // SQLite in WAL mode keeps recent writes beside the file: both are the store's size.
-        const qint64 bytes = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
-        size = QFileInfo::exists(path) ? QLocale().formattedDataSize(bytes)
-                                       : tr("not created yet");
+        const qint64 bytes =
+            QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+        size = QFileInfo::exists(path) ? QLocale().formattedDataSize(bytes) : tr("not created yet");
     }
     QString text = tr("Store: %1").arg(where);
     if (!size.isEmpty()) text += QStringLiteral(" · ") + size;

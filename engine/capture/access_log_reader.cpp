@@ -60,14 +60,14 @@ bool nginxTime(const std::string& text, std::int64_t& us) {
 // ALB's time: ISO 8601 with microseconds, "2026-12-02T20:00:00.123456Z".
 bool albTime(const std::string& text, std::int64_t& us) {
     const std::size_t dot = text.find('.');
-    const QDateTime t = QDateTime::fromString(QString::fromStdString(text.substr(0, dot)) +
-                                                  QStringLiteral("Z"),
-                                              Qt::ISODate);
+    const QDateTime t = QDateTime::fromString(
+        QString::fromStdString(text.substr(0, dot)) + QStringLiteral("Z"), Qt::ISODate);
     if (!t.isValid()) return false;
     std::int64_t fraction = 0;
     if (dot != std::string::npos) {
         std::string digits;
-        for (std::size_t i = dot + 1; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+        for (std::size_t i = dot + 1;
+             i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
             digits += text[i];
         digits = (digits + "000000").substr(0, 6);
         fraction = std::atoll(digits.c_str());
@@ -139,8 +139,9 @@ private:
         }
         std::int64_t us = 0;
         if (!(alb ? albTime(m_fields[1], us) : nginxTime(m_fields[3], us))) {
-            why = "a time that is not " + std::string(alb ? "ISO 8601" : "dd/Mon/yyyy:HH:mm:ss +zone") +
-                  ": '" + (alb ? m_fields[1] : m_fields[3]).substr(0, 40) + "'";
+            why = "a time that is not " +
+                  std::string(alb ? "ISO 8601" : "dd/Mon/yyyy:HH:mm:ss +zone") + ": '" +
+                  (alb ? m_fields[1] : m_fields[3]).substr(0, 40) + "'";
             return -1;
         }
         const std::string& request = m_fields[requestField];

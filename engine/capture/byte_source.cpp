@@ -98,7 +98,8 @@ bool ByteSource::fill() {
         const std::size_t produced = m_buffer.size() - m_end - z.avail_out;
         m_rawBegin = m_rawEnd - z.avail_in;
         m_end += produced;
-        if (rc == Z_STREAM_END) m_streamEnd = true;
+        if (rc == Z_STREAM_END)
+            m_streamEnd = true;
         else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             m_error = std::string("gzip data is corrupt (") + (z.msg ? z.msg : "zlib error") +
                       ") near decompressed byte " + std::to_string(m_consumed + (m_end - m_begin));
@@ -112,8 +113,8 @@ bool ByteSource::nextLine(std::string_view& line, std::int64_t& offset, bool& te
     std::size_t scanFrom = m_begin;
     for (;;) {
         if (const void* nl = std::memchr(m_buffer.data() + scanFrom, '\n', m_end - scanFrom)) {
-            const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) -
-                                                            m_buffer.data());
+            const std::size_t at =
+                static_cast<std::size_t>(static_cast<const char*>(nl) - m_buffer.data());
             line = std::string_view(m_buffer.data() + m_begin, at - m_begin);
             offset = m_consumed;
             m_consumed += static_cast<std::int64_t>(at + 1 - m_begin);
@@ -123,8 +124,8 @@ bool ByteSource::nextLine(std::string_view& line, std::int64_t& offset, bool& te
         }
         scanFrom = m_end;
         if (m_end - m_begin >= kMaxLine) {
-            m_error = "a line longer than " + std::to_string(kMaxLine >> 20) +
-                      " MiB at byte " + std::to_string(m_consumed);
+            m_error = "a line longer than " + std::to_string(kMaxLine >> 20) + " MiB at byte " +
+                      std::to_string(m_consumed);
             return false;
         }
         // Make room: move the partial line to the front, grow up to the line cap.

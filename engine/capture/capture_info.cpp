@@ -114,12 +114,13 @@ std::string toText(const CaptureInfo& info) {
     if (info.stats.responses) line("responses", std::to_string(info.stats.responses) + " skipped");
     if (info.outOfOrder) line("out of order", std::to_string(info.outOfOrder) + " records");
     if (info.stats.skippedBad)
-        line("bad records", std::to_string(info.stats.skippedBad) + " skipped, the first: " +
-                                info.stats.firstBad.toString());
+        line("bad records", std::to_string(info.stats.skippedBad) +
+                                " skipped, the first: " + info.stats.firstBad.toString());
     if (info.format == CaptureFormat::Ndjson)
-        line("end", info.stats.truncated
-                        ? std::string("truncated (no trailer: the recorder was killed or the file cut)")
-                        : info.stats.endReason);
+        line("end",
+             info.stats.truncated
+                 ? std::string("truncated (no trailer: the recorder was killed or the file cut)")
+                 : info.stats.endReason);
     return t;
 }
 

@@ -13,21 +13,28 @@ namespace stampede::capture {
 
 std::string_view toString(CaptureFormat format) {
     switch (format) {
-    case CaptureFormat::Auto: return "auto";
-    case CaptureFormat::Ndjson: return "ndjson";
-    case CaptureFormat::Gor: return "gor";
-    case CaptureFormat::Har: return "har";
-    case CaptureFormat::AccessLog: return "access-log";
-    case CaptureFormat::Alb: return "alb";
-    case CaptureFormat::K6: return "k6";
+        case CaptureFormat::Auto:
+            return "auto";
+        case CaptureFormat::Ndjson:
+            return "ndjson";
+        case CaptureFormat::Gor:
+            return "gor";
+        case CaptureFormat::Har:
+            return "har";
+        case CaptureFormat::AccessLog:
+            return "access-log";
+        case CaptureFormat::Alb:
+            return "alb";
+        case CaptureFormat::K6:
+            return "k6";
     }
     return "auto";
 }
 
 std::optional<CaptureFormat> parseCaptureFormat(std::string_view text) {
-    for (CaptureFormat f : {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor,
-                            CaptureFormat::Har, CaptureFormat::AccessLog, CaptureFormat::Alb,
-                            CaptureFormat::K6})
+    for (CaptureFormat f :
+         {CaptureFormat::Auto, CaptureFormat::Ndjson, CaptureFormat::Gor, CaptureFormat::Har,
+          CaptureFormat::AccessLog, CaptureFormat::Alb, CaptureFormat::K6})
         if (toString(f) == text) return f;
     return std::nullopt;
 }
@@ -44,8 +51,9 @@ namespace {
 
 // A GoReplay file starts with a payload header "1 <id> <timestamp>..." (or 2, 3).
 bool looksLikeGor(std::string_view firstLine) {
-    return firstLine.size() > 2 && (firstLine[0] == '1' || firstLine[0] == '2' ||
-                                    firstLine[0] == '3') && firstLine[1] == ' ';
+    return firstLine.size() > 2 &&
+           (firstLine[0] == '1' || firstLine[0] == '2' || firstLine[0] == '3') &&
+           firstLine[1] == ' ';
 }
 
 // An ALB line starts with its type and an ISO time: "https 2026-12-02T20:00:00.123456Z ...".
@@ -76,8 +84,9 @@ std::unique_ptr<CaptureReader> openCapture(const std::string& path, const Reader
         std::int64_t offset = 0;
         bool terminated = false;
         if (!peek || !peek->nextLine(first, offset, terminated)) {
-            error = {path, 0, 0,
-                     peek && !peek->error().empty() ? peek->error() : "empty file: nothing to read"};
+            error = {
+                path, 0, 0,
+                peek && !peek->error().empty() ? peek->error() : "empty file: nothing to read"};
             return nullptr;
         }
         // A Stampede capture's first line is its whole header; a HAR's starts one JSON

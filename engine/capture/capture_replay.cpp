@@ -176,9 +176,8 @@ std::optional<std::vector<GivenArrival>> plannedArrivals(
         loopOffsetUs += (double(spanUs) + gapUs) / speed;
     }
     // The feeders need time order; records later than the reorder window could place are here.
-    std::stable_sort(out.begin(), out.end(), [](const GivenArrival& a, const GivenArrival& b) {
-        return a.atUs < b.atUs;
-    });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const GivenArrival& a, const GivenArrival& b) { return a.atUs < b.atUs; });
     // Records earlier than the first one: the run starts at the earliest.
     if (!out.empty() && out.front().atUs < 0) {
         const std::int64_t shift = -out.front().atUs;
@@ -262,23 +261,27 @@ ReplayReport replayCapture(const std::string& path, const ReaderOptions& readerO
             submission.verified = r->verified;
             const Clock::time_point now = Clock::now();
             const SubmitResult result = target->submit(submission);
-            if (!maxRate) report.lateness.record(std::uint64_t(std::max<std::int64_t>(
-                              0, std::chrono::duration_cast<std::chrono::nanoseconds>(now - due)
-                                     .count())));
+            if (!maxRate)
+                report.lateness.record(std::uint64_t(std::max<std::int64_t>(
+                    0, std::chrono::duration_cast<std::chrono::nanoseconds>(now - due).count())));
             ++report.sent;
             control.sent.store(report.sent, std::memory_order_relaxed);
             switch (result.outcome) {
-            case SubmitResult::Outcome::Accepted: ++report.accepted; break;
-            case SubmitResult::Outcome::Duplicate: ++report.duplicates; break;
-            case SubmitResult::Outcome::Refused:
-                if (report.refused++ == 0) report.firstRefusal = result.error;
-                break;
+                case SubmitResult::Outcome::Accepted:
+                    ++report.accepted;
+                    break;
+                case SubmitResult::Outcome::Duplicate:
+                    ++report.duplicates;
+                    break;
+                case SubmitResult::Outcome::Refused:
+                    if (report.refused++ == 0) report.firstRefusal = result.error;
+                    break;
             }
             if (record) {
                 sent = *r;
                 sent.source = "replay";
-                sent.atUs = std::chrono::duration_cast<std::chrono::microseconds>(now - start)
-                                .count();
+                sent.atUs =
+                    std::chrono::duration_cast<std::chrono::microseconds>(now - start).count();
                 record->write(sent);
             }
         }

@@ -11,9 +11,9 @@
 namespace stampede::capture {
 
 std::string anonymisedUser(const std::string& key, const std::string& user) {
-    const QByteArray mac = QMessageAuthenticationCode::hash(
-        QByteArray::fromStdString(user), QByteArray::fromStdString(key),
-        QCryptographicHash::Sha256);
+    const QByteArray mac = QMessageAuthenticationCode::hash(QByteArray::fromStdString(user),
+                                                            QByteArray::fromStdString(key),
+                                                            QCryptographicHash::Sha256);
     return "u" + mac.left(8).toHex().toStdString();
 }
 
@@ -33,8 +33,7 @@ std::unique_ptr<CaptureWriter> CaptureWriter::create(const std::string& path,
     CaptureHeader header;
     header.version = kFormatVersion;
     header.source = options.source;
-    header.created =
-        QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+    header.created = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
     std::string line;
     appendHeaderLine(line, header);
     if (!w->append(line) || !w->flush()) {

@@ -47,8 +47,10 @@ public:
             } while (line.empty() || line == "\r");
             PayloadHeader h;
             if (!parsePayloadHeader(line, h)) {
-                if (!bad(offset, "expected a GoReplay payload header 'TYPE ID TIMESTAMP_NS "
-                                 "LATENCY', got '" + std::string(line.substr(0, 40)) + "'"))
+                if (!bad(offset,
+                         "expected a GoReplay payload header 'TYPE ID TIMESTAMP_NS "
+                         "LATENCY', got '" +
+                             std::string(line.substr(0, 40)) + "'"))
                     return false;
                 continue;
             }
@@ -61,7 +63,8 @@ public:
             }
             // Whatever follows the message up to the separator belongs to this payload.
             if (!skipToSeparator()) {
-                if (!m_source->error().empty()) return fail(m_source->position(), m_source->error());
+                if (!m_source->error().empty())
+                    return fail(m_source->position(), m_source->error());
                 m_stats.truncated = true;  // the last payload lacks its separator
             }
             if (h.type != 1) {

@@ -16,6 +16,7 @@ std::unique_ptr<CaptureReader> makeGorReader(std::unique_ptr<ByteSource> source,
                                              const ReaderOptions& options);
 
 // GoReplay's payload separator line, without its line ends.
-inline constexpr std::string_view kGorSeparator = "\xF0\x9F\x90\xB5\xF0\x9F\x99\x88\xF0\x9F\x99\x89";
+inline constexpr std::string_view kGorSeparator =
+    "\xF0\x9F\x90\xB5\xF0\x9F\x99\x88\xF0\x9F\x99\x89";
 
 }  // namespace stampede::capture

@@ -51,17 +51,18 @@ public:
                 m_done = true;
                 return false;
             }
-            if (c != '{') return fail(m_chars.offset() - 1, "expected an entry object in log.entries");
+            if (c != '{')
+                return fail(m_chars.offset() - 1, "expected an entry object in log.entries");
             const std::int64_t at = m_chars.offset() - 1;
             if (!readObject()) return false;
             QJsonParseError parseError{};
             const QJsonObject entry =
-                QJsonDocument::fromJson(QByteArray::fromRawData(m_entry.data(), qsizetype(m_entry.size())),
-                                        &parseError)
+                QJsonDocument::fromJson(
+                    QByteArray::fromRawData(m_entry.data(), qsizetype(m_entry.size())), &parseError)
                     .object();
             if (parseError.error != QJsonParseError::NoError) {
-                if (!bad(at + parseError.offset, "bad JSON in an entry: " +
-                                                     parseError.errorString().toStdString()))
+                if (!bad(at + parseError.offset,
+                         "bad JSON in an entry: " + parseError.errorString().toStdString()))
                     return false;
                 continue;
             }
@@ -164,8 +165,9 @@ private:
         m_message.headers.clear();
         for (const QJsonValue h : request.value(QLatin1String("headers")).toArray()) {
             const QJsonObject o = h.toObject();
-            m_message.headers.emplace_back(o.value(QLatin1String("name")).toString().toStdString(),
-                                           o.value(QLatin1String("value")).toString().toStdString());
+            m_message.headers.emplace_back(
+                o.value(QLatin1String("name")).toString().toStdString(),
+                o.value(QLatin1String("value")).toString().toStdString());
         }
         // postData is optional (GET requests, and exports that leave bodies out).
         m_message.body = request.value(QLatin1String("postData"))

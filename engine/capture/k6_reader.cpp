@@ -22,8 +22,8 @@ bool isoTimeUs(const std::string& text, std::int64_t& us) {
     const std::string zone = text.substr(i);
     if (zone != "Z" && !(zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':'))
         return false;
-    const QDateTime t = QDateTime::fromString(QString::fromStdString(text.substr(0, 19) + zone),
-                                              Qt::ISODate);
+    const QDateTime t =
+        QDateTime::fromString(QString::fromStdString(text.substr(0, 19) + zone), Qt::ISODate);
     if (!t.isValid()) return false;
     us = t.toSecsSinceEpoch() * 1'000'000 + std::atoll((digits + "000000").substr(0, 6).c_str());
     return true;
@@ -84,8 +84,8 @@ private:
                                     &error)
                 .object();
         if (error.error != QJsonParseError::NoError) {
-            why = "bad JSON (column " + std::to_string(error.offset + 1) + "): " +
-                  error.errorString().toStdString();
+            why = "bad JSON (column " + std::to_string(error.offset + 1) +
+                  "): " + error.errorString().toStdString();
             return -1;
         }
         if (o.value(QLatin1String("type")).toString() != QLatin1String("Point") ||
@@ -96,7 +96,8 @@ private:
         const std::string time = data.value(QLatin1String("time")).toString().toStdString();
         std::int64_t us = 0;
         if (!isoTimeUs(time, us)) {
-            why = "an http_reqs point whose data.time is not ISO 8601: '" + time.substr(0, 40) + "'";
+            why =
+                "an http_reqs point whose data.time is not ISO 8601: '" + time.substr(0, 40) + "'";
             return -1;
         }
         const std::string method = tags.value(QLatin1String("method")).toString().toStdString();

@@ -91,32 +91,50 @@ struct Scanner {
             if (++i >= s.size()) return fail("unterminated string");
             const char e = s[i++];
             switch (e) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'u': {
-                std::uint32_t cp = 0;
-                if (!hex4(cp)) return false;
-                if (cp >= 0xD800 && cp < 0xDC00) {
-                    std::uint32_t low = 0;
-                    if (i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u')
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'u': {
+                    std::uint32_t cp = 0;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp < 0xDC00) {
+                        std::uint32_t low = 0;
+                        if (i + 2 > s.size() || s[i] != '\\' || s[i + 1] != 'u')
+                            return fail("unpaired surrogate");
+                        i += 2;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF)
+                            return fail("unpaired surrogate");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp < 0xE000) {
                         return fail("unpaired surrogate");
-                    i += 2;
-                    if (!hex4(low) || low < 0xDC00 || low > 0xDFFF)
-                        return fail("unpaired surrogate");
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                } else if (cp >= 0xDC00 && cp < 0xE000) {
-                    return fail("unpaired surrogate");
+                    }
+                    appendUtf8(out, cp);
+                    break;
                 }
-                appendUtf8(out, cp);
-                break;
-            }
-            default: --i; return fail("bad escape");
+                default:
+                    --i;
+                    return fail("bad escape");
             }
         }
     }
@@ -252,7 +270,8 @@ LineParse parseCaptureLine(std::string_view line, CaptureRecord& record, Capture
         header.source = record.source;
         if (version < 1 || version > kFormatVersion)
             return done(sc.fail("unsupported capture format version " + std::to_string(version) +
-                                " (this build reads up to " + std::to_string(kFormatVersion) + ")"));
+                                " (this build reads up to " + std::to_string(kFormatVersion) +
+                                ")"));
         return result;
     }
     if (result.kind == LineKind::Trailer) return result;
@@ -273,15 +292,25 @@ void appendJsonString(std::string& out, std::string_view text) {
         out.append(text.data() + start, i - start);
         start = i + 1;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 15];
         }
     }
     out.append(text.data() + start, text.size() - start);

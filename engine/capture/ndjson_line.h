@@ -17,7 +17,7 @@ enum class LineKind : std::uint8_t { Record, Header, Trailer };
 
 struct LineParse {
     LineKind kind = LineKind::Record;
-    std::string error;  // empty: parsed
+    std::string error;       // empty: parsed
     std::size_t column = 0;  // 0-based byte in the line where it went wrong
 };
 

@@ -82,8 +82,8 @@ bool mapRequest(const HttpMessage& request, const std::string& defaultCampaign,
     path = path.substr(0, question);
     QJsonObject body;
     if (!request.body.empty() && request.body.front() == '{')
-        body = QJsonDocument::fromJson(QByteArray::fromRawData(
-                                           request.body.data(), qsizetype(request.body.size())))
+        body = QJsonDocument::fromJson(
+                   QByteArray::fromRawData(request.body.data(), qsizetype(request.body.size())))
                    .object();
     record.campaign.clear();
     record.user.clear();

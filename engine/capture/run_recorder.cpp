@@ -12,8 +12,7 @@ RunRecorder::~RunRecorder() = default;
 
 std::unique_ptr<RunRecorder> RunRecorder::create(const std::string& path,
                                                  const sim::Scenario& scenario,
-                                                 const WriterOptions& options,
-                                                 std::string& error) {
+                                                 const WriterOptions& options, std::string& error) {
     std::unique_ptr<RunRecorder> r(new RunRecorder);
     r->m_writer = CaptureWriter::create(path, options, error);
     if (!r->m_writer) return nullptr;

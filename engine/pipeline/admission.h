@@ -52,7 +52,7 @@ private:
 // a tenth of its speed (measured).
 // Why a request is refused at the door, or None.
 inline core::RejectReason Admission::refusal(const CampaignRuntime& rt, bool verified,
-                                std::int64_t scenarioUs) const {
+                                             std::int64_t scenarioUs) const {
     const core::Campaign& def = rt.def;
     const std::int64_t scenarioMs = scenarioUs / 1000;
     if (scenarioMs < def.opensAfterMs || (def.closesAfterMs && scenarioMs >= *def.closesAfterMs) ||
@@ -69,7 +69,7 @@ inline core::RejectReason Admission::refusal(const CampaignRuntime& rt, bool ver
 }
 
 inline AdmitResult Admission::admit(Lane& lane, int campaign, std::uint64_t user, bool verified,
-                             std::int64_t scenarioUs, std::int64_t now) {
+                                    std::int64_t scenarioUs, std::int64_t now) {
     CampaignRuntime& rt = m_state.campaign(campaign);
     metrics::CounterBlock& block = *lane.block;
     core::RequestArena& arena = m_state.arena;

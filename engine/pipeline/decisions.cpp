@@ -10,9 +10,7 @@ using core::Request;
 using core::RequestState;
 
 Decisions::Decisions(const RunPlan& plan, RunState& state)
-    : m_plan(plan),
-      m_state(state),
-      m_decider(*state.guard, plan.retry, state.queue.redelivers()) {}
+    : m_plan(plan), m_state(state), m_decider(*state.guard, plan.retry, state.queue.redelivers()) {}
 
 void Decisions::startOutside(Lane& lane, Request& r, std::int64_t nowNs) {
     {
@@ -106,8 +104,7 @@ bool Decisions::enterFlowControl(CampaignRuntime& rt) {
         else
             std::this_thread::sleep_for(std::chrono::microseconds(20));
     }
-    if (rt.limiter.limited())
-        m_state.clock.sleepUntil(rt.limiter.reserve(m_state.clock.nowNs()));
+    if (rt.limiter.limited()) m_state.clock.sleepUntil(rt.limiter.reserve(m_state.clock.nowNs()));
     return bulkhead;
 }
 
@@ -174,8 +171,7 @@ Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome 
     return AttemptEnd::Final;
 }
 
-Decisions::AttemptEnd Decisions::attempt(Lane& lane, core::RequestId id,
-                                         std::int64_t& retryDueNs) {
+Decisions::AttemptEnd Decisions::attempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs) {
     Request& r = m_state.arena[id];
     CampaignRuntime& rt = m_state.campaign(r.campaign);
     begin(lane, r);

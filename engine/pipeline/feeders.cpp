@@ -99,9 +99,9 @@ bool Feeders::waitUntilScheduled(std::int64_t atUs) {
     while (control.scenarioNowUs() < atUs) {
         if (control.stopRequested()) return false;
         control.waitWhilePaused();
-        m_state.clock.sleepUntil(
-            m_state.clock.nowNs() +
-            std::min<std::int64_t>(atUs - control.scenarioNowUs(), 20'000) * 1000);
+        m_state.clock.sleepUntil(m_state.clock.nowNs() +
+                                 std::min<std::int64_t>(atUs - control.scenarioNowUs(), 20'000) *
+                                     1000);
     }
     return true;
 }

@@ -4,8 +4,7 @@ namespace stampede::pipeline {
 
 using core::RequestState;
 
-void FinalTail::emit(std::vector<FinalRequest>& out, core::RequestId id,
-                     RequestState state) const {
+void FinalTail::emit(std::vector<FinalRequest>& out, core::RequestId id, RequestState state) const {
     const core::Request& r = m_state.arena[id];
     out.push_back({id, m_plan.scenario.campaigns[r.campaign].id, m_state.users.nameOf(r.user),
                    state, r.reason, r.attempts, r.seq, r.receivedNs, r.startedNs, r.finishedNs});

@@ -70,7 +70,8 @@ void Handoff::rejectAtIngress(Lane& lane, Request& r, RejectReason reason) {
 void Handoff::decideAtIngress(Lane& lane, core::RequestId id) {
     Request& r = m_state.arena[id];
     const guards::TakeResult taken = m_state.guard->take(r.campaign, lane.index);
-    if (taken == guards::TakeResult::SoldOut) return rejectAtIngress(lane, r, RejectReason::SoldOut);
+    if (taken == guards::TakeResult::SoldOut)
+        return rejectAtIngress(lane, r, RejectReason::SoldOut);
     // Unavailable: the worker decides instead, with retries, as decide-in-worker would.
     if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
     if (push(id, id)) m_state.queue.notify(m_state.queue.partitionOf(r));

@@ -41,8 +41,8 @@ void LotteryCoordinator::drawAtCloseTimes(const std::vector<int>& lotteries) {
         const auto close = m_state.campaign(c).def.closesAfterMs;
         if (!close) break;
         const std::int64_t closeUs = *close * 1000;
-        while (!control.stopRequested() && (control.scenarioNowUs() < closeUs ||
-                                            m_feeders.admittedThroughUs() < closeUs))
+        while (!control.stopRequested() &&
+               (control.scenarioNowUs() < closeUs || m_feeders.admittedThroughUs() < closeUs))
             control.waitFor(std::chrono::milliseconds(1), [] { return false; });
         draw(c);
     }

@@ -14,8 +14,8 @@ namespace stampede::pipeline {
 
 class LotteryCoordinator {
 public:
-    LotteryCoordinator(const RunPlan& plan, RunState& state, Admission& admission,
-                       Handoff& handoff, Feeders& feeders);
+    LotteryCoordinator(const RunPlan& plan, RunState& state, Admission& admission, Handoff& handoff,
+                       Feeders& feeders);
 
     void start();
     void join();

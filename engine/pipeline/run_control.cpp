@@ -68,9 +68,8 @@ void RunControl::markEndPublished() {
 
 bool RunControl::waitForEnd(std::chrono::milliseconds timeout) {
     std::unique_lock lock(m_mutex);
-    return m_changed.wait_for(lock, timeout, [this] {
-        return m_flags.load(std::memory_order_acquire) & kEndPublished;
-    });
+    return m_changed.wait_for(
+        lock, timeout, [this] { return m_flags.load(std::memory_order_acquire) & kEndPublished; });
 }
 
 }  // namespace stampede::pipeline

@@ -67,8 +67,7 @@ bool RunMonitor::turn() {
     if (canEnd && !control.ended()) {
         m_settlement.reconcile();
         endRun(now);
-    }
-    else
+    } else
         publish(s);
     return !control.shuttingDown();
 }

@@ -20,8 +20,8 @@ RunPlan RunPlan::make(const sim::Scenario& scenario, const StartOptions& options
         plan.arrivals.reserve(options.arrivals->size());
         for (const GivenArrival& a : *options.arrivals)
             if (a.campaign < scenario.campaigns.size() && a.user > 0)
-                plan.arrivals.push_back(
-                {a.atUs, a.user, a.campaign, a.verified ? sim::Arrival::kVerified : std::uint8_t(0)});
+                plan.arrivals.push_back({a.atUs, a.user, a.campaign,
+                                         a.verified ? sim::Arrival::kVerified : std::uint8_t(0)});
     } else {
         plan.arrivals = sim::generateArrivals(scenario);
     }
@@ -38,8 +38,7 @@ RunPlan RunPlan::make(const sim::Scenario& scenario, const StartOptions& options
     plan.laneCount = lane;
     const int crashes = scenario.faults.workerCrashes;
     for (int k = 1; k <= crashes; ++k)
-        plan.crashAt.push_back(static_cast<std::int64_t>(plan.arrivals.size()) * k /
-                                   (crashes + 1) +
+        plan.crashAt.push_back(static_cast<std::int64_t>(plan.arrivals.size()) * k / (crashes + 1) +
                                1);
     return plan;
 }

@@ -34,8 +34,7 @@ void addCampaign(Snapshot& s, const CampaignSnapshot& cs, const std::int64_t* ce
 }  // namespace
 
 SnapshotBuilder::SnapshotBuilder(const RunPlan& plan, RunState& state, const Feeders& feeders,
-                                 const LotteryCoordinator& coordinator,
-                                 const Decisions& decisions,
+                                 const LotteryCoordinator& coordinator, const Decisions& decisions,
                                  std::vector<const metrics::CounterBlock*> blocks)
     : m_plan(plan),
       m_state(state),

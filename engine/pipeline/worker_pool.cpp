@@ -46,8 +46,7 @@ void WorkerPool::join() {
         if (slot->thread.joinable()) slot->thread.join();
 }
 
-void WorkerPool::forEachBlock(
-    const std::function<void(const metrics::CounterBlock&)>& read) const {
+void WorkerPool::forEachBlock(const std::function<void(const metrics::CounterBlock&)>& read) const {
     for (const auto& slot : m_slots) read(*slot->block);
 }
 
@@ -140,10 +139,10 @@ bool WorkerPool::takeTurn(int worker, Slot& slot, Lane& lane) {
 // Until a message may be there, or the next retry is due.
 void WorkerPool::waitForWork(int worker, Slot& slot, Lane& lane) {
     const std::int64_t timeout =
-        slot.retries.empty() ? kLongestWaitNs
-                             : std::clamp<std::int64_t>(
-                                   slot.retries.front().dueNs - m_state.clock.nowNs(), 0,
-                                   kLongestWaitNs);
+        slot.retries.empty()
+            ? kLongestWaitNs
+            : std::clamp<std::int64_t>(slot.retries.front().dueNs - m_state.clock.nowNs(), 0,
+                                       kLongestWaitNs);
     lane.lastNs = -1;  // after a wait, the next start is read from the clock
     if (timeout > 0) m_state.queue.transport().waitForWork(worker, timeout);
 }

@@ -12,8 +12,8 @@
 #include <utility>
 
 #include "sim/json_fields.h"
-#include "stampede/sim/scenario.h"
 #include "sim/scenario_sections.h"
+#include "stampede/sim/scenario.h"
 
 namespace stampede::sim {
 namespace {

@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "stampede/guards/guard_registry.h"
 #include "sim/block_sizes.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::sim::detail {
 namespace {

@@ -11,15 +11,16 @@ namespace stampede::store {
 namespace {
 
 // Every table that keeps rows of a run, the run itself last.
-constexpr const char* kRunTables[] = {"issued_coupons", "dead_letters",  "request_events",
-                                      "campaign_stats", "aggregation_checkpoints",
-                                      "campaigns",      "runs"};
+constexpr const char* kRunTables[] = {
+    "issued_coupons", "dead_letters", "request_events", "campaign_stats", "aggregation_checkpoints",
+    "campaigns",      "runs"};
 
 bool deleteRun(QSqlDatabase& db, std::int64_t runId, std::string& error) {
     for (const char* table : kRunTables) {
         QSqlQuery q(db);
-        const QString column =
-            QLatin1String(table) == QLatin1String("runs") ? QStringLiteral("id") : QStringLiteral("run_id");
+        const QString column = QLatin1String(table) == QLatin1String("runs")
+                                   ? QStringLiteral("id")
+                                   : QStringLiteral("run_id");
         q.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(QLatin1String(table), column));
         q.addBindValue(static_cast<qint64>(runId));
         if (!q.exec()) {

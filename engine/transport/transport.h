@@ -1,13 +1,13 @@
 #pragma once
 // The queue between the ingress and the workers: the one interface the `inproc` rings and the
 // `kafka` backend implement. What only a durable or shared transport does is apart: its loss
-// monitor (loss_monitor.h) and its link to other processes (remote_run_link.h). The engine pushes a message (a request id, with kReplayBit for a DLQ
-// replay) to a partition and a consumer pops it, processes it, and acknowledges it once the
-// request is final. Acknowledgement is what a durable transport turns into a committed offset
-// (at-least-once); the in-memory rings need none.
+// monitor (loss_monitor.h) and its link to other processes (remote_run_link.h). The engine pushes a
+// message (a request id, with kReplayBit for a DLQ replay) to a partition and a consumer pops it,
+// processes it, and acknowledges it once the request is final. Acknowledgement is what a durable
+// transport turns into a committed offset (at-least-once); the in-memory rings need none.
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 
 #include "stampede/transport/transport_types.h"
 
@@ -71,6 +71,5 @@ public:
     virtual LossMonitor* lossMonitor() { return nullptr; }
     virtual RemoteRunLink* remoteLink() { return nullptr; }
 };
-
 
 }  // namespace stampede::transport

@@ -80,10 +80,12 @@ int main(int argc, char** argv) {
         std::string p;
         for (std::int64_t i = 0; i < gorN; ++i) {
             const std::string body = "{\"userId\":\"user" + std::to_string(i) + "\"}";
-            p = "1 " + std::to_string(100000 + i) + " " + std::to_string(1'700'000'000'000'000'000 + i * 10'000) +
+            p = "1 " + std::to_string(100000 + i) + " " +
+                std::to_string(1'700'000'000'000'000'000 + i * 10'000) +
                 " 0\r\nPOST /api/campaigns/mega-drop/apply HTTP/1.1\r\nHost: shop.example\r\n"
                 "User-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nContent-Type: application/json\r\n"
-                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+                "Content-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body +
                 "\n\xF0\x9F\x90\xB5\xF0\x9F\x99\x88\xF0\x9F\x99\x89\n";
             sink->write(p);
         }
@@ -98,7 +100,8 @@ int main(int argc, char** argv) {
     const double gf = floorRate(gor, gorLines);
     const double gp = parseRate(gor, gorRecords);
     // The gor floor is lines per second; a payload is gorLines / gorRecords lines.
-    const double gorFloorPayloads = gf * double(gorRecords) / double(std::max<std::int64_t>(1, gorLines));
+    const double gorFloorPayloads =
+        gf * double(gorRecords) / double(std::max<std::int64_t>(1, gorLines));
     QJsonObject o;
     o[QStringLiteral("processor")] = QString::fromStdString(stampede::bench::processorModel());
     o[QStringLiteral("ndjson_records")] = qint64(records);

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "backends/mysql/mysql_guard.h"
-#include "stampede/engine.h"
 #include "engine_test_support.h"
 #include "mariadb_server.h"
+#include "stampede/engine.h"
 #include "stampede/store/store_url.h"
 
 using namespace stampede;

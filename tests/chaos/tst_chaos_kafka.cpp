@@ -23,7 +23,6 @@ QString cli() {
     return QStringLiteral(STAMPEDE_CLI_PATH);
 }
 
-
 // Only to a process that runs: kill(0, …) would signal the whole process group, the test
 // runner included.
 bool signal(QProcess& p, int sig) {
@@ -65,14 +64,26 @@ class TestChaosKafka : public QObject {
 
     // A run on `bootstrap` with no workers of its own, deciding on Redis.
     void startRun(QProcess& run, const QString& bootstrap, const QString& giveUpAfter) {
-        run.start(cli(), {QStringLiteral("run"), scenario(), QStringLiteral("--transport"),
-                          QStringLiteral("kafka"), QStringLiteral("--kafka"), bootstrap,
-                          QStringLiteral("--local-workers"), QStringLiteral("0"),
-                          QStringLiteral("--partitions"), QStringLiteral("2"),
-                          QStringLiteral("--guard"), QStringLiteral("redis-lua"),
-                          QStringLiteral("--redis"), m_redis.url(), QStringLiteral("--pace"),
-                          QStringLiteral("realtime"), QStringLiteral("--give-up-after"),
-                          giveUpAfter, QStringLiteral("--json"), QStringLiteral("-"),
+        run.start(cli(), {QStringLiteral("run"),
+                          scenario(),
+                          QStringLiteral("--transport"),
+                          QStringLiteral("kafka"),
+                          QStringLiteral("--kafka"),
+                          bootstrap,
+                          QStringLiteral("--local-workers"),
+                          QStringLiteral("0"),
+                          QStringLiteral("--partitions"),
+                          QStringLiteral("2"),
+                          QStringLiteral("--guard"),
+                          QStringLiteral("redis-lua"),
+                          QStringLiteral("--redis"),
+                          m_redis.url(),
+                          QStringLiteral("--pace"),
+                          QStringLiteral("realtime"),
+                          QStringLiteral("--give-up-after"),
+                          giveUpAfter,
+                          QStringLiteral("--json"),
+                          QStringLiteral("-"),
                           QStringLiteral("--quiet")});
         QVERIFY(run.waitForStarted(5000));
     }
@@ -102,8 +113,8 @@ private Q_SLOTS:
 
     void aDeadBrokerEndsTheRunAndEveryUnitIsAccountedFor() {
         QProcess broker;
-        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
-                                                             QStringLiteral("1")});
+        const QString bootstrap =
+            test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
         QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
         QProcess first, second, run;
         startWorker(first, bootstrap);
@@ -122,18 +133,19 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode(), 1);
         QVERIFY(ended.elapsed() < 30000);
         const QByteArray err = run.readAllStandardError();
-        QVERIFY2(err.contains(QByteArray("run failed: Kafka at " + bootstrap.toUtf8() + " unreachable")),
-                 err.constData());
+        QVERIFY2(
+            err.contains(QByteArray("run failed: Kafka at " + bootstrap.toUtf8() + " unreachable")),
+            err.constData());
         const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
-        QVERIFY(summary.value(QStringLiteral("error")).toString().contains(
-            QStringLiteral("went to the DLQ (Kafka unavailable)")));
+        QVERIFY(summary.value(QStringLiteral("error"))
+                    .toString()
+                    .contains(QStringLiteral("went to the DLQ (Kafka unavailable)")));
         QCOMPARE(finals(summary), summary.value(QStringLiteral("admitted")).toInteger());
         QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
         // Every unit Redis handed out is one the run reports issued, none more, none fewer.
         const qint64 issued = summary.value(QStringLiteral("issued")).toInteger();
         QVERIFY(issued >= 1000);
-        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(),
-                 issued);
+        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(), issued);
         QCOMPARE(summary.value(QStringLiteral("dlq")).toInteger(),
                  summary.value(QStringLiteral("admitted")).toInteger() - issued);
 
@@ -150,8 +162,8 @@ private Q_SLOTS:
 
     void sigtermEndsAStalledRunWithinFiveSeconds() {
         QProcess broker;
-        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
-                                                             QStringLiteral("1")});
+        const QString bootstrap =
+            test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
         QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
         QProcess worker, run;
         startWorker(worker, bootstrap);
@@ -171,8 +183,9 @@ private Q_SLOTS:
         QVERIFY(t.elapsed() <= 5000);
         QCOMPARE(run.exitCode(), 1);  // it could not decide everything: a failure, said so
         const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
-        QVERIFY(summary.value(QStringLiteral("error")).toString().contains(
-            QStringLiteral("stopped before decided")));
+        QVERIFY(summary.value(QStringLiteral("error"))
+                    .toString()
+                    .contains(QStringLiteral("stopped before decided")));
         QCOMPARE(finals(summary), summary.value(QStringLiteral("admitted")).toInteger());
         QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(),
                  summary.value(QStringLiteral("issued")).toInteger());
@@ -187,8 +200,8 @@ private Q_SLOTS:
 
     void aSecondSignalEndsAtOnce() {
         QProcess broker;
-        const QString bootstrap = test::startBroker(broker, {QStringLiteral("--brokers"),
-                                                             QStringLiteral("1")});
+        const QString bootstrap =
+            test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
         QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
         QProcess run;
         startRun(run, bootstrap, QStringLiteral("600"));

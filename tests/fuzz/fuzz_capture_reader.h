@@ -53,7 +53,8 @@ inline int readAsCapture(const std::uint8_t* data, std::size_t size,
             if (r.campaign.empty() || r.user.empty()) fail("a record without campaign or user", "");
             if (records.size() < 1000) records.push_back(r);
             writer->write(r);
-            if (reader->stats().records > std::int64_t(size) + 1) fail("more records than bytes", "");
+            if (reader->stats().records > std::int64_t(size) + 1)
+                fail("more records than bytes", "");
         }
         const CaptureError& e = reader->error();
         if (!e.empty() && (e.byteOffset < 0 || e.message.empty()))
@@ -69,7 +70,8 @@ inline int readAsCapture(const std::uint8_t* data, std::size_t size,
                 r.requestId != w.requestId || r.verified != w.verified || r.headers != w.headers)
                 fail("a record changed through the writer", w.campaign + " / " + w.user);
         }
-        if (!again->error().empty()) fail("the written capture is refused", again->error().toString());
+        if (!again->error().empty())
+            fail("the written capture is refused", again->error().toString());
         if (i != records.size()) fail("records lost through the writer", "");
     }
     std::remove(in.c_str());

@@ -21,13 +21,13 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
-#include "stampede/guards/guard_registry.h"
 #include "main_window.h"
 #include "models/campaign_model.h"
 #include "models/dlq_model.h"
 #include "models/event_log_model.h"
 #include "models/scenario_catalog_model.h"
 #include "models/state_flow_model.h"
+#include "stampede/guards/guard_registry.h"
 #include "stampede/store/store.h"
 #include "store_actions.h"
 #include "views/campaign_dialog.h"
@@ -151,8 +151,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), dlqBefore, 5000);
         dlq->table()->selectRow(0);
         QVERIFY(dlq->replaySelected());
-        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(db->deadLetters(persisted[1]).size()),
-                                  dlqBefore - 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(db->deadLetters(persisted[1]).size()), dlqBefore - 1,
+                                  10000);
         QTRY_COMPARE_WITH_TIMEOUT(std::int64_t(dlq->model()->rowCount()), dlqBefore - 1, 5000);
         QCOMPARE(w.controller()->snapshot()->overIssued, std::int64_t(0));
         QCOMPARE(db->countIssued(persisted[0]), std::int64_t(50));

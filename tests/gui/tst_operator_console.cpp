@@ -139,7 +139,8 @@ private Q_SLOTS:
             const QString text = model->shareText(r);
             if (text == QStringLiteral("0")) continue;
             ++shown;
-            sum += text.section(QStringLiteral("·"), 1).remove(QLatin1Char('%')).trimmed().toDouble();
+            sum +=
+                text.section(QStringLiteral("·"), 1).remove(QLatin1Char('%')).trimmed().toDouble();
         }
         QVERIFY(shown >= 2);  // SOLD_OUT and LOTTERY_LOST
         QVERIFY2(std::abs(sum - 100.0) < 0.3, qPrintable(QString::number(sum)));
@@ -163,8 +164,8 @@ private Q_SLOTS:
         QCOMPARE(bar->format(), QStringLiteral("completed — ") + took);
         bool statusSaysIt = false;
         for (const QLabel* label : w.statusBar()->findChildren<QLabel*>())
-            statusSaysIt = statusSaysIt || label->text().startsWith(
-                                               QStringLiteral("completed · ") + took);
+            statusSaysIt =
+                statusSaysIt || label->text().startsWith(QStringLiteral("completed · ") + took);
         QVERIFY(statusSaysIt);
     }
 
@@ -349,10 +350,12 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(menu, "aboutToShow");  // what opening the menu does
         QAction* info = w.storeInfo()->action();
         QTRY_VERIFY_WITH_TIMEOUT(info->text().endsWith(QStringLiteral("1 run")), 10000);
-        QVERIFY2(info->text().startsWith(QStringLiteral("Store: ") + path), qPrintable(info->text()));
+        QVERIFY2(info->text().startsWith(QStringLiteral("Store: ") + path),
+                 qPrintable(info->text()));
         const QString size = QLocale().formattedDataSize(
             QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size());
-        QVERIFY2(info->text().contains(size), qPrintable(info->text() + QStringLiteral(" / ") + size));
+        QVERIFY2(info->text().contains(size),
+                 qPrintable(info->text() + QStringLiteral(" / ") + size));
         QVERIFY(menu->actions().contains(info));
     }
 
@@ -371,7 +374,8 @@ private Q_SLOTS:
             QVERIFY(cli.waitForFinished(60000));
             QCOMPARE(cli.exitCode(), 0);
         }
-        const qint64 before = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+        const qint64 before =
+            QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
         MainWindow w;
         w.storeInfo()->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(w.storeInfo()->action()->text().endsWith(QStringLiteral("3 runs")),
@@ -387,7 +391,8 @@ private Q_SLOTS:
         QCOMPARE(runs[0].id, std::int64_t(3));
         QCOMPARE(db->countIssued(3), std::int64_t(100));  // the kept run is whole
         QCOMPARE(db->countIssued(1), std::int64_t(0));
-        const qint64 after = QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+        const qint64 after =
+            QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
         QVERIFY2(after < before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
         QTRY_VERIFY_WITH_TIMEOUT(w.storeInfo()->action()->text().endsWith(QStringLiteral("1 run")),
                                  10000);

@@ -83,7 +83,8 @@ private Q_SLOTS:
 
             // seed-000 to the end.
             QSignalSpy persisted(w.controller(), &EngineController::runPersisted);
-            QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-000.json")));
+            QVERIFY(
+                w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-000.json")));
             w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("realtime"));
             w.launcherDock()->startAction()->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(ended(w, "seed-000"), 60000);
@@ -91,8 +92,7 @@ private Q_SLOTS:
             runId = persisted.at(0).at(0).toLongLong();
             const auto s = w.controller()->snapshot();
             auto* bar = w.launcherDock()->findChild<QProgressBar*>(QStringLiteral("runProgress"));
-            QCOMPARE(bar->format(),
-                     QStringLiteral("completed — %1 s").arg(s->wallS, 0, 'f', 2));
+            QCOMPARE(bar->format(), QStringLiteral("completed — %1 s").arg(s->wallS, 0, 'f', 2));
             QCOMPARE(s->overIssued, std::int64_t(0));
             DlqDock* dlq = w.dlqDock();
             deadLetters = std::size_t(s->dlqSize);
@@ -138,9 +138,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runInProgress(), 20000);
         CampaignModel* campaigns = w.campaignsDock()->model();
         QTableView* table = w.campaignsDock()->table();
-        QTRY_VERIFY_WITH_TIMEOUT(campaigns->data(campaigns->index(0, CampaignModel::Issued))
-                                         .toLongLong() > 0,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            campaigns->data(campaigns->index(0, CampaignModel::Issued)).toLongLong() > 0, 20000);
         const std::int64_t raised = 150000;
         QVERIFY(w.campaignsDock()->setStock(0, raised).isEmpty());
         QCOMPARE(cell(table, 0, CampaignModel::Stock), QString::number(raised));

@@ -18,9 +18,9 @@
 
 #include "../unit/redis_server.h"
 #include "engine_controller.h"
+#include "profiles_dialog.h"
 #include "stampede/profiles/connection_profile.h"
 #include "stampede/profiles/keychain.h"
-#include "profiles_dialog.h"
 
 using namespace stampede;
 

@@ -15,8 +15,8 @@ namespace capture_test {
 
 inline std::string write(const QTemporaryDir& dir, const char* name, const std::string& bytes,
                          bool gzip = false) {
-    const std::string path = dir.filePath(QString::fromLatin1(name)).toStdString() +
-                             (gzip ? ".gz" : "");
+    const std::string path =
+        dir.filePath(QString::fromLatin1(name)).toStdString() + (gzip ? ".gz" : "");
     std::string error;
     auto sink = stampede::capture::ByteSink::create(path, error);
     if (!sink || !sink->write(bytes) || !sink->close()) return {};

@@ -8,10 +8,10 @@
 #include <thread>
 #include <vector>
 
+#include "sim/arrivals.h"
 #include "stampede/engine.h"
 #include "stampede/guards/guard.h"
 #include "stampede/guards/guard_registry.h"
-#include "sim/arrivals.h"
 
 // QCOMPARE for engine enums: the engine's own toString() overloads (string_view) hide QTest's.
 #define COMPARE_ENUM(actual, expected) \

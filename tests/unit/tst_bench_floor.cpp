@@ -4,9 +4,9 @@
 
 #include <QProcess>
 
-#include "stampede/bench/floor.h"
 #include "engine_test_support.h"
 #include "sim/arrivals.h"
+#include "stampede/bench/floor.h"
 
 using namespace stampede;
 

@@ -16,9 +16,11 @@ private Q_SLOTS:
     void nginxCombined() {
         QTemporaryDir dir;
         const std::string log =
-            "203.0.113.7 - - [02/Dec/2026:20:00:00 +0000] \"GET /api/campaigns/c1/apply?userId=u%401 "
+            "203.0.113.7 - - [02/Dec/2026:20:00:00 +0000] \"GET "
+            "/api/campaigns/c1/apply?userId=u%401 "
             "HTTP/1.1\" 202 2 \"-\" \"Mozilla/5.0 \\x22quoted\\x22 (X11)\"\n"
-            "203.0.113.8 - alice [02/Dec/2026:21:00:01 +0100] \"POST /api/coupons/k/issue HTTP/1.1\" "
+            "203.0.113.8 - alice [02/Dec/2026:21:00:01 +0100] \"POST /api/coupons/k/issue "
+            "HTTP/1.1\" "
             "202 2 \"https://shop/\" \"curl/8.0 \\\"q\\\"\"\r\n"
             "203.0.113.9 - - [02/Dec/2026:20:00:02 +0000] \"GET /index.html HTTP/1.1\" 200 512 "
             "\"-\" \"bot\"\n";
@@ -41,10 +43,12 @@ private Q_SLOTS:
             "https://shop.example:443/api/campaigns/c7/apply?user_id=42 HTTP/1.1\" \"curl/7.46.0\" "
             "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:1:tg/t/1 "
             "\"Root=1-58337262-36d228ad5d99923122bbe354\" \"shop.example\" \"-\" 0 "
-            "2026-12-02T20:00:00.120000Z \"forward\" \"-\" \"-\" \"10.0.0.1:80\" \"202\" \"-\" \"-\"\n"
+            "2026-12-02T20:00:00.120000Z \"forward\" \"-\" \"-\" \"10.0.0.1:80\" \"202\" \"-\" "
+            "\"-\"\n"
             "https 2026-12-02T20:00:00.124000Z app/shop/50dc6c495c0c9188 192.168.131.40:2817 "
             "10.0.0.1:80 0.000 0.001 0.000 202 202 34 366 \"GET "
-            "https://shop.example:443/api/coupons/k/issue?email=a%40b HTTP/1.1\" \"Mozilla \\\"x\\\"\" "
+            "https://shop.example:443/api/coupons/k/issue?email=a%40b HTTP/1.1\" \"Mozilla "
+            "\\\"x\\\"\" "
             "- - arn \"Root=1\" \"-\" \"-\" 0 2026-12-02T20:00:00.120000Z \"forward\"\n";
         const auto got = readAll(capture_test::write(dir, "alb.log", log));
         QVERIFY2(got.error.empty(), got.error.toString().c_str());
@@ -60,7 +64,8 @@ private Q_SLOTS:
     void badLinesAreRefusedAtTheirLineOrSkipped() {
         QTemporaryDir dir;
         const std::string good =
-            "1.2.3.4 - bob [02/Dec/2026:20:00:00 +0000] \"GET /api/campaigns/c/apply HTTP/1.1\" 202 "
+            "1.2.3.4 - bob [02/Dec/2026:20:00:00 +0000] \"GET /api/campaigns/c/apply HTTP/1.1\" "
+            "202 "
             "2 \"-\" \"a\"\n";
         const std::string path = capture_test::write(
             dir, "bad.log",

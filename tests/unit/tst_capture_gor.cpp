@@ -22,9 +22,8 @@ std::string payload(int type, const std::string& id, std::int64_t ns, const std:
 std::string post(const std::string& path, const std::string& body, const char* eol = "\r\n",
                  const std::string& extraHeader = {}) {
     const std::string e = eol;
-    return "POST " + path + " HTTP/1.1" + e + "Host: shop" + e +
-           "Content-Type: application/json" + e + extraHeader +
-           "Content-Length: " + std::to_string(body.size()) + e + e + body;
+    return "POST " + path + " HTTP/1.1" + e + "Host: shop" + e + "Content-Type: application/json" +
+           e + extraHeader + "Content-Length: " + std::to_string(body.size()) + e + e + body;
 }
 
 }  // namespace
@@ -109,9 +108,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         std::string text;
         for (const auto& [id, ms] : std::vector<std::pair<int, int>>{{1, 10}, {2, 5}, {3, 30}})
-            text += payload(1, std::to_string(id), std::int64_t(ms) * 1'000'000,
-                            post("/api/campaigns/c/apply",
-                                 "{\"userId\":\"u" + std::to_string(id) + "\"}"));
+            text += payload(
+                1, std::to_string(id), std::int64_t(ms) * 1'000'000,
+                post("/api/campaigns/c/apply", "{\"userId\":\"u" + std::to_string(id) + "\"}"));
         const std::string path = capture_test::write(dir, "ooo.gor", text, true);
         const auto got = readAll(path);
         QVERIFY2(got.error.empty(), got.error.toString().c_str());
@@ -127,9 +126,11 @@ private Q_SLOTS:
 
     void badPayloadIsRefusedAtItsByteOrSkipped() {
         QTemporaryDir dir;
-        const std::string first = payload(1, "1", 10, post("/api/campaigns/c/apply", R"({"userId":"a"})"));
+        const std::string first =
+            payload(1, "1", 10, post("/api/campaigns/c/apply", R"({"userId":"a"})"));
         const std::string bad = "1 2 20 0\nthis is no request\n" + kSep.substr(1);
-        const std::string last = payload(1, "3", 30, post("/api/campaigns/c/apply", R"({"userId":"b"})"));
+        const std::string last =
+            payload(1, "3", 30, post("/api/campaigns/c/apply", R"({"userId":"b"})"));
         const std::string path = capture_test::write(dir, "bad.gor", first + bad + last);
         const auto stopped = readAll(path);
         QCOMPARE(stopped.records.size(), std::size_t(1));
@@ -147,14 +148,15 @@ private Q_SLOTS:
 
     void truncatedBodyAndMissingSeparator() {
         QTemporaryDir dir;
-        const auto shortBody = readAll(capture_test::write(
-            dir, "short.gor",
-            "1 1 10 0\nPOST /api/campaigns/c/apply HTTP/1.1\nContent-Length: 99\n\n{\"userId\":\"a\"}"));
-        QVERIFY(shortBody.error.message.find("shorter than its Content-Length") != std::string::npos);
+        const auto shortBody =
+            readAll(capture_test::write(dir, "short.gor",
+                                        "1 1 10 0\nPOST /api/campaigns/c/apply "
+                                        "HTTP/1.1\nContent-Length: 99\n\n{\"userId\":\"a\"}"));
+        QVERIFY(shortBody.error.message.find("shorter than its Content-Length") !=
+                std::string::npos);
         // The last payload without its separator: taken, and the file marked truncated.
         const auto noSep = readAll(capture_test::write(
-            dir, "nosep.gor",
-            "1 1 10 0\nGET /api/campaigns/c/apply HTTP/1.1\nX-User-Id: a\n\n"));
+            dir, "nosep.gor", "1 1 10 0\nGET /api/campaigns/c/apply HTTP/1.1\nX-User-Id: a\n\n"));
         QVERIFY2(noSep.error.empty(), noSep.error.toString().c_str());
         QCOMPARE(noSep.records.size(), std::size_t(1));
         QVERIFY(noSep.stats.truncated);

@@ -15,26 +15,30 @@ std::string entry(const char* when, const char* method, const char* url, const c
     std::string e = std::string("    {\n      \"startedDateTime\": \"") + when +
                     "\",\n      \"time\": 12.5,\n      \"request\": {\n        \"method\": \"" +
                     method + "\",\n        \"url\": \"" + url +
-                    "\",\n        \"httpVersion\": \"HTTP/1.1\",\n        \"headers\": [" + headers +
+                    "\",\n        \"httpVersion\": \"HTTP/1.1\",\n        \"headers\": [" +
+                    headers +
                     "],\n        \"queryString\": [],\n        \"cookies\": [],\n"
                     "        \"headersSize\": -1,\n        \"bodySize\": 0";
     if (postData) e += std::string(",\n        \"postData\": ") + postData;
-    return e + "\n      },\n      \"response\": {\"status\": 202, \"content\": {\"size\": 0}},\n"
-               "      \"cache\": {}, \"timings\": {\"send\": 0, \"wait\": 10, \"receive\": 2}\n    }";
+    return e +
+           "\n      },\n      \"response\": {\"status\": 202, \"content\": {\"size\": 0}},\n"
+           "      \"cache\": {}, \"timings\": {\"send\": 0, \"wait\": 10, \"receive\": 2}\n    }";
 }
 
 std::string har(const std::vector<std::string>& entries) {
-    std::string text = "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\"name\": "
-                       "\"Firefox\", \"version\": \"120\"},\n    \"pages\": [],\n    \"entries\": [\n";
+    std::string text =
+        "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\"name\": "
+        "\"Firefox\", \"version\": \"120\"},\n    \"pages\": [],\n    \"entries\": [\n";
     for (std::size_t i = 0; i < entries.size(); ++i)
         text += entries[i] + (i + 1 < entries.size() ? ",\n" : "\n");
     return text + "    ]\n  }\n}\n";
 }
 
 const std::vector<std::string> kEntries = {
-    entry("2026-12-02T20:00:00.000Z", "POST", "https://shop.example/api/campaigns/c1/apply",
-          R"({"name": "Content-Type", "value": "application/json"})",
-          R"({"mimeType": "application/json", "text": "{\"userId\":\"u1\",\"note\":\"a } \\\" ] {\"}"})"),
+    entry(
+        "2026-12-02T20:00:00.000Z", "POST", "https://shop.example/api/campaigns/c1/apply",
+        R"({"name": "Content-Type", "value": "application/json"})",
+        R"({"mimeType": "application/json", "text": "{\"userId\":\"u1\",\"note\":\"a } \\\" ] {\"}"})"),
     entry("2026-12-02T20:00:00.250Z", "GET", "https://shop.example/api/coupons/k9/issue?x=1",
           R"({"name": "X-User-Id", "value": "u2"})", nullptr),
     entry("2026-12-02T20:00:01.000+00:00", "GET", "https://shop.example/index.html", "", nullptr),

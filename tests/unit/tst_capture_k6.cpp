@@ -31,11 +31,14 @@ private Q_SLOTS:
             "\"tainted\":null,\"thresholds\":[],\"submetrics\":null},\"metric\":\"http_reqs\"}\n";
         text += point("vus", "2026-12-02T20:00:00.000000000Z", "null", 5);
         text += point("http_reqs", "2026-12-02T22:00:00.000001500+02:00",
-                      "{\"method\":\"POST\",\"url\":\"https://shop/api/campaigns/c1/apply\",\"status\":\"202\",\"userId\":\"u1\"}");
-        text += point("http_req_duration", "2026-12-02T20:00:00.1Z",
-                      "{\"method\":\"POST\",\"url\":\"https://shop/api/campaigns/c1/apply\"}", 12.5);
+                      "{\"method\":\"POST\",\"url\":\"https://shop/api/campaigns/c1/"
+                      "apply\",\"status\":\"202\",\"userId\":\"u1\"}");
+        text +=
+            point("http_req_duration", "2026-12-02T20:00:00.1Z",
+                  "{\"method\":\"POST\",\"url\":\"https://shop/api/campaigns/c1/apply\"}", 12.5);
         text += point("http_reqs", "2026-12-02T20:00:00.250001Z",
-                      "{\"method\":\"GET\",\"url\":\"https://shop/api/coupons/k/issue?user_id=7\",\"name\":\"issue\"}");
+                      "{\"method\":\"GET\",\"url\":\"https://shop/api/coupons/k/"
+                      "issue?user_id=7\",\"name\":\"issue\"}");
         text += point("http_reqs", "2026-12-02T20:00:00.3Z",
                       "{\"method\":\"GET\",\"url\":\"https://shop/\",\"status\":\"200\"}");
         const auto got = readAll(capture_test::write(dir, "k6.json", text, true));
@@ -60,8 +63,9 @@ private Q_SLOTS:
 
     void badPointsAreRefusedAtTheirLineOrSkipped() {
         QTemporaryDir dir;
-        const std::string good = point("http_reqs", "2026-12-02T20:00:00Z",
-                                       "{\"method\":\"GET\",\"url\":\"/api/campaigns/c/apply?email=a\"}");
+        const std::string good =
+            point("http_reqs", "2026-12-02T20:00:00Z",
+                  "{\"method\":\"GET\",\"url\":\"/api/campaigns/c/apply?email=a\"}");
         const std::string path = capture_test::write(
             dir, "bad.json",
             good + "{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{\"time\":\"soon\"}}\n" +

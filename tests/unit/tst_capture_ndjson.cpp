@@ -42,8 +42,8 @@ private Q_SLOTS:
     void writerAndReaderAgreeOnEveryField() {
         QFETCH(bool, gzip);
         QTemporaryDir dir;
-        const std::string path = dir.filePath(QStringLiteral("c.ndjson")).toStdString() +
-                                 (gzip ? ".gz" : "");
+        const std::string path =
+            dir.filePath(QStringLiteral("c.ndjson")).toStdString() + (gzip ? ".gz" : "");
         std::string error;
         auto w = CaptureWriter::create(path, {"unit test", 0, ""}, error);
         QVERIFY2(w, error.c_str());
@@ -90,8 +90,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string path = capture_test::write(
             dir, "killed.ndjson",
-            header() + "{\"t_us\":1,\"campaign\":\"c\",\"user\":\"1\"}\n"
-                       "{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n{\"t_us\":3,\"camp");
+            header() +
+                "{\"t_us\":1,\"campaign\":\"c\",\"user\":\"1\"}\n"
+                "{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n{\"t_us\":3,\"camp");
         const auto got = readAll(path);
         QVERIFY2(got.error.empty(), got.error.toString().c_str());
         QCOMPARE(got.records.size(), std::size_t(2));
@@ -182,7 +183,8 @@ private Q_SLOTS:
         QTest::newRow("bad escape") << QByteArray(R"({"t_us":1,"campaign":"\q","user":"u"})");
         QTest::newRow("trailing") << QByteArray(R"({"t_us":1,"campaign":"c","user":"u"} x)");
         QTest::newRow("empty user") << QByteArray(R"({"t_us":1,"campaign":"c","user":""})");
-        QTest::newRow("bad bool") << QByteArray(R"({"t_us":1,"campaign":"c","user":"u","verified":1})");
+        QTest::newRow("bad bool") << QByteArray(
+            R"({"t_us":1,"campaign":"c","user":"u","verified":1})");
     }
     void malformedJsonIsRefusedWithItsColumn() {
         QFETCH(QByteArray, line);

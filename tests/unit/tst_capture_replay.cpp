@@ -69,9 +69,9 @@ class TestCaptureReplay : public QObject {
 private Q_SLOTS:
     void outOfOrderRecordsAreSentInTimeOrderTiesInFileOrder() {
         QTemporaryDir dir;
-        const std::string path = ndjson(dir, "o.ndjson",
-                                        {{30, "c", "3"}, {10, "c", "1"}, {20, "c", "2a"},
-                                         {20, "c", "2b"}, {0, "c", "0"}});
+        const std::string path = ndjson(
+            dir, "o.ndjson",
+            {{30, "c", "3"}, {10, "c", "1"}, {20, "c", "2a"}, {20, "c", "2b"}, {0, "c", "0"}});
         Kept target;
         ReplayControl control;
         ReplayOptions o;
@@ -87,8 +87,8 @@ private Q_SLOTS:
 
     void lateBeyondTheWindowIsCountedNotDropped() {
         QTemporaryDir dir;
-        const std::string path =
-            ndjson(dir, "w.ndjson", {{10, "c", "a"}, {20, "c", "b"}, {30, "c", "c"}, {5, "c", "d"}});
+        const std::string path = ndjson(
+            dir, "w.ndjson", {{10, "c", "a"}, {20, "c", "b"}, {30, "c", "c"}, {5, "c", "d"}});
         Kept target;
         ReplayControl control;
         ReplayOptions o;
@@ -127,9 +127,9 @@ private Q_SLOTS:
 
     void filtersAndRenaming() {
         QTemporaryDir dir;
-        const std::string path = ndjson(
-            dir, "f.ndjson",
-            {{0, "a", "u1"}, {1000, "b", "u2"}, {2000, "a", "bot3"}, {3000, "a", "u4"}});
+        const std::string path =
+            ndjson(dir, "f.ndjson",
+                   {{0, "a", "u1"}, {1000, "b", "u2"}, {2000, "a", "bot3"}, {3000, "a", "u4"}});
         Kept target;
         ReplayControl control;
         ReplayOptions o;
@@ -169,7 +169,8 @@ private Q_SLOTS:
         QCOMPARE(info.exitCode, 0);
         const QJsonObject i = json(info.out);
         const QJsonObject r = json(recorded.out);
-        QCOMPARE(i[QStringLiteral("requests")].toInteger(), r[QStringLiteral("requests")].toInteger());
+        QCOMPARE(i[QStringLiteral("requests")].toInteger(),
+                 r[QStringLiteral("requests")].toInteger());
         QCOMPARE(i[QStringLiteral("end")].toString(), QStringLiteral("complete"));
         QVERIFY(i[QStringLiteral("gzip")].toBool());
         const Cli replay = run("replay", capture, "--scenario", scenario, "--json", "-", "--quiet");
@@ -180,7 +181,8 @@ private Q_SLOTS:
         QCOMPARE(p[QStringLiteral("winners_sha256")].toString(),
                  r[QStringLiteral("winners_sha256")].toString());
         const QJsonObject rep = p[QStringLiteral("replay")].toObject();
-        QCOMPARE(rep[QStringLiteral("sent")].toInteger(), r[QStringLiteral("requests")].toInteger());
+        QCOMPARE(rep[QStringLiteral("sent")].toInteger(),
+                 r[QStringLiteral("requests")].toInteger());
         QVERIFY(rep[QStringLiteral("lateness_ms")].isObject());
     }
 
@@ -189,7 +191,7 @@ private Q_SLOTS:
         const std::string path =
             ndjson(dir, "d.ndjson", {{0, "c", "1"}, {10, "c", "2"}, {20, "c", "1"}});
         const Cli replay = run("replay", QString::fromStdString(path), "--stock", "1", "--rate",
-                                "max", "--loop", "2", "--json", "-", "--quiet");
+                               "max", "--loop", "2", "--json", "-", "--quiet");
         QCOMPARE(replay.exitCode, 0);
         const QJsonObject p = json(replay.out);
         QCOMPARE(p[QStringLiteral("requests")].toInteger(), 6);
@@ -222,16 +224,18 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString capture = dir.filePath(QStringLiteral("seed-003.ndjson"));
         const QString scenario = QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json");
-        QCOMPARE(run("run", scenario, "--pace", "asap", "--guard", "single-consumer", "--record", capture,
-                     "--quiet", "--json", "/dev/null")
+        QCOMPARE(run("run", scenario, "--pace", "asap", "--guard", "single-consumer", "--record",
+                     capture, "--quiet", "--json", "/dev/null")
                      .exitCode,
                  0);
-        const QJsonObject fast = json(run("replay", capture, "--scenario", scenario, "--rate", "max",
-                                          "--guard", "single-consumer", "--json", "-", "--quiet")
-                                          .out);
-        const QJsonObject paced = json(run("replay", capture, "--scenario", scenario, "--speed",
-                                           "1000", "--guard", "single-consumer", "--json", "-", "--quiet")
-                                           .out);
+        const QJsonObject fast =
+            json(run("replay", capture, "--scenario", scenario, "--rate", "max", "--guard",
+                     "single-consumer", "--json", "-", "--quiet")
+                     .out);
+        const QJsonObject paced =
+            json(run("replay", capture, "--scenario", scenario, "--speed", "1000", "--guard",
+                     "single-consumer", "--json", "-", "--quiet")
+                     .out);
         QCOMPARE(fast[QStringLiteral("replay")].toObject()[QStringLiteral("path")].toString(),
                  QStringLiteral("arrival-list"));
         for (const char* key : {"requests", "duplicates", "issued"})
@@ -242,13 +246,14 @@ private Q_SLOTS:
 
     void badCaptureIsRefusedBeforeAnythingIsSent() {
         QTemporaryDir dir;
-        const std::string path = capture_test::write(
-            dir, "bad.ndjson",
-            "{\"stampede_capture\":1,\"source\":\"t\"}\n{\"t_us\":0,\"campaign\":\"c\",\"user\":\"1\"}\n"
-            "{\"t_us\":x}\n");
+        const std::string path =
+            capture_test::write(dir, "bad.ndjson",
+                                "{\"stampede_capture\":1,\"source\":\"t\"}\n{\"t_us\":0,"
+                                "\"campaign\":\"c\",\"user\":\"1\"}\n"
+                                "{\"t_us\":x}\n");
         const QString record = dir.filePath(QStringLiteral("out.ndjson"));
         const Cli replay = run("replay", QString::fromStdString(path), "--stock", "1", "--record",
-                                record, "--quiet");
+                               record, "--quiet");
         QCOMPARE(replay.exitCode, 2);
         QVERIFY2(replay.err.contains("bad.ndjson:3:"), replay.err.constData());
         QVERIFY(!QFile::exists(record));
@@ -256,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(info.exitCode, 2);
         QVERIFY(info.err.contains("bad.ndjson:3:"));
         const Cli skip = run("capture", "info", QString::fromStdString(path), "--on-error", "skip",
-                              "--json", "-");
+                             "--json", "-");
         QCOMPARE(skip.exitCode, 0);
         QCOMPARE(json(skip.out)[QStringLiteral("bad_records_skipped")].toInteger(), 1);
         QCOMPARE(run("replay", QString::fromStdString(path), "--rate", "fast").exitCode, 2);

@@ -336,10 +336,11 @@ private Q_SLOTS:
 
     // A --redis that an in-memory guard does not use is said, and the run goes on.
     void anUnusedBackendIsSaid() {
-        const Result r = cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--guard"),
-                              QStringLiteral("atomic"), QStringLiteral("--redis"),
-                              QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--pace"),
-                              QStringLiteral("asap"), QStringLiteral("--quiet")});
+        const Result r =
+            cli({QStringLiteral("run"), sim("seed-001.json"), QStringLiteral("--guard"),
+                 QStringLiteral("atomic"), QStringLiteral("--redis"),
+                 QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--pace"),
+                 QStringLiteral("asap"), QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains("--redis is not used: guard 'atomic'"), r.err.constData());
     }

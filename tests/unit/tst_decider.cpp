@@ -57,8 +57,8 @@ private Q_SLOTS:
         const guards::Decider decider(guard, kFast, false);
         QCOMPARE(decider.attempt({0, 0, 1, core::Request::kLotteryEntry}), Verdict::LotteryLost);
         QCOMPARE(guard.takes, 0);
-        QCOMPARE(decider.attempt({0, 0, 1,
-                                  core::Request::kLotteryEntry | core::Request::kLotteryWinner}),
+        QCOMPARE(decider.attempt(
+                     {0, 0, 1, core::Request::kLotteryEntry | core::Request::kLotteryWinner}),
                  Verdict::Issued);
         QCOMPARE(decider.attempt({0, 0, 2, core::Request::kStockReserved}), Verdict::Issued);
         QCOMPARE(guard.takes, 1);  // the winner took; the reserved unit was taken at the ingress

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "backends/kafka/kafka_transport.h"
-#include "stampede/backends/kafka/mock_cluster.h"
 #include "engine_test_support.h"
 #include "kafka_test_support.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 #include "stampede/report/summary_json.h"
 
 using namespace stampede;

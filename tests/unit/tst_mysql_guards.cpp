@@ -7,8 +7,8 @@
 
 #include "backends/mysql/mysql_guard.h"
 #include "engine_test_support.h"
-#include "stampede/guards/guard_registry.h"
 #include "mariadb_server.h"
+#include "stampede/guards/guard_registry.h"
 
 using namespace stampede;
 using namespace stampede::test;

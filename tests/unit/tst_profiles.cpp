@@ -7,12 +7,12 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include "stampede/backends/kafka/mock_cluster.h"
 #include "mariadb_server.h"
+#include "redis_server.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 #include "stampede/profiles/connection_check.h"
 #include "stampede/profiles/connection_profile.h"
 #include "stampede/profiles/keychain.h"
-#include "redis_server.h"
 
 using namespace stampede;
 using namespace stampede::profiles;

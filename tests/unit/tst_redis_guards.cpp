@@ -14,8 +14,8 @@
 
 #include "backends/redis/redis_guard.h"
 #include "engine_test_support.h"
-#include "stampede/guards/guard_registry.h"
 #include "redis_server.h"
+#include "stampede/guards/guard_registry.h"
 
 using namespace stampede;
 using namespace stampede::test;

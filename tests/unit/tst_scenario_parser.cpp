@@ -450,8 +450,8 @@ void TestScenarioParser::truncatedJsonReportsLineAndColumn() {
 
     // A missing comma is named where it belongs (Qt says "unterminated object" inside the next
     // key): after `"seed": 3`, line 1, column 24.
-    const ScenarioLoad comma = parse(
-        "{\"name\": \"x\", \"seed\": 3\n  \"campaigns\": [{\"id\": \"c1\", \"stock\": 1}]}");
+    const ScenarioLoad comma =
+        parse("{\"name\": \"x\", \"seed\": 3\n  \"campaigns\": [{\"id\": \"c1\", \"stock\": 1}]}");
     QVERIFY(!comma.ok());
     QCOMPARE(describe(comma), QStringLiteral("test.json:1:24: JSON syntax error: missing ',' after "
                                              "this value"));

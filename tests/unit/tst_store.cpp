@@ -255,8 +255,7 @@ private Q_SLOTS:
             QVERIFY(p.waitForFinished(60000));
             const QByteArray err = p.readAllStandardError();
             QVERIFY2(p.exitCode() == 2, qPrintable(args.join(QLatin1Char(' '))));
-            QVERIFY2(err.contains("does not exist") && err.contains(dir.toUtf8()),
-                     err.constData());
+            QVERIFY2(err.contains("does not exist") && err.contains(dir.toUtf8()), err.constData());
             QVERIFY2(!QFileInfo::exists(m_dir.filePath(QStringLiteral("absent"))),
                      qPrintable(args.join(QLatin1Char(' '))));
         }

@@ -9,8 +9,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "stampede/dlq/dead_letter_queue.h"
 #include "models/dlq_model.h"
+#include "stampede/dlq/dead_letter_queue.h"
 
 namespace stampede::ui {
 namespace {

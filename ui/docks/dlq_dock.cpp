@@ -219,8 +219,9 @@ QWidget* DlqDock::buildRunRow() {
     m_runChoice = new QComboBox;
     m_runChoice->setObjectName(QStringLiteral("dlqRun"));
     m_runChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_runChoice->setToolTip(tr("The stored run whose dead letters are listed, replayed and "
-                               "purged here"));
+    m_runChoice->setToolTip(
+        tr("The stored run whose dead letters are listed, replayed and "
+           "purged here"));
     row->addWidget(new QLabel(tr("Stored run")));
     row->addWidget(m_runChoice);
     row->addStretch(1);
@@ -235,12 +236,12 @@ void DlqDock::showStoredRuns(const std::vector<store::RunRecord>& runs) {
     const QSignalBlocker quiet(m_runChoice);
     m_runChoice->clear();
     for (const store::RunRecord& run : runs)
-        m_runChoice->addItem(tr("run %1 · %2 · %3 · %4 pending")
-                                 .arg(run.id)
-                                 .arg(QString::fromStdString(run.scenario),
-                                      QString::fromStdString(run.startedAt))
-                                 .arg(run.pendingDeadLetters),
-                             QVariant::fromValue<qlonglong>(run.id));
+        m_runChoice->addItem(
+            tr("run %1 · %2 · %3 · %4 pending")
+                .arg(run.id)
+                .arg(QString::fromStdString(run.scenario), QString::fromStdString(run.startedAt))
+                .arg(run.pendingDeadLetters),
+            QVariant::fromValue<qlonglong>(run.id));
     m_runChoice->setCurrentIndex(
         m_runChoice->findData(QVariant::fromValue<qlonglong>(m_controller->storedDlqRun())));
 }

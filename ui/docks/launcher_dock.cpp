@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "engine_controller.h"
-#include "stampede/guards/guard_registry.h"
 #include "models/scenario_catalog_model.h"
+#include "stampede/guards/guard_registry.h"
 
 namespace stampede::ui {
 namespace {

@@ -35,8 +35,7 @@ CampaignModel::CampaignModel(EngineController* controller, QObject* parent)
 void CampaignModel::detachFromRunIfIdle() {
     if (m_controller->runInProgress() || !m_liveIsCurrent) return;
     m_liveIsCurrent = false;
-    if (!m_campaigns.empty())
-        Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
+    if (!m_campaigns.empty()) Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
 }
 
 int CampaignModel::rowCount(const QModelIndex& parent) const {

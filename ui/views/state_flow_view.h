@@ -9,8 +9,8 @@
 #include <array>
 #include <vector>
 
-#include "stampede/core/request_state.h"
 #include "models/state_flow_model.h"
+#include "stampede/core/request_state.h"
 
 namespace stampede::ui {
 

@@ -187,10 +187,10 @@ void StockPanel::showSnapshot(const Snapshot& s) {
     setTile(OverIssued, formatCount(s.overIssued), s.overIssued > 0, true);
     setTile(UnderIssued, formatCount(s.underIssued), s.underIssued > 0);
     setTile(Inversions,
-            s.operatorInversions > 0 ? tr("%1 (+%2 by operator)")
-                                           .arg(formatCount(s.fairnessInversions),
-                                                formatCount(s.operatorInversions))
-                                     : formatCount(s.fairnessInversions),
+            s.operatorInversions > 0
+                ? tr("%1 (+%2 by operator)")
+                      .arg(formatCount(s.fairnessInversions), formatCount(s.operatorInversions))
+                : formatCount(s.fairnessInversions),
             s.fairnessInversions > 0);
     setTile(Retries, formatCount(s.retries), false);
     setTile(Redeliveries, formatCount(s.redeliveries), false);

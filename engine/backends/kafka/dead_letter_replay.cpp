@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "backends/kafka/dead_letter_topic.h"
-#include "stampede/backends/kafka/mock_cluster.h"
 #include "dlq/background_replay_job.h"
+#include "stampede/backends/kafka/mock_cluster.h"
 #include "stampede/guards/guard_registry.h"
 
 namespace stampede::backends::kafka {

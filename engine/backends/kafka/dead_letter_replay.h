@@ -42,7 +42,7 @@ struct TopicDeadLetters {
     std::string sharedKey;               // the run's stock in the guard's backend
     std::vector<std::string> campaigns;  // campaign ids, by index
     bool marksTopicExists = false;
-    guards::RetryPolicy retry;           // the run's
+    guards::RetryPolicy retry;  // the run's
 
     std::int64_t pending() const;
 };

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "backends/kafka/kafka_consumer.h"
-#include "stampede/core/request.h"
 #include "guards/decider.h"
+#include "stampede/core/request.h"
 #include "transport/run_announcement.h"
 
 namespace stampede::backends::kafka {
@@ -289,8 +289,8 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
     // Stopped by a signal, the worker ends within a few seconds: results that cannot reach
     // the cluster by then are dropped (the run reconciles them with the guard's ledger), and
     // without a cluster the consumer neither commits nor leaves its group.
-    const bool delivered = rd_kafka_flush(producer, stop.load() ? 1000 : 5000) ==
-                           RD_KAFKA_RESP_ERR_NO_ERROR;
+    const bool delivered =
+        rd_kafka_flush(producer, stop.load() ? 1000 : 5000) == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (!delivered) {
         rd_kafka_purge(producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         consumer->closeWithoutCluster();

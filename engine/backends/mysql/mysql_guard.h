@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "stampede/guards/guard.h"
 #include "guards/pool_gauge.h"
+#include "stampede/guards/guard.h"
 #include "stampede/metrics/latency_histogram.h"
 #include "stampede/store/store_url.h"
 

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "guards/pool_gauge.h"
 #include "stampede/backends/redis/redis_url.h"
 #include "stampede/guards/guard.h"
-#include "guards/pool_gauge.h"
 #include "stampede/metrics/latency_histogram.h"
 
 struct redisContext;

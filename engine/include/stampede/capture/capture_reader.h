@@ -13,14 +13,14 @@ namespace stampede::capture {
 
 // What a reader met besides records.
 struct ReadStats {
-    std::int64_t records = 0;    // returned by next()
-    std::int64_t unmatched = 0;  // requests no mapping rule placed (imports), skipped
-    std::int64_t responses = 0;  // responses skipped (GoReplay types 2 and 3)
+    std::int64_t records = 0;     // returned by next()
+    std::int64_t unmatched = 0;   // requests no mapping rule placed (imports), skipped
+    std::int64_t responses = 0;   // responses skipped (GoReplay types 2 and 3)
     std::int64_t skippedBad = 0;  // bad records skipped under OnError::Skip
     CaptureError firstBad;        // the first bad record, when skipped
-    bool gzip = false;       // the file was gzip-compressed
-    bool truncated = false;  // the file ends mid-record or mid-stream (a killed recorder)
-    std::string endReason;   // a Stampede trailer's reason ("complete", "cap", "interrupted")
+    bool gzip = false;            // the file was gzip-compressed
+    bool truncated = false;       // the file ends mid-record or mid-stream (a killed recorder)
+    std::string endReason;        // a Stampede trailer's reason ("complete", "cap", "interrupted")
 };
 
 // The capture's own header (a Stampede NDJSON capture; empty for imports).

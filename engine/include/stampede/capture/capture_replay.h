@@ -20,11 +20,11 @@
 namespace stampede::capture {
 
 struct ReplayOptions {
-    double speed = 1.0;           // original timing divided by this
-    std::optional<double> rate;   // requests per second instead of the original timing; 0: max
+    double speed = 1.0;          // original timing divided by this
+    std::optional<double> rate;  // requests per second instead of the original timing; 0: max
     int loops = 1;
-    std::vector<std::string> campaigns;  // only these (before renaming); empty: all
-    std::string userPattern;             // ECMAScript regex a user must contain; empty: all
+    std::vector<std::string> campaigns;        // only these (before renaming); empty: all
+    std::string userPattern;                   // ECMAScript regex a user must contain; empty: all
     std::optional<std::int64_t> fromUs, toUs;  // the capture's own offsets, [from, to)
     std::vector<std::pair<std::string, std::string>> mapCampaign;  // old -> new
     std::size_t reorderWindow = 8192;  // records held to put slightly late ones in order
@@ -44,18 +44,18 @@ struct ReplayControl {
 };
 
 struct ReplayReport {
-    CaptureError error;  // the capture stopped at a bad record
+    CaptureError error;       // the capture stopped at a bad record
     std::string filterError;  // a bad --user pattern
     std::int64_t sent = 0, accepted = 0, duplicates = 0, refused = 0;
-    std::int64_t filtered = 0;  // left out by the filters
+    std::int64_t filtered = 0;    // left out by the filters
     std::int64_t lateInFile = 0;  // earlier than the reorder window could still place
     ReadStats stats;              // the last loop's reader: unmatched, skipped, truncated
     std::int64_t unmatched = 0;   // over all loops
     int loopsDone = 0;
     bool cancelled = false;
-    bool timed = true;            // false for --rate max: no schedule to be late against
-    double scheduledS = 0;        // when the last request was due
-    double wallS = 0;             // how long it took
+    bool timed = true;      // false for --rate max: no schedule to be late against
+    double scheduledS = 0;  // when the last request was due
+    double wallS = 0;       // how long it took
     std::int64_t peakPerSecond = 0, peakPerMs = 0;  // of the schedule
     metrics::LatencyHistogram lateness;             // ns behind schedule, per submission
     std::string firstRefusal;                       // the target's first refusal message

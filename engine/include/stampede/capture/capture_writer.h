@@ -15,9 +15,9 @@ namespace stampede::capture {
 class ByteSink;
 
 struct WriterOptions {
-    std::string source;           // the header's source ("run seed-001.json", "replay x.gor")
-    std::int64_t maxBytes = 0;    // a size cap on the bytes written (0: none)
-    std::string anonymiseKey;     // non-empty: users become keyed hashes (same user, same name)
+    std::string source;         // the header's source ("run seed-001.json", "replay x.gor")
+    std::int64_t maxBytes = 0;  // a size cap on the bytes written (0: none)
+    std::string anonymiseKey;   // non-empty: users become keyed hashes (same user, same name)
 };
 
 class CaptureWriter {

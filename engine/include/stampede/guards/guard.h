@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace stampede::guards {
 

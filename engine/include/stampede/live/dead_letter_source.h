@@ -50,7 +50,7 @@ struct TopicOverview {
     std::vector<dlq::DeadLetter> pending;
     std::int64_t entries = 0;
     std::vector<ListedDeadLetter> all;  // every entry, with what became of it
-    std::string guard;      // the run's guard; empty when its entries name none
+    std::string guard;                  // the run's guard; empty when its entries name none
     std::string sharedKey;  // the run's stock in the guard's backend; empty: it was in-process
 };
 // Reads `topic` and its replay marks; nullopt with `error` when the cluster does not answer or
