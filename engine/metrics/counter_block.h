@@ -21,11 +21,12 @@ namespace stampede::metrics {
 enum class Field : int {
     Requests = core::kStateCount,  // submissions, duplicates included
     Duplicates,
-    Retries,       // PROCESSING -> QUEUED after a transient failure
-    Redeliveries,  // in-flight messages handed to another worker after a crash
-    DeadLettered,  // entries added to the DLQ
-    Replayed,      // DLQ entries taken back by a replay
-    RejectedBase,  // + reason index: REJECTED by reason
+    Retries,        // PROCESSING -> QUEUED after a transient failure
+    Redeliveries,   // in-flight messages handed to another worker after a crash
+    CopiesDropped,  // a transport's further copy of a message already claimed (Kafka redelivery)
+    DeadLettered,   // entries added to the DLQ
+    Replayed,       // DLQ entries taken back by a replay
+    RejectedBase,   // + reason index: REJECTED by reason
     Count = RejectedBase + core::kReasonCount,
 };
 inline constexpr int kFieldsPerCampaign = static_cast<int>(Field::Count);

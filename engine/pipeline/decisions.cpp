@@ -199,6 +199,12 @@ void Decisions::redeliver(Lane& lane, core::RequestId id) {
     r.state.store(RequestState::Queued, std::memory_order_release);
 }
 
+void Decisions::countCopyDropped(Lane& lane, core::RequestId id) {
+    if (id >= m_state.arena.size()) return;
+    metrics::CounterWrite w(*lane.block);
+    lane.block->add(m_state.arena[id].campaign, metrics::Field::CopiesDropped, 1);
+}
+
 void Decisions::toEnd(Lane& lane, core::RequestId id) {
     for (;;) {
         std::int64_t due = 0;

@@ -38,6 +38,8 @@ public:
     bool acceptReplay(Lane& lane, core::RequestId id);
     // A crashed attempt's request goes back to QUEUED: it was never acknowledged.
     void redeliver(Lane& lane, core::RequestId id);
+    // A transport's copy of a request already claimed: counted, then dropped by the caller.
+    void countCopyDropped(Lane& lane, core::RequestId id);
     // Only the one that moves a request from QUEUED to PROCESSING may decide it.
     bool claimDelivered(core::RequestId id);
 

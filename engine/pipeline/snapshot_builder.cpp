@@ -27,7 +27,8 @@ void addCampaign(Snapshot& s, const CampaignSnapshot& cs, const std::int64_t* ce
     s.fairnessInversions += cs.fairnessInversions;
     s.operatorInversions += cs.operatorInversions;
     s.retries += cell[int(metrics::Field::Retries)];
-    s.redeliveries += cell[int(metrics::Field::Redeliveries)];
+    s.redeliveries +=
+        cell[int(metrics::Field::Redeliveries)] + cell[int(metrics::Field::CopiesDropped)];
     s.deadLettered += cell[int(metrics::Field::DeadLettered)];
     s.replayed += cell[int(metrics::Field::Replayed)];
 }
@@ -107,13 +108,16 @@ CampaignSnapshot SnapshotBuilder::campaign(int c, const std::int64_t* cell) cons
     return cs;
 }
 
-void SnapshotBuilder::addStatistics(Snapshot& s) const {
+void SnapshotBuilder::addStatistics(Snapshot& s, std::int64_t copiesDropped) const {
     s.workerCrashes = m_decisions.crashes();
     s.dlqSize = static_cast<std::int64_t>(m_state.dlq.size());
     const RunQueue& queue = m_state.queue;
     s.queueDepth = queue.exists() ? static_cast<std::int64_t>(queue.transport().depth()) : 0;
     s.winnersSha256 = m_audit.winnersSha256();
-    if (queue.exists() && !queue.rings()) s.transport = queue.transport().stats();
+    if (queue.exists() && !queue.rings()) {
+        s.transport = queue.transport().stats();
+        s.transport.redelivered = copiesDropped;
+    }
     if (const guards::BackendStats b = m_state.guard->backendStats(); !b.kind.empty())
         s.backend = {b.kind,           b.roundTrips, b.errors,  b.reconnects,
                      b.roundTripP95Ms, b.waitP95Ms,  b.detail,  b.connections,
@@ -132,16 +136,18 @@ std::shared_ptr<Snapshot> SnapshotBuilder::build() {
     }
     describe(*s, m_state.clock.nowNs());
     s->version = ++m_version;
+    std::int64_t copiesDropped = 0;
     for (std::size_t c = 0; c < campaigns; ++c) {
         const std::int64_t* cell = &cells[c * metrics::kFieldsPerCampaign];
         CampaignSnapshot cs = campaign(int(c), cell);
         addCampaign(*s, cs, cell);
+        copiesDropped += cell[int(metrics::Field::CopiesDropped)];
         s->campaigns.push_back(std::move(cs));
     }
     s->finals = s->states[std::size_t(RequestState::Succeeded)] +
                 s->states[std::size_t(RequestState::Rejected)] +
                 s->states[std::size_t(RequestState::FailedFinal)];
-    addStatistics(*s);
+    addStatistics(*s, copiesDropped);
     s->throughput.assign(m_throughput.begin(), m_throughput.end());
     s->throughputRps = s->wallS > 0 ? static_cast<double>(s->finals) / s->wallS : 0;
     return s;

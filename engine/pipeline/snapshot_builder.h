@@ -32,7 +32,7 @@ public:
 private:
     void describe(Snapshot& s, std::int64_t nowNs) const;
     CampaignSnapshot campaign(int c, const std::int64_t* cell) const;
-    void addStatistics(Snapshot& s) const;
+    void addStatistics(Snapshot& s, std::int64_t copiesDropped) const;
 
     const RunPlan& m_plan;
     RunState& m_state;

@@ -58,6 +58,7 @@ void WorkerPool::handleMessage(int worker, Lane& lane, const transport::Delivery
         return;
     }
     if (queue.redelivers() && !m_decisions.claimDelivered(id)) {
+        m_decisions.countCopyDropped(lane, id);
         queue.acknowledge(worker, delivery.token);
         return;
     }

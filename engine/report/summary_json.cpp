@@ -149,6 +149,7 @@ QJsonObject summaryJson(const Snapshot& s) {
                         {QStringLiteral("produced"), qint64(t.produced)},
                         {QStringLiteral("consumed"), qint64(t.consumed)},
                         {QStringLiteral("acknowledged"), qint64(t.acknowledged)},
+                        {QStringLiteral("redelivered"), qint64(t.redelivered)},
                         {QStringLiteral("produce_failures"), qint64(t.produceFailures)},
                         {QStringLiteral("lost_messages"), qint64(t.lostMessages)},
                         {QStringLiteral("resent"), qint64(t.resent)},

@@ -20,6 +20,9 @@ struct TransportStats {
     std::int64_t produced = 0;
     std::int64_t consumed = 0;
     std::int64_t acknowledged = 0;
+    // Copies consumed again (after a rebalance or a broker outage) and dropped because their
+    // request was already claimed: consumed == produced + redelivered when nothing is lost.
+    std::int64_t redelivered = 0;
     std::int64_t produceFailures = 0;  // delivery reports that failed: compensated by the engine
     std::int64_t lostMessages = 0;     // offsets that fell out of range: a detected loss
     std::int64_t resent = 0;           // requests the engine sent again after a loss
