@@ -29,7 +29,10 @@ int exportCommand(const CliOptions& options);
 int brokerCommand(const CliOptions& options);
 int workerCommand(const CliOptions& options);
 int profilesCommand(const CliOptions& options);
-int guardsCommand(const CliOptions& options);  // every guard: name, family, what it needs
+int guardsCommand(const CliOptions& options);
+int compareCommand(const CliOptions& options);  // one scenario through 2 to 12 lanes
+int lessonCommand(const CliOptions& options);   // a comparison that checks its findings  // every
+                                                // guard: name, family, what it needs
 
 // --ids ID,ID,...; nullopt with `error` naming the item that is not a request id.
 std::optional<std::vector<core::RequestId>> parseRequestIds(const std::string& text,

@@ -27,6 +27,12 @@ struct CliOptions {
     std::optional<long long> recordMaxBytes, loops, stock;
     std::optional<double> speed, fromMs, toMs;
     bool dryRun = false;
+    // compare and lesson: the lists whose cross product makes the lanes, or explicit --lane's.
+    std::optional<std::string> guardList, pipelineList, transportList, workerList, partitionList,
+        paceList;
+    std::vector<std::string> lanes;
+    bool concurrent = false;
+    bool list = false;
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
     bool rebuild = false;

@@ -288,8 +288,66 @@ void registerGuards(CommandLine& cl) {
 
 }  // namespace
 
+// What compare and lesson share: the live systems the lanes use, and how the lanes run.
+void addComparisonOptions(CLI::App& app, CliOptions& o) {
+    addSwitch(app, "--concurrent", o.concurrent,
+              "run the lanes at once (they share the machine; the result says so)");
+    addLiveSystems(app, o);
+    addKafkaTopicPrefix(app, o);
+    addNumber(app, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]", "SECONDS",
+              "a lane whose live system is unreachable this long ends with an error");
+    addQuiet(app, o);
+}
+
+void registerCompare(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& compare = cl.addCommand(
+        "compare",
+        "play one scenario through 2 to 12 configurations (lanes), each with the identical "
+        "arrivals, and print them side by side",
+        compareCommand);
+    compare.footer(
+        "lanes: the cross product of the lists (each unset list: the scenario's own "
+        "value), or each --lane\n" +
+        runFooter());
+    addPositional(compare, "SCENARIO", o.positional, "the scenario file (JSON)")->required();
+    addText(compare, "--guards", o.guardList, "G,...", "one lane per guard");
+    addText(compare, "--pipelines", o.pipelineList, "P,...", "one lane per pipeline");
+    addText(compare, "--transports", o.transportList, "T,...", "inproc and/or kafka");
+    addText(compare, "--workers", o.workerList, "N,...", "one lane per worker count");
+    addText(compare, "--partitions", o.partitionList, "N,...", "one lane per partition count");
+    addText(compare, "--pace", o.paceList, "realtime|asap,...", "one lane per pace");
+    compare
+        .add_option("--lane", o.lanes,
+                    "an explicit lane, KEY=VALUE,... of guard, pipeline, transport, workers, "
+                    "partitions, pace, name (repeatable; not with the lists)")
+        ->type_name("SPEC")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    addInteger(compare, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
+               "the random seed of every lane (default: the scenario's)");
+    addComparisonOptions(compare, o);
+    addJsonOutput(compare, o, "{\"lanes\": [SUMMARY, ...]}");
+}
+
+void registerLesson(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& lesson = cl.addCommand(
+        "lesson",
+        "run a lesson (a comparison with its expected findings) and check each finding: exit 3 "
+        "when one does not hold",
+        lessonCommand);
+    addPositional(lesson, "NAME|FILE", o.positional, "a shipped lesson's name, or a lesson file");
+    addSwitch(lesson, "--list", o.list, "the shipped lessons, with their titles");
+    addComparisonOptions(lesson, o);
+    addJsonOutput(lesson, o, "the lanes and each finding with whether it holds");
+}
+
 void registerSubcommands(CommandLine& cl) {
     registerRun(cl);
+    registerCompare(cl);
+    registerLesson(cl);
     registerBench(cl);
     registerDlq(cl);
     registerAggregate(cl);

@@ -15,6 +15,11 @@ public:
     // Only before any thread reads the clock: the run's zero is when it starts, not when it was
     // prepared.
     void restart() { m_start = std::chrono::steady_clock::now(); }
+    // The run's zero on the monotonic clock, in nanoseconds since that clock's epoch.
+    std::int64_t startNs() const {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(m_start.time_since_epoch())
+            .count();
+    }
     std::int64_t nowNs() const {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::steady_clock::now() - m_start)

@@ -52,15 +52,39 @@ void AtomicGuard::giveBack(int campaign, int) {
     m_ledger.remainingOf(campaign).fetch_add(1, std::memory_order_acq_rel);
 }
 
-TakeResult NoneGuard::take(int campaign, int) {
-    auto& remaining = m_ledger.remainingOf(campaign);
-    const std::int64_t seen = remaining.load(std::memory_order_relaxed);
+void NoneGuard::reset(std::span<const std::int64_t> stocks, int) {
+    m_ledger.reset(stocks);
+    m_races.reset(static_cast<int>(stocks.size()));
+}
+
+TakeResult NoneGuard::take(int campaign, int lane) {
+    const std::int64_t readNs = m_races.full() ? 0 : RaceRecorder::nowNs();
+    const std::int64_t seen = m_ledger.remainingOf(campaign).load(std::memory_order_relaxed);
     if (seen <= 0) return TakeResult::SoldOut;
-    // The read-to-write gap: the seed's JPA round trip between SELECT and UPDATE, during which
-    // other deciders run (on this machine's two cores, a busy wait would hide the race).
+    return writeAfterGap(campaign, lane, seen, readNs);
+}
+
+TakeResult NoneGuard::writeAfterGap(int campaign, int lane, std::int64_t seen,
+                                    std::int64_t readNs) {
+    // The read-to-write gap: the seed's JPA round trip between SELECT and UPDATE (or its commit),
+    // during which other deciders run (on this machine's two cores, a busy wait would hide it).
     std::this_thread::sleep_for(std::chrono::microseconds(50));
-    remaining.store(seen - 1, std::memory_order_relaxed);
+    m_ledger.remainingOf(campaign).store(seen - 1, std::memory_order_relaxed);
+    if (!m_races.full())
+        m_races.note(campaign, {lane, readNs, seen, RaceRecorder::nowNs(), seen - 1});
     return TakeResult::Taken;
+}
+
+TakeResult MutexEarlyReleaseGuard::take(int campaign, int lane) {
+    std::int64_t seen = 0;
+    std::int64_t readNs = 0;
+    {
+        std::lock_guard lock(m_lock);
+        readNs = m_races.full() ? 0 : RaceRecorder::nowNs();
+        seen = m_ledger.remainingOf(campaign).load(std::memory_order_relaxed);
+        if (seen <= 0) return TakeResult::SoldOut;
+    }  // the method returns and releases the monitor; the commit comes after
+    return writeAfterGap(campaign, lane, seen, readNs);
 }
 
 template <typename Lock>
@@ -126,6 +150,7 @@ template class LockedGuard<BinarySemaphoreLock>;
 std::unique_ptr<Guard> makeGuard(std::string_view name, std::string& error) {
     if (name == "atomic") return std::make_unique<AtomicGuard>();
     if (name == "none") return std::make_unique<NoneGuard>();
+    if (name == "mutex-early-release") return std::make_unique<MutexEarlyReleaseGuard>();
     if (name == "single-consumer") return std::make_unique<SingleConsumerGuard>();
     if (name == "mutex") return std::make_unique<MutexGuard>("mutex");
     if (name == "semaphore") return std::make_unique<SemaphoreGuard>("semaphore");

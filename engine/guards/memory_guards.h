@@ -9,6 +9,7 @@
 #include <semaphore>
 #include <vector>
 
+#include "guards/race_recorder.h"
 #include "stampede/guards/guard.h"
 
 namespace stampede::guards {
@@ -61,7 +62,27 @@ class NoneGuard : public AtomicGuard {
 public:
     std::string_view name() const override { return "none"; }
     bool racesOnPurpose() const override { return true; }
+    void reset(std::span<const std::int64_t> stocks, int lanes) override;
     TakeResult take(int campaign, int lane) override;
+    std::vector<RaceWitness> raceWitnesses() const override { return m_races.witnesses(); }
+
+protected:
+    // What was read, the gap, the write of what was read minus one, noted for the witnesses.
+    TakeResult writeAfterGap(int campaign, int lane, std::int64_t seen, std::int64_t readNs);
+    RaceRecorder m_races{RaceRecorder::Kind::LostUpdate};
+};
+
+// Seed 003's `synchronized` inside `@Transactional`: the read and the decrement happen under the
+// lock, but the decrement becomes visible to the other deciders only when the transaction
+// commits, ~50 us after the lock was released. A decider that enters in between reads the old
+// stock, so it still over-issues although every read is locked.
+class MutexEarlyReleaseGuard : public NoneGuard {
+public:
+    std::string_view name() const override { return "mutex-early-release"; }
+    TakeResult take(int campaign, int lane) override;
+
+private:
+    std::mutex m_lock;  // the `synchronized` method's monitor
 };
 
 // Read-check-write under a lock. Lock is std::mutex (MutexGuard) or a binary semaphore.

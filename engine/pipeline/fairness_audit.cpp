@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 
 #include <algorithm>
+#include <memory>
 
 namespace stampede::pipeline {
 
@@ -101,7 +102,7 @@ void FairnessAudit::audit(Snapshot& s, bool withWinners) {
 
 // Campaigns in id order, users in number order: independent of how the run interleaved.
 std::string FairnessAudit::winnersHash(
-    std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) const {
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) {
     const std::size_t campaigns = m_state.campaigns.size();
     std::vector<std::size_t> rank(campaigns);
     std::vector<std::size_t> order(campaigns);
@@ -114,11 +115,19 @@ std::string FairnessAudit::winnersHash(
         return rank[a.first] != rank[b.first] ? rank[a.first] < rank[b.first] : a.second < b.second;
     });
     QCryptographicHash hash(QCryptographicHash::Sha256);
+    std::vector<std::unique_ptr<QCryptographicHash>> perCampaign;
+    for (std::size_t c = 0; c < campaigns; ++c)
+        perCampaign.push_back(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
     std::string line;
     for (const auto& [campaign, user] : winners) {
         line = m_state.campaigns[campaign]->def.id + ':' + m_state.users.nameOf(user) + '\n';
-        hash.addData(QByteArrayView(line.data(), static_cast<qsizetype>(line.size())));
+        const QByteArrayView bytes(line.data(), static_cast<qsizetype>(line.size()));
+        hash.addData(bytes);
+        perCampaign[campaign]->addData(bytes);
     }
+    m_campaignWinnersSha256.clear();
+    for (const auto& h : perCampaign)
+        m_campaignWinnersSha256.push_back(h->result().toHex().toStdString());
     return hash.result().toHex().toStdString();
 }
 

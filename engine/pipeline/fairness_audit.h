@@ -32,10 +32,17 @@ public:
     // either side of it are the operator's doing, not unfairness.
     void noteStockChange(int campaign, std::int64_t nowNs);
     const std::string& winnersSha256() const { return m_winnersSha256; }
+    // The same of one campaign's winners alone (empty until the first audit with the winners).
+    std::string campaignWinnersSha256(int campaign) const {
+        return std::size_t(campaign) < m_campaignWinnersSha256.size()
+                   ? m_campaignWinnersSha256[std::size_t(campaign)]
+                   : std::string();
+    }
 
 private:
     std::vector<std::vector<std::int64_t>> stockChanges() const;
-    std::string winnersHash(std::vector<std::pair<std::uint16_t, std::uint64_t>> winners) const;
+    // The hash of all winners; also each campaign's into m_campaignWinnersSha256.
+    std::string winnersHash(std::vector<std::pair<std::uint16_t, std::uint64_t>> winners);
 
     RunState& m_state;
     std::vector<std::int64_t> m_inversions;          // per campaign, from the last audit
@@ -43,6 +50,7 @@ private:
     mutable std::mutex m_stockChangesMutex;
     std::vector<std::vector<std::int64_t>> m_stockChangesNs;  // per campaign, run clock
     std::string m_winnersSha256;
+    std::vector<std::string> m_campaignWinnersSha256;
     std::int64_t m_lastAuditNs = 0;
     std::int64_t m_auditedFinals = -1, m_auditedReplayed = -1;
 };

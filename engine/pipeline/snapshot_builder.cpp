@@ -104,6 +104,7 @@ CampaignSnapshot SnapshotBuilder::campaign(int c, const std::int64_t* cell) cons
     cs.maxInFlight = rt.bulkhead.limit();
     cs.rateLimitRps = rt.limiter.rate();
     cs.lotteryDrawn = rt.drawn.load(std::memory_order_relaxed);
+    cs.winnersSha256 = m_audit.campaignWinnersSha256(c);
     cs.lotterySeed = rt.lotterySeed;
     return cs;
 }
@@ -114,6 +115,18 @@ void SnapshotBuilder::addStatistics(Snapshot& s, std::int64_t copiesDropped) con
     const RunQueue& queue = m_state.queue;
     s.queueDepth = queue.exists() ? static_cast<std::int64_t>(queue.transport().depth()) : 0;
     s.winnersSha256 = m_audit.winnersSha256();
+    if (m_state.guard->racesOnPurpose()) {
+        s.raceWitnesses = m_state.guard->raceWitnesses();
+        const std::int64_t zero = m_state.clock.startNs();
+        for (guards::RaceWitness& w : s.raceWitnesses)
+            for (guards::RaceDecision* d : {&w.first, &w.second}) {
+                d->readNs -= zero;
+                d->writeNs -= zero;
+                // The guard knows lanes; the reader knows workers and feeders.
+                d->atIngress = d->worker < m_plan.feederCount;
+                if (!d->atIngress) d->worker -= m_plan.feederCount;
+            }
+    }
     if (queue.exists() && !queue.rings()) {
         s.transport = queue.transport().stats();
         s.transport.redelivered = copiesDropped;

@@ -1,5 +1,7 @@
 #include "stampede/report/summary_json.h"
 
+#include "stampede/report/race_witnesses.h"
+
 #include <QJsonArray>
 
 #include <cstdio>
@@ -87,6 +89,7 @@ QJsonObject summaryJson(const Snapshot& s) {
     o[QStringLiteral("fairness_inversions")] = qint64(s.fairnessInversions);
     o[QStringLiteral("fairness_inversions_operator")] = qint64(s.operatorInversions);
     o[QStringLiteral("winners_sha256")] = qs(s.winnersSha256);
+    o[QStringLiteral("race_witnesses")] = raceWitnessesJson(s);
     o[QStringLiteral("states")] = statesJson(s.states);
     o[QStringLiteral("rejected_by_reason")] = reasonsJson(s.rejected);
     o[QStringLiteral("dlq")] = qint64(s.dlqSize);
@@ -118,6 +121,7 @@ QJsonObject summaryJson(const Snapshot& s) {
         co[QStringLiteral("under_issued")] = qint64(c.underIssued);
         co[QStringLiteral("fairness_inversions")] = qint64(c.fairnessInversions);
         co[QStringLiteral("fairness_inversions_operator")] = qint64(c.operatorInversions);
+        co[QStringLiteral("winners_sha256")] = qs(c.winnersSha256);
         co[QStringLiteral("states")] = statesJson(c.states);
         co[QStringLiteral("rejected_by_reason")] = reasonsJson(c.rejected);
         if (c.policy == core::Policy::Lottery)
@@ -203,6 +207,8 @@ std::string summaryText(const Snapshot& s) {
         out << "reconciled " << s.reconciled
             << " dead letters found issued in the guard's ledger (their answer was lost)\n";
     out << "winners   sha256 " << s.winnersSha256 << "\n";
+    for (const guards::RaceWitness& w : s.raceWitnesses)
+        out << "RACE      " << raceWitnessText(s, w) << "\n";
     for (const auto& w : summaryWarnings(s)) out << "WARNING   " << w << "\n";
     if (!s.failure.empty()) out << "ERROR     " << s.failure << "\n";
     return out.str();

@@ -493,7 +493,7 @@ private Q_SLOTS:
         const Result r = cli({QStringLiteral("guards")});
         QCOMPARE(r.exitCode, 0);
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
-        QCOMPARE(lines.size(), 11);
+        QCOMPARE(lines.size(), 12);
         QCOMPARE(qsizetype(stampede::guards::knownGuards().size()), lines.size());
         for (qsizetype i = 0; i < lines.size(); ++i) {
             const auto& g = stampede::guards::knownGuards()[std::size_t(i)];
@@ -509,7 +509,7 @@ private Q_SLOTS:
         QCOMPARE(json.exitCode, 0);
         const QJsonArray list =
             QJsonDocument::fromJson(json.out).object()[QStringLiteral("guards")].toArray();
-        QCOMPARE(list.size(), 11);
+        QCOMPARE(list.size(), 12);
         QStringList names, families;
         for (const auto& v : list) {
             const QJsonObject o = v.toObject();
@@ -518,14 +518,15 @@ private Q_SLOTS:
             for (const char* key : {"needs", "description", "races_on_purpose"})
                 QVERIFY2(o.contains(QLatin1String(key)), key);
         }
-        QCOMPARE(names,
-                 (QStringList{QStringLiteral("none"), QStringLiteral("mutex"),
-                              QStringLiteral("semaphore"), QStringLiteral("atomic"),
-                              QStringLiteral("single-consumer"), QStringLiteral("redis-lua"),
-                              QStringLiteral("redis-lock"), QStringLiteral("redis-naive"),
-                              QStringLiteral("mysql-pessimistic"), QStringLiteral("mysql-atomic"),
-                              QStringLiteral("mysql-optimistic")}));
-        QCOMPARE(families.count(QStringLiteral("memory")), 5);
+        QCOMPARE(
+            names,
+            (QStringList{QStringLiteral("none"), QStringLiteral("mutex"),
+                         QStringLiteral("semaphore"), QStringLiteral("atomic"),
+                         QStringLiteral("single-consumer"), QStringLiteral("mutex-early-release"),
+                         QStringLiteral("redis-lua"), QStringLiteral("redis-lock"),
+                         QStringLiteral("redis-naive"), QStringLiteral("mysql-pessimistic"),
+                         QStringLiteral("mysql-atomic"), QStringLiteral("mysql-optimistic")}));
+        QCOMPARE(families.count(QStringLiteral("memory")), 6);
         QCOMPARE(families.count(QStringLiteral("redis")), 3);
         QCOMPARE(families.count(QStringLiteral("mysql")), 3);
 

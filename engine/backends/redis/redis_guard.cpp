@@ -232,6 +232,7 @@ std::string RedisGuard::probe() {
 void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
     m_lanes.clear();
     for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
+    m_races.reset(static_cast<int>(stocks.size()));
     std::lock_guard lock(m_controlMutex);
     redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return;  // takes will answer Unavailable until Redis is back
@@ -301,6 +302,7 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
         case Mode::Lua:
             break;  // answered above
         case Mode::Naive: {
+            const std::int64_t readNs = m_races.full() ? 0 : guards::RaceRecorder::nowNs();
             Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
             if (failed(get)) return guards::TakeResult::Unavailable;
             const long long seen = get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
@@ -308,6 +310,9 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
             std::this_thread::sleep_for(std::chrono::microseconds(50));  // the read-to-write gap
             Reply decr = timed([&] { return redisCommand(ctx, "DECR %s", key.c_str()); });
             if (failed(decr)) return guards::TakeResult::Unavailable;
+            if (!m_races.full() && decr.r->type == REDIS_REPLY_INTEGER)
+                m_races.note(campaign, {laneIndex, readNs, seen, guards::RaceRecorder::nowNs(),
+                                        decr.r->integer});
             return guards::TakeResult::Taken;
         }
         case Mode::Lock: {

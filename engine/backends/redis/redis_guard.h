@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "guards/pool_gauge.h"
+#include "guards/race_recorder.h"
 #include "stampede/backends/redis/redis_url.h"
 #include "stampede/guards/guard.h"
 #include "stampede/metrics/latency_histogram.h"
@@ -38,6 +39,7 @@ public:
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
+    std::vector<guards::RaceWitness> raceWitnesses() const override { return m_races.witnesses(); }
     // The decrement and the SADD of the user to the run's applied set together (seed 003's
     // idempotency: one script for redis-lua, MULTI/EXEC under the lock for redis-lock), so a
     // redelivered request never takes a second unit. redis-naive races on purpose: take().
@@ -81,6 +83,8 @@ private:
                                       Timed& timed, Failed& failed);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
     guards::PoolGauge m_pool;
+    // redis-naive's collisions: two GETs of the same count whose DECRs took it below zero.
+    guards::RaceRecorder m_races{guards::RaceRecorder::Kind::Overdraft};
 };
 
 // The guard of that name (redis-lua, redis-lock, redis-naive) against `url`, checked to answer.

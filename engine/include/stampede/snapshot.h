@@ -12,6 +12,7 @@
 #include "stampede/core/campaign.h"
 #include "stampede/core/request_state.h"
 #include "stampede/core/run_config.h"
+#include "stampede/guards/race_witness.h"
 #include "stampede/metrics/latency_histogram.h"
 #include "stampede/transport/transport_types.h"
 
@@ -55,6 +56,7 @@ struct CampaignSnapshot {
     std::int64_t inFlight = 0;  // PROCESSING now (the bulkhead's count)
     std::int64_t maxInFlight = 0;
     double rateLimitRps = 0;
+    std::string winnersSha256;  // of this campaign's sorted winners (see Snapshot)
     bool lotteryDrawn = false;
     std::uint64_t lotterySeed = 0;
 };
@@ -109,6 +111,9 @@ struct Snapshot {
     std::int64_t underIssued = 0;
     std::int64_t fairnessInversions = 0;  // the system's (see CampaignSnapshot)
     std::int64_t operatorInversions = 0;  // a replay's or a stock change's, apart
+    // The first collisions of a guard that races on purpose (at most kMaxRaceWitnesses), times
+    // since the run's start; always empty for a correct guard.
+    std::vector<guards::RaceWitness> raceWitnesses;
     // Why the run could not decide everything it admitted ("Kafka unavailable for 30 s: …"),
     // empty when it could. Those requests are in the DLQ, FAILED_FINAL.
     std::string failure;

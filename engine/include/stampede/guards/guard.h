@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "stampede/guards/race_witness.h"
+
 namespace stampede::guards {
 
 enum class TakeResult : std::uint8_t {
@@ -57,6 +59,9 @@ public:
     virtual std::int64_t stock(int campaign) const = 0;
     virtual std::int64_t remaining(int campaign) const = 0;
     virtual BackendStats backendStats() const { return {}; }
+    // The first collisions of this run (guards that race on purpose; the others have none), times
+    // on the monotonic clock since its epoch (the run converts them to its own).
+    virtual std::vector<RaceWitness> raceWitnesses() const { return {}; }
 
     // Decides for one user: a user who took a unit before (a request delivered again, to this or
     // another process) is answered Taken without a second unit. Guards without a shared record
