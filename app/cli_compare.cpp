@@ -108,10 +108,24 @@ std::vector<compare::LaneResult> runComparison(const compare::ComparisonSpec& sp
     return comparison.lanes();
 }
 
+bool writeComparisonCsv(const CliOptions& o, const std::vector<compare::LaneResult>& results,
+                        std::string& error) {
+    if (!o.csv) return true;
+    return writeOutput(*o.csv, compare::tableCsv(compare::comparisonTable(results)), error);
+}
+
+bool outputsAreDistinct(const CliOptions& o, const char* command) {
+    if (!(o.json && o.csv && *o.json == *o.csv)) return true;
+    std::fprintf(stderr, "stampede-cli %s: --json and --csv both write to '%s'; give them apart\n",
+                 command, o.json->c_str());
+    return false;
+}
+
 int compareCommand(const CliOptions& o) {
     catchStopSignals();
     compare::ComparisonSpec spec;
-    if (!comparisonSystems(o, "compare", spec)) return kExitBadInput;
+    if (!outputsAreDistinct(o, "compare") || !comparisonSystems(o, "compare", spec))
+        return kExitBadInput;
     const sim::ScenarioLoad load = sim::loadScenarioFile(o.positional.front());
     if (!load.ok()) {
         std::fprintf(stderr, "stampede-cli: %s\n", load.error.toString().c_str());
@@ -132,9 +146,14 @@ int compareCommand(const CliOptions& o) {
         return kExitBadInput;
     }
     const std::vector<compare::LaneResult> results = runComparison(spec, o.quiet);
-    const bool jsonToStdout = o.json && *o.json == "-";
-    if (!o.quiet || !jsonToStdout)
-        std::fputs(comparisonText(spec, results).c_str(), jsonToStdout ? stderr : stdout);
+    // What goes to stdout (JSON or CSV) keeps it for itself; the table then goes to stderr.
+    const bool dataToStdout = (o.json && *o.json == "-") || (o.csv && *o.csv == "-");
+    if (!o.quiet || !dataToStdout)
+        std::fputs(comparisonText(spec, results).c_str(), dataToStdout ? stderr : stdout);
+    if (!writeComparisonCsv(o, results, error)) {
+        std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+        return kExitInternal;
+    }
     if (o.json) {
         const QJsonObject json = compare::comparisonJson(spec, results, STAMPEDE_VERSION);
         if (!writeOutput(*o.json, QJsonDocument(json).toJson().toStdString(), error)) {

@@ -55,12 +55,13 @@ int lessonCommand(const CliOptions& o) {
         return kExitBadInput;
     }
     compare::ComparisonSpec spec;
-    if (!comparisonSystems(o, "lesson", spec)) return kExitBadInput;
+    if (!outputsAreDistinct(o, "lesson") || !comparisonSystems(o, "lesson", spec))
+        return kExitBadInput;
     spec.scenario = lesson->scenario;
     spec.lanes = lesson->lanes;
     spec.concurrent = o.concurrent || lesson->concurrent;
-    const bool jsonToStdout = o.json && *o.json == "-";
-    FILE* text = jsonToStdout ? stderr : stdout;
+    const bool dataToStdout = (o.json && *o.json == "-") || (o.csv && *o.csv == "-");
+    FILE* text = dataToStdout ? stderr : stdout;
     std::fprintf(text, "%s\n\n%s\n\n", lesson->title.c_str(), lesson->watch.c_str());
     std::fflush(text);
     const std::vector<compare::LaneResult> results = runComparison(spec, o.quiet);
@@ -76,6 +77,10 @@ int lessonCommand(const CliOptions& o) {
     if (failed > 0)
         std::fprintf(stderr, "\nLESSON FAILED: %d of %zu findings %s; do not teach from this run\n",
                      failed, findings.size(), failed == 1 ? "does not hold" : "do not hold");
+    if (!writeComparisonCsv(o, results, error)) {
+        std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
+        return kExitInternal;
+    }
     if (o.json) {
         QJsonObject json = compare::comparisonJson(spec, results, STAMPEDE_VERSION);
         json[QStringLiteral("lesson")] = QString::fromStdString(lesson->title);

@@ -297,6 +297,8 @@ void addComparisonOptions(CLI::App& app, CliOptions& o) {
     addNumber(app, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]", "SECONDS",
               "a lane whose live system is unreachable this long ends with an error");
     addQuiet(app, o);
+    addText(app, "--csv", o.csv, "FILE|-",
+            "write the final table (one row per lane) as CSV to FILE (-: stdout)");
 }
 
 void registerCompare(CommandLine& cl) {

@@ -6,7 +6,7 @@
 //   "none: over_issued > 0"                  a lane's summary value against a number
 //   "single-consumer: fairness_inversions == 0"
 //   "atomic: throughput_rps > 3 × redis-lock" against a multiple of another lane's same value
-//   "*: requests == 10000"                    every lane that ran
+//   "*: requests == 10000"                    every lane (a skipped one fails it)
 //
 // A value is a dotted path into the lane's run summary (run --json's keys: over_issued,
 // latency_ms.e2e.p95, backend.pool.waiting_peak, campaigns.0.issued). A finding that does not hold,
