@@ -172,7 +172,8 @@ void registerReplay(CommandLine& cl) {
     addInteger(replay, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
     addInteger(replay, "--partitions", o.partitions, 1, 1024,
                "partitions (default: the scenario's)");
-    addInteger(replay, "--seed", o.seed, 0, 1LL << 62, "the random seed (default: the scenario's)");
+    addInteger(replay, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
+               "the random seed (default: the scenario's)");
     addLiveSystems(replay, o);
     addKafkaTopicPrefix(replay, o);
     addKafkaLead(replay, o);

@@ -224,6 +224,31 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(json));
     }
 
+    // Every subcommand that takes --seed takes what a scenario file takes: [0, 2^63 - 1].
+    void seedsReachWhatAScenarioTakes_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("run") << QStringList{QStringLiteral("run"), sim("seed-003.json"),
+                                            QStringLiteral("--pace"), QStringLiteral("asap")};
+        QTest::newRow("compare") << QStringList{
+            QStringLiteral("compare"),      sim("seed-003.json"),     QStringLiteral("--guards"),
+            QStringLiteral("atomic,mutex"), QStringLiteral("--pace"), QStringLiteral("asap")};
+        QTest::newRow("replay") << QStringList{
+            QStringLiteral("replay"),
+            QStringLiteral(STAMPEDE_SOURCE_DIR "/tests/fuzz/corpus/capture_ndjson/complete.ndjson"),
+            QStringLiteral("--dry-run"), QStringLiteral("--stock"), QStringLiteral("10")};
+    }
+    void seedsReachWhatAScenarioTakes() {
+        QFETCH(QStringList, args);
+        const Result largest =
+            cli(args + QStringList{QStringLiteral("--seed"), QStringLiteral("9223372036854775807"),
+                                   QStringLiteral("--quiet")});
+        QVERIFY2(largest.exitCode == 0, largest.err.constData());
+        const Result beyond = cli(
+            args + QStringList{QStringLiteral("--seed"), QStringLiteral("9223372036854775808")});
+        QCOMPARE(beyond.exitCode, 2);
+        QVERIFY2(beyond.err.contains("--seed"), beyond.err.constData());
+    }
+
     void missingFileIsNamed() {
         const Result r = cli({QStringLiteral("run"), QStringLiteral("/nonexistent/s.json")});
         QCOMPARE(r.exitCode, 2);
