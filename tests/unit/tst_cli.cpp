@@ -11,29 +11,17 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "cli_test_support.h"
 #include "stampede/guards/guard_registry.h"
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Result cli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(QStringLiteral(STAMPEDE_CLI_PATH), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using Result = stampede::test::CliResult;
+using stampede::test::cli;
+using stampede::test::sim;
 
 QByteArray bytes(std::string_view s) {
     return QByteArray(s.data(), qsizetype(s.size()));
-}
-
-QString sim(const char* name) {
-    return QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + QLatin1String(name);
 }
 
 QStringList words(const char* text) {

@@ -9,24 +9,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "cli_test_support.h"
+
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Result cli(const QStringList& args, int timeoutMs = 180000) {
-    QProcess p;
-    p.start(QStringLiteral(STAMPEDE_CLI_PATH), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QString sim(const char* name) {
-    return QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/") + QLatin1String(name);
-}
+using Result = stampede::test::CliResult;
+using stampede::test::cli;
+using stampede::test::sim;
 
 QJsonObject laneNamed(const QJsonArray& lanes, const QString& name) {
     for (const QJsonValue& l : lanes)
