@@ -10,6 +10,7 @@
 #include "cli_live.h"
 #include "cli_signals.h"
 #include "stampede/compare/comparison_json.h"
+#include "stampede/compare/comparison_report.h"
 
 namespace stampede::cli {
 namespace {
@@ -108,10 +109,14 @@ std::vector<compare::LaneResult> runComparison(const compare::ComparisonSpec& sp
     return comparison.lanes();
 }
 
-bool writeComparisonCsv(const CliOptions& o, const std::vector<compare::LaneResult>& results,
-                        std::string& error) {
-    if (!o.csv) return true;
-    return writeOutput(*o.csv, compare::tableCsv(compare::comparisonTable(results)), error);
+bool writeComparisonFiles(const CliOptions& o, const compare::ComparisonSpec& spec,
+                          const std::vector<compare::LaneResult>& results, const std::string& title,
+                          std::string& error) {
+    if (o.csv && !writeOutput(*o.csv, compare::tableCsv(compare::comparisonTable(results)), error))
+        return false;
+    return !o.report ||
+           writeOutput(*o.report, compare::comparisonHtml(spec, results, STAMPEDE_VERSION, title),
+                       error);
 }
 
 bool outputsAreDistinct(const CliOptions& o, const char* command) {
@@ -150,7 +155,7 @@ int compareCommand(const CliOptions& o) {
     const bool dataToStdout = (o.json && *o.json == "-") || (o.csv && *o.csv == "-");
     if (!o.quiet || !dataToStdout)
         std::fputs(comparisonText(spec, results).c_str(), dataToStdout ? stderr : stdout);
-    if (!writeComparisonCsv(o, results, error)) {
+    if (!writeComparisonFiles(o, spec, results, {}, error)) {
         std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
         return kExitInternal;
     }

@@ -21,9 +21,11 @@ std::string comparisonText(const compare::ComparisonSpec& spec,
                            const std::vector<compare::LaneResult>& lanes);
 
 // The comparison's live systems and outage bound from the command line; false after printing why.
-// Writes what --csv asks for (the final table); false with `error` when it cannot.
-bool writeComparisonCsv(const CliOptions& o, const std::vector<compare::LaneResult>& results,
-                        std::string& error);
+// Writes what --csv and --report ask for (the final table, the HTML report titled `title`);
+// false with `error` when it cannot.
+bool writeComparisonFiles(const CliOptions& o, const compare::ComparisonSpec& spec,
+                          const std::vector<compare::LaneResult>& results, const std::string& title,
+                          std::string& error);
 // --json - and --csv - cannot both have stdout: false, with the message printed, when asked to.
 bool outputsAreDistinct(const CliOptions& o, const char* command);
 bool comparisonSystems(const CliOptions& o, const char* command, compare::ComparisonSpec& spec);

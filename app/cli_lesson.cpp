@@ -77,7 +77,7 @@ int lessonCommand(const CliOptions& o) {
     if (failed > 0)
         std::fprintf(stderr, "\nLESSON FAILED: %d of %zu findings %s; do not teach from this run\n",
                      failed, findings.size(), failed == 1 ? "does not hold" : "do not hold");
-    if (!writeComparisonCsv(o, results, error)) {
+    if (!writeComparisonFiles(o, spec, results, lesson->title, error)) {
         std::fprintf(stderr, "stampede-cli: %s\n", error.c_str());
         return kExitInternal;
     }

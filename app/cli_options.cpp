@@ -13,7 +13,7 @@ bool writeOutput(const std::string& target, const std::string& text, std::string
     }
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
     if (!out || !(out << text) || !out.flush()) {
-        error = target + ": cannot write the JSON summary";
+        error = target + ": cannot write it";
         return false;
     }
     return true;

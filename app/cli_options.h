@@ -15,8 +15,8 @@ inline constexpr int kExitBadInput = 2;
 struct CliOptions {
     std::string command;
     std::vector<std::string> positional;
-    std::optional<std::string> pipeline, guard, transport, pace, json, csv, store, ids, bucket,
-        what, format, out, redis, mysql, kafka, kafkaSecurity, kafkaCa, kafkaTopicPrefix,
+    std::optional<std::string> pipeline, guard, transport, pace, json, csv, report, store, ids,
+        bucket, what, format, out, redis, mysql, kafka, kafkaSecurity, kafkaCa, kafkaTopicPrefix,
         kafkaTopic, topic;
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
         brokers;

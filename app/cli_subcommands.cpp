@@ -300,6 +300,8 @@ void addComparisonOptions(CLI::App& app, CliOptions& o) {
     addQuiet(app, o);
     addText(app, "--csv", o.csv, "FILE|-",
             "write the final table (one row per lane) as CSV to FILE (-: stdout)");
+    addText(app, "--report", o.report, "FILE.html",
+            "write a self-contained HTML report (table, charts, race witnesses, machine)");
 }
 
 void registerCompare(CommandLine& cl) {

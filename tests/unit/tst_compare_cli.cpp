@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include "cli_test_support.h"
@@ -119,6 +120,39 @@ private Q_SLOTS:
         QCOMPARE(rows[1].split(QLatin1Char(',')).value(issued), QStringLiteral("100"));
         QVERIFY(rows[2].startsWith(QLatin1String("mysql-atomic,skipped,")));
         QVERIFY(QFile::exists(json));
+    }
+
+    // --report: one HTML file that needs no network, with the table, the charts, the witnesses
+    // of the racy lane, the skipped lane's reason and the machine.
+    void theReportIsSelfContained() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("report.html"));
+        const Result r =
+            cli({QStringLiteral("compare"), sim("seed-003.json"), QStringLiteral("--guards"),
+                 QStringLiteral("atomic,mutex-early-release,mysql-atomic"),
+                 QStringLiteral("--quiet"), QStringLiteral("--report"), path});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(f.readAll());
+        QVERIFY(html.startsWith(QLatin1String("<!DOCTYPE html>")));
+        for (const char* part : {"mutex-early-release", "atomic", "skipped", "MySQL", "<svg",
+                                 "recorded collisions", "over", "Xeon|EPYC|cores", "seed"}) {
+            const QRegularExpression any(QString::fromLatin1(part));
+            QVERIFY2(html.contains(any), part);
+        }
+        // Nothing fetched: no src or href, and the only URL is SVG's namespace.
+        QVERIFY(!html.contains(QLatin1String("src=")));
+        QVERIFY(!html.contains(QLatin1String("href=")));
+        QCOMPARE(html.count(QLatin1String("http")),
+                 html.count(QLatin1String("http://www.w3.org/2000/svg")));
+        QCOMPARE(html.count(QLatin1String("<svg")), html.count(QLatin1String("</svg>")));
+        const Result bad =
+            cli({QStringLiteral("compare"), sim("seed-003.json"), QStringLiteral("--guards"),
+                 QStringLiteral("atomic,mutex"), QStringLiteral("--quiet"),
+                 QStringLiteral("--report"), QStringLiteral("/nonexistent/dir/report.html")});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("/nonexistent/dir/report.html"), bad.err.constData());
     }
 
     // Only skipped lanes: nothing ran, exit 1.
