@@ -1,5 +1,7 @@
 #include "stampede/compare/comparison_report.h"
 
+#include <QString>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -11,27 +13,9 @@ namespace {
 
 constexpr int kWitnessesPerLane = 3;  // enough to see the pattern; the JSON has them all
 
+// HTML-escaped, by Qt's own escaping.
 std::string escaped(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return QString::fromStdString(s).toHtmlEscaped().toStdString();
 }
 
 std::string number(double v, int decimals) {
