@@ -31,6 +31,7 @@ int workerCommand(const CliOptions& options);
 int profilesCommand(const CliOptions& options);
 int guardsCommand(const CliOptions& options);
 int compareCommand(const CliOptions& options);  // one scenario through 2 to 12 lanes
+int serveCommand(const CliOptions& options);    // the HTTP ingress in front of a run
 int lessonCommand(const CliOptions& options);   // a comparison that checks its findings  // every
                                                 // guard: name, family, what it needs
 

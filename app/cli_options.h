@@ -35,6 +35,10 @@ struct CliOptions {
     bool list = false;
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
+    // serve: the HTTP ingress.
+    std::optional<std::string> http, adminTokenFile;
+    std::optional<long long> httpThreads, maxBody;
+    std::optional<double> requestTimeout;
     bool rebuild = false;
     bool quiet = false;
 };

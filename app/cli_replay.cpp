@@ -122,16 +122,6 @@ std::optional<sim::Scenario> replayScenario(const CliOptions& o, const capture::
     return s;
 }
 
-// Submitted from outside, a lottery draws when its window closes or when the run stops: an open
-// window then waits for the stop that ends the replay.
-void keepLotteriesOpenUntilStopped(sim::Scenario& s) {
-    for (auto& c : s.campaigns)
-        if (c.policy == core::Policy::Lottery && !c.closesAfterMs) {
-            c.closesAfterMs = std::int64_t(1) << 40;
-            s.run.pace = core::Pace::Realtime;
-        }
-}
-
 class EngineTarget final : public capture::ReplayTarget {
 public:
     explicit EngineTarget(Engine& engine) : m_engine(engine) {}
@@ -315,7 +305,7 @@ int replayCommand(const CliOptions& o) {
         if (!rep.error.empty()) return fail(rep.error.toString());
     }
     sim::Scenario submitted = *scenario;
-    keepLotteriesOpenUntilStopped(submitted);
+    live::keepLotteriesOpenUntilStopped(submitted);
 
     std::unique_ptr<capture::CaptureWriter> recording;
     if (o.record) {

@@ -349,6 +349,42 @@ void registerLesson(CommandLine& cl) {
     addJsonOutput(lesson, o, "the lanes and each finding with whether it holds");
 }
 
+void registerServe(CommandLine& cl) {
+    CliOptions& o = cl.options();
+    CLI::App& serve = cl.addCommand(
+        "serve", "an HTTP API in front of a run (seed 002's and /api/campaigns/{id}/apply)",
+        serveCommand);
+    serve.footer(runFooter());
+    addText(serve, "--http", o.http, "HOST:PORT",
+            "where to listen (default 127.0.0.1:8080; port 0: a free one, printed first)");
+    addInteger(serve, "--http-threads", o.httpThreads, 1, 64, "HTTP I/O threads (default 2)");
+    addText(serve, "--scenario", o.scenario, "FILE",
+            "the campaigns and run settings (its arrivals are not played; default: seed-002)");
+    addText(serve, "--admin-token-file", o.adminTokenFile, "FILE",
+            "the admin endpoints' bearer token (default: made once, kept in "
+            "~/.config/stampede/admin-token)");
+    addInteger(serve, "--max-body", o.maxBody, 1, 1LL << 30,
+               "larger request bodies are answered 413 (default 65536 bytes)");
+    addNumber(serve, "--request-timeout", o.requestTimeout, isPositive, "seconds in (0, 86400]",
+              "SECONDS", "a request must arrive whole within this (default 10; slower: 408)");
+    addText(serve, "--pipeline", o.pipeline, "P", "where the issue decision happens");
+    addText(serve, "--guard", o.guard, "G", "how stock is protected");
+    addText(serve, "--transport", o.transport, "T", "inproc or kafka");
+    addInteger(serve, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
+    addInteger(serve, "--partitions", o.partitions, 1, 1024,
+               "partitions (default: the scenario's)");
+    addInteger(serve, "--local-workers", o.localWorkers, 0, 256,
+               "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
+    addStore(serve, o, "persist the run (coupons, events, dead letters) in this store");
+    addNumber(serve, "--event-sampling", o.eventSampling, isShare, "a share in [0, 1]", "SHARE",
+              "with --store: the share of request events stored (default 1)");
+    addLiveSystems(serve, o);
+    addKafkaTopicPrefix(serve, o);
+    addKafkaLead(serve, o);
+    addJsonOutput(serve, o, "the run summary with its `http` figures, at the end");
+    addQuiet(serve, o);
+}
+
 void registerSubcommands(CommandLine& cl) {
     registerRun(cl);
     registerCompare(cl);
@@ -363,6 +399,7 @@ void registerSubcommands(CommandLine& cl) {
     registerGuards(cl);
     registerCapture(cl);
     registerReplay(cl);
+    registerServe(cl);
 }
 
 }  // namespace stampede::cli

@@ -85,6 +85,12 @@ std::optional<RequestStatus> Engine::requestStatus(core::RequestId id) const {
     return m_run->requestStatus(id);
 }
 
+std::optional<RequestStatus> Engine::findRequest(const std::string& campaignId,
+                                                const std::string& user) const {
+    STAMPEDE_WITH_RUN(std::nullopt);
+    return m_run->findRequest(campaignId, user);
+}
+
 StockChangeResult Engine::setStock(const std::string& campaignId, std::int64_t stock) {
     STAMPEDE_WITH_RUN(StockChangeResult::NoRun);
     return m_run->setStock(campaignId, stock);

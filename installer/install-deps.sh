@@ -14,9 +14,13 @@ PACKAGES=(
   libabsl-dev librdkafka-dev libhiredis-dev libcli11-dev
   # captures: gzip (stampede_capture)
   zlib1g-dev
+  # the HTTP ingress: Boost.Beast on Asio (header-only)
+  libboost1.74-dev
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
   xvfb xauth fonts-dejavu-core linux-perf
+  # real HTTP clients for the serve tests and benchmark, and nginx as the benchmark's reference
+  curl wrk nginx-light
   # a Secret Service for the keychain tests (run in a private D-Bus session)
   gnome-keyring dbus
 )

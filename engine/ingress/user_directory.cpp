@@ -4,14 +4,31 @@
 
 namespace stampede::ingress {
 
-std::uint64_t UserDirectory::userOf(std::string_view name) {
-    if (name.empty()) return 0;
+namespace {
+
+// Only canonical decimals map to themselves, so "007" and "7" stay different people.
+std::uint64_t scenarioNumber(std::string_view name) {
     std::uint64_t number = 0;
     const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
-    // Only canonical decimals map to themselves, so "007" and "7" stay different people.
     if (ec == std::errc() && end == name.data() + name.size() && number > 0 &&
-        number < kFirstNamed && name.front() != '0')
+        number < UserDirectory::kFirstNamed && name.front() != '0')
         return number;
+    return 0;
+}
+
+}  // namespace
+
+std::uint64_t UserDirectory::find(std::string_view name) const {
+    if (name.empty()) return 0;
+    if (const std::uint64_t number = scenarioNumber(name)) return number;
+    std::lock_guard lock(m_mutex);
+    const auto it = m_byName.find(std::string(name));
+    return it == m_byName.end() ? 0 : it->second;
+}
+
+std::uint64_t UserDirectory::userOf(std::string_view name) {
+    if (name.empty()) return 0;
+    if (const std::uint64_t number = scenarioNumber(name)) return number;
     std::lock_guard lock(m_mutex);
     auto it = m_byName.find(std::string(name));
     if (it != m_byName.end()) return it->second;

@@ -19,6 +19,9 @@ public:
 
     // The user's number; 0 if the name is empty or the directory is full.
     std::uint64_t userOf(std::string_view name);
+    // The user's number if the name has one already (a decimal, or a name seen before), 0 if
+    // not: a lookup that, unlike userOf, never adds a name.
+    std::uint64_t find(std::string_view name) const;
     // The name a user number stands for: the decimal number, or the interned name.
     std::string nameOf(std::uint64_t user) const;
 

@@ -39,4 +39,12 @@ StartOptions startOptionsFor(const core::RunConfig& run, const LiveSystems& syst
     return options;
 }
 
+void keepLotteriesOpenUntilStopped(sim::Scenario& s) {
+    for (auto& c : s.campaigns)
+        if (c.policy == core::Policy::Lottery && !c.closesAfterMs) {
+            c.closesAfterMs = std::int64_t(1) << 40;
+            s.run.pace = core::Pace::Realtime;
+        }
+}
+
 }  // namespace stampede::live

@@ -34,6 +34,10 @@ public:
     void prefetch(int campaign, std::uint64_t user) const {
         m_index.prefetch(ingress::IdempotencyIndex::keyOf(campaign, user));
     }
+    // Caller holds mutex(). The request admitted for (campaign, user), or kNoRequest.
+    core::RequestId find(int campaign, std::uint64_t user) const {
+        return m_index.find(ingress::IdempotencyIndex::keyOf(campaign, user));
+    }
     // The lottery's entrants, once: empty if it was drawn already.
     std::vector<core::RequestId> closeLottery(int campaign);
 

@@ -44,6 +44,8 @@ public:
 
     SubmitResult submit(const Submission& submission);
     std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+    std::optional<RequestStatus> findRequest(const std::string& campaignId,
+                                             const std::string& user) const;
     StockChangeResult setStock(const std::string& campaignId, std::int64_t stock);
     bool setRateLimit(const std::string& campaignId, double perSecond);
     std::shared_ptr<const Snapshot> snapshot() const;

@@ -66,6 +66,21 @@ std::optional<RequestStatus> Run::requestStatus(core::RequestId id) const {
     return status;
 }
 
+std::optional<RequestStatus> Run::findRequest(const std::string& campaignId,
+                                             const std::string& user) const {
+    const int campaign = m_plan->scenario.campaignIndex(campaignId);
+    if (campaign < 0) return std::nullopt;
+    const std::uint64_t number = m_state->users.find(user);
+    if (number == 0) return std::nullopt;
+    core::RequestId id = core::kNoRequest;
+    {
+        std::lock_guard lock(m_stages->admission.mutex());
+        id = m_stages->admission.find(campaign, number);
+    }
+    if (id == core::kNoRequest) return std::nullopt;
+    return requestStatus(id);
+}
+
 StockChangeResult Run::setStock(const std::string& campaignId, std::int64_t stock) {
     const int campaign = m_plan->scenario.campaignIndex(campaignId);
     if (campaign < 0) return StockChangeResult::UnknownCampaign;

@@ -61,9 +61,13 @@ bool RunMonitor::turn() {
     const bool quiet = feedingDone && s->finals == s->admitted;
     if (!quiet) m_settlement.check(now, feedingDone);
     s->failure = m_settlement.failure();
-    m_snapshots.audit().auditIfDue(*s, quiet, now);
     RunControl& control = m_state.control;
     const bool canEnd = quiet && (!m_plan.options.keepOpen || control.stopRequested());
+    // A run kept open for submit() (a server) is quiet between every two requests: audited at
+    // each of those moments it would scan every request 30 times a second. It is audited as a
+    // live run (once a second) until it can end, and then in full.
+    const bool openRun = m_plan.options.keepOpen && !control.stopRequested();
+    m_snapshots.audit().auditIfDue(*s, quiet && !openRun, now);
     if (canEnd && !control.ended()) {
         m_settlement.reconcile();
         endRun(now);

@@ -49,6 +49,10 @@ public:
     // One request from outside the scenario (HTTP ingress, traffic replay).
     SubmitResult submit(const Submission& submission);
     std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+    // The request admitted for (campaign, user), if any: a lookup that admits nothing (an HTTP
+    // "what became of my application" query).
+    std::optional<RequestStatus> findRequest(const std::string& campaignId,
+                                             const std::string& user) const;
 
     // Operators change stock during a run; never below what is already issued. The guard applies
     // it atomically with respect to every decision.

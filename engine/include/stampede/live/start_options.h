@@ -17,4 +17,8 @@ GuardFactory liveGuardFactory(const LiveSystems& systems);
 // the run asks for it).
 StartOptions startOptionsFor(const core::RunConfig& run, const LiveSystems& systems);
 
+// For a run fed from outside (submit(): traffic replay, the HTTP ingress): a lottery draws when
+// its window closes or when the run stops, so an open window waits for the stop that ends it.
+void keepLotteriesOpenUntilStopped(sim::Scenario& scenario);
+
 }  // namespace stampede::live

@@ -1,0 +1,260 @@
+// stampede-cli serve: the HTTP ingress (seed 002's API and the general form) in front of an engine
+// run that takes its requests from clients instead of a scenario's arrivals. The first line on
+// stdout is the address it listens on, so scripts and tests can start it on port 0. It serves
+// until SIGINT or SIGTERM; then it stops taking requests, lets what was admitted become final and
+// prints the run's summary, as `run` does.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "cli_commands.h"
+#include "cli_live.h"
+#include "cli_signals.h"
+#include "stampede/engine.h"
+#include "stampede/http/http_server.h"
+#include "stampede/http/ingress_api.h"
+#include "stampede/live/run_persistence.h"
+#include "stampede/live/start_options.h"
+#include "stampede/report/summary_json.h"
+
+namespace stampede::cli {
+namespace {
+
+int fail(const std::string& message, int code = kExitBadInput) {
+    std::fprintf(stderr, "stampede-cli serve: %s\n", message.c_str());
+    return code;
+}
+
+// --http HOST:PORT, [IPv6]:PORT or :PORT (loopback). Only what the operator names is bound.
+bool parseListen(const std::string& text, std::string& host, std::uint16_t& port,
+                 std::string& error) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        error = "--http: '" + text + "' is not HOST:PORT";
+        return false;
+    }
+    host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "127.0.0.1";
+    const std::string p = text.substr(colon + 1);
+    bool ok = false;
+    const int value = QString::fromStdString(p).toInt(&ok);
+    if (!ok || value < 0 || value > 65535) {
+        error = "--http: '" + p + "' is not a port (0 to 65535; 0: a free one)";
+        return false;
+    }
+    port = std::uint16_t(value);
+    return true;
+}
+
+// The admin token: from --admin-token-file, else the one made at the first start and kept,
+// readable by this user only, in the config folder (shown on stderr so the operator has it).
+std::optional<std::string> adminToken(const CliOptions& o, std::string& where, std::string& error) {
+    QString path;
+    if (o.adminTokenFile) {
+        path = QString::fromStdString(*o.adminTokenFile);
+    } else {
+        const QString dir =
+            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+            QStringLiteral("/stampede");
+        path = dir + QStringLiteral("/admin-token");
+        if (!QFile::exists(path)) {
+            QDir().mkpath(dir);
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+                error = path.toStdString() + ": cannot create: " + file.errorString().toStdString();
+                return std::nullopt;
+            }
+            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            QByteArray token;
+            static const char hex[] = "0123456789abcdef";
+            for (int i = 0; i < 48; ++i) token += hex[QRandomGenerator::system()->bounded(16)];
+            file.write(token + '\n');
+        }
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = path.toStdString() + ": cannot read the admin token: " +
+                file.errorString().toStdString();
+        return std::nullopt;
+    }
+    const std::string token = file.read(4096).trimmed().toStdString();
+    if (token.size() < 16) {
+        error = path.toStdString() + ": an admin token needs at least 16 characters";
+        return std::nullopt;
+    }
+    where = path.toStdString();
+    return token;
+}
+
+// Every client holds a descriptor: take what the system allows, not the shell's default 1024.
+void raiseDescriptorLimit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+void printProgress(const Snapshot& s, const http::HttpServerStats& h) {
+    std::fprintf(stderr,
+                 "\rserving  %6.1f s  http %lld (4xx %lld, 5xx %lld) open %lld  admitted %lld  "
+                 "issued %lld  final %lld ",
+                 s.elapsedS, static_cast<long long>(h.requests.load()),
+                 static_cast<long long>(h.clientErrors.load()),
+                 static_cast<long long>(h.serverErrors.load()),
+                 static_cast<long long>(h.connectionsOpen.load()),
+                 static_cast<long long>(s.admitted), static_cast<long long>(s.issued),
+                 static_cast<long long>(s.finals));
+}
+
+QJsonObject httpJson(const http::HttpServer& server, const http::IngressApi& api) {
+    const auto& h = server.stats();
+    const auto& a = api.stats();
+    QJsonObject j;
+    j[QStringLiteral("address")] = QString::fromStdString(server.address());
+    j[QStringLiteral("port")] = int(server.port());
+    j[QStringLiteral("requests")] = qint64(h.requests.load());
+    j[QStringLiteral("client_errors")] = qint64(h.clientErrors.load());
+    j[QStringLiteral("server_errors")] = qint64(h.serverErrors.load());
+    j[QStringLiteral("connections")] = qint64(h.connectionsAccepted.load());
+    j[QStringLiteral("connections_refused")] = qint64(h.connectionsRefused.load());
+    j[QStringLiteral("timeouts")] = qint64(h.timeouts.load());
+    j[QStringLiteral("applied")] = qint64(a.accepted.load());
+    j[QStringLiteral("duplicate_applies")] = qint64(a.duplicates.load());
+    j[QStringLiteral("not_verified")] = qint64(a.notVerified.load());
+    j[QStringLiteral("refused")] = qint64(a.refused.load());
+    j[QStringLiteral("codes_sent")] = qint64(a.codesSent.load());
+    j[QStringLiteral("verified")] = qint64(a.verified.load());
+    j[QStringLiteral("results_posted")] = qint64(a.resultsPosted.load());
+    return j;
+}
+
+}  // namespace
+
+int serveCommand(const CliOptions& o) {
+    catchStopSignals();
+    const auto systems = liveSystemsOrReport(o, "serve");
+    if (!systems) return kExitBadInput;
+    std::string error, host;
+    std::uint16_t port = 8080;
+    if (!parseListen(o.http.value_or("127.0.0.1:8080"), host, port, error)) return fail(error);
+
+    // Seed 002's scenario is the default: its API is what this command serves.
+    const std::string scenarioPath = o.scenario.value_or(":/simulations/seed-002.json");
+    const sim::ScenarioLoad load = sim::loadScenarioFile(scenarioPath);
+    if (!load.ok()) return fail(load.error.toString());
+    sim::Scenario scenario = *load.scenario;
+    if (!applyOverrides(o, scenario, error)) return fail(error);
+    live::keepLotteriesOpenUntilStopped(scenario);
+
+    std::string tokenWhere;
+    const auto token = adminToken(o, tokenWhere, error);
+    if (!token) return fail(error);
+    if (systems->store && !live::checkStore(*systems->store, error))
+        return fail("store: " + error);
+
+    Engine engine;
+    StartOptions start = live::startOptionsFor(scenario.run, *systems);
+    start.keepOpen = true;  // the requests come from HTTP clients until the operator stops
+    start.arrivals = std::make_shared<const std::vector<GivenArrival>>();  // none of its own
+    if (const StartResult started = engine.start(scenario, start); !started.ok())
+        return fail(scenarioPath + ": " + started.error);
+    std::unique_ptr<live::RunPersistence> sink;
+    if (systems->store) {
+        sink = live::RunPersistence::begin(engine, *systems->store, scenario,
+                                           o.eventSampling.value_or(1.0), error);
+        if (!sink) {
+            engine.stop();
+            return fail(error, kExitInternal);
+        }
+        std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(sink->runId()),
+                     sink->url().toString().c_str());
+    }
+
+    http::IngressOptions ingress;
+    ingress.campaigns = scenario.campaigns;
+    ingress.adminToken = *token;
+    http::IngressApi api(engine, ingress);
+    http::HttpLimits limits;
+    if (o.requestTimeout)
+        limits.requestTimeout = std::chrono::milliseconds(std::int64_t(*o.requestTimeout * 1000));
+    if (o.maxBody) limits.maxBody = std::size_t(*o.maxBody);
+    http::HttpServer server([&api](const http::HttpRequest& r) { return api.handle(r); }, limits);
+    raiseDescriptorLimit();
+    if (!server.start(host, port, int(o.httpThreads.value_or(2)), error)) {
+        engine.stop();
+        engine.waitForEnd(std::chrono::seconds(10));
+        return fail(error);
+    }
+    const std::string shownHost = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::printf("listening on http://%s:%u\n", shownHost.c_str(), unsigned(server.port()));
+    std::fflush(stdout);
+    if (!o.quiet)
+        std::fprintf(stderr,
+                     "serving %s: %zu campaign(s), pipeline %s, guard %s; admin token in %s; "
+                     "Ctrl-C stops\n",
+                     scenario.name.c_str(), scenario.campaigns.size(),
+                     std::string(core::toString(scenario.run.pipeline)).c_str(),
+                     scenario.run.guard.c_str(), tokenWhere.c_str());
+
+    const bool jsonToStdout = o.json && *o.json == "-";
+    const bool showProgress = !o.quiet && !jsonToStdout;
+    while (!stopSignalled().load()) {
+        // The run ends by itself only when it fails (a live system gone for too long).
+        if (engine.waitForEnd(std::chrono::milliseconds(250))) break;
+        api.postResults();
+        if (showProgress) printProgress(*engine.snapshot(), server.stats());
+    }
+    if (showProgress) std::fprintf(stderr, "\r%120s\r", "");
+    // No more requests; what was admitted drains to a final state, and its results are posted.
+    server.stop();
+    engine.stop();
+    while (!engine.waitForEnd(std::chrono::milliseconds(250))) {
+    }
+    api.postResults();
+    const auto snapshot = engine.snapshot();
+    if (snapshot->finals != snapshot->admitted)
+        return fail("internal error: the run ended with unfinished requests", kExitInternal);
+    QJsonObject summary = report::summaryJson(*snapshot);
+    summary[QStringLiteral("http")] = httpJson(server, api);
+    std::string text = report::summaryText(*snapshot);
+    bool persisted = true;
+    if (sink) {
+        const auto outcome = sink->finish(*snapshot, summary);
+        persisted = outcome.complete;
+        if (!persisted) std::fprintf(stderr, "stampede-cli serve: %s\n", outcome.error.c_str());
+        text += "store     " + sink->url().toString() + " run " + std::to_string(sink->runId()) +
+                ": " + std::to_string(outcome.stats.rowsWritten) + " coupons written\n";
+    }
+    const auto& h = server.stats();
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "http      %lld requests (4xx %lld, 5xx %lld) on %lld connections, %lld timed "
+                  "out\n",
+                  static_cast<long long>(h.requests.load()),
+                  static_cast<long long>(h.clientErrors.load()),
+                  static_cast<long long>(h.serverErrors.load()),
+                  static_cast<long long>(h.connectionsAccepted.load()),
+                  static_cast<long long>(h.timeouts.load()));
+    text += line;
+    if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
+    if (o.json && !writeOutput(*o.json, QJsonDocument(summary).toJson().toStdString(), error))
+        return fail(error, kExitInternal);
+    if (!persisted) return kExitInternal;
+    if (!snapshot->failure.empty()) return fail("run failed: " + snapshot->failure, kExitInternal);
+    return kExitOk;
+}
+
+}  // namespace stampede::cli

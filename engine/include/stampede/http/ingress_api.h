@@ -1,0 +1,102 @@
+#pragma once
+// The HTTP API in front of a running engine: seed 002's endpoints as its users know them, and the
+// general form for any campaign. A request in, an answer out (http_message.h); the server that
+// carries them is http_server.h. Thread-safe: the server's I/O threads call handle() at once.
+//
+//   POST /api/auth/send-verification-code  {"email"}          → 202, the code goes to the outbox
+//   POST /api/auth/verify-code             {"email","code"}   → 200 {"token"}
+//   POST /api/event/apply                  Bearer token, or {"userId"|"email"} → 202 {requestId}
+//   GET  /api/event/status                 Bearer token, or ?userId= / ?email=
+//   POST /api/admin/event/stock            {"stock"[, "campaignId"]}           (admin)
+//   POST /api/campaigns/{id}/apply         {"userId"} or X-User-Id → 202 (a duplicate: 200)
+//   GET  /api/campaigns, /api/campaigns/{id}, /api/requests/{id}
+//   GET  /api/admin/outbox?after=ID&limit=N                                    (admin)
+//   GET  /api/health
+// Errors are JSON {"status","error","message"}; admin endpoints need "Authorization: Bearer
+// ADMIN_TOKEN" (none: 401, wrong: 403).
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "stampede/core/campaign.h"
+#include "stampede/engine.h"
+#include "stampede/http/http_message.h"
+#include "stampede/http/outbox.h"
+#include "stampede/http/verification_desk.h"
+
+class QJsonObject;
+
+namespace stampede::http {
+
+struct IngressOptions {
+    std::vector<core::Campaign> campaigns;  // the run's, in the scenario's order
+    std::string adminToken;                 // empty: the admin endpoints answer 503
+    VerificationPolicy verification;
+};
+
+// What the API did, since it started; any thread may read.
+struct IngressStats {
+    std::atomic<std::int64_t> accepted{0};     // new requests admitted
+    std::atomic<std::int64_t> duplicates{0};   // answered with the first request
+    std::atomic<std::int64_t> notVerified{0};  // refused: the campaign needs a verified address
+    std::atomic<std::int64_t> refused{0};      // the engine would not take them (run ended, …)
+    std::atomic<std::int64_t> badRequests{0};  // 4xx from the API itself
+    std::atomic<std::int64_t> codesSent{0};
+    std::atomic<std::int64_t> verified{0};
+    std::atomic<std::int64_t> resultsPosted{0};
+};
+
+class IngressApi {
+public:
+    IngressApi(Engine& engine, IngressOptions options);
+
+    HttpResponse handle(const HttpRequest& request);
+
+    // Posts a result message to the outbox for every verified address whose application became
+    // final since the last call; returns how many. Called periodically by whoever serves.
+    std::size_t postResults();
+    // Applications of verified addresses whose result is not posted yet.
+    std::size_t resultsPending() const;
+
+    Outbox& outbox() { return m_outbox; }
+    const IngressStats& stats() const { return m_stats; }
+
+private:
+    struct Notice {
+        core::RequestId id;
+        std::string address;
+    };
+
+    HttpResponse apply(const HttpRequest& request, const core::Campaign& campaign,
+                       const std::string& user, bool verifiedAddress);
+    HttpResponse applyToCampaign(const HttpRequest& request, std::string_view campaignId);
+    HttpResponse eventApply(const HttpRequest& request);
+    HttpResponse eventStatus(const HttpRequest& request);
+    HttpResponse sendCode(const HttpRequest& request);
+    HttpResponse verifyCode(const HttpRequest& request);
+    HttpResponse adminStock(const HttpRequest& request);
+    HttpResponse adminOutbox(const HttpRequest& request);
+    HttpResponse campaignJson(std::string_view campaignId) const;
+    HttpResponse campaignsJson() const;
+    HttpResponse requestJson(std::string_view id) const;
+    HttpResponse health() const;
+    // nullopt when the request carries the admin token; else the 401/403/503 to answer.
+    std::optional<HttpResponse> refuseAdmin(const HttpRequest& request) const;
+    const core::Campaign* campaign(std::string_view id) const;
+    // The scenario's only campaign, or the one the body names (campaignId, eventId, couponId).
+    const core::Campaign* eventCampaign(const QJsonObject& body, HttpResponse& error) const;
+    HttpResponse bad(int status, std::string_view message);
+
+    Engine& m_engine;
+    IngressOptions m_options;
+    VerificationDesk m_desk;
+    Outbox m_outbox;
+    IngressStats m_stats;
+    mutable std::mutex m_noticesMutex;
+    std::vector<Notice> m_notices;  // verified applications waiting for their result
+};
+
+}  // namespace stampede::http

@@ -1,0 +1,244 @@
+// stampede-cli serve as its users drive it: started on a free loopback port, hammered by wrk with
+// a distinct user per request, walked through seed 002's verification flow with curl, stopped
+// with SIGTERM, and its summary read. Bad command lines are refused before anything listens.
+
+#include <QtTest>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include "cli_test_support.h"
+
+using stampede::test::cli;
+
+namespace {
+
+// A running `serve`: its URL once it has said where it listens.
+struct Server {
+    QProcess process;
+    QString url;
+
+    bool start(const QStringList& args, const QString& home) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home);
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                      QStringList{QStringLiteral("serve"), QStringLiteral("--http"),
+                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")} +
+                          args);
+        if (!process.waitForStarted(10000)) return false;
+        QByteArray out;
+        for (int i = 0; i < 200 && !out.contains('\n'); ++i) {
+            if (!process.waitForReadyRead(100) && process.state() != QProcess::Running)
+                return false;
+            out += process.readAllStandardOutput();
+        }
+        const auto m = QRegularExpression(QStringLiteral("^listening on (http://\\S+)"))
+                           .match(QString::fromUtf8(out));
+        url = m.captured(1);
+        return m.hasMatch();
+    }
+    // SIGTERM, as an operator's Ctrl-C or a service manager; the summary comes on the way out.
+    QByteArray stop() {
+        process.terminate();
+        if (!process.waitForFinished(30000)) process.kill();
+        return process.readAllStandardError();
+    }
+};
+
+struct Curl {
+    int status = 0;
+    QJsonObject json;
+    QByteArray body;
+};
+
+Curl curl(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral("curl"),
+            QStringList{QStringLiteral("-s"), QStringLiteral("-w"), QStringLiteral("\n%{http_code}")} +
+                args);
+    p.waitForFinished(30000);
+    const QByteArray out = p.readAllStandardOutput();
+    Curl c;
+    const qsizetype nl = out.lastIndexOf('\n');
+    c.body = out.left(nl);
+    c.status = out.mid(nl + 1).toInt();
+    c.json = QJsonDocument::fromJson(c.body).object();
+    return c;
+}
+
+QStringList postJson(const QString& url, const QByteArray& body) {
+    return {QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
+            QStringLiteral("Content-Type: application/json"), QStringLiteral("--data-binary"),
+            QString::fromUtf8(body), url};
+}
+
+}  // namespace
+
+class TestServeCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString path(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
+
+    QString writeFile(const char* name, const QByteArray& text) const {
+        QFile f(path(name));
+        if (!f.open(QIODevice::WriteOnly)) return {};
+        f.write(text);
+        return f.fileName();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("wrk")).isEmpty(),
+                 "wrk is missing: run installer/install-deps.sh");
+        QVERIFY(!QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty());
+    }
+
+    // Seed 002's "done means": wrk with a distinct user per request; exactly the stock issued,
+    // every answer 202, every accepted request final when the server is stopped.
+    void wrkWithDistinctUsersGetsExactlyTheStock() {
+        const QString scenario = writeFile("open.json", R"({
+          "name": "serve test", "seed": 5,
+          "campaigns": [{"id": "coupon", "name": "Coupon", "stock": 1000, "policy": "FIRST_COME"}],
+          "arrivals": [{"campaign": "coupon", "profile": "spike", "users": 1, "over_ms": 1}],
+          "run": {"pipeline": "decide-in-worker", "guard": "atomic", "transport": "inproc",
+                  "workers": 2, "partitions": 2}})");
+        const QString script = writeFile("apply.lua", R"(
+local n = 0
+local thread_id = 0
+setup = function(thread) thread_id = thread_id + 1; thread:set("id", thread_id) end
+request = function()
+  n = n + 1
+  local body = '{"userId":"' .. id .. '-' .. n .. '"}'
+  return wrk.format("POST", "/api/campaigns/coupon/apply", {["Content-Type"]="application/json"}, body)
+end
+)");
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--scenario"), scenario, QStringLiteral("--json"),
+                              path("summary.json")},
+                             m_dir.path()));
+        QProcess wrk;
+        wrk.start(QStringLiteral("wrk"), {QStringLiteral("-t2"), QStringLiteral("-c20"),
+                                          QStringLiteral("-d2s"), QStringLiteral("-s"), script,
+                                          server.url});
+        QVERIFY(wrk.waitForFinished(60000));
+        const QString report = QString::fromUtf8(wrk.readAllStandardOutput());
+        QVERIFY2(!report.contains(QStringLiteral("Non-2xx")), qPrintable(report));
+        QVERIFY2(!report.contains(QStringLiteral("Socket errors")), qPrintable(report));
+        const auto done = QRegularExpression(QStringLiteral("(\\d+) requests in")).match(report);
+        QVERIFY2(done.hasMatch(), qPrintable(report));
+        QVERIFY2(done.captured(1).toLongLong() > 1000, qPrintable(report));  // more than stock
+        server.stop();
+        QCOMPARE(server.process.exitCode(), 0);
+        QFile f(path("summary.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject s = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(s.value(QStringLiteral("issued")).toInteger(), qint64(1000));
+        QCOMPARE(s.value(QStringLiteral("over_issued")).toInteger(), qint64(0));
+        QCOMPARE(s.value(QStringLiteral("duplicates")).toInteger(), qint64(0));
+        const QJsonObject http = s.value(QStringLiteral("http")).toObject();
+        // Every apply wrk sent was admitted (wrk does not count the ones in flight at its end).
+        QCOMPARE(http.value(QStringLiteral("applied")).toInteger(),
+                 s.value(QStringLiteral("admitted")).toInteger());
+        QVERIFY(http.value(QStringLiteral("applied")).toInteger() >= done.captured(1).toLongLong());
+        QCOMPARE(http.value(QStringLiteral("client_errors")).toInteger(), qint64(0));
+        QCOMPARE(http.value(QStringLiteral("server_errors")).toInteger(), qint64(0));
+        const QJsonObject states = s.value(QStringLiteral("states")).toObject();
+        QCOMPARE(states.value(QStringLiteral("QUEUED")).toInteger(), qint64(0));
+        QCOMPARE(states.value(QStringLiteral("PROCESSING")).toInteger(), qint64(0));
+    }
+
+    // Seed 002 as shipped (the default scenario): only verified addresses may apply.
+    void curlWalksTheVerificationFlow() {
+        const QString home = path("home-flow");
+        Server server;
+        QVERIFY(server.start({}, home));
+        const QString tokenFile = home + QStringLiteral("/.config/stampede/admin-token");
+        QFile token(tokenFile);
+        QVERIFY2(token.open(QIODevice::ReadOnly), qPrintable(tokenFile));
+        QCOMPARE(token.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());  // the operator's eyes only
+        const QString admin = QStringLiteral("Authorization: Bearer ") +
+                              QString::fromLatin1(token.readAll().trimmed());
+        const QString& u = server.url;
+
+        QCOMPARE(curl(postJson(u + QStringLiteral("/api/event/apply"), R"({"email":"kim@example.com"})")).status,
+                 403);
+        QCOMPARE(curl(postJson(u + QStringLiteral("/api/auth/send-verification-code"),
+                               R"({"email":"kim@example.com"})")).status,
+                 202);
+        // Asked again at once: rate-limited, with when to come back.
+        const Curl again = curl(postJson(u + QStringLiteral("/api/auth/send-verification-code"),
+                                         R"({"email":"kim@example.com"})"));
+        QCOMPARE(again.status, 429);
+        QCOMPARE(curl({u + QStringLiteral("/api/admin/outbox")}).status, 401);
+        const Curl outbox = curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox")});
+        QCOMPARE(outbox.status, 200);
+        const QString text = outbox.json.value(QStringLiteral("messages")).toArray().at(0).toObject()
+                                 .value(QStringLiteral("body")).toString();
+        const QString code = QRegularExpression(QStringLiteral("\\d{6}")).match(text).captured(0);
+        QVERIFY2(!code.isEmpty(), qPrintable(text));
+        const Curl verified = curl(postJson(u + QStringLiteral("/api/auth/verify-code"),
+                                            QByteArray("{\"email\":\"kim@example.com\",\"code\":\"" + code.toLatin1() + "\"}")));
+        QCOMPARE(verified.status, 200);
+        const QString bearer = QStringLiteral("Authorization: Bearer ") +
+                               verified.json.value(QStringLiteral("token")).toString();
+        const Curl applied = curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), bearer,
+                                   u + QStringLiteral("/api/event/apply")});
+        QCOMPARE(applied.status, 202);
+        QCOMPARE(applied.json.value(QStringLiteral("campaignId")).toString(), QStringLiteral("launch-coupon"));
+        QTRY_COMPARE(curl({QStringLiteral("-H"), bearer, u + QStringLiteral("/api/event/status")})
+                         .json.value(QStringLiteral("result")).toString(),
+                     QStringLiteral("WON"));
+        const Curl stock = curl({QStringLiteral("-H"), admin, QStringLiteral("-H"),
+                                 QStringLiteral("Content-Type: application/json"), QStringLiteral("--data"),
+                                 QStringLiteral("{\"stock\": 250}"), u + QStringLiteral("/api/admin/event/stock")});
+        QCOMPARE(stock.status, 200);
+        QTRY_COMPARE(curl({u + QStringLiteral("/api/campaigns/launch-coupon")})
+                         .json.value(QStringLiteral("stock")).toInteger(),
+                     qint64(250));
+        // The result message reaches the outbox before the server ends.
+        QTRY_COMPARE(curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox?after=1")})
+                         .json.value(QStringLiteral("messages")).toArray().size(),
+                     1);
+        server.stop();
+        QCOMPARE(server.process.exitCode(), 0);
+    }
+
+    void badCommandLinesChangeNothing() {
+        const auto r1 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:99999")});
+        QCOMPARE(r1.exitCode, 2);
+        QVERIFY(r1.err.contains("not a port"));
+        const auto r2 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("nowhere:80"),
+                             QStringLiteral("--admin-token-file"), writeFile("t1", "0123456789abcdefgh")});
+        QCOMPARE(r2.exitCode, 2);
+        QVERIFY2(r2.err.contains("not an IP address"), r2.err.constData());
+        const auto r3 = cli({QStringLiteral("serve"), QStringLiteral("--scenario"), path("missing.json")});
+        QCOMPARE(r3.exitCode, 2);
+        QVERIFY(r3.err.contains("missing.json"));
+        const auto r4 = cli({QStringLiteral("serve"), QStringLiteral("--admin-token-file"), writeFile("t2", "short")});
+        QCOMPARE(r4.exitCode, 2);
+        QVERIFY(r4.err.contains("at least 16"));
+        // A port already taken is an error, not a server that never answers.
+        Server first;
+        QVERIFY(first.start({QStringLiteral("--admin-token-file"), path("t1")}, m_dir.path()));
+        const QString port = first.url.section(QLatin1Char(':'), -1);
+        const auto r5 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:") + port,
+                             QStringLiteral("--admin-token-file"), path("t1")});
+        QCOMPARE(r5.exitCode, 2);
+        QVERIFY2(r5.err.contains("cannot listen"), r5.err.constData());
+        first.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServeCli)
+#include "tst_serve_cli.moc"
