@@ -7,6 +7,7 @@
 
 #include "cli_capture_options.h"
 #include "cli_commands.h"
+#include "cli_http.h"
 #include "cli_live.h"
 #include "cli_signals.h"
 #include "stampede/capture/run_recorder.h"
@@ -152,6 +153,20 @@ int runCommand(const CliOptions& o) {
             std::remove(o.record->c_str());
         }
         return kExitBadInput;
+    }
+    // --metrics: Prometheus scrapes the run while it runs (and its last state until it ends).
+    http::RunMetrics metrics(engine);
+    std::unique_ptr<http::HttpServer> metricsServer;
+    if (o.metrics) {
+        metricsServer = startMetricsServer(metrics, *o.metrics, error);
+        if (!metricsServer) {
+            std::fprintf(stderr, "stampede-cli: --metrics: %s\n", error.c_str());
+            engine.stop();
+            engine.waitForEnd(std::chrono::seconds(30));
+            return kExitBadInput;
+        }
+        std::fprintf(stderr, "metrics: http://%s/metrics\n",
+                     authority(metricsServer->address(), metricsServer->port()).c_str());
     }
     if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
         std::fprintf(stderr, "transport: %s\n", t.detail.c_str());

@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "cli_commands.h"
+#include "cli_http.h"
 #include "cli_live.h"
 #include "cli_signals.h"
 #include "stampede/engine.h"
@@ -33,29 +34,6 @@ namespace {
 int fail(const std::string& message, int code = kExitBadInput) {
     std::fprintf(stderr, "stampede-cli serve: %s\n", message.c_str());
     return code;
-}
-
-// --http HOST:PORT, [IPv6]:PORT or :PORT (loopback). Only what the operator names is bound.
-bool parseListen(const std::string& text, std::string& host, std::uint16_t& port,
-                 std::string& error) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos) {
-        error = "--http: '" + text + "' is not HOST:PORT";
-        return false;
-    }
-    host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    if (host.empty()) host = "127.0.0.1";
-    const std::string p = text.substr(colon + 1);
-    bool ok = false;
-    const int value = QString::fromStdString(p).toInt(&ok);
-    if (!ok || value < 0 || value > 65535) {
-        error = "--http: '" + p + "' is not a port (0 to 65535; 0: a free one)";
-        return false;
-    }
-    port = std::uint16_t(value);
-    return true;
 }
 
 // The admin token: from --admin-token-file, else the one made at the first start and kept,
@@ -149,7 +127,8 @@ int serveCommand(const CliOptions& o) {
     if (!systems) return kExitBadInput;
     std::string error, host;
     std::uint16_t port = 8080;
-    if (!parseListen(o.http.value_or("127.0.0.1:8080"), host, port, error)) return fail(error);
+    if (!parseListenAddress(o.http.value_or("127.0.0.1:8080"), "--http", host, port, error))
+        return fail(error);
 
     // Seed 002's scenario is the default: its API is what this command serves.
     const std::string scenarioPath = o.scenario.value_or(":/simulations/seed-002.json");
@@ -186,6 +165,8 @@ int serveCommand(const CliOptions& o) {
     http::IngressOptions ingress;
     ingress.campaigns = scenario.campaigns;
     ingress.adminToken = *token;
+    http::RunMetrics metrics(engine);
+    ingress.metrics = &metrics;
     http::IngressApi api(engine, ingress);
     http::HttpLimits limits;
     if (o.requestTimeout)
@@ -198,8 +179,7 @@ int serveCommand(const CliOptions& o) {
         engine.waitForEnd(std::chrono::seconds(10));
         return fail(error);
     }
-    const std::string shownHost = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    std::printf("listening on http://%s:%u\n", shownHost.c_str(), unsigned(server.port()));
+    std::printf("listening on http://%s\n", authority(host, server.port()).c_str());
     std::fflush(stdout);
     if (!o.quiet)
         std::fprintf(stderr,

@@ -98,6 +98,8 @@ void registerRun(CommandLine& cl) {
               "a Kafka cluster unreachable this long ends the run: what it has not decided goes "
               "to the DLQ and the run fails (default 30)");
     addRecording(run, o, "the arrivals");
+    addText(run, "--metrics", o.metrics, "HOST:PORT",
+            "serve GET /metrics (Prometheus) here while the run runs (port 0: a free one)");
     addJsonOutput(run, o, "the run summary");
     addQuiet(run, o);
 }

@@ -16,6 +16,8 @@ PACKAGES=(
   zlib1g-dev
   # the HTTP ingress: Boost.Beast on Asio (header-only)
   libboost1.74-dev
+  # metrics in the Prometheus text format, and promtool to check them in the tests
+  prometheus-cpp-dev prometheus
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
   xvfb xauth fonts-dejavu-core linux-perf

@@ -187,37 +187,66 @@ HttpResponse IngressApi::bad(int status, std::string_view message) {
     return errorResponse(status, message);
 }
 
-HttpResponse IngressApi::handle(const HttpRequest& request) {
+HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
     const std::vector<std::string> seg = segmentsOf(request.path());
     const std::string& m = request.method;
     const bool get = m == "GET" || m == "HEAD";
     const bool post = m == "POST";
+    routed = Route::Unknown;
+    if (m_options.metrics && seg.size() == 1 && seg[0] == "metrics") {
+        routed = Route::Metrics;
+        if (!get) return methodNotAllowed("GET");
+        HttpResponse r;
+        r.contentType = RunMetrics::kContentType;
+        r.body = m_options.metrics->scrape();
+        return r;
+    }
     if (seg.size() < 2 || seg[0] != "api") return bad(404, "no such endpoint");
     const std::string& area = seg[1];
     if (area == "campaigns") {
+        routed = Route::Campaigns;
         if (seg.size() == 2) return get ? campaignsJson() : methodNotAllowed("GET");
         if (seg[2].empty()) return bad(404, "no campaign id in the path");
+        routed = Route::Campaign;
         if (seg.size() == 3) return get ? campaignJson(seg[2]) : methodNotAllowed("GET");
+        routed = Route::CampaignApply;
         if (seg.size() == 4 && seg[3] == "apply")
             return post ? applyToCampaign(request, seg[2]) : methodNotAllowed("POST");
+        routed = Route::Unknown;
     } else if (area == "requests" && seg.size() == 3) {
+        routed = Route::Request;
         return get ? requestJson(seg[2]) : methodNotAllowed("GET");
     } else if (area == "event" && seg.size() == 3) {
+        routed = seg[2] == "apply" ? Route::EventApply : Route::EventStatus;
         if (seg[2] == "apply") return post ? eventApply(request) : methodNotAllowed("POST");
         if (seg[2] == "status") return get ? eventStatus(request) : methodNotAllowed("GET");
+        routed = Route::Unknown;
     } else if (area == "auth" && seg.size() == 3) {
+        routed = seg[2] == "verify-code" ? Route::VerifyCode : Route::SendCode;
         if (seg[2] == "send-verification-code")
             return post ? sendCode(request) : methodNotAllowed("POST");
         if (seg[2] == "verify-code") return post ? verifyCode(request) : methodNotAllowed("POST");
+        routed = Route::Unknown;
     } else if (area == "admin") {
+        routed = Route::AdminStock;
         if (seg.size() == 4 && seg[2] == "event" && seg[3] == "stock")
             return post ? adminStock(request) : methodNotAllowed("POST");
+        routed = Route::AdminOutbox;
         if (seg.size() == 3 && seg[2] == "outbox")
             return get ? adminOutbox(request) : methodNotAllowed("GET");
+        routed = Route::Unknown;
     } else if (area == "health" && seg.size() == 2) {
+        routed = Route::Health;
         return get ? health() : methodNotAllowed("GET");
     }
     return bad(404, "no such endpoint");
+}
+
+HttpResponse IngressApi::handle(const HttpRequest& request) {
+    Route routed = Route::Unknown;
+    HttpResponse response = route(request, routed);
+    if (m_options.metrics) m_options.metrics->countAnswer(routed, response.status);
+    return response;
 }
 
 HttpResponse IngressApi::apply(const HttpRequest& request, const core::Campaign& c,

@@ -435,6 +435,52 @@ private Q_SLOTS:
                                bearer(kAdminToken))).status, 409);
     }
 
+    // GET /metrics: answers counted by route and status, the engine's histograms as le buckets
+    // that add up to their count.
+    void metricsCountAnswersAndCarryTheHistograms() {
+        m_server.reset();
+        RunMetrics metrics(*m_engine);
+        IngressOptions options;
+        const sim::ScenarioLoad load = sim::parseScenario(kScenario);
+        options.campaigns = load.scenario->campaigns;
+        options.metrics = &metrics;
+        m_api = std::make_unique<IngressApi>(*m_engine, options);
+        m_server = std::make_unique<HttpServer>([this](const HttpRequest& r) { return m_api->handle(r); });
+        std::string error;
+        QVERIFY(m_server->start("127.0.0.1", 0, 1, error));
+        for (int u = 0; u < 60; ++u)
+            QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "{\"userId\": " + QByteArray::number(u) + "}")).status, 202);
+        QCOMPARE(exchange(get("/nowhere")).status, 404);
+        QTRY_COMPARE(m_engine->snapshot()->finals, std::int64_t(60));
+        const std::int64_t e2e = std::int64_t(m_engine->snapshot()->endToEnd.count());
+        const Answer a = exchange(get("/metrics"));
+        QCOMPARE(a.status, 200);
+        QVERIFY(a.field("Content-Type").startsWith("text/plain; version=0.0.4"));
+        const QString text = QString::fromUtf8(a.body);
+        const QString labels = QStringLiteral("guard=\"atomic\",pipeline=\"decide-at-ingress\"");
+        QVERIFY(text.contains(QStringLiteral("stampede_http_requests_total{%1,route=\"/api/campaigns/{id}/apply\",status=\"202\"} 60").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_http_requests_total{%1,route=\"other\",status=\"404\"} 1").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_requests{%1,state=\"SUCCEEDED\"} 50").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_requests_rejected_total{%1,reason=\"SOLD_OUT\"} 10").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_campaign_remaining{%1,campaign=\"coupon\"} 0").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_latency_seconds_count{%1,stage=\"e2e\"} %2").arg(labels).arg(e2e)));
+        QVERIFY(text.contains(QStringLiteral("stampede_latency_seconds_bucket{%1,stage=\"e2e\",le=\"+Inf\"} %2").arg(labels).arg(e2e)));
+        // Cumulative buckets never go down as le grows.
+        qint64 previous = 0;
+        const auto buckets = QRegularExpression(QStringLiteral("stampede_latency_seconds_bucket\\{[^}]*stage=\"e2e\",le=\"[^\"]+\"\\} (\\d+)"))
+                                 .globalMatch(text);
+        int seen = 0;
+        for (auto it = buckets; it.hasNext(); ++seen) {
+            const qint64 v = it.next().captured(1).toLongLong();
+            QVERIFY(v >= previous);
+            previous = v;
+        }
+        QCOMPARE(seen, 18);  // 17 bounds and +Inf
+        QCOMPARE(exchange(post("/metrics", "")).status, 405);
+        m_server.reset();  // before `metrics` goes
+        m_api.reset();
+    }
+
     // The request path without a socket (what the fuzz target drives).
     void rawRequestsAreAnsweredWithoutASocket() {
         const HttpLimits limits;

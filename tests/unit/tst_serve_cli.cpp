@@ -74,6 +74,18 @@ Curl curl(const QStringList& args) {
     return c;
 }
 
+// `promtool check metrics` reads the exposition on stdin; exit 0 when it is valid.
+bool promtoolAccepts(const QByteArray& exposition) {
+    QProcess p;
+    p.start(QStringLiteral("promtool"), {QStringLiteral("check"), QStringLiteral("metrics")});
+    if (!p.waitForStarted(10000)) return false;
+    p.write(exposition);
+    p.closeWriteChannel();
+    p.waitForFinished(30000);
+    if (p.exitCode() != 0) qWarning("promtool: %s", p.readAll().constData());
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
 QStringList postJson(const QString& url, const QByteArray& body) {
     return {QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
             QStringLiteral("Content-Type: application/json"), QStringLiteral("--data-binary"),
@@ -130,6 +142,15 @@ end
         wrk.start(QStringLiteral("wrk"), {QStringLiteral("-t2"), QStringLiteral("-c20"),
                                           QStringLiteral("-d2s"), QStringLiteral("-s"), script,
                                           server.url});
+        QVERIFY(wrk.waitForStarted());
+        // Prometheus scrapes during the load, and promtool accepts what it gets.
+        QTRY_VERIFY(curl({server.url + QStringLiteral("/metrics")})
+                        .body.contains("route=\"/api/campaigns/{id}/apply\",status=\"202\""));
+        const Curl scrape = curl({server.url + QStringLiteral("/metrics")});
+        QCOMPARE(scrape.status, 200);
+        QVERIFY(scrape.body.contains("stampede_latency_seconds_bucket{guard=\"atomic\",pipeline=\"decide-in-worker\",stage=\"e2e\",le=\"+Inf\"}"));
+        QVERIFY(scrape.body.contains("stampede_campaign_stock{guard=\"atomic\",pipeline=\"decide-in-worker\",campaign=\"coupon\"} 1000"));
+        QVERIFY2(promtoolAccepts(scrape.body), scrape.body.left(2000).constData());
         QVERIFY(wrk.waitForFinished(60000));
         const QString report = QString::fromUtf8(wrk.readAllStandardOutput());
         QVERIFY2(!report.contains(QStringLiteral("Non-2xx")), qPrintable(report));
@@ -212,6 +233,39 @@ end
                      1);
         server.stop();
         QCOMPARE(server.process.exitCode(), 0);
+    }
+
+    // run --metrics: the same exposition for a run without HTTP ingress, while it runs.
+    void runExposesMetricsWhileItRuns() {
+        QProcess run;
+        run.start(QStringLiteral(STAMPEDE_CLI_PATH),
+                  {QStringLiteral("run"), stampede::test::sim("spike-1m.json"), QStringLiteral("--pace"),
+                   QStringLiteral("realtime"), QStringLiteral("--metrics"), QStringLiteral("127.0.0.1:0"),
+                   QStringLiteral("--quiet")});
+        QVERIFY(run.waitForStarted());
+        QString url;
+        QByteArray err;
+        for (int i = 0; i < 200 && url.isEmpty(); ++i) {
+            run.waitForReadyRead(100);
+            err += run.readAllStandardError();
+            url = QRegularExpression(QStringLiteral("metrics: (http://\\S+)")).match(QString::fromUtf8(err)).captured(1);
+        }
+        QVERIFY2(!url.isEmpty(), err.constData());
+        const auto admitted = [&url] {
+            const QByteArray body = curl({url}).body;
+            const auto m = QRegularExpression(QStringLiteral("stampede_requests_admitted_total\\{[^}]*\\} (\\d+)"))
+                               .match(QString::fromUtf8(body));
+            return m.hasMatch() ? m.captured(1).toLongLong() : -1;
+        };
+        const qint64 first = admitted();
+        QVERIFY(first >= 0);
+        QTRY_VERIFY(admitted() > first);  // a live run, not a picture
+        const Curl scrape = curl({url});
+        QVERIFY(promtoolAccepts(scrape.body));
+        QCOMPARE(curl({url.chopped(int(qstrlen("metrics")))}).status, 404);
+        run.terminate();  // an operator's stop: what was admitted drains, the run ends with 0
+        QVERIFY(run.waitForFinished(60000));
+        QCOMPARE(run.exitCode(), 0);
     }
 
     void badCommandLinesChangeNothing() {

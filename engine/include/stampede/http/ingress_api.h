@@ -11,7 +11,7 @@
 //   POST /api/campaigns/{id}/apply         {"userId"} or X-User-Id → 202 (a duplicate: 200)
 //   GET  /api/campaigns, /api/campaigns/{id}, /api/requests/{id}
 //   GET  /api/admin/outbox?after=ID&limit=N                                    (admin)
-//   GET  /api/health
+//   GET  /api/health, GET /metrics (Prometheus, with IngressOptions::metrics)
 // Errors are JSON {"status","error","message"}; admin endpoints need "Authorization: Bearer
 // ADMIN_TOKEN" (none: 401, wrong: 403).
 
@@ -25,6 +25,7 @@
 #include "stampede/engine.h"
 #include "stampede/http/http_message.h"
 #include "stampede/http/outbox.h"
+#include "stampede/http/run_metrics.h"
 #include "stampede/http/verification_desk.h"
 
 class QJsonObject;
@@ -35,6 +36,8 @@ struct IngressOptions {
     std::vector<core::Campaign> campaigns;  // the run's, in the scenario's order
     std::string adminToken;                 // empty: the admin endpoints answer 503
     VerificationPolicy verification;
+    // Non-null: every answer is counted by route and status, and GET /metrics is served.
+    RunMetrics* metrics = nullptr;
 };
 
 // What the API did, since it started; any thread may read.
@@ -70,6 +73,7 @@ private:
         std::string address;
     };
 
+    HttpResponse route(const HttpRequest& request, Route& routed);
     HttpResponse apply(const HttpRequest& request, const core::Campaign& campaign,
                        const std::string& user, bool verifiedAddress);
     HttpResponse applyToCampaign(const HttpRequest& request, std::string_view campaignId);
