@@ -36,7 +36,7 @@ struct CliOptions {
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
     // serve: the HTTP ingress.
-    std::optional<std::string> http, adminTokenFile, metrics;
+    std::optional<std::string> http, adminTokenFile, metrics, smtp, smtpFrom;
     std::optional<long long> httpThreads, maxBody;
     std::optional<double> requestTimeout;
     bool rebuild = false;

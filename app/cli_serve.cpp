@@ -24,6 +24,7 @@
 #include "stampede/engine.h"
 #include "stampede/http/http_server.h"
 #include "stampede/http/ingress_api.h"
+#include "stampede/http/smtp_delivery.h"
 #include "stampede/live/run_persistence.h"
 #include "stampede/live/start_options.h"
 #include "stampede/report/summary_json.h"
@@ -144,6 +145,19 @@ int serveCommand(const CliOptions& o) {
     if (systems->store && !live::checkStore(*systems->store, error))
         return fail("store: " + error);
 
+    std::optional<http::SmtpSettings> smtp;
+    if (o.smtp) {
+        const std::string& url = *o.smtp;
+        if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)
+            return fail("--smtp: '" + url + "' is not smtp://HOST:PORT or smtps://HOST:PORT");
+        smtp.emplace();
+        smtp->url = url;
+        smtp->password = qEnvironmentVariable("STAMPEDE_SMTP_PASSWORD").toStdString();
+        if (o.smtpFrom) smtp->from = *o.smtpFrom;
+    } else if (o.smtpFrom) {
+        return fail("--smtp-from needs --smtp");
+    }
+
     Engine engine;
     StartOptions start = live::startOptionsFor(scenario.run, *systems);
     start.keepOpen = true;  // the requests come from HTTP clients until the operator stops
@@ -168,6 +182,12 @@ int serveCommand(const CliOptions& o) {
     http::RunMetrics metrics(engine);
     ingress.metrics = &metrics;
     http::IngressApi api(engine, ingress);
+    // --smtp: the outbox goes out on a thread of its own, never on the decision path.
+    std::unique_ptr<http::SmtpDelivery> delivery;
+    if (smtp) {
+        delivery = std::make_unique<http::SmtpDelivery>(api.outbox(), *smtp);
+        delivery->start();
+    }
     http::HttpLimits limits;
     if (o.requestTimeout)
         limits.requestTimeout = std::chrono::milliseconds(std::int64_t(*o.requestTimeout * 1000));
@@ -204,11 +224,25 @@ int serveCommand(const CliOptions& o) {
     while (!engine.waitForEnd(std::chrono::milliseconds(250))) {
     }
     api.postResults();
+    // The last results go out too, within a bound: an SMTP server that is gone delays the end by
+    // at most this, and what it did not take stays "pending" in the summary.
+    if (delivery && !delivery->drain(std::chrono::seconds(15)))
+        std::fprintf(stderr, "stampede-cli serve: smtp: not everything was delivered: %s\n",
+                     delivery->lastError().c_str());
+    if (delivery) delivery->stop();
     const auto snapshot = engine.snapshot();
     if (snapshot->finals != snapshot->admitted)
         return fail("internal error: the run ended with unfinished requests", kExitInternal);
     QJsonObject summary = report::summaryJson(*snapshot);
-    summary[QStringLiteral("http")] = httpJson(server, api);
+    QJsonObject httpSummary = httpJson(server, api);
+    if (delivery) {
+        QJsonObject sent;
+        sent[QStringLiteral("sent")] = qint64(delivery->stats().sent.load());
+        sent[QStringLiteral("failed")] = qint64(delivery->stats().failed.load());
+        sent[QStringLiteral("retries")] = qint64(delivery->stats().retries.load());
+        httpSummary[QStringLiteral("smtp")] = sent;
+    }
+    summary[QStringLiteral("http")] = httpSummary;
     std::string text = report::summaryText(*snapshot);
     bool persisted = true;
     if (sink) {

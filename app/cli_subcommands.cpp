@@ -365,6 +365,11 @@ void registerServe(CommandLine& cl) {
     addText(serve, "--admin-token-file", o.adminTokenFile, "FILE",
             "the admin endpoints' bearer token (default: made once, kept in "
             "~/.config/stampede/admin-token)");
+    addText(serve, "--smtp", o.smtp, "smtp://[USER@]HOST:PORT",
+            "deliver the outbox (codes, results) to this SMTP server (password from "
+            "STAMPEDE_SMTP_PASSWORD; default: the outbox only)");
+    addText(serve, "--smtp-from", o.smtpFrom, "ADDRESS",
+            "the sender of those messages (default stampede@localhost)");
     addInteger(serve, "--max-body", o.maxBody, 1, 1LL << 30,
                "larger request bodies are answered 413 (default 65536 bytes)");
     addNumber(serve, "--request-timeout", o.requestTimeout, isPositive, "seconds in (0, 86400]",

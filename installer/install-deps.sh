@@ -18,6 +18,8 @@ PACKAGES=(
   libboost1.74-dev
   # metrics in the Prometheus text format, and promtool to check them in the tests
   prometheus-cpp-dev prometheus
+  # the outbox by SMTP (libcurl), and a real SMTP server for its test
+  libcurl4-openssl-dev python3-aiosmtpd
   # servers and tools for tests and demos
   redis-server redis-tools mariadb-server mariadb-client kcat
   xvfb xauth fonts-dejavu-core linux-perf

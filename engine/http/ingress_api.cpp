@@ -502,6 +502,7 @@ HttpResponse IngressApi::adminOutbox(const HttpRequest& request) {
         o[QStringLiteral("subject")] = qs(m.subject);
         o[QStringLiteral("body")] = qs(m.body);
         o[QStringLiteral("createdAtMs")] = qint64(m.createdAtMs);
+        o[QStringLiteral("delivery")] = qs(m.delivery);
         messages.append(o);
     }
     QJsonObject o;

@@ -17,9 +17,17 @@ std::int64_t Outbox::post(std::string to, std::string kind, std::string subject,
         m_dropped += std::int64_t(drop);
     }
     const std::int64_t id = m_nextId++;
-    m_messages.push_back(
-        OutboxMessage{id, std::move(to), std::move(kind), std::move(subject), std::move(body), now});
+    m_messages.push_back(OutboxMessage{id, std::move(to), std::move(kind), std::move(subject),
+                                       std::move(body), now,
+                                       m_delivered.load() ? "pending" : "outbox"});
     return id;
+}
+
+void Outbox::markDelivery(std::int64_t id, std::string delivery) {
+    std::lock_guard lock(m_mutex);
+    const auto it = std::lower_bound(m_messages.begin(), m_messages.end(), id,
+                                     [](const OutboxMessage& m, std::int64_t v) { return m.id < v; });
+    if (it != m_messages.end() && it->id == id) it->delivery = std::move(delivery);
 }
 
 std::vector<OutboxMessage> Outbox::after(std::int64_t afterId, std::size_t limit) const {

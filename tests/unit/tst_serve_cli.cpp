@@ -4,7 +4,9 @@
 
 #include <QtTest>
 
+#include <QDir>
 #include <QFile>
+#include <QTcpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -268,6 +270,58 @@ end
         QCOMPARE(run.exitCode(), 0);
     }
 
+    // --smtp: the outbox goes to a real SMTP server (aiosmtpd), retried until the server is up.
+    void smtpDeliversTheOutboxAndRetriesUntilTheServerIsUp() {
+        const QString python = QStringLiteral("/usr/bin/python3");  // Debian's, with aiosmtpd
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const QString port = QString::number(probe.serverPort());
+        probe.close();
+        const QString maildir = path("maildir");
+        for (const char* sub : {"tmp", "new", "cur"}) QVERIFY(QDir().mkpath(maildir + QLatin1Char('/') + QLatin1String(sub)));
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--smtp"), QStringLiteral("smtp://127.0.0.1:") + port,
+                              QStringLiteral("--smtp-from"), QStringLiteral("gifts@example.org"),
+                              QStringLiteral("--json"), path("smtp-summary.json"),
+                              QStringLiteral("--admin-token-file"), writeFile("t3", "0123456789abcdefgh")},
+                             path("home-smtp")));
+        QCOMPARE(curl(postJson(server.url + QStringLiteral("/api/auth/send-verification-code"),
+                               R"({"email":"lee@example.com"})")).status,
+                 202);
+        const QStringList admin = {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer 0123456789abcdefgh"),
+                                   server.url + QStringLiteral("/api/admin/outbox")};
+        const auto delivery = [&] {
+            return curl(admin).json.value(QStringLiteral("messages")).toArray().at(0).toObject()
+                .value(QStringLiteral("delivery")).toString();
+        };
+        // No server yet: tried, failed, and not given up on.
+        QTRY_VERIFY_WITH_TIMEOUT(delivery().startsWith(QStringLiteral("pending: attempt 1 failed")), 10000);
+        QProcess smtp;
+        smtp.start(python, {QStringLiteral("-m"), QStringLiteral("aiosmtpd"), QStringLiteral("-n"), QStringLiteral("-l"),
+                            QStringLiteral("127.0.0.1:") + port, QStringLiteral("-c"),
+                            QStringLiteral("aiosmtpd.handlers.Mailbox"), maildir});
+        QVERIFY2(smtp.waitForStarted(), "python3-aiosmtpd is missing: run installer/install-deps.sh");
+        QTRY_VERIFY_WITH_TIMEOUT(!QDir(maildir + QStringLiteral("/new")).entryList(QDir::Files).isEmpty(), 30000);
+        const QString file = QDir(maildir + QStringLiteral("/new")).entryInfoList(QDir::Files).at(0).filePath();
+        QFile mail(file);
+        QVERIFY(mail.open(QIODevice::ReadOnly));
+        const QByteArray text = mail.readAll();
+        QVERIFY2(text.contains("To: <lee@example.com>"), text.constData());
+        QVERIFY(text.contains("From: <gifts@example.org>"));
+        QVERIFY(QRegularExpression(QStringLiteral("Your code is \\d{6}")).match(QString::fromUtf8(text)).hasMatch());
+        QTRY_COMPARE(delivery(), QStringLiteral("sent"));
+        server.stop();
+        smtp.terminate();
+        smtp.waitForFinished(5000);
+        QFile f(path("smtp-summary.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject sent = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("http"))
+                                     .toObject().value(QStringLiteral("smtp")).toObject();
+        QCOMPARE(sent.value(QStringLiteral("sent")).toInteger(), qint64(1));
+        QCOMPARE(sent.value(QStringLiteral("failed")).toInteger(), qint64(0));
+        QVERIFY(sent.value(QStringLiteral("retries")).toInteger() >= 1);  // the server came late
+    }
+
     void badCommandLinesChangeNothing() {
         const auto r1 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:99999")});
         QCOMPARE(r1.exitCode, 2);
@@ -279,6 +333,10 @@ end
         const auto r3 = cli({QStringLiteral("serve"), QStringLiteral("--scenario"), path("missing.json")});
         QCOMPARE(r3.exitCode, 2);
         QVERIFY(r3.err.contains("missing.json"));
+        const auto r6 = cli({QStringLiteral("serve"), QStringLiteral("--smtp"), QStringLiteral("mail.example.com"),
+                             QStringLiteral("--admin-token-file"), path("t1")});
+        QCOMPARE(r6.exitCode, 2);
+        QVERIFY2(r6.err.contains("--smtp"), r6.err.constData());
         const auto r4 = cli({QStringLiteral("serve"), QStringLiteral("--admin-token-file"), writeFile("t2", "short")});
         QCOMPARE(r4.exitCode, 2);
         QVERIFY(r4.err.contains("at least 16"));
