@@ -4,12 +4,8 @@
 // until SIGINT or SIGTERM; then it stops taking requests, lets what was admitted become final and
 // prints the run's summary, as `run` does.
 
-#include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
-#include <QStandardPaths>
 
 #include <sys/resource.h>
 
@@ -22,6 +18,7 @@
 #include "cli_live.h"
 #include "cli_signals.h"
 #include "stampede/engine.h"
+#include "stampede/http/admin_token.h"
 #include "stampede/http/http_server.h"
 #include "stampede/http/ingress_api.h"
 #include "stampede/http/smtp_delivery.h"
@@ -35,46 +32,6 @@ namespace {
 int fail(const std::string& message, int code = kExitBadInput) {
     std::fprintf(stderr, "stampede-cli serve: %s\n", message.c_str());
     return code;
-}
-
-// The admin token: from --admin-token-file, else the one made at the first start and kept,
-// readable by this user only, in the config folder (shown on stderr so the operator has it).
-std::optional<std::string> adminToken(const CliOptions& o, std::string& where, std::string& error) {
-    QString path;
-    if (o.adminTokenFile) {
-        path = QString::fromStdString(*o.adminTokenFile);
-    } else {
-        const QString dir =
-            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-            QStringLiteral("/stampede");
-        path = dir + QStringLiteral("/admin-token");
-        if (!QFile::exists(path)) {
-            QDir().mkpath(dir);
-            QFile file(path);
-            if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-                error = path.toStdString() + ": cannot create: " + file.errorString().toStdString();
-                return std::nullopt;
-            }
-            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-            QByteArray token;
-            static const char hex[] = "0123456789abcdef";
-            for (int i = 0; i < 48; ++i) token += hex[QRandomGenerator::system()->bounded(16)];
-            file.write(token + '\n');
-        }
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        error = path.toStdString() + ": cannot read the admin token: " +
-                file.errorString().toStdString();
-        return std::nullopt;
-    }
-    const std::string token = file.read(4096).trimmed().toStdString();
-    if (token.size() < 16) {
-        error = path.toStdString() + ": an admin token needs at least 16 characters";
-        return std::nullopt;
-    }
-    where = path.toStdString();
-    return token;
 }
 
 // Every client holds a descriptor: take what the system allows, not the shell's default 1024.
@@ -139,8 +96,8 @@ int serveCommand(const CliOptions& o) {
     if (!applyOverrides(o, scenario, error)) return fail(error);
     live::keepLotteriesOpenUntilStopped(scenario);
 
-    std::string tokenWhere;
-    const auto token = adminToken(o, tokenWhere, error);
+    const std::string tokenWhere = o.adminTokenFile.value_or(http::defaultAdminTokenPath());
+    const auto token = http::loadAdminToken(tokenWhere, !o.adminTokenFile, error);
     if (!token) return fail(error);
     if (systems->store && !live::checkStore(*systems->store, error))
         return fail("store: " + error);

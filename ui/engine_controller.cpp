@@ -159,10 +159,13 @@ void EngineController::start() {
     // we still exist; the thread keeps the engine alive until it is done with it.
     // The run's row in the store and its write-behind sink are made there too: a database that
     // is busy or slow must not stall the GUI.
-    std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = m_scenario,
-                 storeUrl = m_storeUrl, systems = liveSystems()] {
-        const StartResult result =
-            engine->start(scenario, live::startOptionsFor(scenario.run, systems));
+    sim::Scenario toPlay = m_scenario;
+    if (m_keepOpen) live::keepLotteriesOpenUntilStopped(toPlay);
+    std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = toPlay,
+                 storeUrl = m_storeUrl, systems = liveSystems(), keepOpen = m_keepOpen] {
+        StartOptions options = live::startOptionsFor(scenario.run, systems);
+        options.keepOpen = keepOpen;
+        const StartResult result = engine->start(scenario, options);
         Persistence persistence;
         persistence.engine = engine;
         if (result.ok() && storeUrl) {

@@ -50,6 +50,12 @@ public:
     void stop();
     bool runInProgress() const;  // started, not yet completed or stopped
     bool starting() const { return m_starting; }
+    // Runs that also take requests from outside (the console's HTTP ingress) stay open after
+    // their arrivals, until the operator stops them. Applies from the next start.
+    void setKeepOpen(bool keepOpen) { m_keepOpen = keepOpen; }
+    bool keepOpen() const { return m_keepOpen; }
+    // The engine runs are started on, for what serves them (the HTTP ingress).
+    Engine& engine() { return *m_engine; }
 
     // A stock change. During a run the engine applies it atomically; it is refused below what is
     // already issued. Returns an empty string when applied, else the reason.
@@ -158,6 +164,7 @@ private:
     std::shared_ptr<const Snapshot> m_snapshot;
     RunStatus m_lastStatus = RunStatus::Idle;
     bool m_starting = false;
+    bool m_keepOpen = false;
     std::vector<LoggedEvent> m_events;
     std::optional<store::StoreUrl> m_storeUrl;
     std::vector<live::ResolvedProfile> m_profilesInUse;

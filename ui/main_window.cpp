@@ -1,6 +1,8 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -17,6 +19,7 @@
 #include "docks/dlq_dock.h"
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
+#include "http_ingress.h"
 #include "engine_controller.h"
 #include "live_systems_text.h"
 #include "profiles_dialog.h"
@@ -48,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_events = new EventLogDock(m_controller, this);
     m_storeActions = new StoreActions(m_controller, this);
     m_storeInfo = new StoreInfo(m_controller, this);
+    m_http = new HttpIngress(m_controller, this);
     connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
@@ -85,6 +89,15 @@ MainWindow::MainWindow(QWidget* parent)
         m_statusRefused->show();
     });
     connect(m_controller, &EngineController::runStarted, m_statusRefused, &QWidget::hide);
+    // Where the HTTP ingress serves, at what rate, with how many errors (empty when off).
+    m_statusHttp = new QLabel;
+    m_statusHttp->setObjectName(QStringLiteral("statusHttp"));
+    m_statusHttp->hide();
+    statusBar()->addPermanentWidget(m_statusHttp);
+    connect(m_http, &HttpIngress::statusChanged, m_statusHttp, [this](const QString& text) {
+        m_statusHttp->setText(text);
+        m_statusHttp->setVisible(!text.isEmpty());
+    });
     statusBar()->addPermanentWidget(m_statusRate);
     connect(m_controller, &EngineController::snapshotUpdated, this, &MainWindow::updateStatus);
     connect(m_controller, &EngineController::deadLettersReplaced, this, &MainWindow::updateStatus);
@@ -126,6 +139,19 @@ void MainWindow::buildMenus() {
     run->addAction(m_launcher->stopAction());
     run->addSeparator();
     run->addAction(m_dlq->replayAction());
+    run->addSeparator();
+    run->addAction(m_http->toggle());
+    QAction* copyToken = run->addAction(tr("Copy HTTP &admin token"));
+    copyToken->setObjectName(QStringLiteral("copyAdminTokenAction"));
+    copyToken->setToolTip(tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in "
+                             "~/.config/stampede/admin-token"));
+    copyToken->setEnabled(false);
+    connect(m_http->toggle(), &QAction::toggled, copyToken,
+            [this, copyToken] { copyToken->setEnabled(!m_http->adminToken().isEmpty()); });
+    connect(copyToken, &QAction::triggered, this, [this] {
+        QGuiApplication::clipboard()->setText(m_http->adminToken());
+        statusBar()->showMessage(tr("Admin token copied"), 3000);
+    });
 
     QMenu* storeMenu = menuBar()->addMenu(tr("&Store"));
     storeMenu->setObjectName(QStringLiteral("storeMenu"));

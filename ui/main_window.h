@@ -18,6 +18,7 @@ class EventLogDock;
 class LauncherDock;
 class StoreActions;
 class StoreInfo;
+class HttpIngress;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -34,6 +35,7 @@ public:
     EventLogDock* eventLogDock() const { return m_events; }
     StoreActions* storeActions() const { return m_storeActions; }
     StoreInfo* storeInfo() const { return m_storeInfo; }
+    HttpIngress* httpIngress() const { return m_http; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -57,6 +59,8 @@ private:
     EventLogDock* m_events;
     StoreActions* m_storeActions;
     StoreInfo* m_storeInfo;
+    HttpIngress* m_http;
+    QLabel* m_statusHttp;
     QLabel* m_statusRun;
     QLabel* m_statusStock;
     QLabel* m_statusAlarm;

@@ -52,7 +52,10 @@ void SnapshotBuilder::describe(Snapshot& s, std::int64_t now) const {
         s.status = control.stopRequested() ? RunStatus::Stopped : RunStatus::Completed;
     else if (control.paused())
         s.status = RunStatus::Paused;
-    else if (m_coordinator.feedingDone() || control.stopRequested())
+    // A run kept open for submit() (a server) takes requests until it is stopped: it is running,
+    // not draining, after its own arrivals.
+    else if (control.stopRequested() ||
+             (m_coordinator.feedingDone() && !m_plan.options.keepOpen))
         s.status = RunStatus::Draining;
     else
         s.status = RunStatus::Running;

@@ -1,0 +1,111 @@
+// The console's HTTP ingress as an operator uses it: Run > Serve HTTP, start a run, and real
+// clients (QNetworkAccessManager) apply over HTTP while the status line says where it serves, at
+// what rate and with how many errors; the run stays open after its arrivals until the operator
+// stops it, and everything taken over HTTP is in its counts.
+#include <QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStatusBar>
+#include <QTemporaryDir>
+
+#include "docks/launcher_dock.h"
+#include "engine_controller.h"
+#include "http_ingress.h"
+#include "main_window.h"
+
+using namespace stampede;
+using namespace stampede::ui;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    QJsonObject json;
+};
+
+Reply send(QNetworkAccessManager& net, const QString& url, const QByteArray& body) {
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QNetworkReply* reply = body.isNull() ? net.get(request) : net.post(request, body);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000)) return {};
+    Reply r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.json = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    return r;
+}
+
+}  // namespace
+
+class TestHttpIngress : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_home;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_home.isValid());
+        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+        qputenv("STAMPEDE_HTTP", "127.0.0.1:0");  // a free port
+    }
+
+    void anOperatorServesARunOverHttp() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* status = w.statusBar()->findChild<QLabel*>(QStringLiteral("statusHttp"));
+        QVERIFY(status);
+        QVERIFY(!status->isVisible());
+
+        w.httpIngress()->toggle()->trigger();  // Run > Serve HTTP
+        QVERIFY(w.httpIngress()->toggle()->isChecked());
+        QVERIFY(status->text().startsWith(QStringLiteral("HTTP on: serves the next run")));
+        QVERIFY(!w.httpIngress()->adminToken().isEmpty());  // made, kept for the admin endpoints
+
+        QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+        w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+        QTRY_VERIFY(w.launcherDock()->startAction()->isEnabled());
+        w.launcherDock()->startAction()->trigger();
+        QTRY_VERIFY(w.httpIngress()->serving());
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(w.httpIngress()->port());
+        QTRY_VERIFY(status->text().startsWith(QStringLiteral("HTTP ") + base));
+
+        // The scenario's arrivals are over, and the run still takes requests.
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->snapshot()->arrivalsFed ==
+                                     w.controller()->snapshot()->arrivalsTotal,
+                                 30000);
+        const std::int64_t fed = w.controller()->snapshot()->arrivalsFed;
+        // Open for requests: running, not draining, as the dashboard says.
+        QTRY_COMPARE(w.controller()->snapshot()->finals, w.controller()->snapshot()->admitted);
+        QCOMPARE(w.controller()->snapshot()->status, RunStatus::Running);
+        const QString campaign = QString::fromStdString(w.controller()->scenario().campaigns.front().id);
+        QNetworkAccessManager net;
+        const Reply applied = send(net, base + QStringLiteral("/api/campaigns/%1/apply").arg(campaign),
+                                   R"({"userId": "over-http"})");
+        QCOMPARE(applied.status, 202);
+        QCOMPARE(applied.json.value(QStringLiteral("userId")).toString(), QStringLiteral("over-http"));
+        QCOMPARE(send(net, base + QStringLiteral("/api/campaigns/nope/apply"), R"({"userId": "x"})").status, 404);
+        QCOMPARE(send(net, base + QStringLiteral("/metrics"), QByteArray()).status, 200);
+        // The operator sees the errors on the status line.
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("· 1 errors")), 5000);
+        QVERIFY(w.controller()->runInProgress());
+
+        w.launcherDock()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->runInProgress(), 30000);
+        const auto s = w.controller()->snapshot();
+        QCOMPARE(s->admitted, fed + 1);  // the scenario's, and the one over HTTP
+        QCOMPARE(s->finals, s->admitted);
+        QTRY_VERIFY(!w.httpIngress()->serving());
+        QVERIFY(status->text().startsWith(QStringLiteral("HTTP on: serves the next run")));
+
+        w.httpIngress()->toggle()->trigger();  // off
+        QVERIFY(!w.controller()->keepOpen());
+        QTRY_VERIFY(!status->isVisible());
+    }
+};
+
+QTEST_MAIN(TestHttpIngress)
+#include "tst_http_ingress.moc"
