@@ -1,5 +1,7 @@
 #include "stampede/engine.h"
 
+#include <shared_mutex>
+
 #include "pipeline/run.h"
 
 namespace stampede {
@@ -27,7 +29,7 @@ Engine::~Engine() = default;
 
 StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& options) {
     {
-        std::lock_guard lock(m_mutex);
+        std::shared_lock lock(m_mutex);
         if (m_run && !m_run->ended()) return {"a run is in progress; stop it first"};
     }
     // Preparing (expanding a million arrivals) and retiring the old run (joining its threads)
@@ -47,8 +49,10 @@ StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& opt
     return {};
 }
 
-#define STAMPEDE_WITH_RUN(fallback) \
-    std::lock_guard lock(m_mutex);  \
+// The calls on a run share the lock (the run is thread-safe; the HTTP ingress submits from
+// several threads at once); only replacing the run takes it alone.
+#define STAMPEDE_WITH_RUN(fallback)       \
+    std::shared_lock lock(m_mutex);       \
     if (!m_run) return fallback;
 
 void Engine::pause() {
@@ -67,7 +71,7 @@ void Engine::stop() {
 bool Engine::waitForEnd(std::chrono::milliseconds timeout) {
     std::shared_ptr<pipeline::Run> run;
     {
-        std::lock_guard lock(m_mutex);
+        std::shared_lock lock(m_mutex);
         run = m_run;
     }
     return run ? run->waitForEnd(timeout) : true;
@@ -123,7 +127,7 @@ std::size_t Engine::purgeDlq(const std::vector<core::RequestId>& ids) {
 }
 
 std::uint64_t Engine::runGeneration() const {
-    std::lock_guard lock(m_mutex);
+    std::shared_lock lock(m_mutex);
     return m_generation;
 }
 
@@ -131,7 +135,7 @@ std::size_t Engine::takeFinal(std::vector<FinalRequest>& out, std::size_t max,
                               std::uint64_t generation) {
     std::shared_ptr<pipeline::Run> run;
     {
-        std::lock_guard lock(m_mutex);
+        std::shared_lock lock(m_mutex);
         if (generation != m_generation) return 0;
         run = m_run;
     }

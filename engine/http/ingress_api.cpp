@@ -34,14 +34,18 @@ HttpResponse methodNotAllowed(std::string_view allow) {
 // campaigns, "a b"). Empty segments (a trailing '/') are kept, so "/api/campaigns/" is no id.
 std::vector<std::string> segmentsOf(std::string_view path) {
     std::vector<std::string> out;
+    out.reserve(4);
     if (path.empty() || path.front() != '/') return out;
     path.remove_prefix(1);
     while (true) {
         const auto slash = path.find('/');
         const std::string_view seg = path.substr(0, slash);
-        out.push_back(
-            QByteArray::fromPercentEncoding(QByteArray(seg.data(), qsizetype(seg.size())))
-                .toStdString());
+        if (seg.find('%') == std::string_view::npos)
+            out.emplace_back(seg);  // the usual case, without a decoding copy
+        else
+            out.push_back(
+                QByteArray::fromPercentEncoding(QByteArray(seg.data(), qsizetype(seg.size())))
+                    .toStdString());
         if (slash == std::string_view::npos) break;
         path.remove_prefix(slash + 1);
     }

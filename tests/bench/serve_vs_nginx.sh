@@ -20,8 +20,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 nginx_port=$((20000 + RANDOM % 20000))
 serve_pid=""
+serve_pids=()
 cleanup() {
     [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+    for pid in "${serve_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     rm -rf "$work"
 }
@@ -61,12 +63,19 @@ cat > "$work/open.json" <<'JSON'
          "workers": 1, "partitions": 1}}
 JSON
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/admin-token"
-"$cli" serve --http 127.0.0.1:0 --scenario "$work/open.json" --admin-token-file "$work/admin-token" \
-    --quiet > "$work/serve.out" 2>"$work/serve.err" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-serve_url="$(sed -n 's/^listening on //p' "$work/serve.out")"
-[ -n "$serve_url" ] || { cat "$work/serve.err" >&2; exit 1; }
+# Two servers, one per pipeline: sync (the ingress decides and answers) and decide-at-ingress
+# (seed 002's: decided at the ingress, persisted through the queue by a worker).
+serve_pids=()
+start_serve() {  # PIPELINE: sets serve_url
+    "$cli" serve --http 127.0.0.1:0 --scenario "$work/open.json" --pipeline "$1" \
+        --admin-token-file "$work/admin-token" --quiet > "$work/serve-$1.out" 2>"$work/serve-$1.err" &
+    serve_pids+=($!)
+    for _ in $(seq 100); do grep -q listening "$work/serve-$1.out" 2>/dev/null && break; sleep 0.1; done
+    serve_url="$(sed -n 's/^listening on //p' "$work/serve-$1.out")"
+}
+start_serve sync; sync_url="$serve_url"
+start_serve decide-at-ingress; dai_url="$serve_url"
+[ -n "$sync_url" ] && [ -n "$dai_url" ] || { cat "$work"/serve-*.err >&2; exit 1; }
 
 # A distinct user per request, per thread.
 cat > "$work/apply.lua" <<'LUA'
@@ -95,18 +104,23 @@ PY
 }
 
 echo "apply: wrk -t2 -c100 -d${seconds}s, a distinct user per request; serve vs nginx 'return 202', $rounds rounds"
-ratios=(); p99s=()
+sync_ratios=(); dai_ratios=(); sync_p99=(); dai_p99=()
 for _ in $(seq "$rounds"); do
     read -r n_rps n_p99 _ < <(measure "http://127.0.0.1:$nginx_port/api/campaigns/coupon/apply")
-    read -r s_rps s_p99 s_bad < <(measure "$serve_url/api/campaigns/coupon/apply")
-    ratio="$(python3 -c "print(f'{100*$s_rps/$n_rps:.1f}')")"
-    ratios+=("$ratio"); p99s+=("$s_p99")
-    printf "  nginx %7.0f/s p99 %5.2f ms   serve %7.0f/s p99 %5.2f ms (non-2xx %s)   ratio %s %%\n" \
-        "$n_rps" "$n_p99" "$s_rps" "$s_p99" "$s_bad" "$ratio"
+    read -r a_rps a_p99 a_bad < <(measure "$sync_url/api/campaigns/coupon/apply")
+    read -r b_rps b_p99 b_bad < <(measure "$dai_url/api/campaigns/coupon/apply")
+    a_ratio="$(python3 -c "print(f'{100*$a_rps/$n_rps:.1f}')")"
+    b_ratio="$(python3 -c "print(f'{100*$b_rps/$n_rps:.1f}')")"
+    sync_ratios+=("$a_ratio"); dai_ratios+=("$b_ratio"); sync_p99+=("$a_p99"); dai_p99+=("$b_p99")
+    printf "  nginx %7.0f/s p99 %5.2f ms | sync %7.0f/s p99 %5.2f ms %5s %% | decide-at-ingress %7.0f/s p99 %5.2f ms %5s %% (non-2xx %s, %s)\n" \
+        "$n_rps" "$n_p99" "$a_rps" "$a_p99" "$a_ratio" "$b_rps" "$b_p99" "$b_ratio" "$a_bad" "$b_bad"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "  median ratio $(median "${ratios[@]}") % (goal >= 70 %), median serve p99 $(median "${p99s[@]}") ms (goal <= 5 ms)"
-kill -TERM "$serve_pid"; wait "$serve_pid" || true; serve_pid=""
+echo "  sync:              median ratio $(median "${sync_ratios[@]}") % (goal >= 70 %), median p99 $(median "${sync_p99[@]}") ms (goal <= 5 ms)"
+echo "  decide-at-ingress: median ratio $(median "${dai_ratios[@]}") %, median p99 $(median "${dai_p99[@]}") ms"
+for pid in "${serve_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+for pid in "${serve_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+serve_pids=()
 
 # /metrics during a 1M spike at its own pace (10 s).
 "$cli" run "$here/../../simulations/spike-1m.json" --pace realtime --metrics 127.0.0.1:0 --quiet \
@@ -115,8 +129,9 @@ serve_pid=$!
 for _ in $(seq 100); do grep -q "metrics: " "$work/run.err" 2>/dev/null && break; sleep 0.1; done
 metrics_url="$(sed -n 's/^metrics: //p' "$work/run.err")"
 times=()
-for _ in $(seq 40); do
-    times+=("$(curl -s -o /dev/null -w '%{time_total}' "$metrics_url" | python3 -c 'import sys; print(f"{1000*float(sys.stdin.read()):.2f}")')")
+while kill -0 "$serve_pid" 2>/dev/null; do  # until the spike is over
+    t="$(curl -s -o /dev/null -w '%{time_total}' "$metrics_url" 2>/dev/null || true)"
+    [ -n "$t" ] && [ "$t" != "0.000000" ] && times+=("$(python3 -c "print(f'{1000*$t:.2f}')")")
     sleep 0.2
 done
 wait "$serve_pid" || true; serve_pid=""

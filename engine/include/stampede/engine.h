@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,7 +83,7 @@ public:
 private:
     std::shared_ptr<pipeline::Run> m_run;  // shared: waitForEnd() keeps its run alive
     std::uint64_t m_generation = 0;
-    mutable std::mutex m_mutex;  // guards m_run's replacement, not its work
+    mutable std::shared_mutex m_mutex;  // guards m_run's replacement, not its work
 };
 
 }  // namespace stampede
