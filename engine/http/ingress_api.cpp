@@ -4,7 +4,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -93,6 +95,14 @@ bool userField(const QJsonObject& body, const char* field, std::string& user, Ht
     return true;
 }
 
+bool isPrintableUtf8(std::string_view text) {
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = decoder(QByteArrayView(text.data(), qsizetype(text.size())));
+    if (decoder.hasError()) return false;
+    return std::none_of(decoded.begin(), decoded.end(),
+                        [](QChar c) { return c.category() == QChar::Other_Control; });
+}
+
 // The user a request names: body userId / user_id / email, else the X-User-Id header.
 bool namedUser(const HttpRequest& request, const QJsonObject& body, std::string& user,
                HttpResponse& error) {
@@ -103,6 +113,12 @@ bool namedUser(const HttpRequest& request, const QJsonObject& body, std::string&
     const std::string_view header = request.header("x-user-id");
     if (header.size() > 256) {
         error = errorResponse(400, "X-User-Id must have 1 to 256 bytes");
+        return false;
+    }
+    // A name is text: the answers carry it back in JSON, which must stay valid (fuzzing found
+    // raw bytes here echoed into an answer).
+    if (!isPrintableUtf8(header)) {
+        error = errorResponse(400, "X-User-Id must be UTF-8 text without control characters");
         return false;
     }
     user = std::string(header);

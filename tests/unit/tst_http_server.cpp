@@ -267,6 +267,9 @@ private Q_SLOTS:
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": [1]})")).status, 400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": 1.5})")).status, 400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "{}")).status, 400);
+        // Raw bytes as a name would come back inside the JSON answer: refused (found by fuzzing).
+        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: a\x93\xf2\xf5\xbc\r\n")).status, 400);
+        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: a\x01" "b\r\n")).status, 400);
         QCOMPARE(m_engine->snapshot()->admitted, std::int64_t(0));  // nothing changed
     }
 
