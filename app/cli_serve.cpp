@@ -15,7 +15,9 @@
 
 #include "cli_commands.h"
 #include "cli_http.h"
+#include "cli_capture_options.h"
 #include "cli_live.h"
+#include "cli_serve_recorder.h"
 #include "cli_signals.h"
 #include "stampede/engine.h"
 #include "stampede/http/admin_token.h"
@@ -115,6 +117,15 @@ int serveCommand(const CliOptions& o) {
         return fail("--smtp-from needs --smtp");
     }
 
+    // --record: created before anything serves, so a file that cannot be written changes nothing.
+    std::unique_ptr<ServeRecorder> recorder;
+    if (o.record) {
+        auto writer = capture::CaptureWriter::create(
+            *o.record, writerOptionsFrom(o, "serve " + scenarioPath), error);
+        if (!writer) return fail("--record: " + error);
+        recorder = std::make_unique<ServeRecorder>(std::move(writer));
+    }
+
     Engine engine;
     StartOptions start = live::startOptionsFor(scenario.run, *systems);
     start.keepOpen = true;  // the requests come from HTTP clients until the operator stops
@@ -138,6 +149,7 @@ int serveCommand(const CliOptions& o) {
     ingress.adminToken = *token;
     http::RunMetrics metrics(engine);
     ingress.metrics = &metrics;
+    ingress.observer = recorder.get();
     http::IngressApi api(engine, ingress);
     // --smtp: the outbox goes out on a thread of its own, never on the decision path.
     std::unique_ptr<http::SmtpDelivery> delivery;
@@ -172,6 +184,8 @@ int serveCommand(const CliOptions& o) {
         // The run ends by itself only when it fails (a live system gone for too long).
         if (engine.waitForEnd(std::chrono::milliseconds(250))) break;
         api.postResults();
+        // Each poll makes what was taken readable in the capture: a kill loses at most a poll.
+        if (recorder) recorder->flush();
         if (showProgress) printProgress(*engine.snapshot(), server.stats());
     }
     if (showProgress) std::fprintf(stderr, "\r%120s\r", "");
@@ -181,6 +195,13 @@ int serveCommand(const CliOptions& o) {
     while (!engine.waitForEnd(std::chrono::milliseconds(250))) {
     }
     api.postResults();
+    if (recorder) {
+        if (!recorder->finish("complete")) return fail("--record: " + recorder->error(), kExitInternal);
+        if (!o.quiet)
+            std::fprintf(stderr, "recorded %lld applications in %s%s\n",
+                         static_cast<long long>(recorder->records()), o.record->c_str(),
+                         recorder->capped() ? " (stopped at --record-max-bytes)" : "");
+    }
     // The last results go out too, within a bound: an SMTP server that is gone delays the end by
     // at most this, and what it did not take stays "pending" in the summary.
     if (delivery && !delivery->drain(std::chrono::seconds(15)))

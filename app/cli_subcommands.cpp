@@ -388,6 +388,7 @@ void registerServe(CommandLine& cl) {
     addLiveSystems(serve, o);
     addKafkaTopicPrefix(serve, o);
     addKafkaLead(serve, o);
+    addRecording(serve, o, "every application taken over HTTP");
     addJsonOutput(serve, o, "the run summary with its `http` figures, at the end");
     addQuiet(serve, o);
 }

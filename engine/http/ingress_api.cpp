@@ -271,7 +271,13 @@ HttpResponse IngressApi::handle(const HttpRequest& request) {
 
 HttpResponse IngressApi::apply(const HttpRequest& request, const core::Campaign& c,
                                const std::string& user, bool verifiedAddress) {
-    (void)request;
+    if (m_options.observer) {
+        Submission seen;
+        seen.campaignId = c.id;
+        seen.user = user;
+        seen.verified = verifiedAddress || !c.requiresVerification;
+        m_options.observer->applied(seen, request.header("x-request-id"));
+    }
     if (c.requiresVerification && !verifiedAddress) {
         m_stats.notVerified.fetch_add(1, std::memory_order_relaxed);
         return errorResponse(403, "campaign '" + c.id +

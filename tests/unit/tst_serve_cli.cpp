@@ -180,6 +180,42 @@ end
         QCOMPARE(states.value(QStringLiteral("PROCESSING")).toInteger(), qint64(0));
     }
 
+    // --record: what the server took is a capture that capture info reads and replay plays.
+    void recordedTrafficReplaysAsItCame() {
+        const QString scenario = writeFile("rec.json", R"({
+          "name": "record test", "seed": 5,
+          "campaigns": [{"id": "coupon", "name": "Coupon", "stock": 10, "policy": "FIRST_COME"}],
+          "arrivals": [{"campaign": "coupon", "profile": "spike", "users": 1, "over_ms": 1}],
+          "run": {"pipeline": "sync", "guard": "atomic", "transport": "inproc", "workers": 1,
+                  "partitions": 1}})");
+        const QString capture = path("served.ndjson");
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--scenario"), scenario, QStringLiteral("--record"), capture,
+                              QStringLiteral("--admin-token-file"), writeFile("t4", "0123456789abcdefgh")},
+                             m_dir.path()));
+        const QString apply = server.url + QStringLiteral("/api/campaigns/coupon/apply");
+        QCOMPARE(curl(postJson(apply, R"({"userId": "ann"})") + QStringList{QStringLiteral("-H"), QStringLiteral("X-Request-Id: r-1")}).status, 202);
+        QCOMPARE(curl(postJson(apply, R"({"userId": "bob"})")).status, 202);
+        QCOMPARE(curl(postJson(apply, R"({"userId": "ann"})")).status, 200);  // a duplicate
+        server.stop();
+        QCOMPARE(server.process.exitCode(), 0);
+        QFile f(capture);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY2(text.contains("\"r-1\""), text.constData());
+        const auto info = cli({QStringLiteral("capture"), QStringLiteral("info"), capture, QStringLiteral("--json"), QStringLiteral("-")});
+        QCOMPARE(info.exitCode, 0);
+        const QJsonObject i = QJsonDocument::fromJson(info.out).object();
+        QCOMPARE(i.value(QStringLiteral("requests")).toInteger(), qint64(3));
+        QCOMPARE(i.value(QStringLiteral("duplicates")).toInteger(), qint64(1));
+        const auto replay = cli({QStringLiteral("replay"), capture, QStringLiteral("--scenario"), scenario,
+                                 QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")});
+        QCOMPARE(replay.exitCode, 0);
+        const QJsonObject r = QJsonDocument::fromJson(replay.out).object();
+        QCOMPARE(r.value(QStringLiteral("issued")).toInteger(), qint64(2));
+        QCOMPARE(r.value(QStringLiteral("duplicates")).toInteger(), qint64(1));
+    }
+
     // Seed 002 as shipped (the default scenario): only verified addresses may apply.
     void curlWalksTheVerificationFlow() {
         const QString home = path("home-flow");

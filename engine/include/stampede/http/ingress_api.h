@@ -32,12 +32,22 @@ class QJsonObject;
 
 namespace stampede::http {
 
+// Told of every application that reached the API with a campaign and a user (taken, duplicate, or
+// refused for want of verification): what `serve --record` writes as a capture. Called on the
+// server's I/O threads, at once.
+class ApplyObserver {
+public:
+    virtual ~ApplyObserver() = default;
+    virtual void applied(const Submission& submission, std::string_view clientRequestId) = 0;
+};
+
 struct IngressOptions {
     std::vector<core::Campaign> campaigns;  // the run's, in the scenario's order
     std::string adminToken;                 // empty: the admin endpoints answer 503
     VerificationPolicy verification;
     // Non-null: every answer is counted by route and status, and GET /metrics is served.
     RunMetrics* metrics = nullptr;
+    ApplyObserver* observer = nullptr;  // non-null: told of every application
 };
 
 // What the API did, since it started; any thread may read.
