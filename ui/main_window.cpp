@@ -105,7 +105,12 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1600, 1000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The HTTP ingress serves the controller's engine from its own threads: it stops before the
+    // controller (the first child, so the first QObject deletes) takes the engine away.
+    delete m_http;
+    m_http = nullptr;
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));

@@ -12,6 +12,9 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <memory>
+
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
 #include "http_ingress.h"
@@ -104,6 +107,31 @@ private Q_SLOTS:
         w.httpIngress()->toggle()->trigger();  // off
         QVERIFY(!w.controller()->keepOpen());
         QTRY_VERIFY(!status->isVisible());
+    }
+
+    // The window closes while a client hammers a served run: the server stops before the
+    // engine goes (under the sanitizers this is where a use after free would show).
+    void closingWhileServingIsClean() {
+        auto w = std::make_unique<MainWindow>();
+        w->httpIngress()->toggle()->trigger();
+        QVERIFY(w->launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+        QTRY_VERIFY(w->launcherDock()->startAction()->isEnabled());
+        w->launcherDock()->startAction()->trigger();
+        QTRY_VERIFY(w->httpIngress()->serving());
+        const QString apply = QStringLiteral("http://127.0.0.1:%1/api/campaigns/%2/apply")
+                                  .arg(w->httpIngress()->port())
+                                  .arg(QString::fromStdString(w->controller()->scenario().campaigns.front().id));
+        QNetworkAccessManager net;
+        QList<QNetworkReply*> replies;
+        for (int i = 0; i < 50; ++i) {
+            QNetworkRequest request{QUrl(apply)};
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            replies << net.post(request, "{\"userId\": \"c" + QByteArray::number(i) + "\"}");
+        }
+        QTRY_VERIFY(std::any_of(replies.begin(), replies.end(), [](QNetworkReply* r) { return r->isFinished(); }));
+        w.reset();  // closes with requests still coming
+        QTRY_VERIFY(std::all_of(replies.begin(), replies.end(), [](QNetworkReply* r) { return r->isFinished(); }));
+        qDeleteAll(replies);
     }
 };
 
