@@ -17,6 +17,7 @@
 #include "cli_http.h"
 #include "cli_capture_options.h"
 #include "cli_live.h"
+#include "cli_serve_outbox.h"
 #include "cli_serve_recorder.h"
 #include "cli_signals.h"
 #include "stampede/engine.h"
@@ -157,6 +158,13 @@ int serveCommand(const CliOptions& o) {
         delivery = std::make_unique<http::SmtpDelivery>(api.outbox(), *smtp);
         delivery->start();
     }
+    // --store: the outbox is kept with the run.
+    std::unique_ptr<OutboxKeeper> outboxKeeper;
+    if (sink) {
+        outboxKeeper = OutboxKeeper::open(sink->url(), sink->runId(), error);
+        if (!outboxKeeper)
+            std::fprintf(stderr, "stampede-cli serve: the outbox is not stored: %s\n", error.c_str());
+    }
     http::HttpLimits limits;
     if (o.requestTimeout)
         limits.requestTimeout = std::chrono::milliseconds(std::int64_t(*o.requestTimeout * 1000));
@@ -186,6 +194,8 @@ int serveCommand(const CliOptions& o) {
         api.postResults();
         // Each poll makes what was taken readable in the capture: a kill loses at most a poll.
         if (recorder) recorder->flush();
+        if (outboxKeeper && !outboxKeeper->keep(api.outbox()))
+            std::fprintf(stderr, "\nstampede-cli serve: outbox: %s\n", outboxKeeper->error().c_str());
         if (showProgress) printProgress(*engine.snapshot(), server.stats());
     }
     if (showProgress) std::fprintf(stderr, "\r%120s\r", "");
@@ -208,6 +218,8 @@ int serveCommand(const CliOptions& o) {
         std::fprintf(stderr, "stampede-cli serve: smtp: not everything was delivered: %s\n",
                      delivery->lastError().c_str());
     if (delivery) delivery->stop();
+    if (outboxKeeper && !outboxKeeper->keep(api.outbox()))
+        std::fprintf(stderr, "stampede-cli serve: outbox: %s\n", outboxKeeper->error().c_str());
     const auto snapshot = engine.snapshot();
     if (snapshot->finals != snapshot->admitted)
         return fail("internal error: the run ended with unfinished requests", kExitInternal);

@@ -440,6 +440,56 @@ bool Store::upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLette
            fail("cannot commit dead letters: " + db.lastError().text().toStdString());
 }
 
+bool Store::upsertOutbox(std::int64_t runId, std::span<const OutboxRow> rows) {
+    QSqlDatabase db = m_db->db();
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(upsert(m_url) +
+              QStringLiteral("outbox (run_id, message_id, recipient, kind, subject, body, "
+                             "created_at_ms, delivery) VALUES (?,?,?,?,?,?,?,?)"));
+    for (const auto& r : rows) {
+        q.addBindValue(static_cast<qint64>(runId));
+        q.addBindValue(static_cast<qint64>(r.messageId));
+        q.addBindValue(qs(r.recipient));
+        q.addBindValue(qs(r.kind));
+        q.addBindValue(qs(r.subject));
+        q.addBindValue(qs(r.body));
+        q.addBindValue(static_cast<qint64>(r.createdAtMs));
+        q.addBindValue(qs(r.delivery));
+        if (!q.exec()) {
+            const std::string why = q.lastError().text().toStdString();
+            db.rollback();
+            return fail("cannot store the outbox: " + why);
+        }
+    }
+    return db.commit() ||
+           fail("cannot commit the outbox: " + db.lastError().text().toStdString());
+}
+
+std::vector<OutboxRow> Store::outbox(std::int64_t runId) {
+    std::vector<OutboxRow> rows;
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT message_id, recipient, kind, subject, body, created_at_ms, "
+                             "delivery FROM outbox WHERE run_id = ? ORDER BY message_id"));
+    q.addBindValue(static_cast<qint64>(runId));
+    if (!q.exec()) {
+        fail("cannot read the outbox: " + q.lastError().text().toStdString());
+        return rows;
+    }
+    while (q.next()) {
+        OutboxRow r;
+        r.messageId = q.value(0).toLongLong();
+        r.recipient = q.value(1).toString().toStdString();
+        r.kind = q.value(2).toString().toStdString();
+        r.subject = q.value(3).toString().toStdString();
+        r.body = q.value(4).toString().toStdString();
+        r.createdAtMs = q.value(5).toLongLong();
+        r.delivery = q.value(6).toString().toStdString();
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
 bool Store::setReplayState(std::int64_t runId, std::span<const core::RequestId> ids,
                            const std::string& state) {
     QSqlDatabase db = m_db->db();

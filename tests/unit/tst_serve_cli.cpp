@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -214,6 +216,36 @@ end
         const QJsonObject r = QJsonDocument::fromJson(replay.out).object();
         QCOMPARE(r.value(QStringLiteral("issued")).toInteger(), qint64(2));
         QCOMPARE(r.value(QStringLiteral("duplicates")).toInteger(), qint64(1));
+    }
+
+    // --store: the run and its outbox are in the store once the server ends.
+    void theOutboxIsKeptWithTheRunInTheStore() {
+        const QString db = path("serve-store.db");
+        Server server;
+        QVERIFY(server.start({QStringLiteral("--store"), QStringLiteral("sqlite://") + db,
+                              QStringLiteral("--admin-token-file"), writeFile("t5", "0123456789abcdefgh")},
+                             m_dir.path()));
+        QCOMPARE(curl(postJson(server.url + QStringLiteral("/api/auth/send-verification-code"),
+                               R"({"email":"park@example.com"})")).status,
+                 202);
+        server.stop();
+        QCOMPARE(server.process.exitCode(), 0);
+        {
+            QSqlDatabase sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("outbox-check"));
+            sql.setDatabaseName(db);
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            QVERIFY(q.exec(QStringLiteral("SELECT o.recipient, o.kind, o.delivery, o.body, r.status FROM outbox o "
+                                          "JOIN runs r ON r.id = o.run_id")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("park@example.com"));
+            QCOMPARE(q.value(1).toString(), QStringLiteral("verification-code"));
+            QCOMPARE(q.value(2).toString(), QStringLiteral("outbox"));  // no SMTP: kept here only
+            QVERIFY(q.value(3).toString().contains(QStringLiteral("Your code is")));
+            QCOMPARE(q.value(4).toString(), QStringLiteral("stopped"));
+            QVERIFY(!q.next());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("outbox-check"));
     }
 
     // Seed 002 as shipped (the default scenario): only verified addresses may apply.

@@ -51,6 +51,30 @@ private Q_SLOTS:
         QCOMPARE(db->countIssued(*run), std::int64_t(1234));
     }
 
+    // The outbox's rows: a later delivery verdict replaces the row, UTF-8 survives the trip.
+    void keepsTheOutbox() {
+        std::string error;
+        auto db = store::Store::open(url(), error);
+        QVERIFY2(db, error.c_str());
+        sim::Scenario s;
+        s.name = "outbox";
+        const auto run = db->beginRun(s);
+        QVERIFY2(run, db->lastError().c_str());
+        std::vector<store::OutboxRow> rows = {
+            {1, "kim@example.com", "verification-code", "Your code", "Your code is 123456.", 1000,
+             "pending"},
+            {2, "lee@example.com", "result", "당첨: 선물", "Your application 7 succeeded.", 2000,
+             "outbox"}};
+        QVERIFY2(db->upsertOutbox(*run, rows), db->lastError().c_str());
+        rows[0].delivery = "sent";
+        QVERIFY(db->upsertOutbox(*run, std::span(rows).first(1)));
+        const auto stored = db->outbox(*run);
+        QCOMPARE(stored.size(), std::size_t(2));
+        QCOMPARE(stored[0].delivery, std::string("sent"));
+        QCOMPARE(stored[1].subject, std::string("당첨: 선물"));
+        QCOMPARE(stored[1].createdAtMs, std::int64_t(2000));
+    }
+
     void cliRunAgreesWithTheRealClient() {
         QProcess cli;
         cli.start(QStringLiteral(STAMPEDE_CLI_PATH),

@@ -37,6 +37,14 @@ struct RunRecord {
     std::int64_t pendingDeadLetters = 0;
 };
 
+// A message of the HTTP ingress's outbox, as stored with its run.
+struct OutboxRow {
+    std::int64_t messageId = 0;
+    std::string recipient, kind, subject, body;
+    std::int64_t createdAtMs = 0;
+    std::string delivery;
+};
+
 struct StoredDeadLetter {
     std::int64_t runId = 0;
     dlq::DeadLetter letter;
@@ -72,6 +80,10 @@ public:
     // The request event log: one row per request that became final. Returns rows, or -1.
     std::int64_t insertEvents(std::int64_t runId, std::span<const FinalRequest> events);
     bool upsertDeadLetters(std::int64_t runId, std::span<const dlq::DeadLetter> letters);
+    // Inserts or replaces these messages of the run's outbox (a delivery's later verdict
+    // replaces the row).
+    bool upsertOutbox(std::int64_t runId, std::span<const OutboxRow> rows);
+    std::vector<OutboxRow> outbox(std::int64_t runId);
     bool setReplayState(std::int64_t runId, std::span<const core::RequestId> ids,
                         const std::string& state);
 
