@@ -90,18 +90,28 @@ void HttpIngress::serveRun() {
     }
     m_server = std::move(server);
     m_lastRequests = 0;
+    m_lastOutbox.clear();
+    m_outboxPosted = -1;
     m_controller->logEngine(tr("HTTP ingress serving at http://%1")
                                 .arg(QString::fromStdString(http::authority(host, m_server->port()))));
     m_tick.start();
     tick();
 }
 
+std::vector<http::OutboxMessage> HttpIngress::outbox(std::size_t limit) const {
+    if (!m_api) return m_lastOutbox;
+    const std::int64_t posted = m_api->outbox().posted();
+    return m_api->outbox().after(std::max<std::int64_t>(0, posted - std::int64_t(limit)), limit);
+}
+
 void HttpIngress::stopServing(const QString& why) {
     m_tick.stop();
     if (m_server) {
-        // The results of what it took go to the outbox before it goes.
+        // The results of what it took go to the outbox before it goes, and stay on view.
         m_api->postResults();
         m_server.reset();
+        m_lastOutbox = outbox();
+        Q_EMIT outboxChanged();
     }
     m_api.reset();
     m_metrics.reset();
@@ -111,6 +121,12 @@ void HttpIngress::stopServing(const QString& why) {
 void HttpIngress::tick() {
     if (!m_server) return;
     m_api->postResults();
+    // The outbox changes when a message is posted, or when a delivery decides one.
+    const std::int64_t posted = m_api->outbox().posted();
+    if (posted != m_outboxPosted || posted > 0) {
+        m_outboxPosted = posted;
+        Q_EMIT outboxChanged();
+    }
     const auto& s = m_server->stats();
     const qint64 requests = s.requests.load();
     const qint64 errors = s.clientErrors.load() + s.serverErrors.load();

@@ -10,6 +10,9 @@
 #include <QTimer>
 
 #include <memory>
+#include <vector>
+
+#include "stampede/http/outbox.h"
 
 class QAction;
 
@@ -39,8 +42,12 @@ public:
     // "HTTP http://127.0.0.1:8080 · 1,234 req/s · 0 errors", or why it is not serving.
     QString statusText() const { return m_status; }
 
+    // The outbox of the run being served, or of the last one served (the newest `limit`).
+    std::vector<http::OutboxMessage> outbox(std::size_t limit = 1000) const;
+
 Q_SIGNALS:
     void statusChanged(const QString& text);
+    void outboxChanged();  // at most once a second while serving
 
 private:
     void setEnabled(bool on);
@@ -59,6 +66,8 @@ private:
     std::unique_ptr<http::IngressApi> m_api;
     std::unique_ptr<http::HttpServer> m_server;
     qint64 m_lastRequests = 0;
+    std::vector<http::OutboxMessage> m_lastOutbox;  // kept from the last run served
+    std::int64_t m_outboxPosted = -1;
 };
 
 }  // namespace stampede::ui

@@ -19,6 +19,7 @@
 #include "docks/dlq_dock.h"
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
+#include "docks/outbox_dock.h"
 #include "http_ingress.h"
 #include "engine_controller.h"
 #include "live_systems_text.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_storeActions = new StoreActions(m_controller, this);
     m_storeInfo = new StoreInfo(m_controller, this);
     m_http = new HttpIngress(m_controller, this);
+    m_outbox = new OutboxDock(m_http, this);
     connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
@@ -60,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     splitDockWidget(m_launcher, m_campaigns, Qt::Vertical);
     addDockWidget(Qt::BottomDockWidgetArea, m_dlq);
     tabifyDockWidget(m_dlq, m_events);
+    tabifyDockWidget(m_events, m_outbox);
     m_dlq->raise();
     resizeDocks({m_launcher, m_dashboard}, {430, 1100}, Qt::Horizontal);
     resizeDocks({m_launcher, m_campaigns}, {520, 220}, Qt::Vertical);
@@ -175,7 +178,7 @@ void MainWindow::buildMenus() {
     for (QDockWidget* dock :
          {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
           static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
-          static_cast<QDockWidget*>(m_events)})
+          static_cast<QDockWidget*>(m_events), static_cast<QDockWidget*>(m_outbox)})
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);

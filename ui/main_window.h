@@ -19,6 +19,7 @@ class LauncherDock;
 class StoreActions;
 class StoreInfo;
 class HttpIngress;
+class OutboxDock;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -36,6 +37,7 @@ public:
     StoreActions* storeActions() const { return m_storeActions; }
     StoreInfo* storeInfo() const { return m_storeInfo; }
     HttpIngress* httpIngress() const { return m_http; }
+    OutboxDock* outboxDock() const { return m_outbox; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -60,6 +62,7 @@ private:
     StoreActions* m_storeActions;
     StoreInfo* m_storeInfo;
     HttpIngress* m_http;
+    OutboxDock* m_outbox;
     QLabel* m_statusHttp;
     QLabel* m_statusRun;
     QLabel* m_statusStock;

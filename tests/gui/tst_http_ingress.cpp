@@ -6,7 +6,9 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
 #include <QLabel>
+#include <QTableWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStatusBar>
@@ -16,6 +18,7 @@
 #include <memory>
 
 #include "docks/launcher_dock.h"
+#include "docks/outbox_dock.h"
 #include "engine_controller.h"
 #include "http_ingress.h"
 #include "main_window.h"
@@ -92,8 +95,19 @@ private Q_SLOTS:
         QCOMPARE(applied.json.value(QStringLiteral("userId")).toString(), QStringLiteral("over-http"));
         QCOMPARE(send(net, base + QStringLiteral("/api/campaigns/nope/apply"), R"({"userId": "x"})").status, 404);
         QCOMPARE(send(net, base + QStringLiteral("/metrics"), QByteArray()).status, 200);
+        // A verification code: in the Outbox dock, as the operator sees it.
+        QCOMPARE(send(net, base + QStringLiteral("/api/auth/send-verification-code"),
+                      R"({"email": "yun@example.com"})").status,
+                 202);
+        QTableWidget* outbox = w.outboxDock()->table();
+        QTRY_COMPARE_WITH_TIMEOUT(outbox->rowCount(), 1, 5000);
+        QCOMPARE(outbox->item(0, 2)->text(), QStringLiteral("yun@example.com"));
+        QCOMPARE(outbox->item(0, 3)->text(), QStringLiteral("verification-code"));
+        QCOMPARE(outbox->item(0, 5)->text(), QStringLiteral("outbox"));
         // The operator sees the errors on the status line.
         QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("· 1 errors")), 5000);
+        w.outboxDock()->raise();  // the screenshot shows what the operator would look at
+        w.grab().save(QDir::temp().filePath(QStringLiteral("stampede-http-ingress.png")));
         QVERIFY(w.controller()->runInProgress());
 
         w.launcherDock()->stopAction()->trigger();
@@ -103,6 +117,7 @@ private Q_SLOTS:
         QCOMPARE(s->finals, s->admitted);
         QTRY_VERIFY(!w.httpIngress()->serving());
         QVERIFY(status->text().startsWith(QStringLiteral("HTTP on: serves the next run")));
+        QCOMPARE(outbox->rowCount(), 1);  // the last run's messages stay on view
 
         w.httpIngress()->toggle()->trigger();  // off
         QVERIFY(!w.controller()->keepOpen());
