@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QLocale>
+#include <QSettings>
 
 #include "engine_controller.h"
 #include "stampede/http/admin_token.h"
@@ -16,7 +17,9 @@ HttpIngress::HttpIngress(EngineController* controller, QObject* parent)
     : QObject(parent), m_controller(controller), m_toggle(new QAction(tr("Serve &HTTP"), this)) {
     m_toggle->setObjectName(QStringLiteral("httpIngressAction"));
     m_toggle->setCheckable(true);
-    m_address = qEnvironmentVariable("STAMPEDE_HTTP", QStringLiteral("127.0.0.1:8080"));
+    m_address = qEnvironmentVariable(
+        "STAMPEDE_HTTP",
+        QSettings().value(QStringLiteral("http/address"), QStringLiteral("127.0.0.1:8080")).toString());
     m_toggle->setToolTip(
         tr("Take requests over HTTP (seed 002's API, /api/campaigns/{id}/apply, /metrics) at %1; "
            "runs then stay open until you stop them")
@@ -33,6 +36,25 @@ HttpIngress::HttpIngress(EngineController* controller, QObject* parent)
 
 HttpIngress::~HttpIngress() {
     m_server.reset();  // no request may reach the API or the metrics once they go
+}
+
+QString HttpIngress::chooseAddress(const QString& address) {
+    std::string host, error;
+    std::uint16_t port = 0;
+    if (!http::parseListenAddress(address.trimmed().toStdString(), "address", host, port, error))
+        return QString::fromStdString(error);
+    m_address = address.trimmed();
+    QSettings().setValue(QStringLiteral("http/address"), m_address);
+    m_toggle->setToolTip(
+        tr("Take requests over HTTP (seed 002's API, /api/campaigns/{id}/apply, /metrics) at %1; "
+           "runs then stay open until you stop them")
+            .arg(m_address));
+    m_controller->logOperator(tr("HTTP address set to %1").arg(m_address));
+    if (m_server)
+        serveRun();  // the run being served moves to the new address
+    else if (m_toggle->isChecked())
+        setStatus(tr("HTTP on: serves the next run at %1").arg(m_address));
+    return {};
 }
 
 quint16 HttpIngress::port() const {

@@ -33,9 +33,12 @@ public:
     ~HttpIngress() override;
 
     QAction* toggle() const { return m_toggle; }
-    // HOST:PORT to listen on (default STAMPEDE_HTTP, else 127.0.0.1:8080; port 0: a free one).
+    // HOST:PORT to listen on: STAMPEDE_HTTP, else the one chosen last (kept in the settings),
+    // else 127.0.0.1:8080; port 0: a free one.
     QString address() const { return m_address; }
-    void setAddress(const QString& address) { m_address = address; }
+    // The operator's choice: an empty string when taken (and kept; a run being served moves to
+    // it at once), else why not.
+    QString chooseAddress(const QString& address);
     bool serving() const { return m_server != nullptr; }
     quint16 port() const;  // the bound port while serving
     QString adminToken() const { return m_adminToken; }

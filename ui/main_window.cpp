@@ -6,7 +6,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -149,6 +151,18 @@ void MainWindow::buildMenus() {
     run->addAction(m_dlq->replayAction());
     run->addSeparator();
     run->addAction(m_http->toggle());
+    QAction* httpAddress = run->addAction(tr("HTTP &address…"));
+    httpAddress->setObjectName(QStringLiteral("httpAddressAction"));
+    connect(httpAddress, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const QString chosen = QInputDialog::getText(
+            this, tr("HTTP address"),
+            tr("Where Serve HTTP listens (HOST:PORT; 127.0.0.1 keeps it on this machine):"),
+            QLineEdit::Normal, m_http->address(), &ok);
+        if (!ok) return;
+        if (const QString why = m_http->chooseAddress(chosen); !why.isEmpty())
+            QMessageBox::warning(this, tr("HTTP address"), why);
+    });
     QAction* copyToken = run->addAction(tr("Copy HTTP &admin token"));
     copyToken->setObjectName(QStringLiteral("copyAdminTokenAction"));
     copyToken->setToolTip(tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in "

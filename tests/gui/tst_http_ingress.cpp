@@ -8,7 +8,9 @@
 #include <QJsonObject>
 #include <QDir>
 #include <QLabel>
+#include <QSettings>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStatusBar>
@@ -122,6 +124,33 @@ private Q_SLOTS:
         w.httpIngress()->toggle()->trigger();  // off
         QVERIFY(!w.controller()->keepOpen());
         QTRY_VERIFY(!status->isVisible());
+    }
+
+    // The operator moves the server to another port while it serves; a bad address is refused
+    // and changes nothing.
+    void theAddressIsChosenAndTheServerMoves() {
+        MainWindow w;
+        w.httpIngress()->toggle()->trigger();
+        QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+        QTRY_VERIFY(w.launcherDock()->startAction()->isEnabled());
+        w.launcherDock()->startAction()->trigger();
+        QTRY_VERIFY(w.httpIngress()->serving());
+        const quint16 first = w.httpIngress()->port();
+        QVERIFY(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:99999")).contains(QStringLiteral("not a port")));
+        QCOMPARE(w.httpIngress()->port(), first);  // still where it was
+        QTcpServer probe;  // a free port to move to
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 next = probe.serverPort();
+        probe.close();
+        QCOMPARE(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:%1").arg(next)), QString());
+        QTRY_COMPARE(w.httpIngress()->port(), next);
+        QNetworkAccessManager net;
+        QCOMPARE(send(net, QStringLiteral("http://127.0.0.1:%1/api/health").arg(next), QByteArray()).status, 200);
+        QCOMPARE(QSettings().value(QStringLiteral("http/address")).toString(), QStringLiteral("127.0.0.1:%1").arg(next));
+        w.launcherDock()->stopAction()->trigger();
+        QTRY_VERIFY(!w.controller()->runInProgress());
+        w.httpIngress()->toggle()->trigger();
+        QVERIFY(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:0")).isEmpty());
     }
 
     // The window closes while a client hammers a served run: the server stops before the
