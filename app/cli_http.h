@@ -17,7 +17,6 @@ using http::parseListenAddress;
 
 // `run --metrics`: GET /metrics of `metrics` on HOST:PORT, everything else 404. Null with `error`.
 std::unique_ptr<http::HttpServer> startMetricsServer(http::RunMetrics& metrics,
-                                                     const std::string& listen,
-                                                     std::string& error);
+                                                     const std::string& listen, std::string& error);
 
 }  // namespace stampede::cli

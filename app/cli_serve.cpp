@@ -13,9 +13,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli_capture_options.h"
 #include "cli_commands.h"
 #include "cli_http.h"
-#include "cli_capture_options.h"
 #include "cli_live.h"
 #include "cli_serve_outbox.h"
 #include "cli_serve_recorder.h"
@@ -102,8 +102,7 @@ int serveCommand(const CliOptions& o) {
     const std::string tokenWhere = o.adminTokenFile.value_or(http::defaultAdminTokenPath());
     const auto token = http::loadAdminToken(tokenWhere, !o.adminTokenFile, error);
     if (!token) return fail(error);
-    if (systems->store && !live::checkStore(*systems->store, error))
-        return fail("store: " + error);
+    if (systems->store && !live::checkStore(*systems->store, error)) return fail("store: " + error);
 
     std::optional<http::SmtpSettings> smtp;
     if (o.smtp) {
@@ -163,7 +162,8 @@ int serveCommand(const CliOptions& o) {
     if (sink) {
         outboxKeeper = OutboxKeeper::open(sink->url(), sink->runId(), error);
         if (!outboxKeeper)
-            std::fprintf(stderr, "stampede-cli serve: the outbox is not stored: %s\n", error.c_str());
+            std::fprintf(stderr, "stampede-cli serve: the outbox is not stored: %s\n",
+                         error.c_str());
     }
     http::HttpLimits limits;
     if (o.requestTimeout)
@@ -195,7 +195,8 @@ int serveCommand(const CliOptions& o) {
         // Each poll makes what was taken readable in the capture: a kill loses at most a poll.
         if (recorder) recorder->flush();
         if (outboxKeeper && !outboxKeeper->keep(api.outbox()))
-            std::fprintf(stderr, "\nstampede-cli serve: outbox: %s\n", outboxKeeper->error().c_str());
+            std::fprintf(stderr, "\nstampede-cli serve: outbox: %s\n",
+                         outboxKeeper->error().c_str());
         if (showProgress) printProgress(*engine.snapshot(), server.stats());
     }
     if (showProgress) std::fprintf(stderr, "\r%120s\r", "");
@@ -206,7 +207,8 @@ int serveCommand(const CliOptions& o) {
     }
     api.postResults();
     if (recorder) {
-        if (!recorder->finish("complete")) return fail("--record: " + recorder->error(), kExitInternal);
+        if (!recorder->finish("complete"))
+            return fail("--record: " + recorder->error(), kExitInternal);
         if (!o.quiet)
             std::fprintf(stderr, "recorded %lld applications in %s%s\n",
                          static_cast<long long>(recorder->records()), o.record->c_str(),

@@ -68,19 +68,24 @@ void addRecording(CLI::App& app, CliOptions& o, const std::string& what) {
             "record users as keyed hashes (the same user, the same name under one KEY)");
 }
 
+// The configuration a run plays through, over the scenario's: run, replay and serve take it.
+void addRunConfiguration(CLI::App& app, CliOptions& o) {
+    addText(app, "--pipeline", o.pipeline, "P", "where the issue decision happens");
+    addText(app, "--guard", o.guard, "G", "how stock is protected");
+    addText(app, "--transport", o.transport, "T", "inproc or kafka");
+    addInteger(app, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
+    addInteger(app, "--partitions", o.partitions, 1, 1024, "partitions (default: the scenario's)");
+}
+
 void registerRun(CommandLine& cl) {
     CliOptions& o = cl.options();
     CLI::App& run = cl.addCommand(
         "run", "play a scenario through one configuration and print its summary", runCommand);
     run.footer(runFooter());
     addPositional(run, "SCENARIO", o.positional, "the scenario file (JSON)")->required();
-    addText(run, "--pipeline", o.pipeline, "P", "where the issue decision happens");
-    addText(run, "--guard", o.guard, "G", "how stock is protected");
-    addText(run, "--transport", o.transport, "T", "inproc or kafka");
+    addRunConfiguration(run, o);
     addText(run, "--pace", o.pace, "realtime|asap",
             "arrivals at their times, or as fast as they are taken");
-    addInteger(run, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
-    addInteger(run, "--partitions", o.partitions, 1, 1024, "partitions (default: the scenario's)");
     // The scenario file's limit too.
     addInteger(run, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
                "the random seed (default: the scenario's)");
@@ -168,12 +173,7 @@ void registerReplay(CommandLine& cl) {
     addInteger(replay, "--stock", o.stock, 0, 1LL << 40,
                "without --scenario: each of the capture's campaigns with N units");
     addRecording(replay, o, "what is sent");
-    addText(replay, "--pipeline", o.pipeline, "P", "where the issue decision happens");
-    addText(replay, "--guard", o.guard, "G", "how stock is protected");
-    addText(replay, "--transport", o.transport, "T", "inproc or kafka");
-    addInteger(replay, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
-    addInteger(replay, "--partitions", o.partitions, 1, 1024,
-               "partitions (default: the scenario's)");
+    addRunConfiguration(replay, o);
     addInteger(replay, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
                "the random seed (default: the scenario's)");
     addLiveSystems(replay, o);
@@ -374,12 +374,7 @@ void registerServe(CommandLine& cl) {
                "larger request bodies are answered 413 (default 65536 bytes)");
     addNumber(serve, "--request-timeout", o.requestTimeout, isPositive, "seconds in (0, 86400]",
               "SECONDS", "a request must arrive whole within this (default 10; slower: 408)");
-    addText(serve, "--pipeline", o.pipeline, "P", "where the issue decision happens");
-    addText(serve, "--guard", o.guard, "G", "how stock is protected");
-    addText(serve, "--transport", o.transport, "T", "inproc or kafka");
-    addInteger(serve, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
-    addInteger(serve, "--partitions", o.partitions, 1, 1024,
-               "partitions (default: the scenario's)");
+    addRunConfiguration(serve, o);
     addInteger(serve, "--local-workers", o.localWorkers, 0, 256,
                "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
     addStore(serve, o, "persist the run (coupons, events, dead letters) in this store");

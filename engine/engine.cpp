@@ -51,8 +51,8 @@ StartResult Engine::start(const sim::Scenario& scenario, const StartOptions& opt
 
 // The calls on a run share the lock (the run is thread-safe; the HTTP ingress submits from
 // several threads at once); only replacing the run takes it alone.
-#define STAMPEDE_WITH_RUN(fallback)       \
-    std::shared_lock lock(m_mutex);       \
+#define STAMPEDE_WITH_RUN(fallback) \
+    std::shared_lock lock(m_mutex); \
     if (!m_run) return fallback;
 
 void Engine::pause() {
@@ -90,7 +90,7 @@ std::optional<RequestStatus> Engine::requestStatus(core::RequestId id) const {
 }
 
 std::optional<RequestStatus> Engine::findRequest(const std::string& campaignId,
-                                                const std::string& user) const {
+                                                 const std::string& user) const {
     STAMPEDE_WITH_RUN(std::nullopt);
     return m_run->findRequest(campaignId, user);
 }

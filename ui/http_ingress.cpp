@@ -17,13 +17,11 @@ HttpIngress::HttpIngress(EngineController* controller, QObject* parent)
     : QObject(parent), m_controller(controller), m_toggle(new QAction(tr("Serve &HTTP"), this)) {
     m_toggle->setObjectName(QStringLiteral("httpIngressAction"));
     m_toggle->setCheckable(true);
-    m_address = qEnvironmentVariable(
-        "STAMPEDE_HTTP",
-        QSettings().value(QStringLiteral("http/address"), QStringLiteral("127.0.0.1:8080")).toString());
-    m_toggle->setToolTip(
-        tr("Take requests over HTTP (seed 002's API, /api/campaigns/{id}/apply, /metrics) at %1; "
-           "runs then stay open until you stop them")
-            .arg(m_address));
+    m_address = qEnvironmentVariable("STAMPEDE_HTTP", QSettings()
+                                                          .value(QStringLiteral("http/address"),
+                                                                 QStringLiteral("127.0.0.1:8080"))
+                                                          .toString());
+    updateToolTip();
     connect(m_toggle, &QAction::toggled, this, &HttpIngress::setEnabled);
     connect(controller, &EngineController::runStarted, this, [this] {
         if (m_toggle->isChecked()) serveRun();
@@ -38,6 +36,13 @@ HttpIngress::~HttpIngress() {
     m_server.reset();  // no request may reach the API or the metrics once they go
 }
 
+void HttpIngress::updateToolTip() {
+    m_toggle->setToolTip(
+        tr("Take requests over HTTP (seed 002's API, /api/campaigns/{id}/apply, /metrics) at %1; "
+           "runs then stay open until you stop them")
+            .arg(m_address));
+}
+
 QString HttpIngress::chooseAddress(const QString& address) {
     std::string host, error;
     std::uint16_t port = 0;
@@ -45,10 +50,7 @@ QString HttpIngress::chooseAddress(const QString& address) {
         return QString::fromStdString(error);
     m_address = address.trimmed();
     QSettings().setValue(QStringLiteral("http/address"), m_address);
-    m_toggle->setToolTip(
-        tr("Take requests over HTTP (seed 002's API, /api/campaigns/{id}/apply, /metrics) at %1; "
-           "runs then stay open until you stop them")
-            .arg(m_address));
+    updateToolTip();
     m_controller->logOperator(tr("HTTP address set to %1").arg(m_address));
     if (m_server)
         serveRun();  // the run being served moves to the new address
@@ -71,12 +73,14 @@ void HttpIngress::setEnabled(bool on) {
     std::string error;
     const auto token = http::loadAdminToken(http::defaultAdminTokenPath(), true, error);
     if (!token) {
-        m_controller->logEngine(tr("HTTP admin endpoints off: %1").arg(QString::fromStdString(error)));
+        m_controller->logEngine(
+            tr("HTTP admin endpoints off: %1").arg(QString::fromStdString(error)));
         m_adminToken.clear();
     } else {
         m_adminToken = QString::fromStdString(*token);
     }
-    m_controller->logOperator(tr("HTTP ingress on at %1; runs stay open until stopped").arg(m_address));
+    m_controller->logOperator(
+        tr("HTTP ingress on at %1; runs stay open until stopped").arg(m_address));
     if (m_controller->runInProgress())
         serveRun();
     else
@@ -113,9 +117,9 @@ void HttpIngress::serveRun() {
     m_server = std::move(server);
     m_lastRequests = 0;
     m_lastOutbox.clear();
-    m_outboxPosted = -1;
-    m_controller->logEngine(tr("HTTP ingress serving at http://%1")
-                                .arg(QString::fromStdString(http::authority(host, m_server->port()))));
+    m_controller->logEngine(
+        tr("HTTP ingress serving at http://%1")
+            .arg(QString::fromStdString(http::authority(host, m_server->port()))));
     m_tick.start();
     tick();
 }
@@ -143,20 +147,17 @@ void HttpIngress::stopServing(const QString& why) {
 void HttpIngress::tick() {
     if (!m_server) return;
     m_api->postResults();
-    // The outbox changes when a message is posted, or when a delivery decides one.
-    const std::int64_t posted = m_api->outbox().posted();
-    if (posted != m_outboxPosted || posted > 0) {
-        m_outboxPosted = posted;
-        Q_EMIT outboxChanged();
-    }
+    // A posted message can still change (its delivery), so a non-empty outbox is shown again.
+    if (m_api->outbox().posted() > 0) Q_EMIT outboxChanged();
     const auto& s = m_server->stats();
     const qint64 requests = s.requests.load();
     const qint64 errors = s.clientErrors.load() + s.serverErrors.load();
     const QLocale locale;
-    setStatus(tr("HTTP http://%1 · %2 req/s · %3 errors · %4 open")
-                  .arg(QString::fromStdString(http::authority(m_server->address(), m_server->port())),
-                       locale.toString(requests - m_lastRequests), locale.toString(errors),
-                       locale.toString(qint64(s.connectionsOpen.load()))));
+    setStatus(
+        tr("HTTP http://%1 · %2 req/s · %3 errors · %4 open")
+            .arg(QString::fromStdString(http::authority(m_server->address(), m_server->port())),
+                 locale.toString(requests - m_lastRequests), locale.toString(errors),
+                 locale.toString(qint64(s.connectionsOpen.load()))));
     m_lastRequests = requests;
 }
 

@@ -58,6 +58,7 @@ private:
     void stopServing(const QString& why);
     void tick();
     void setStatus(const QString& text);
+    void updateToolTip();
 
     EngineController* m_controller;
     QAction* m_toggle;
@@ -70,7 +71,6 @@ private:
     std::unique_ptr<http::HttpServer> m_server;
     qint64 m_lastRequests = 0;
     std::vector<http::OutboxMessage> m_lastOutbox;  // kept from the last run served
-    std::int64_t m_outboxPosted = -1;
 };
 
 }  // namespace stampede::ui

@@ -1,11 +1,11 @@
 #include "main_window.h"
 
 #include <QAction>
-#include <QClipboard>
-#include <QGuiApplication>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -22,8 +22,8 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "docks/outbox_dock.h"
-#include "http_ingress.h"
 #include "engine_controller.h"
+#include "http_ingress.h"
 #include "live_systems_text.h"
 #include "profiles_dialog.h"
 #include "store_actions.h"
@@ -165,8 +165,9 @@ void MainWindow::buildMenus() {
     });
     QAction* copyToken = run->addAction(tr("Copy HTTP &admin token"));
     copyToken->setObjectName(QStringLiteral("copyAdminTokenAction"));
-    copyToken->setToolTip(tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in "
-                             "~/.config/stampede/admin-token"));
+    copyToken->setToolTip(
+        tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in "
+           "~/.config/stampede/admin-token"));
     copyToken->setEnabled(false);
     connect(m_http->toggle(), &QAction::toggled, copyToken,
             [this, copyToken] { copyToken->setEnabled(!m_http->adminToken().isEmpty()); });

@@ -41,39 +41,61 @@ std::string HttpRequest::queryParameter(std::string_view name) const {
 
 std::string_view reasonPhrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 204: return "No Content";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 409: return "Conflict";
-        case 411: return "Length Required";
-        case 413: return "Content Too Large";
-        case 414: return "URI Too Long";
-        case 415: return "Unsupported Media Type";
-        case 422: return "Unprocessable Content";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 501: return "Not Implemented";
-        case 503: return "Service Unavailable";
-        case 505: return "HTTP Version Not Supported";
-        default: return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 202:
+            return "Accepted";
+        case 204:
+            return "No Content";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 409:
+            return "Conflict";
+        case 411:
+            return "Length Required";
+        case 413:
+            return "Content Too Large";
+        case 414:
+            return "URI Too Long";
+        case 415:
+            return "Unsupported Media Type";
+        case 422:
+            return "Unprocessable Content";
+        case 429:
+            return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
+        case 503:
+            return "Service Unavailable";
+        case 505:
+            return "HTTP Version Not Supported";
+        default:
+            return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
     }
 }
 
 HttpResponse errorResponse(int status, std::string_view message) {
     QJsonObject o;
     o[QStringLiteral("status")] = status;
-    o[QStringLiteral("error")] = QString::fromUtf8(reasonPhrase(status).data(),
-                                                   qsizetype(reasonPhrase(status).size()));
-    o[QStringLiteral("message")] =
-        QString::fromUtf8(message.data(), qsizetype(message.size()));
+    o[QStringLiteral("error")] =
+        QString::fromUtf8(reasonPhrase(status).data(), qsizetype(reasonPhrase(status).size()));
+    o[QStringLiteral("message")] = QString::fromUtf8(message.data(), qsizetype(message.size()));
     HttpResponse r;
     r.status = status;
     r.body = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();

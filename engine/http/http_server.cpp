@@ -44,9 +44,8 @@ HttpResponse closing(HttpResponse r) {
 HttpResponse headerTooLong(std::string_view received, const HttpLimits& limits) {
     const std::string_view head = received.substr(0, limits.maxRequestLine + 2);
     if (head.find("\r\n") == std::string_view::npos && head.find('\n') == std::string_view::npos)
-        return closing(errorResponse(
-            414, "the request line is longer than " + std::to_string(limits.maxRequestLine) +
-                     " bytes"));
+        return closing(errorResponse(414, "the request line is longer than " +
+                                              std::to_string(limits.maxRequestLine) + " bytes"));
     return closing(errorResponse(
         431, "the header fields are longer than " + std::to_string(limits.maxHeaders) + " bytes"));
 }
@@ -82,10 +81,9 @@ std::optional<HttpResponse> checkHeader(const Parser& parser, const HttpLimits& 
     if (h.version() != 10 && h.version() != 11)
         return closing(errorResponse(505, "only HTTP/1.0 and HTTP/1.1 are served"));
     if (const auto length = parser.content_length(); length && *length > limits.maxBody)
-        return closing(errorResponse(413, "the body is longer than " +
-                                              std::to_string(limits.maxBody) + " bytes"));
-    if (const auto te = h.find(bhttp::field::transfer_encoding);
-        te != h.end() && !parser.chunked())
+        return closing(errorResponse(
+            413, "the body is longer than " + std::to_string(limits.maxBody) + " bytes"));
+    if (const auto te = h.find(bhttp::field::transfer_encoding); te != h.end() && !parser.chunked())
         return closing(errorResponse(501, "only the chunked transfer coding is understood"));
     return std::nullopt;
 }
@@ -179,24 +177,21 @@ private:
         if (m_buffer.size() > 0) return readHeader();  // pipelined: already here
         m_stream.expires_after(m_shared.limits.idleTimeout);
         m_buffer.reserve(4096);
-        m_stream.async_read_some(
-            m_buffer.prepare(4096),
-            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                if (ec == beast::error::timeout)
-                    self->m_shared.stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-                if (ec) return self->close();
-                self->m_buffer.commit(n);
-                self->readHeader();
-            });
+        m_stream.async_read_some(m_buffer.prepare(4096), [self = shared_from_this()](
+                                                             beast::error_code ec, std::size_t n) {
+            if (ec == beast::error::timeout)
+                self->m_shared.stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+            if (ec) return self->close();
+            self->m_buffer.commit(n);
+            self->readHeader();
+        });
     }
 
     void readHeader() {
         m_stream.expires_after(m_shared.limits.requestTimeout);
         bhttp::async_read_header(
             m_stream, m_buffer, *m_parser,
-            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                self->onHeader(ec);
-            });
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
     }
 
     void onHeader(beast::error_code ec) {
@@ -247,8 +242,7 @@ private:
             ec == asio::error::connection_reset || ec == bhttp::error::partial_message)
             return close();  // the client went away
         const auto data = m_buffer.cdata();
-        answer(parseError(ec,
-                          std::string_view(static_cast<const char*>(data.data()), data.size()),
+        answer(parseError(ec, std::string_view(static_cast<const char*>(data.data()), data.size()),
                           m_shared.limits),
                11);
     }
@@ -260,10 +254,10 @@ private:
         // The request's deadline still holds: a client that does not read its answer is cut
         // off with it (each re-arming of the timer costs a system call).
         asio::async_write(m_stream, asio::buffer(m_out),
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                               if (ec || self->m_closeAfter) return self->close();
-                               self->awaitRequest();
-                           });
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec || self->m_closeAfter) return self->close();
+                              self->awaitRequest();
+                          });
     }
 
     void close() {
@@ -296,8 +290,8 @@ HttpResponse answerRawRequest(std::string_view bytes, const HttpLimits& limits,
         if (ec == bhttp::error::need_more) {
             if (used < bytes.size() && !ec) continue;
             // All bytes given and still incomplete: as a server would, wait (here: say so).
-            if (!parser.is_header_done() && bytes.size() > limits.maxRequestLine +
-                                                               limits.maxHeaders + 4)
+            if (!parser.is_header_done() &&
+                bytes.size() > limits.maxRequestLine + limits.maxHeaders + 4)
                 return headerTooLong(bytes, limits);
             return closing(errorResponse(408, "the request is incomplete"));
         }

@@ -183,11 +183,11 @@ std::string resultMessage(const RequestStatus& s, const std::string& campaignNam
                " came after the last one was given out.";
     }
     subject = "Your application: " + campaignName;
-    return "Your application " + std::to_string(s.requestId) + " for " + campaignName +
-           " ended " + std::string(core::toString(s.state)) +
-           (s.reason != core::RejectReason::None ? " (" + std::string(core::toString(s.reason)) +
-                                                       ")"
-                                                 : std::string()) +
+    return "Your application " + std::to_string(s.requestId) + " for " + campaignName + " ended " +
+           std::string(core::toString(s.state)) +
+           (s.reason != core::RejectReason::None
+                ? " (" + std::string(core::toString(s.reason)) + ")"
+                : std::string()) +
            ".";
 }
 
@@ -200,11 +200,6 @@ const core::Campaign* IngressApi::campaign(std::string_view id) const {
     for (const auto& c : m_options.campaigns)
         if (c.id == id) return &c;
     return nullptr;
-}
-
-HttpResponse IngressApi::bad(int status, std::string_view message) {
-    m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-    return errorResponse(status, message);
 }
 
 HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
@@ -221,12 +216,12 @@ HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
         r.body = m_options.metrics->scrape();
         return r;
     }
-    if (seg.size() < 2 || seg[0] != "api") return bad(404, "no such endpoint");
+    if (seg.size() < 2 || seg[0] != "api") return errorResponse(404, "no such endpoint");
     const std::string& area = seg[1];
     if (area == "campaigns") {
         routed = Route::Campaigns;
         if (seg.size() == 2) return get ? campaignsJson() : methodNotAllowed("GET");
-        if (seg[2].empty()) return bad(404, "no campaign id in the path");
+        if (seg[2].empty()) return errorResponse(404, "no campaign id in the path");
         routed = Route::Campaign;
         if (seg.size() == 3) return get ? campaignJson(seg[2]) : methodNotAllowed("GET");
         routed = Route::CampaignApply;
@@ -259,7 +254,7 @@ HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
         routed = Route::Health;
         return get ? health() : methodNotAllowed("GET");
     }
-    return bad(404, "no such endpoint");
+    return errorResponse(404, "no such endpoint");
 }
 
 HttpResponse IngressApi::handle(const HttpRequest& request) {
@@ -319,22 +314,29 @@ HttpResponse IngressApi::apply(const HttpRequest& request, const core::Campaign&
 
 HttpResponse IngressApi::applyToCampaign(const HttpRequest& request, std::string_view campaignId) {
     const core::Campaign* c = campaign(campaignId);
-    if (!c) return bad(404, "no campaign '" + std::string(campaignId) + "'");
+    if (!c) return errorResponse(404, "no campaign '" + std::string(campaignId) + "'");
     QJsonObject body;
     HttpResponse error;
-    if (!parseBody(request, body, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
+    if (!parseBody(request, body, error)) return error;
+    return applyAs(request, *c, body);
+}
+
+HttpResponse IngressApi::applyAs(const HttpRequest& request, const core::Campaign& c,
+                                 const QJsonObject& body) {
     // A token proves an address; a name in the body or header is taken as given.
-    const std::string tokenAddress = m_desk.addressOf(bearerToken(request));
+    const std::string token = bearerToken(request);
+    const std::string tokenAddress = m_desk.addressOf(token);
     std::string user = tokenAddress;
-    if (user.empty() && !namedUser(request, body, user, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
+    HttpResponse error;
+    if (user.empty() && !namedUser(request, body, user, error)) return error;
+    if (user.empty()) {
+        if (!token.empty())
+            return errorResponse(401, "the token is not valid (expired, or from another server)");
+        return errorResponse(400,
+                             "no user: verify your address and send \"Authorization: Bearer "
+                             "TOKEN\", or give \"userId\" in the body or X-User-Id");
     }
-    if (user.empty()) return bad(400, "no user: give \"userId\" in the body or X-User-Id");
-    return apply(request, *c, user, !tokenAddress.empty());
+    return apply(request, c, user, !tokenAddress.empty());
 }
 
 const core::Campaign* IngressApi::eventCampaign(const QJsonObject& body,
@@ -342,8 +344,8 @@ const core::Campaign* IngressApi::eventCampaign(const QJsonObject& body,
     for (const char* field : {"campaignId", "eventId", "couponId"}) {
         const QJsonValue v = body.value(QLatin1String(field));
         if (v.isUndefined() || v.isNull()) continue;
-        const std::string id = v.isDouble() ? std::to_string(std::int64_t(v.toDouble()))
-                                            : v.toString().toStdString();
+        const std::string id =
+            v.isDouble() ? std::to_string(std::int64_t(v.toDouble())) : v.toString().toStdString();
         if (const core::Campaign* c = campaign(id)) return c;
         error = errorResponse(404, "no campaign '" + id + "'");
         return nullptr;
@@ -357,61 +359,43 @@ const core::Campaign* IngressApi::eventCampaign(const QJsonObject& body,
 HttpResponse IngressApi::eventApply(const HttpRequest& request) {
     QJsonObject body;
     HttpResponse error;
-    if (!parseBody(request, body, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
+    if (!parseBody(request, body, error)) return error;
     const core::Campaign* c = eventCampaign(body, error);
-    if (!c) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
-    const std::string tokenAddress = m_desk.addressOf(bearerToken(request));
-    std::string user = tokenAddress;
-    if (user.empty() && !namedUser(request, body, user, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
-    if (user.empty()) {
-        if (!bearerToken(request).empty())
-            return bad(401, "the token is not valid (expired, or from another server)");
-        return bad(400, "no user: verify your address and send \"Authorization: Bearer TOKEN\", "
-                        "or give \"userId\"");
-    }
-    return apply(request, *c, user, !tokenAddress.empty());
+    if (!c) return error;
+    return applyAs(request, *c, body);
 }
 
 HttpResponse IngressApi::eventStatus(const HttpRequest& request) {
     std::string user = m_desk.addressOf(bearerToken(request));
     if (user.empty()) user = request.queryParameter("userId");
     if (user.empty()) user = request.queryParameter("email");
-    if (user.empty()) return bad(400, "no user: send \"Authorization: Bearer TOKEN\" or ?userId=");
+    if (user.empty())
+        return errorResponse(400, "no user: send \"Authorization: Bearer TOKEN\" or ?userId=");
     std::string campaignId = request.queryParameter("campaignId");
     if (campaignId.empty()) {
         if (m_options.campaigns.size() != 1)
-            return bad(400, "this server runs several campaigns: add ?campaignId=");
+            return errorResponse(400, "this server runs several campaigns: add ?campaignId=");
         campaignId = m_options.campaigns.front().id;
     }
-    if (!campaign(campaignId)) return bad(404, "no campaign '" + campaignId + "'");
+    if (!campaign(campaignId)) return errorResponse(404, "no campaign '" + campaignId + "'");
     const auto status = m_engine.findRequest(campaignId, user);
-    if (!status) return bad(404, "'" + user + "' has not applied to '" + campaignId + "'");
+    if (!status)
+        return errorResponse(404, "'" + user + "' has not applied to '" + campaignId + "'");
     return json(200, statusJson(*status));
 }
 
 HttpResponse IngressApi::sendCode(const HttpRequest& request) {
     QJsonObject body;
     HttpResponse error;
-    if (!parseBody(request, body, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
+    if (!parseBody(request, body, error)) return error;
     const std::string address = body.value(QLatin1String("email")).toString().toStdString();
     if (!VerificationDesk::isAddress(address))
-        return bad(400, "\"email\" must be an e-mail address");
+        return errorResponse(400, "\"email\" must be an e-mail address");
     const auto issued = m_desk.issueCode(address);
     if (!issued.ok) {
-        HttpResponse r = bad(429, "a code was sent to this address a moment ago: ask again in " +
-                                      std::to_string(issued.retryAfterS) + " s");
+        HttpResponse r =
+            errorResponse(429, "a code was sent to this address a moment ago: ask again in " +
+                                   std::to_string(issued.retryAfterS) + " s");
         r.headers.emplace_back("Retry-After", std::to_string(issued.retryAfterS));
         return r;
     }
@@ -430,20 +414,16 @@ HttpResponse IngressApi::sendCode(const HttpRequest& request) {
 HttpResponse IngressApi::verifyCode(const HttpRequest& request) {
     QJsonObject body;
     HttpResponse error;
-    if (!parseBody(request, body, error)) {
-        m_stats.badRequests.fetch_add(1, std::memory_order_relaxed);
-        return error;
-    }
+    if (!parseBody(request, body, error)) return error;
     const std::string address = body.value(QLatin1String("email")).toString().toStdString();
     const QJsonValue codeValue = body.value(QLatin1String("code"));
-    const std::string code = codeValue.isDouble()
-                                 ? QString::number(qint64(codeValue.toDouble()))
-                                       .rightJustified(6, QLatin1Char('0'))
-                                       .toStdString()
-                                 : codeValue.toString().toStdString();
+    const std::string code = codeValue.isDouble() ? QString::number(qint64(codeValue.toDouble()))
+                                                        .rightJustified(6, QLatin1Char('0'))
+                                                        .toStdString()
+                                                  : codeValue.toString().toStdString();
     if (!VerificationDesk::isAddress(address))
-        return bad(400, "\"email\" must be an e-mail address");
-    if (code.empty()) return bad(400, "\"code\" is missing");
+        return errorResponse(400, "\"email\" must be an e-mail address");
+    if (code.empty()) return errorResponse(400, "\"code\" is missing");
     const auto v = m_desk.verify(address, code);
     switch (v.check) {
         case VerificationDesk::Check::Verified: {
@@ -455,15 +435,17 @@ HttpResponse IngressApi::verifyCode(const HttpRequest& request) {
             return json(200, o);
         }
         case VerificationDesk::Check::WrongCode:
-            return bad(400, "wrong code: " + std::to_string(v.attemptsLeft) + " attempt(s) left");
+            return errorResponse(
+                400, "wrong code: " + std::to_string(v.attemptsLeft) + " attempt(s) left");
         case VerificationDesk::Check::Expired:
-            return bad(400, "the code has expired: ask for a new one");
+            return errorResponse(400, "the code has expired: ask for a new one");
         case VerificationDesk::Check::TooManyAttempts:
-            return bad(429, "too many wrong codes: ask for a new one");
+            return errorResponse(429, "too many wrong codes: ask for a new one");
         case VerificationDesk::Check::NoCode:
             break;
     }
-    return bad(400, "no code was sent to this address: POST /api/auth/send-verification-code");
+    return errorResponse(400,
+                         "no code was sent to this address: POST /api/auth/send-verification-code");
 }
 
 std::optional<HttpResponse> IngressApi::refuseAdmin(const HttpRequest& request) const {
@@ -471,8 +453,9 @@ std::optional<HttpResponse> IngressApi::refuseAdmin(const HttpRequest& request) 
         return errorResponse(503, "the admin endpoints are off: no admin token is configured");
     const std::string token = bearerToken(request);
     if (token.empty()) {
-        HttpResponse r = errorResponse(401, "the admin endpoints need \"Authorization: Bearer "
-                                            "ADMIN_TOKEN\"");
+        HttpResponse r = errorResponse(401,
+                                       "the admin endpoints need \"Authorization: Bearer "
+                                       "ADMIN_TOKEN\"");
         r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"stampede admin\"");
         return r;
     }
@@ -492,13 +475,16 @@ HttpResponse IngressApi::adminStock(const HttpRequest& request) {
     if (!v.isDouble() || std::floor(v.toDouble()) != v.toDouble() || v.toDouble() > 9e15)
         return errorResponse(400, "\"stock\" must be an integer");
     switch (m_engine.setStock(c->id, std::int64_t(v.toDouble()))) {
-        case StockChangeResult::Applied: break;
+        case StockChangeResult::Applied:
+            break;
         case StockChangeResult::BelowIssued:
             return errorResponse(409, "the stock cannot go below what is already issued");
-        case StockChangeResult::Negative: return errorResponse(400, "\"stock\" must be >= 0");
+        case StockChangeResult::Negative:
+            return errorResponse(400, "\"stock\" must be >= 0");
         case StockChangeResult::UnknownCampaign:
             return errorResponse(404, "no campaign '" + c->id + "'");
-        case StockChangeResult::NoRun: return errorResponse(503, "no run is serving");
+        case StockChangeResult::NoRun:
+            return errorResponse(503, "no run is serving");
     }
     QJsonObject o;
     o[QStringLiteral("campaignId")] = qs(c->id);
@@ -565,8 +551,8 @@ HttpResponse IngressApi::campaignJson(std::string_view id) const {
     QJsonObject o;
     o[QStringLiteral("id")] = qs(c->id);
     o[QStringLiteral("name")] = qs(c->name);
-    o[QStringLiteral("policy")] =
-        c->policy == core::Policy::Lottery ? QStringLiteral("LOTTERY") : QStringLiteral("FIRST_COME");
+    o[QStringLiteral("policy")] = c->policy == core::Policy::Lottery ? QStringLiteral("LOTTERY")
+                                                                     : QStringLiteral("FIRST_COME");
     o[QStringLiteral("requiresVerification")] = c->requiresVerification;
     o[QStringLiteral("stock")] = qint64(c->stock);
     o[QStringLiteral("issued")] = 0;

@@ -5,8 +5,7 @@
 
 namespace stampede::http {
 
-std::int64_t Outbox::post(std::string to, std::string kind, std::string subject,
-                          std::string body) {
+std::int64_t Outbox::post(std::string to, std::string kind, std::string subject, std::string body) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -25,8 +24,9 @@ std::int64_t Outbox::post(std::string to, std::string kind, std::string subject,
 
 void Outbox::markDelivery(std::int64_t id, std::string delivery) {
     std::lock_guard lock(m_mutex);
-    const auto it = std::lower_bound(m_messages.begin(), m_messages.end(), id,
-                                     [](const OutboxMessage& m, std::int64_t v) { return m.id < v; });
+    const auto it =
+        std::lower_bound(m_messages.begin(), m_messages.end(), id,
+                         [](const OutboxMessage& m, std::int64_t v) { return m.id < v; });
     if (it != m_messages.end() && it->id == id) it->delivery = std::move(delivery);
 }
 

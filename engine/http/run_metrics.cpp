@@ -55,19 +55,32 @@ struct TrackedHistogram {
 
 std::string_view routeLabel(Route route) {
     switch (route) {
-        case Route::CampaignApply: return "/api/campaigns/{id}/apply";
-        case Route::Campaigns: return "/api/campaigns";
-        case Route::Campaign: return "/api/campaigns/{id}";
-        case Route::Request: return "/api/requests/{id}";
-        case Route::EventApply: return "/api/event/apply";
-        case Route::EventStatus: return "/api/event/status";
-        case Route::SendCode: return "/api/auth/send-verification-code";
-        case Route::VerifyCode: return "/api/auth/verify-code";
-        case Route::AdminStock: return "/api/admin/event/stock";
-        case Route::AdminOutbox: return "/api/admin/outbox";
-        case Route::Health: return "/api/health";
-        case Route::Metrics: return "/metrics";
-        case Route::Unknown: break;
+        case Route::CampaignApply:
+            return "/api/campaigns/{id}/apply";
+        case Route::Campaigns:
+            return "/api/campaigns";
+        case Route::Campaign:
+            return "/api/campaigns/{id}";
+        case Route::Request:
+            return "/api/requests/{id}";
+        case Route::EventApply:
+            return "/api/event/apply";
+        case Route::EventStatus:
+            return "/api/event/status";
+        case Route::SendCode:
+            return "/api/auth/send-verification-code";
+        case Route::VerifyCode:
+            return "/api/auth/verify-code";
+        case Route::AdminStock:
+            return "/api/admin/event/stock";
+        case Route::AdminOutbox:
+            return "/api/admin/outbox";
+        case Route::Health:
+            return "/api/health";
+        case Route::Metrics:
+            return "/metrics";
+        case Route::Unknown:
+            break;
     }
     return "other";
 }
@@ -137,8 +150,8 @@ struct RunMetrics::Registry {
         issuedFamily = campaignGauge("stampede_campaign_issued", "Units a campaign has issued");
         remainingFamily =
             campaignGauge("stampede_campaign_remaining", "Units left, as the guard sees them");
-        campaignOverFamily =
-            campaignGauge("stampede_campaign_over_issued", "Units issued beyond a campaign's stock");
+        campaignOverFamily = campaignGauge("stampede_campaign_over_issued",
+                                           "Units issued beyond a campaign's stock");
         auto& latency = prometheus::BuildHistogram()
                             .Name("stampede_latency_seconds")
                             .Help("Request latency by stage: queue wait, processing, end to end")
@@ -194,7 +207,7 @@ RunMetrics::~RunMetrics() = default;
 void RunMetrics::countAnswer(Route route, int status) {
     if (status < 100 || status > 599) return;
     m_answers[std::size_t(route)][std::size_t(status - 100)].fetch_add(1,
-                                                                      std::memory_order_relaxed);
+                                                                       std::memory_order_relaxed);
 }
 
 std::string RunMetrics::scrape() {
@@ -204,14 +217,14 @@ std::string RunMetrics::scrape() {
     m_registry->update(*snapshot);
     for (int route = 0; route < kRouteCount; ++route)
         for (int i = 0; i < 500; ++i) {
-            const std::int64_t n = m_answers[std::size_t(route)][std::size_t(i)].load(
-                std::memory_order_relaxed);
+            const std::int64_t n =
+                m_answers[std::size_t(route)][std::size_t(i)].load(std::memory_order_relaxed);
             if (!n) continue;
             auto [it, added] = m_registry->answers.try_emplace({route, i + 100});
             if (added)
-                it->second.counter = &m_registry->http->Add(
-                    {{"route", std::string(routeLabel(Route(route)))},
-                     {"status", std::to_string(i + 100)}});
+                it->second.counter =
+                    &m_registry->http->Add({{"route", std::string(routeLabel(Route(route)))},
+                                            {"status", std::to_string(i + 100)}});
             it->second.to(double(n));
         }
     std::ostringstream out;

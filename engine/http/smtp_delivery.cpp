@@ -29,8 +29,8 @@ std::string encodedWord(const std::string& text) {
     const bool ascii = std::all_of(text.begin(), text.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (ascii) return text;
-    return "=?UTF-8?B?" +
-           QByteArray(text.data(), qsizetype(text.size())).toBase64().toStdString() + "?=";
+    return "=?UTF-8?B?" + QByteArray(text.data(), qsizetype(text.size())).toBase64().toStdString() +
+           "?=";
 }
 
 std::string messageText(const SmtpSettings& s, const OutboxMessage& m) {
@@ -79,7 +79,8 @@ std::string SmtpDelivery::send(const SmtpSettings& settings, const OutboxMessage
     curl_slist* rcpt = curl_slist_append(nullptr, ("<" + oneLine(message.to) + ">").c_str());
     char error[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_URL, settings.url.c_str());
-    if (!settings.password.empty()) curl_easy_setopt(curl, CURLOPT_PASSWORD, settings.password.c_str());
+    if (!settings.password.empty())
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, settings.password.c_str());
     // STARTTLS when the server offers it; smtps:// is TLS from the first byte.
     curl_easy_setopt(curl, CURLOPT_USE_SSL, long(CURLUSESSL_TRY));
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
@@ -168,8 +169,8 @@ void SmtpDelivery::loop() {
                 if (attempt > 1) m_stats.retries.fetch_add(1, std::memory_order_relaxed);
                 why = send(m_settings, m, transient);
                 if (why.empty() || !transient || attempt == m_settings.maxAttempts) break;
-                m_outbox.markDelivery(m.id, "pending: attempt " + std::to_string(attempt) +
-                                                " failed: " + why);
+                m_outbox.markDelivery(
+                    m.id, "pending: attempt " + std::to_string(attempt) + " failed: " + why);
                 std::unique_lock lock(m_mutex);
                 m_lastError = why;
                 if (m_wake.wait_for(lock, backoff, [&] { return m_stopping; })) return;

@@ -23,13 +23,13 @@ std::string randomToken() {
 bool constantTimeEquals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0;
 }
 
 VerificationDesk::VerificationDesk(VerificationPolicy policy, Clock clock)
-    : m_policy(policy), m_clock(clock ? std::move(clock) : Clock(&std::chrono::steady_clock::now)) {}
+    : m_policy(policy),
+      m_clock(clock ? std::move(clock) : Clock(&std::chrono::steady_clock::now)) {}
 
 bool VerificationDesk::isAddress(const std::string& text) {
     if (text.empty() || text.size() > 254) return false;

@@ -67,7 +67,7 @@ std::optional<RequestStatus> Run::requestStatus(core::RequestId id) const {
 }
 
 std::optional<RequestStatus> Run::findRequest(const std::string& campaignId,
-                                             const std::string& user) const {
+                                              const std::string& user) const {
     const int campaign = m_plan->scenario.campaignIndex(campaignId);
     if (campaign < 0) return std::nullopt;
     const std::uint64_t number = m_state->users.find(user);

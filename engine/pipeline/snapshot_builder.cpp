@@ -54,8 +54,7 @@ void SnapshotBuilder::describe(Snapshot& s, std::int64_t now) const {
         s.status = RunStatus::Paused;
     // A run kept open for submit() (a server) takes requests until it is stopped: it is running,
     // not draining, after its own arrivals.
-    else if (control.stopRequested() ||
-             (m_coordinator.feedingDone() && !m_plan.options.keepOpen))
+    else if (control.stopRequested() || (m_coordinator.feedingDone() && !m_plan.options.keepOpen))
         s.status = RunStatus::Draining;
     else
         s.status = RunStatus::Running;

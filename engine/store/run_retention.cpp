@@ -12,8 +12,8 @@ namespace {
 
 // Every table that keeps rows of a run, the run itself last.
 constexpr const char* kRunTables[] = {
-    "issued_coupons", "dead_letters", "request_events", "campaign_stats", "aggregation_checkpoints",
-    "outbox",         "campaigns",    "runs"};
+    "issued_coupons",          "dead_letters", "request_events", "campaign_stats",
+    "aggregation_checkpoints", "outbox",       "campaigns",      "runs"};
 
 bool deleteRun(QSqlDatabase& db, std::int64_t runId, std::string& error) {
     for (const char* table : kRunTables) {

@@ -462,15 +462,15 @@ bool Store::upsertOutbox(std::int64_t runId, std::span<const OutboxRow> rows) {
             return fail("cannot store the outbox: " + why);
         }
     }
-    return db.commit() ||
-           fail("cannot commit the outbox: " + db.lastError().text().toStdString());
+    return db.commit() || fail("cannot commit the outbox: " + db.lastError().text().toStdString());
 }
 
 std::vector<OutboxRow> Store::outbox(std::int64_t runId) {
     std::vector<OutboxRow> rows;
     QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT message_id, recipient, kind, subject, body, created_at_ms, "
-                             "delivery FROM outbox WHERE run_id = ? ORDER BY message_id"));
+    q.prepare(
+        QStringLiteral("SELECT message_id, recipient, kind, subject, body, created_at_ms, "
+                       "delivery FROM outbox WHERE run_id = ? ORDER BY message_id"));
     q.addBindValue(static_cast<qint64>(runId));
     if (!q.exec()) {
         fail("cannot read the outbox: " + q.lastError().text().toStdString());

@@ -67,8 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.status < 100 || r.status > 599) fail("an answer with no real status", rest);
         if (r.contentType == "application/json") {
             QJsonParseError error;
-            QJsonDocument::fromJson(QByteArray::fromRawData(r.body.data(), qsizetype(r.body.size())),
-                                    &error);
+            QJsonDocument::fromJson(
+                QByteArray::fromRawData(r.body.data(), qsizetype(r.body.size())), &error);
             if (error.error != QJsonParseError::NoError) fail("an answer that is not JSON", r.body);
         }
         if (consumed > rest.size()) fail("a request consumed more than was given", rest);

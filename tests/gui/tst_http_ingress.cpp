@@ -4,16 +4,16 @@
 // stops it, and everything taken over HTTP is in its counts.
 #include <QtTest>
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QDir>
 #include <QLabel>
-#include <QSettings>
-#include <QTableWidget>
-#include <QTcpServer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -82,24 +82,30 @@ private Q_SLOTS:
         QTRY_VERIFY(status->text().startsWith(QStringLiteral("HTTP ") + base));
 
         // The scenario's arrivals are over, and the run still takes requests.
-        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->snapshot()->arrivalsFed ==
-                                     w.controller()->snapshot()->arrivalsTotal,
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.controller()->snapshot()->arrivalsFed == w.controller()->snapshot()->arrivalsTotal,
+            30000);
         const std::int64_t fed = w.controller()->snapshot()->arrivalsFed;
         // Open for requests: running, not draining, as the dashboard says.
         QTRY_COMPARE(w.controller()->snapshot()->finals, w.controller()->snapshot()->admitted);
         QVERIFY(w.controller()->snapshot()->status == RunStatus::Running);
-        const QString campaign = QString::fromStdString(w.controller()->scenario().campaigns.front().id);
+        const QString campaign =
+            QString::fromStdString(w.controller()->scenario().campaigns.front().id);
         QNetworkAccessManager net;
-        const Reply applied = send(net, base + QStringLiteral("/api/campaigns/%1/apply").arg(campaign),
-                                   R"({"userId": "over-http"})");
+        const Reply applied =
+            send(net, base + QStringLiteral("/api/campaigns/%1/apply").arg(campaign),
+                 R"({"userId": "over-http"})");
         QCOMPARE(applied.status, 202);
-        QCOMPARE(applied.json.value(QStringLiteral("userId")).toString(), QStringLiteral("over-http"));
-        QCOMPARE(send(net, base + QStringLiteral("/api/campaigns/nope/apply"), R"({"userId": "x"})").status, 404);
+        QCOMPARE(applied.json.value(QStringLiteral("userId")).toString(),
+                 QStringLiteral("over-http"));
+        QCOMPARE(send(net, base + QStringLiteral("/api/campaigns/nope/apply"), R"({"userId": "x"})")
+                     .status,
+                 404);
         QCOMPARE(send(net, base + QStringLiteral("/metrics"), QByteArray()).status, 200);
         // A verification code: in the Outbox dock, as the operator sees it.
         QCOMPARE(send(net, base + QStringLiteral("/api/auth/send-verification-code"),
-                      R"({"email": "yun@example.com"})").status,
+                      R"({"email": "yun@example.com"})")
+                     .status,
                  202);
         QTableWidget* outbox = w.outboxDock()->table();
         QTRY_COMPARE_WITH_TIMEOUT(outbox->rowCount(), 1, 5000);
@@ -136,17 +142,23 @@ private Q_SLOTS:
         w.launcherDock()->startAction()->trigger();
         QTRY_VERIFY(w.httpIngress()->serving());
         const quint16 first = w.httpIngress()->port();
-        QVERIFY(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:99999")).contains(QStringLiteral("not a port")));
+        QVERIFY(w.httpIngress()
+                    ->chooseAddress(QStringLiteral("127.0.0.1:99999"))
+                    .contains(QStringLiteral("not a port")));
         QCOMPARE(w.httpIngress()->port(), first);  // still where it was
-        QTcpServer probe;  // a free port to move to
+        QTcpServer probe;                          // a free port to move to
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
         const quint16 next = probe.serverPort();
         probe.close();
-        QCOMPARE(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:%1").arg(next)), QString());
+        QCOMPARE(w.httpIngress()->chooseAddress(QStringLiteral("127.0.0.1:%1").arg(next)),
+                 QString());
         QTRY_COMPARE(w.httpIngress()->port(), next);
         QNetworkAccessManager net;
-        QCOMPARE(send(net, QStringLiteral("http://127.0.0.1:%1/api/health").arg(next), QByteArray()).status, 200);
-        QCOMPARE(QSettings().value(QStringLiteral("http/address")).toString(), QStringLiteral("127.0.0.1:%1").arg(next));
+        QCOMPARE(send(net, QStringLiteral("http://127.0.0.1:%1/api/health").arg(next), QByteArray())
+                     .status,
+                 200);
+        QCOMPARE(QSettings().value(QStringLiteral("http/address")).toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(next));
         w.launcherDock()->stopAction()->trigger();
         QTRY_VERIFY(!w.controller()->runInProgress());
         w.httpIngress()->toggle()->trigger();
@@ -162,19 +174,23 @@ private Q_SLOTS:
         QTRY_VERIFY(w->launcherDock()->startAction()->isEnabled());
         w->launcherDock()->startAction()->trigger();
         QTRY_VERIFY(w->httpIngress()->serving());
-        const QString apply = QStringLiteral("http://127.0.0.1:%1/api/campaigns/%2/apply")
-                                  .arg(w->httpIngress()->port())
-                                  .arg(QString::fromStdString(w->controller()->scenario().campaigns.front().id));
+        const QString apply =
+            QStringLiteral("http://127.0.0.1:%1/api/campaigns/%2/apply")
+                .arg(w->httpIngress()->port())
+                .arg(QString::fromStdString(w->controller()->scenario().campaigns.front().id));
         QNetworkAccessManager net;
         QList<QNetworkReply*> replies;
         for (int i = 0; i < 50; ++i) {
             QNetworkRequest request{QUrl(apply)};
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            request.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QStringLiteral("application/json"));
             replies << net.post(request, "{\"userId\": \"c" + QByteArray::number(i) + "\"}");
         }
-        QTRY_VERIFY(std::any_of(replies.begin(), replies.end(), [](QNetworkReply* r) { return r->isFinished(); }));
+        QTRY_VERIFY(std::any_of(replies.begin(), replies.end(),
+                                [](QNetworkReply* r) { return r->isFinished(); }));
         w.reset();  // closes with requests still coming
-        QTRY_VERIFY(std::all_of(replies.begin(), replies.end(), [](QNetworkReply* r) { return r->isFinished(); }));
+        QTRY_VERIFY(std::all_of(replies.begin(), replies.end(),
+                                [](QNetworkReply* r) { return r->isFinished(); }));
         qDeleteAll(replies);
     }
 };

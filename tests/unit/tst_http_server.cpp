@@ -159,7 +159,8 @@ private Q_SLOTS:
         QCOMPARE(j.value(QStringLiteral("duplicate")).toBool(), false);
         const qint64 id = j.value(QStringLiteral("requestId")).toInteger(-1);
         QVERIFY(id >= 0);
-        const Answer again = exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: ann\r\n"));
+        const Answer again =
+            exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: ann\r\n"));
         QCOMPARE(again.status, 200);
         QCOMPARE(again.json().value(QStringLiteral("requestId")).toInteger(), id);
         QCOMPARE(again.json().value(QStringLiteral("duplicate")).toBool(), true);
@@ -194,9 +195,15 @@ private Q_SLOTS:
         QCOMPARE(m_engine->snapshot()->overIssued, std::int64_t(0));
         const Answer c = exchange(get("/api/campaigns/coupon"));
         QCOMPARE(c.status, 200);
-        QTRY_COMPARE(exchange(get("/api/campaigns/coupon")).json().value(QStringLiteral("issued")).toInteger(),
+        QTRY_COMPARE(exchange(get("/api/campaigns/coupon"))
+                         .json()
+                         .value(QStringLiteral("issued"))
+                         .toInteger(),
                      qint64(50));
-        QCOMPARE(exchange(get("/api/campaigns/coupon")).json().value(QStringLiteral("remaining")).toInteger(),
+        QCOMPARE(exchange(get("/api/campaigns/coupon"))
+                     .json()
+                     .value(QStringLiteral("remaining"))
+                     .toInteger(),
                  qint64(0));
     }
 
@@ -223,7 +230,8 @@ private Q_SLOTS:
     }
 
     void requestLineOver8KiBIs414() {
-        const Answer a = exchange("GET /api/" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        const Answer a =
+            exchange("GET /api/" + QByteArray(9000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
         QCOMPARE(a.status, 414);
         // Far over the header limit, the server never waits for the end of the line.
         const Answer b = exchange("GET /" + QByteArray(40000, 'a'));
@@ -231,11 +239,12 @@ private Q_SLOTS:
     }
 
     void headersOver8KiBAre431() {
-        const Answer a = exchange("GET /api/health HTTP/1.1\r\nHost: t\r\nX-Big: " +
-                                  QByteArray(9000, 'b') + "\r\n\r\n");
+        const Answer a = exchange(
+            "GET /api/health HTTP/1.1\r\nHost: t\r\nX-Big: " + QByteArray(9000, 'b') + "\r\n\r\n");
         QCOMPARE(a.status, 431);
         QByteArray many = "GET /api/health HTTP/1.1\r\nHost: t\r\n";
-        for (int i = 0; i < 400; ++i) many += "X-F" + QByteArray::number(i) + ": 0123456789012345\r\n";
+        for (int i = 0; i < 400; ++i)
+            many += "X-F" + QByteArray::number(i) + ": 0123456789012345\r\n";
         QCOMPARE(exchange(many + "\r\n").status, 431);
     }
 
@@ -243,7 +252,8 @@ private Q_SLOTS:
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", QByteArray(70000, ' '))).status, 413);
         // Chunked: the limit holds on what arrives, not on what was announced.
         QByteArray chunked =
-            "POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+            "POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+            "chunked\r\n\r\n";
         for (int i = 0; i < 20; ++i) chunked += "1000\r\n" + QByteArray(4096, ' ') + "\r\n";
         chunked += "0\r\n\r\n";
         QCOMPARE(exchange(chunked).status, 413);
@@ -252,7 +262,8 @@ private Q_SLOTS:
 
     void aChunkedBodyWithinTheLimitIsRead() {
         const Answer a = exchange(
-            "POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+            "chunked\r\n\r\n"
             "5\r\n{\"use\r\n9\r\nrId\":\"7\"}\r\n0\r\n\r\n");
         QCOMPARE(a.status, 202);
         QCOMPARE(a.json().value(QStringLiteral("userId")).toString(), QStringLiteral("7"));
@@ -261,22 +272,33 @@ private Q_SLOTS:
     void malformedJsonIs400NamingTheProblem() {
         const Answer a = exchange(post("/api/campaigns/coupon/apply", R"({"userId": )"));
         QCOMPARE(a.status, 400);
-        QVERIFY2(a.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("malformed JSON at byte")),
+        QVERIFY2(a.json()
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QStringLiteral("malformed JSON at byte")),
                  a.body.constData());
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "[1]")).status, 400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": [1]})")).status, 400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": 1.5})")).status, 400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "{}")).status, 400);
         // Raw bytes as a name would come back inside the JSON answer: refused (found by fuzzing).
-        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: a\x93\xf2\xf5\xbc\r\n")).status, 400);
-        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: a\x01" "b\r\n")).status, 400);
+        QCOMPARE(
+            exchange(post("/api/campaigns/coupon/apply", "", "X-User-Id: a\x93\xf2\xf5\xbc\r\n"))
+                .status,
+            400);
+        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "",
+                               "X-User-Id: a\x01"
+                               "b\r\n"))
+                     .status,
+                 400);
         QCOMPARE(m_engine->snapshot()->admitted, std::int64_t(0));  // nothing changed
     }
 
     void unknownCampaignIs404AndWrongMethod405WithAllow() {
         const Answer a = exchange(post("/api/campaigns/nope/apply", R"({"userId": "u"})"));
         QCOMPARE(a.status, 404);
-        QVERIFY(a.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("nope")));
+        QVERIFY(
+            a.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("nope")));
         const Answer b = exchange(get("/api/campaigns/coupon/apply"));
         QCOMPARE(b.status, 405);
         QCOMPARE(b.field("Allow"), QByteArray("POST"));
@@ -300,7 +322,8 @@ private Q_SLOTS:
             "Content-Length: 17\r\n\r\n{\"userId\": \"sm\"}");
         QCOMPARE(b.status, 400);
         QCOMPARE(exchange("GET /api/health HTTP/1.1\r\n\r\n").status, 400);  // no Host
-        QCOMPARE(exchange(QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)).status, 400);
+        QCOMPARE(exchange(QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)).status,
+                 400);
         QCOMPARE(exchange("GET /api/health HTTP/2.0\r\nHost: t\r\n\r\n").status, 505);
         QCOMPARE(m_engine->snapshot()->admitted, std::int64_t(0));
     }
@@ -323,7 +346,8 @@ private Q_SLOTS:
         // A real client is served at once, meanwhile.
         QElapsedTimer t;
         t.start();
-        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": "real"})")).status, 202);
+        QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": "real"})")).status,
+                 202);
         QVERIFY2(t.elapsed() < 400, qPrintable(QString::number(t.elapsed())));
         // And every slow one is disconnected once its time is up.
         QTRY_VERIFY_WITH_TIMEOUT(m_server->stats().timeouts.load() >= 500, 10000);
@@ -339,45 +363,77 @@ private Q_SLOTS:
     void verificationFlowAdmitsOnlyVerifiedAddresses() {
         const QByteArray email = "ann@example.com";
         // Unverified: refused, and not counted as a request of the campaign.
-        const Answer refused = exchange(post("/api/campaigns/gift/apply", R"({"userId": "ann@example.com"})"));
+        const Answer refused =
+            exchange(post("/api/campaigns/gift/apply", R"({"userId": "ann@example.com"})"));
         QCOMPARE(refused.status, 403);
         QCOMPARE(m_engine->snapshot()->admitted, std::int64_t(0));
-        QCOMPARE(exchange(post("/api/auth/send-verification-code", R"({"email": "not-an-address"})")).status, 400);
-        QCOMPARE(exchange(post("/api/auth/send-verification-code", "{\"email\": \"" + email + "\"}")).status, 202);
-        const QJsonArray messages =
-            QJsonDocument::fromJson(adminOutbox()).object().value(QStringLiteral("messages")).toArray();
+        QCOMPARE(
+            exchange(post("/api/auth/send-verification-code", R"({"email": "not-an-address"})"))
+                .status,
+            400);
+        QCOMPARE(
+            exchange(post("/api/auth/send-verification-code", "{\"email\": \"" + email + "\"}"))
+                .status,
+            202);
+        const QJsonArray messages = QJsonDocument::fromJson(adminOutbox())
+                                        .object()
+                                        .value(QStringLiteral("messages"))
+                                        .toArray();
         QCOMPARE(messages.size(), 1);
         const QJsonObject message = messages.at(0).toObject();
         QCOMPARE(message.value(QStringLiteral("to")).toString(), QString::fromLatin1(email));
         const QString text = message.value(QStringLiteral("body")).toString();
-        const QRegularExpressionMatch code = QRegularExpression(QStringLiteral("(\\d{6})")).match(text);
+        const QRegularExpressionMatch code =
+            QRegularExpression(QStringLiteral("(\\d{6})")).match(text);
         QVERIFY2(code.hasMatch(), qPrintable(text));
-        const Answer wrong = exchange(post("/api/auth/verify-code", "{\"email\": \"" + email + "\", \"code\": \"" +
-                                                                         (code.captured(1) == QStringLiteral("000000") ? "111111" : "000000") + "\"}"));
+        const Answer wrong = exchange(
+            post("/api/auth/verify-code",
+                 "{\"email\": \"" + email + "\", \"code\": \"" +
+                     (code.captured(1) == QStringLiteral("000000") ? "111111" : "000000") + "\"}"));
         QCOMPARE(wrong.status, 400);
-        QVERIFY(wrong.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("4 attempt")));
-        const Answer right = exchange(post("/api/auth/verify-code", "{\"email\": \"" + email + "\", \"code\": \"" +
-                                                                         code.captured(1).toLatin1() + "\"}"));
+        QVERIFY(wrong.json()
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QStringLiteral("4 attempt")));
+        const Answer right =
+            exchange(post("/api/auth/verify-code", "{\"email\": \"" + email + "\", \"code\": \"" +
+                                                       code.captured(1).toLatin1() + "\"}"));
         QCOMPARE(right.status, 200);
         const QByteArray token = right.json().value(QStringLiteral("token")).toString().toLatin1();
         QVERIFY(token.size() >= 32);
         // The code is spent.
-        QCOMPARE(exchange(post("/api/auth/verify-code", "{\"email\": \"" + email + "\", \"code\": \"" +
-                                                             code.captured(1).toLatin1() + "\"}")).status, 429);
+        QCOMPARE(
+            exchange(post("/api/auth/verify-code", "{\"email\": \"" + email + "\", \"code\": \"" +
+                                                       code.captured(1).toLatin1() + "\"}"))
+                .status,
+            429);
         const Answer applied = exchange(post("/api/campaigns/gift/apply", "", bearer(token)));
         QCOMPARE(applied.status, 202);
-        QCOMPARE(applied.json().value(QStringLiteral("userId")).toString(), QString::fromLatin1(email));
-        QCOMPARE(exchange(post("/api/event/apply", R"({"campaignId": "gift"})", bearer("forged"))).status, 401);
+        QCOMPARE(applied.json().value(QStringLiteral("userId")).toString(),
+                 QString::fromLatin1(email));
+        QCOMPARE(exchange(post("/api/event/apply", R"({"campaignId": "gift"})", bearer("forged")))
+                     .status,
+                 401);
         QTRY_COMPARE(exchange(get("/api/event/status?campaignId=gift", bearer(token)))
-                         .json().value(QStringLiteral("result")).toString(),
+                         .json()
+                         .value(QStringLiteral("result"))
+                         .toString(),
                      QStringLiteral("WON"));
-        QCOMPARE(exchange(get("/api/event/status?campaignId=gift&email=bob%40example.com")).status, 404);
+        QCOMPARE(exchange(get("/api/event/status?campaignId=gift&email=bob%40example.com")).status,
+                 404);
         QTRY_VERIFY(m_api->postResults() == 1 || m_api->stats().resultsPosted.load() == 1);
-        const QJsonArray after =
-            QJsonDocument::fromJson(adminOutbox()).object().value(QStringLiteral("messages")).toArray();
+        const QJsonArray after = QJsonDocument::fromJson(adminOutbox())
+                                     .object()
+                                     .value(QStringLiteral("messages"))
+                                     .toArray();
         QCOMPARE(after.size(), 2);
-        QCOMPARE(after.at(1).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("result"));
-        QVERIFY(after.at(1).toObject().value(QStringLiteral("subject")).toString().startsWith(QStringLiteral("You won")));
+        QCOMPARE(after.at(1).toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("result"));
+        QVERIFY(after.at(1)
+                    .toObject()
+                    .value(QStringLiteral("subject"))
+                    .toString()
+                    .startsWith(QStringLiteral("You won")));
     }
 
     void tooManyWrongCodesVoidTheCode() {
@@ -385,9 +441,14 @@ private Q_SLOTS:
         QCOMPARE(exchange(post("/api/auth/send-verification-code", body)).status, 202);
         int last = 0;
         for (int i = 0; i < 5; ++i)
-            last = exchange(post("/api/auth/verify-code", R"({"email": "eve@example.com", "code": "abcdef"})")).status;
+            last = exchange(post("/api/auth/verify-code",
+                                 R"({"email": "eve@example.com", "code": "abcdef"})"))
+                       .status;
         QCOMPARE(last, 429);
-        QCOMPARE(exchange(post("/api/auth/verify-code", R"({"email": "eve@example.com", "code": "abcdef"})")).status, 429);
+        QCOMPARE(exchange(post("/api/auth/verify-code",
+                               R"({"email": "eve@example.com", "code": "abcdef"})"))
+                     .status,
+                 429);
     }
 
     void codesExpireAndAddressesAreRateLimited() {
@@ -415,27 +476,42 @@ private Q_SLOTS:
     }
 
     void adminEndpointsNeedTheToken() {
-        const Answer none = exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})"));
+        const Answer none =
+            exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})"));
         QCOMPARE(none.status, 401);
         QVERIFY(none.field("WWW-Authenticate").startsWith("Bearer"));
         QCOMPARE(exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})",
-                               bearer("test-admin-token-0123456780"))).status, 403);
+                               bearer("test-admin-token-0123456780")))
+                     .status,
+                 403);
         QCOMPARE(exchange(get("/api/admin/outbox", bearer("x"))).status, 403);
-        const Answer ok = exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})",
-                                        bearer(kAdminToken)));
+        const Answer ok =
+            exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})",
+                          bearer(kAdminToken)));
         QCOMPARE(ok.status, 200);
-        QTRY_COMPARE(exchange(get("/api/campaigns/coupon")).json().value(QStringLiteral("stock")).toInteger(),
+        QTRY_COMPARE(exchange(get("/api/campaigns/coupon"))
+                         .json()
+                         .value(QStringLiteral("stock"))
+                         .toInteger(),
                      qint64(60));
         QCOMPARE(exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": -1})",
-                               bearer(kAdminToken))).status, 400);
-        QCOMPARE(exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": "x"})",
-                               bearer(kAdminToken))).status, 400);
+                               bearer(kAdminToken)))
+                     .status,
+                 400);
+        QCOMPARE(exchange(post("/api/admin/event/stock",
+                               R"({"campaignId": "coupon", "stock": "x"})", bearer(kAdminToken)))
+                     .status,
+                 400);
         // Two campaigns: seed 002's stock endpoint must be told which.
-        QCOMPARE(exchange(post("/api/admin/event/stock", R"({"stock": 5})", bearer(kAdminToken))).status, 400);
+        QCOMPARE(
+            exchange(post("/api/admin/event/stock", R"({"stock": 5})", bearer(kAdminToken))).status,
+            400);
         QCOMPARE(exchange(post("/api/campaigns/coupon/apply", R"({"userId": "w"})")).status, 202);
         QTRY_COMPARE(m_engine->snapshot()->issued, std::int64_t(1));
         QCOMPARE(exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 0})",
-                               bearer(kAdminToken))).status, 409);
+                               bearer(kAdminToken)))
+                     .status,
+                 409);
     }
 
     // GET /metrics: answers counted by route and status, the engine's histograms as le buckets
@@ -448,11 +524,15 @@ private Q_SLOTS:
         options.campaigns = load.scenario->campaigns;
         options.metrics = &metrics;
         m_api = std::make_unique<IngressApi>(*m_engine, options);
-        m_server = std::make_unique<HttpServer>([this](const HttpRequest& r) { return m_api->handle(r); });
+        m_server =
+            std::make_unique<HttpServer>([this](const HttpRequest& r) { return m_api->handle(r); });
         std::string error;
         QVERIFY(m_server->start("127.0.0.1", 0, 1, error));
         for (int u = 0; u < 60; ++u)
-            QCOMPARE(exchange(post("/api/campaigns/coupon/apply", "{\"userId\": " + QByteArray::number(u) + "}")).status, 202);
+            QCOMPARE(exchange(post("/api/campaigns/coupon/apply",
+                                   "{\"userId\": " + QByteArray::number(u) + "}"))
+                         .status,
+                     202);
         QCOMPARE(exchange(get("/nowhere")).status, 404);
         QTRY_COMPARE(m_engine->snapshot()->finals, std::int64_t(60));
         const std::int64_t e2e = std::int64_t(m_engine->snapshot()->endToEnd.count());
@@ -461,17 +541,33 @@ private Q_SLOTS:
         QVERIFY(a.field("Content-Type").startsWith("text/plain; version=0.0.4"));
         const QString text = QString::fromUtf8(a.body);
         const QString labels = QStringLiteral("guard=\"atomic\",pipeline=\"decide-at-ingress\"");
-        QVERIFY(text.contains(QStringLiteral("stampede_http_requests_total{%1,route=\"/api/campaigns/{id}/apply\",status=\"202\"} 60").arg(labels)));
-        QVERIFY(text.contains(QStringLiteral("stampede_http_requests_total{%1,route=\"other\",status=\"404\"} 1").arg(labels)));
-        QVERIFY(text.contains(QStringLiteral("stampede_requests{%1,state=\"SUCCEEDED\"} 50").arg(labels)));
-        QVERIFY(text.contains(QStringLiteral("stampede_requests_rejected_total{%1,reason=\"SOLD_OUT\"} 10").arg(labels)));
-        QVERIFY(text.contains(QStringLiteral("stampede_campaign_remaining{%1,campaign=\"coupon\"} 0").arg(labels)));
-        QVERIFY(text.contains(QStringLiteral("stampede_latency_seconds_count{%1,stage=\"e2e\"} %2").arg(labels).arg(e2e)));
-        QVERIFY(text.contains(QStringLiteral("stampede_latency_seconds_bucket{%1,stage=\"e2e\",le=\"+Inf\"} %2").arg(labels).arg(e2e)));
+        QVERIFY(text.contains(QStringLiteral("stampede_http_requests_total{%1,route=\"/api/"
+                                             "campaigns/{id}/apply\",status=\"202\"} 60")
+                                  .arg(labels)));
+        QVERIFY(text.contains(
+            QStringLiteral("stampede_http_requests_total{%1,route=\"other\",status=\"404\"} 1")
+                .arg(labels)));
+        QVERIFY(text.contains(
+            QStringLiteral("stampede_requests{%1,state=\"SUCCEEDED\"} 50").arg(labels)));
+        QVERIFY(text.contains(
+            QStringLiteral("stampede_requests_rejected_total{%1,reason=\"SOLD_OUT\"} 10")
+                .arg(labels)));
+        QVERIFY(text.contains(
+            QStringLiteral("stampede_campaign_remaining{%1,campaign=\"coupon\"} 0").arg(labels)));
+        QVERIFY(text.contains(QStringLiteral("stampede_latency_seconds_count{%1,stage=\"e2e\"} %2")
+                                  .arg(labels)
+                                  .arg(e2e)));
+        QVERIFY(text.contains(
+            QStringLiteral("stampede_latency_seconds_bucket{%1,stage=\"e2e\",le=\"+Inf\"} %2")
+                .arg(labels)
+                .arg(e2e)));
         // Cumulative buckets never go down as le grows.
         qint64 previous = 0;
-        const auto buckets = QRegularExpression(QStringLiteral("stampede_latency_seconds_bucket\\{[^}]*stage=\"e2e\",le=\"[^\"]+\"\\} (\\d+)"))
-                                 .globalMatch(text);
+        const auto buckets =
+            QRegularExpression(
+                QStringLiteral(
+                    "stampede_latency_seconds_bucket\\{[^}]*stage=\"e2e\",le=\"[^\"]+\"\\} (\\d+)"))
+                .globalMatch(text);
         int seen = 0;
         for (auto it = buckets; it.hasNext(); ++seen) {
             const qint64 v = it.next().captured(1).toLongLong();
@@ -492,16 +588,24 @@ private Q_SLOTS:
         const std::string one = "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
         QCOMPARE(answerRawRequest(one + one, limits, handler, &used).status, 200);
         QCOMPARE(used, one.size());
-        QCOMPARE(answerRawRequest("GET /api/health HTTP/1.1\r\nHost: t\r\n", limits, handler).status, 408);
+        QCOMPARE(
+            answerRawRequest("GET /api/health HTTP/1.1\r\nHost: t\r\n", limits, handler).status,
+            408);
         QCOMPARE(answerRawRequest("GET /" + std::string(20000, 'a'), limits, handler).status, 414);
         QCOMPARE(answerRawRequest("POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\n"
-                                  "Content-Length: 999999\r\n\r\n", limits, handler).status, 413);
-        QCOMPARE(answerRawRequest("POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\n"
-                                  "Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-                                  limits, handler).status, 400);
-        const HttpResponse thrown = answerRawRequest(one, limits, [](const HttpRequest&) -> HttpResponse {
-            throw std::runtime_error("boom");
-        });
+                                  "Content-Length: 999999\r\n\r\n",
+                                  limits, handler)
+                     .status,
+                 413);
+        QCOMPARE(
+            answerRawRequest("POST /api/campaigns/coupon/apply HTTP/1.1\r\nHost: t\r\n"
+                             "Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                             limits, handler)
+                .status,
+            400);
+        const HttpResponse thrown = answerRawRequest(
+            one, limits,
+            [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
         QCOMPARE(thrown.status, 500);
     }
 };

@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QTcpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include "cli_test_support.h"
@@ -65,9 +65,9 @@ struct Curl {
 
 Curl curl(const QStringList& args) {
     QProcess p;
-    p.start(QStringLiteral("curl"),
-            QStringList{QStringLiteral("-s"), QStringLiteral("-w"), QStringLiteral("\n%{http_code}")} +
-                args);
+    p.start(QStringLiteral("curl"), QStringList{QStringLiteral("-s"), QStringLiteral("-w"),
+                                                QStringLiteral("\n%{http_code}")} +
+                                        args);
     p.waitForFinished(30000);
     const QByteArray out = p.readAllStandardOutput();
     Curl c;
@@ -91,9 +91,13 @@ bool promtoolAccepts(const QByteArray& exposition) {
 }
 
 QStringList postJson(const QString& url, const QByteArray& body) {
-    return {QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
-            QStringLiteral("Content-Type: application/json"), QStringLiteral("--data-binary"),
-            QString::fromUtf8(body), url};
+    return {QStringLiteral("-X"),
+            QStringLiteral("POST"),
+            QStringLiteral("-H"),
+            QStringLiteral("Content-Type: application/json"),
+            QStringLiteral("--data-binary"),
+            QString::fromUtf8(body),
+            url};
 }
 
 }  // namespace
@@ -143,17 +147,21 @@ end
                               path("summary.json")},
                              m_dir.path()));
         QProcess wrk;
-        wrk.start(QStringLiteral("wrk"), {QStringLiteral("-t2"), QStringLiteral("-c20"),
-                                          QStringLiteral("-d2s"), QStringLiteral("-s"), script,
-                                          server.url});
+        wrk.start(QStringLiteral("wrk"),
+                  {QStringLiteral("-t2"), QStringLiteral("-c20"), QStringLiteral("-d2s"),
+                   QStringLiteral("-s"), script, server.url});
         QVERIFY(wrk.waitForStarted());
         // Prometheus scrapes during the load, and promtool accepts what it gets.
         QTRY_VERIFY(curl({server.url + QStringLiteral("/metrics")})
                         .body.contains("route=\"/api/campaigns/{id}/apply\",status=\"202\""));
         const Curl scrape = curl({server.url + QStringLiteral("/metrics")});
         QCOMPARE(scrape.status, 200);
-        QVERIFY(scrape.body.contains("stampede_latency_seconds_bucket{guard=\"atomic\",pipeline=\"decide-in-worker\",stage=\"e2e\",le=\"+Inf\"}"));
-        QVERIFY(scrape.body.contains("stampede_campaign_stock{guard=\"atomic\",pipeline=\"decide-in-worker\",campaign=\"coupon\"} 1000"));
+        QVERIFY(
+            scrape.body.contains("stampede_latency_seconds_bucket{guard=\"atomic\",pipeline="
+                                 "\"decide-in-worker\",stage=\"e2e\",le=\"+Inf\"}"));
+        QVERIFY(
+            scrape.body.contains("stampede_campaign_stock{guard=\"atomic\",pipeline=\"decide-in-"
+                                 "worker\",campaign=\"coupon\"} 1000"));
         QVERIFY2(promtoolAccepts(scrape.body), scrape.body.left(2000).constData());
         QVERIFY(wrk.waitForFinished(60000));
         const QString report = QString::fromUtf8(wrk.readAllStandardOutput());
@@ -192,11 +200,15 @@ end
                   "partitions": 1}})");
         const QString capture = path("served.ndjson");
         Server server;
-        QVERIFY(server.start({QStringLiteral("--scenario"), scenario, QStringLiteral("--record"), capture,
-                              QStringLiteral("--admin-token-file"), writeFile("t4", "0123456789abcdefgh")},
-                             m_dir.path()));
+        QVERIFY(server.start(
+            {QStringLiteral("--scenario"), scenario, QStringLiteral("--record"), capture,
+             QStringLiteral("--admin-token-file"), writeFile("t4", "0123456789abcdefgh")},
+            m_dir.path()));
         const QString apply = server.url + QStringLiteral("/api/campaigns/coupon/apply");
-        QCOMPARE(curl(postJson(apply, R"({"userId": "ann"})") + QStringList{QStringLiteral("-H"), QStringLiteral("X-Request-Id: r-1")}).status, 202);
+        QCOMPARE(curl(postJson(apply, R"({"userId": "ann"})") +
+                      QStringList{QStringLiteral("-H"), QStringLiteral("X-Request-Id: r-1")})
+                     .status,
+                 202);
         QCOMPARE(curl(postJson(apply, R"({"userId": "bob"})")).status, 202);
         QCOMPARE(curl(postJson(apply, R"({"userId": "ann"})")).status, 200);  // a duplicate
         server.stop();
@@ -205,13 +217,15 @@ end
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray text = f.readAll();
         QVERIFY2(text.contains("\"r-1\""), text.constData());
-        const auto info = cli({QStringLiteral("capture"), QStringLiteral("info"), capture, QStringLiteral("--json"), QStringLiteral("-")});
+        const auto info = cli({QStringLiteral("capture"), QStringLiteral("info"), capture,
+                               QStringLiteral("--json"), QStringLiteral("-")});
         QCOMPARE(info.exitCode, 0);
         const QJsonObject i = QJsonDocument::fromJson(info.out).object();
         QCOMPARE(i.value(QStringLiteral("requests")).toInteger(), qint64(3));
         QCOMPARE(i.value(QStringLiteral("duplicates")).toInteger(), qint64(1));
-        const auto replay = cli({QStringLiteral("replay"), capture, QStringLiteral("--scenario"), scenario,
-                                 QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")});
+        const auto replay =
+            cli({QStringLiteral("replay"), capture, QStringLiteral("--scenario"), scenario,
+                 QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")});
         QCOMPARE(replay.exitCode, 0);
         const QJsonObject r = QJsonDocument::fromJson(replay.out).object();
         QCOMPARE(r.value(QStringLiteral("issued")).toInteger(), qint64(2));
@@ -222,21 +236,25 @@ end
     void theOutboxIsKeptWithTheRunInTheStore() {
         const QString db = path("serve-store.db");
         Server server;
-        QVERIFY(server.start({QStringLiteral("--store"), QStringLiteral("sqlite://") + db,
-                              QStringLiteral("--admin-token-file"), writeFile("t5", "0123456789abcdefgh")},
-                             m_dir.path()));
+        QVERIFY(server.start(
+            {QStringLiteral("--store"), QStringLiteral("sqlite://") + db,
+             QStringLiteral("--admin-token-file"), writeFile("t5", "0123456789abcdefgh")},
+            m_dir.path()));
         QCOMPARE(curl(postJson(server.url + QStringLiteral("/api/auth/send-verification-code"),
-                               R"({"email":"park@example.com"})")).status,
+                               R"({"email":"park@example.com"})"))
+                     .status,
                  202);
         server.stop();
         QCOMPARE(server.process.exitCode(), 0);
         {
-            QSqlDatabase sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("outbox-check"));
+            QSqlDatabase sql = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
+                                                         QStringLiteral("outbox-check"));
             sql.setDatabaseName(db);
             QVERIFY(sql.open());
             QSqlQuery q(sql);
-            QVERIFY(q.exec(QStringLiteral("SELECT o.recipient, o.kind, o.delivery, o.body, r.status FROM outbox o "
-                                          "JOIN runs r ON r.id = o.run_id")));
+            QVERIFY(q.exec(QStringLiteral(
+                "SELECT o.recipient, o.kind, o.delivery, o.body, r.status FROM outbox o "
+                "JOIN runs r ON r.id = o.run_id")));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), QStringLiteral("park@example.com"));
             QCOMPARE(q.value(1).toString(), QStringLiteral("verification-code"));
@@ -262,45 +280,62 @@ end
                               QString::fromLatin1(token.readAll().trimmed());
         const QString& u = server.url;
 
-        QCOMPARE(curl(postJson(u + QStringLiteral("/api/event/apply"), R"({"email":"kim@example.com"})")).status,
-                 403);
+        QCOMPARE(
+            curl(postJson(u + QStringLiteral("/api/event/apply"), R"({"email":"kim@example.com"})"))
+                .status,
+            403);
         QCOMPARE(curl(postJson(u + QStringLiteral("/api/auth/send-verification-code"),
-                               R"({"email":"kim@example.com"})")).status,
+                               R"({"email":"kim@example.com"})"))
+                     .status,
                  202);
         // Asked again at once: rate-limited, with when to come back.
         const Curl again = curl(postJson(u + QStringLiteral("/api/auth/send-verification-code"),
                                          R"({"email":"kim@example.com"})"));
         QCOMPARE(again.status, 429);
         QCOMPARE(curl({u + QStringLiteral("/api/admin/outbox")}).status, 401);
-        const Curl outbox = curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox")});
+        const Curl outbox =
+            curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox")});
         QCOMPARE(outbox.status, 200);
-        const QString text = outbox.json.value(QStringLiteral("messages")).toArray().at(0).toObject()
-                                 .value(QStringLiteral("body")).toString();
+        const QString text = outbox.json.value(QStringLiteral("messages"))
+                                 .toArray()
+                                 .at(0)
+                                 .toObject()
+                                 .value(QStringLiteral("body"))
+                                 .toString();
         const QString code = QRegularExpression(QStringLiteral("\\d{6}")).match(text).captured(0);
         QVERIFY2(!code.isEmpty(), qPrintable(text));
-        const Curl verified = curl(postJson(u + QStringLiteral("/api/auth/verify-code"),
-                                            QByteArray("{\"email\":\"kim@example.com\",\"code\":\"" + code.toLatin1() + "\"}")));
+        const Curl verified = curl(postJson(
+            u + QStringLiteral("/api/auth/verify-code"),
+            QByteArray("{\"email\":\"kim@example.com\",\"code\":\"" + code.toLatin1() + "\"}")));
         QCOMPARE(verified.status, 200);
         const QString bearer = QStringLiteral("Authorization: Bearer ") +
                                verified.json.value(QStringLiteral("token")).toString();
-        const Curl applied = curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), bearer,
-                                   u + QStringLiteral("/api/event/apply")});
+        const Curl applied =
+            curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), bearer,
+                  u + QStringLiteral("/api/event/apply")});
         QCOMPARE(applied.status, 202);
-        QCOMPARE(applied.json.value(QStringLiteral("campaignId")).toString(), QStringLiteral("launch-coupon"));
+        QCOMPARE(applied.json.value(QStringLiteral("campaignId")).toString(),
+                 QStringLiteral("launch-coupon"));
         QTRY_COMPARE(curl({QStringLiteral("-H"), bearer, u + QStringLiteral("/api/event/status")})
-                         .json.value(QStringLiteral("result")).toString(),
+                         .json.value(QStringLiteral("result"))
+                         .toString(),
                      QStringLiteral("WON"));
         const Curl stock = curl({QStringLiteral("-H"), admin, QStringLiteral("-H"),
-                                 QStringLiteral("Content-Type: application/json"), QStringLiteral("--data"),
-                                 QStringLiteral("{\"stock\": 250}"), u + QStringLiteral("/api/admin/event/stock")});
+                                 QStringLiteral("Content-Type: application/json"),
+                                 QStringLiteral("--data"), QStringLiteral("{\"stock\": 250}"),
+                                 u + QStringLiteral("/api/admin/event/stock")});
         QCOMPARE(stock.status, 200);
         QTRY_COMPARE(curl({u + QStringLiteral("/api/campaigns/launch-coupon")})
-                         .json.value(QStringLiteral("stock")).toInteger(),
+                         .json.value(QStringLiteral("stock"))
+                         .toInteger(),
                      qint64(250));
         // The result message reaches the outbox before the server ends.
-        QTRY_COMPARE(curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox?after=1")})
-                         .json.value(QStringLiteral("messages")).toArray().size(),
-                     1);
+        QTRY_COMPARE(
+            curl({QStringLiteral("-H"), admin, u + QStringLiteral("/api/admin/outbox?after=1")})
+                .json.value(QStringLiteral("messages"))
+                .toArray()
+                .size(),
+            1);
         server.stop();
         QCOMPARE(server.process.exitCode(), 0);
     }
@@ -308,22 +343,26 @@ end
     // run --metrics: the same exposition for a run without HTTP ingress, while it runs.
     void runExposesMetricsWhileItRuns() {
         QProcess run;
-        run.start(QStringLiteral(STAMPEDE_CLI_PATH),
-                  {QStringLiteral("run"), stampede::test::sim("spike-1m.json"), QStringLiteral("--pace"),
-                   QStringLiteral("realtime"), QStringLiteral("--metrics"), QStringLiteral("127.0.0.1:0"),
-                   QStringLiteral("--quiet")});
+        run.start(
+            QStringLiteral(STAMPEDE_CLI_PATH),
+            {QStringLiteral("run"), stampede::test::sim("spike-1m.json"), QStringLiteral("--pace"),
+             QStringLiteral("realtime"), QStringLiteral("--metrics"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--quiet")});
         QVERIFY(run.waitForStarted());
         QString url;
         QByteArray err;
         for (int i = 0; i < 200 && url.isEmpty(); ++i) {
             run.waitForReadyRead(100);
             err += run.readAllStandardError();
-            url = QRegularExpression(QStringLiteral("metrics: (http://\\S+)")).match(QString::fromUtf8(err)).captured(1);
+            url = QRegularExpression(QStringLiteral("metrics: (http://\\S+)"))
+                      .match(QString::fromUtf8(err))
+                      .captured(1);
         }
         QVERIFY2(!url.isEmpty(), err.constData());
         const auto admitted = [&url] {
             const QByteArray body = curl({url}).body;
-            const auto m = QRegularExpression(QStringLiteral("stampede_requests_admitted_total\\{[^}]*\\} (\\d+)"))
+            const auto m = QRegularExpression(
+                               QStringLiteral("stampede_requests_admitted_total\\{[^}]*\\} (\\d+)"))
                                .match(QString::fromUtf8(body));
             return m.hasMatch() ? m.captured(1).toLongLong() : -1;
         };
@@ -346,73 +385,99 @@ end
         const QString port = QString::number(probe.serverPort());
         probe.close();
         const QString maildir = path("maildir");
-        for (const char* sub : {"tmp", "new", "cur"}) QVERIFY(QDir().mkpath(maildir + QLatin1Char('/') + QLatin1String(sub)));
+        for (const char* sub : {"tmp", "new", "cur"})
+            QVERIFY(QDir().mkpath(maildir + QLatin1Char('/') + QLatin1String(sub)));
         Server server;
-        QVERIFY(server.start({QStringLiteral("--smtp"), QStringLiteral("smtp://127.0.0.1:") + port,
-                              QStringLiteral("--smtp-from"), QStringLiteral("gifts@example.org"),
-                              QStringLiteral("--json"), path("smtp-summary.json"),
-                              QStringLiteral("--admin-token-file"), writeFile("t3", "0123456789abcdefgh")},
-                             path("home-smtp")));
+        QVERIFY(server.start(
+            {QStringLiteral("--smtp"), QStringLiteral("smtp://127.0.0.1:") + port,
+             QStringLiteral("--smtp-from"), QStringLiteral("gifts@example.org"),
+             QStringLiteral("--json"), path("smtp-summary.json"),
+             QStringLiteral("--admin-token-file"), writeFile("t3", "0123456789abcdefgh")},
+            path("home-smtp")));
         QCOMPARE(curl(postJson(server.url + QStringLiteral("/api/auth/send-verification-code"),
-                               R"({"email":"lee@example.com"})")).status,
+                               R"({"email":"lee@example.com"})"))
+                     .status,
                  202);
-        const QStringList admin = {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer 0123456789abcdefgh"),
+        const QStringList admin = {QStringLiteral("-H"),
+                                   QStringLiteral("Authorization: Bearer 0123456789abcdefgh"),
                                    server.url + QStringLiteral("/api/admin/outbox")};
         const auto delivery = [&] {
-            return curl(admin).json.value(QStringLiteral("messages")).toArray().at(0).toObject()
-                .value(QStringLiteral("delivery")).toString();
+            return curl(admin)
+                .json.value(QStringLiteral("messages"))
+                .toArray()
+                .at(0)
+                .toObject()
+                .value(QStringLiteral("delivery"))
+                .toString();
         };
         // No server yet: tried, failed, and not given up on.
-        QTRY_VERIFY_WITH_TIMEOUT(delivery().startsWith(QStringLiteral("pending: attempt 1 failed")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(delivery().startsWith(QStringLiteral("pending: attempt 1 failed")),
+                                 10000);
         QProcess smtp;
-        smtp.start(python, {QStringLiteral("-m"), QStringLiteral("aiosmtpd"), QStringLiteral("-n"), QStringLiteral("-l"),
-                            QStringLiteral("127.0.0.1:") + port, QStringLiteral("-c"),
-                            QStringLiteral("aiosmtpd.handlers.Mailbox"), maildir});
-        QVERIFY2(smtp.waitForStarted(), "python3-aiosmtpd is missing: run installer/install-deps.sh");
-        QTRY_VERIFY_WITH_TIMEOUT(!QDir(maildir + QStringLiteral("/new")).entryList(QDir::Files).isEmpty(), 30000);
-        const QString file = QDir(maildir + QStringLiteral("/new")).entryInfoList(QDir::Files).at(0).filePath();
+        smtp.start(python,
+                   {QStringLiteral("-m"), QStringLiteral("aiosmtpd"), QStringLiteral("-n"),
+                    QStringLiteral("-l"), QStringLiteral("127.0.0.1:") + port, QStringLiteral("-c"),
+                    QStringLiteral("aiosmtpd.handlers.Mailbox"), maildir});
+        QVERIFY2(smtp.waitForStarted(),
+                 "python3-aiosmtpd is missing: run installer/install-deps.sh");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !QDir(maildir + QStringLiteral("/new")).entryList(QDir::Files).isEmpty(), 30000);
+        const QString file =
+            QDir(maildir + QStringLiteral("/new")).entryInfoList(QDir::Files).at(0).filePath();
         QFile mail(file);
         QVERIFY(mail.open(QIODevice::ReadOnly));
         const QByteArray text = mail.readAll();
         QVERIFY2(text.contains("To: <lee@example.com>"), text.constData());
         QVERIFY(text.contains("From: <gifts@example.org>"));
-        QVERIFY(QRegularExpression(QStringLiteral("Your code is \\d{6}")).match(QString::fromUtf8(text)).hasMatch());
+        QVERIFY(QRegularExpression(QStringLiteral("Your code is \\d{6}"))
+                    .match(QString::fromUtf8(text))
+                    .hasMatch());
         QTRY_COMPARE(delivery(), QStringLiteral("sent"));
         server.stop();
         smtp.terminate();
         smtp.waitForFinished(5000);
         QFile f(path("smtp-summary.json"));
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject sent = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("http"))
-                                     .toObject().value(QStringLiteral("smtp")).toObject();
+        const QJsonObject sent = QJsonDocument::fromJson(f.readAll())
+                                     .object()
+                                     .value(QStringLiteral("http"))
+                                     .toObject()
+                                     .value(QStringLiteral("smtp"))
+                                     .toObject();
         QCOMPARE(sent.value(QStringLiteral("sent")).toInteger(), qint64(1));
         QCOMPARE(sent.value(QStringLiteral("failed")).toInteger(), qint64(0));
         QVERIFY(sent.value(QStringLiteral("retries")).toInteger() >= 1);  // the server came late
     }
 
     void badCommandLinesChangeNothing() {
-        const auto r1 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:99999")});
+        const auto r1 = cli(
+            {QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:99999")});
         QCOMPARE(r1.exitCode, 2);
         QVERIFY(r1.err.contains("not a port"));
-        const auto r2 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("nowhere:80"),
-                             QStringLiteral("--admin-token-file"), writeFile("t1", "0123456789abcdefgh")});
+        const auto r2 =
+            cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("nowhere:80"),
+                 QStringLiteral("--admin-token-file"), writeFile("t1", "0123456789abcdefgh")});
         QCOMPARE(r2.exitCode, 2);
         QVERIFY2(r2.err.contains("not an IP address"), r2.err.constData());
-        const auto r3 = cli({QStringLiteral("serve"), QStringLiteral("--scenario"), path("missing.json")});
+        const auto r3 =
+            cli({QStringLiteral("serve"), QStringLiteral("--scenario"), path("missing.json")});
         QCOMPARE(r3.exitCode, 2);
         QVERIFY(r3.err.contains("missing.json"));
-        const auto r6 = cli({QStringLiteral("serve"), QStringLiteral("--smtp"), QStringLiteral("mail.example.com"),
+        const auto r6 = cli({QStringLiteral("serve"), QStringLiteral("--smtp"),
+                             QStringLiteral("mail.example.com"),
                              QStringLiteral("--admin-token-file"), path("t1")});
         QCOMPARE(r6.exitCode, 2);
         QVERIFY2(r6.err.contains("--smtp"), r6.err.constData());
-        const auto r4 = cli({QStringLiteral("serve"), QStringLiteral("--admin-token-file"), writeFile("t2", "short")});
+        const auto r4 = cli({QStringLiteral("serve"), QStringLiteral("--admin-token-file"),
+                             writeFile("t2", "short")});
         QCOMPARE(r4.exitCode, 2);
         QVERIFY(r4.err.contains("at least 16"));
         // A port already taken is an error, not a server that never answers.
         Server first;
         QVERIFY(first.start({QStringLiteral("--admin-token-file"), path("t1")}, m_dir.path()));
         const QString port = first.url.section(QLatin1Char(':'), -1);
-        const auto r5 = cli({QStringLiteral("serve"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:") + port,
+        const auto r5 = cli({QStringLiteral("serve"), QStringLiteral("--http"),
+                             QStringLiteral("127.0.0.1:") + port,
                              QStringLiteral("--admin-token-file"), path("t1")});
         QCOMPARE(r5.exitCode, 2);
         QVERIFY2(r5.err.contains("cannot listen"), r5.err.constData());

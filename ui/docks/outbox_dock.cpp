@@ -19,7 +19,9 @@ QString qs(const std::string& s) {
 }  // namespace
 
 OutboxDock::OutboxDock(HttpIngress* ingress, QWidget* parent)
-    : QDockWidget(tr("Outbox"), parent), m_ingress(ingress), m_table(new QTableWidget(this)),
+    : QDockWidget(tr("Outbox"), parent),
+      m_ingress(ingress),
+      m_table(new QTableWidget(this)),
       m_count(new QLabel(this)) {
     setObjectName(QStringLiteral("outboxDock"));
     m_table->setObjectName(QStringLiteral("outboxTable"));
@@ -49,19 +51,19 @@ void OutboxDock::refresh() {
     const QLocale locale;
     for (int row = 0; row < int(messages.size()); ++row) {
         const auto& m = messages[std::size_t(row)];
-        const QString written = locale.toString(
-            QDateTime::fromMSecsSinceEpoch(m.createdAtMs).toLocalTime(), QStringLiteral("HH:mm:ss"));
-        const QString cells[] = {QString::number(m.id), written,     qs(m.to),
-                                 qs(m.kind),            qs(m.subject), qs(m.delivery)};
+        const QString written =
+            locale.toString(QDateTime::fromMSecsSinceEpoch(m.createdAtMs).toLocalTime(),
+                            QStringLiteral("HH:mm:ss"));
+        const QString cells[] = {QString::number(m.id), written,       qs(m.to), qs(m.kind),
+                                 qs(m.subject),         qs(m.delivery)};
         for (int column = 0; column < 6; ++column) {
             auto* item = m_table->item(row, column);
             if (!item) m_table->setItem(row, column, item = new QTableWidgetItem);
             if (item->text() != cells[column]) item->setText(cells[column]);
         }
         // A message the delivery gave up on must not look like the others.
-        m_table->item(row, 5)->setForeground(m.delivery.rfind("failed", 0) == 0
-                                                 ? QBrush(QColor(0xc6, 0x28, 0x28))
-                                                 : QBrush());
+        m_table->item(row, 5)->setForeground(
+            m.delivery.rfind("failed", 0) == 0 ? QBrush(QColor(0xc6, 0x28, 0x28)) : QBrush());
     }
     m_count->setText(messages.empty()
                          ? tr("No messages: codes and results appear here while Serve HTTP is on")

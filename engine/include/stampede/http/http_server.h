@@ -1,10 +1,10 @@
 #pragma once
 // The HTTP/1.1 server in front of the ingress API: keep-alive, a few I/O threads, and the limits
 // nginx applies, answered the way nginx answers them (414, 431, 413, 400; a client too slow to
-// send its request is cut off), so nothing a client sends reaches the API unchecked. Built on Boost.Beast over Asio: measured against Qt
-// HttpServer 6.4 and libmicrohttpd on the same endpoint (Beast and libmicrohttpd about nginx's
-// rate, Qt about half of it; only Beast reports why a request failed to parse, which the
-// answers below need). The library stays inside http_server.cpp.
+// send its request is cut off), so nothing a client sends reaches the API unchecked. Built on
+// Boost.Beast over Asio: measured against Qt HttpServer 6.4 and libmicrohttpd on the same endpoint
+// (Beast and libmicrohttpd about nginx's rate, Qt about half of it; only Beast reports why a
+// request failed to parse, which the answers below need). The library stays inside http_server.cpp.
 
 #include <atomic>
 #include <chrono>

@@ -56,7 +56,6 @@ struct IngressStats {
     std::atomic<std::int64_t> duplicates{0};   // answered with the first request
     std::atomic<std::int64_t> notVerified{0};  // refused: the campaign needs a verified address
     std::atomic<std::int64_t> refused{0};      // the engine would not take them (run ended, …)
-    std::atomic<std::int64_t> badRequests{0};  // 4xx from the API itself
     std::atomic<std::int64_t> codesSent{0};
     std::atomic<std::int64_t> verified{0};
     std::atomic<std::int64_t> resultsPosted{0};
@@ -87,6 +86,9 @@ private:
     HttpResponse apply(const HttpRequest& request, const core::Campaign& campaign,
                        const std::string& user, bool verifiedAddress);
     HttpResponse applyToCampaign(const HttpRequest& request, std::string_view campaignId);
+    // The user a request applies as (a verified token, else the name it gives), then apply().
+    HttpResponse applyAs(const HttpRequest& request, const core::Campaign& campaign,
+                         const QJsonObject& body);
     HttpResponse eventApply(const HttpRequest& request);
     HttpResponse eventStatus(const HttpRequest& request);
     HttpResponse sendCode(const HttpRequest& request);
@@ -102,7 +104,6 @@ private:
     const core::Campaign* campaign(std::string_view id) const;
     // The scenario's only campaign, or the one the body names (campaignId, eventId, couponId).
     const core::Campaign* eventCampaign(const QJsonObject& body, HttpResponse& error) const;
-    HttpResponse bad(int status, std::string_view message);
 
     Engine& m_engine;
     IngressOptions m_options;

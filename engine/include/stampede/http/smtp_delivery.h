@@ -16,7 +16,7 @@
 namespace stampede::http {
 
 struct SmtpSettings {
-    std::string url;  // smtp://HOST:PORT or smtps://HOST:PORT (user from the URL's user part)
+    std::string url;       // smtp://HOST:PORT or smtps://HOST:PORT (user from the URL's user part)
     std::string password;  // from the environment or the keychain, never the command line
     std::string from = "stampede@localhost";
     int maxAttempts = 8;

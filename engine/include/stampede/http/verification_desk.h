@@ -14,7 +14,7 @@ namespace stampede::http {
 
 struct VerificationPolicy {
     std::chrono::seconds codeLifetime{300};
-    int maxAttempts = 5;                  // wrong codes before the code is void
+    int maxAttempts = 5;                   // wrong codes before the code is void
     std::chrono::seconds resendAfter{30};  // per address
     std::chrono::hours tokenLifetime{24};
 };
@@ -26,7 +26,7 @@ public:
 
     struct CodeIssued {
         bool ok = false;
-        std::string code;            // when ok: what goes to the address
+        std::string code;              // when ok: what goes to the address
         std::int64_t retryAfterS = 0;  // when not ok: rate-limited for this long
     };
     CodeIssued issueCode(const std::string& address);
@@ -34,8 +34,8 @@ public:
     enum class Check : std::uint8_t { Verified, WrongCode, Expired, NoCode, TooManyAttempts };
     struct Verification {
         Check check = Check::NoCode;
-        std::string token;      // when Verified
-        int attemptsLeft = 0;   // when WrongCode
+        std::string token;     // when Verified
+        int attemptsLeft = 0;  // when WrongCode
     };
     Verification verify(const std::string& address, const std::string& code);
 
