@@ -154,6 +154,9 @@ int runCommand(const CliOptions& o) {
         }
         return kExitBadInput;
     }
+    // Said before the run too (the summary repeats it): the operator can still stop and fix it.
+    if (const std::string caution = engine.snapshot()->backend.caution; !caution.empty())
+        std::fprintf(stderr, "stampede-cli: warning: %s\n", caution.c_str());
     // --metrics: Prometheus scrapes the run while it runs (and its last state until it ends).
     http::RunMetrics metrics(engine);
     std::unique_ptr<http::HttpServer> metricsServer;
@@ -168,7 +171,7 @@ int runCommand(const CliOptions& o) {
         std::fprintf(stderr, "metrics: http://%s/metrics\n",
                      authority(metricsServer->address(), metricsServer->port()).c_str());
     }
-    if (const auto& t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
+    if (const auto t = engine.snapshot()->transport; !t.kind.empty() && !o.quiet)
         std::fprintf(stderr, "transport: %s\n", t.detail.c_str());
     std::unique_ptr<live::RunPersistence> sink;
     if (systems->store) {

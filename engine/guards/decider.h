@@ -16,7 +16,8 @@
 
 namespace stampede::guards {
 
-enum class Verdict : std::uint8_t { Issued, SoldOut, LotteryLost, Unavailable };
+// StockLost: the guard's backend lost the campaign's stock; never retried (it will not come back).
+enum class Verdict : std::uint8_t { Issued, SoldOut, LotteryLost, Unavailable, StockLost };
 
 struct RetryPolicy {
     int maxAttempts = 3;
@@ -44,21 +45,42 @@ struct DecisionInput {
 
 class Decider {
 public:
-    // `byUser`: decide with Guard::takeFor, so a copy of a request never takes twice.
+    // `byUser`: decide with Guard::takeFor, so a copy of a request (or a retry after a lost
+    // reply) never takes twice. Always so on a guard that keeps a record of users.
     Decider(Guard& guard, RetryPolicy policy, bool byUser)
-        : m_guard(guard), m_policy(policy), m_byUser(byUser) {}
+        : m_guard(guard), m_policy(policy), m_byUser(byUser || guard.decidesByUser()) {}
 
     const RetryPolicy& policy() const { return m_policy; }
+    bool byUser() const { return m_byUser; }
+
+    // The guard's answer for one unit, by user when the decider decides so (also the ingress's
+    // reservation under decide-at-ingress, so both places keep the same record).
+    TakeResult take(int campaign, int lane, std::uint64_t user) const {
+        return m_byUser ? m_guard.takeFor(campaign, lane, user) : m_guard.take(campaign, lane);
+    }
+    // Gives back a unit that take() reserved.
+    void giveBack(int campaign, int lane, std::uint64_t user) const {
+        if (m_byUser)
+            m_guard.giveBackFor(campaign, lane, user);
+        else
+            m_guard.giveBack(campaign, lane);
+    }
 
     // One attempt. Inline: the run's workers make one per request.
     Verdict attempt(const DecisionInput& in) const {
         if ((in.flags & kLotteryEntry) && !(in.flags & kLotteryWinner)) return Verdict::LotteryLost;
         if (in.flags & kStockReserved) return Verdict::Issued;
-        const TakeResult taken = m_byUser ? m_guard.takeFor(in.campaign, in.lane, in.user)
-                                          : m_guard.take(in.campaign, in.lane);
-        return taken == TakeResult::Taken     ? Verdict::Issued
-               : taken == TakeResult::SoldOut ? Verdict::SoldOut
-                                              : Verdict::Unavailable;
+        switch (take(in.campaign, in.lane, in.user)) {
+            case TakeResult::Taken:
+                return Verdict::Issued;
+            case TakeResult::SoldOut:
+                return Verdict::SoldOut;
+            case TakeResult::StockLost:
+                return Verdict::StockLost;
+            case TakeResult::Unavailable:
+                break;
+        }
+        return Verdict::Unavailable;
     }
 
     // Attempts until decided, the policy's attempts run out (Unavailable) or `stopped()` says

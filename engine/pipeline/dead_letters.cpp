@@ -139,13 +139,10 @@ void DeadLetters::detachJobs() {
 
 std::size_t DeadLetters::purge(const std::vector<core::RequestId>& ids) {
     auto purged = ids.empty() ? m_state.dlq.purgeAll() : m_state.dlq.purge(ids);
-    for (const auto& letter : purged) {
-        core::Request& r = m_state.arena[letter.requestId];
-        if (r.flags & core::Request::kStockReserved) {
-            r.flags &= static_cast<std::uint8_t>(~core::Request::kStockReserved);
-            m_state.guard->giveBack(letter.campaign, m_lane.index());
-        }
-    }
+    m_lane.with([&](Lane& lane) {
+        for (const auto& letter : purged)
+            m_decisions.giveBackReserved(lane, m_state.arena[letter.requestId]);
+    });
     return purged.size();
 }
 

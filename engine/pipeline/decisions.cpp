@@ -137,8 +137,28 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
             out.fault = FaultOutcome::Transient;
             out.error = "guard unavailable";
             break;
+        case guards::Verdict::StockLost:
+            // Gone from the guard's backend: a dead letter, to replay once the operator has
+            // restored the stock; neither sold out nor retried.
+            out.fault = FaultOutcome::Permanent;
+            out.deadLetterReason = "stock lost";
+            out.error = "the stock of campaign '" + m_plan.scenario.campaigns[r.campaign].id +
+                        "' is gone from " + std::string(m_state.guard->name()) + "'s backend";
+            break;
     }
     return out;
+}
+
+guards::TakeResult Decisions::reserve(Lane& lane, Request& r) {
+    const guards::TakeResult taken = m_decider.take(r.campaign, lane.index, r.user);
+    if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
+    return taken;
+}
+
+void Decisions::giveBackReserved(Lane& lane, Request& r) {
+    if (!(r.flags & Request::kStockReserved)) return;
+    m_decider.giveBack(r.campaign, lane.index, r.user);
+    r.flags &= static_cast<std::uint8_t>(~Request::kStockReserved);
 }
 
 Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome outcome,
@@ -165,9 +185,10 @@ Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome 
             now + m_plan.retry.backoffNs(r.attempts, m_plan.faults.backoffUnit(key, r.attempts));
         return AttemptEnd::Retry;
     }
-    deadLetter(lane, id,
-               outcome.fault == FaultOutcome::Permanent ? "permanent failure" : "retries exhausted",
-               std::move(outcome.error), now);
+    const char* reason = outcome.deadLetterReason                   ? outcome.deadLetterReason
+                         : outcome.fault == FaultOutcome::Permanent ? "permanent failure"
+                                                                    : "retries exhausted";
+    deadLetter(lane, id, reason, std::move(outcome.error), now);
     return AttemptEnd::Final;
 }
 

@@ -43,6 +43,12 @@ public:
     // Only the one that moves a request from QUEUED to PROCESSING may decide it.
     bool claimDelivered(core::RequestId id);
 
+    // decide-at-ingress: the guard's unit for `r`, taken as the workers would take it (by user
+    // on a guard that keeps a record of users); Taken marks it reserved.
+    guards::TakeResult reserve(Lane& lane, core::Request& r);
+    // A unit reserved for `r` goes back (its request will not be issued); nothing if none is.
+    void giveBackReserved(Lane& lane, core::Request& r);
+
     void countCrash() { m_crashes.fetch_add(1, std::memory_order_relaxed); }
     std::int64_t crashes() const { return m_crashes.load(std::memory_order_relaxed); }
 
@@ -52,6 +58,7 @@ private:
         core::RequestState to = core::RequestState::Succeeded;
         core::RejectReason reason = core::RejectReason::None;
         std::string error;
+        const char* deadLetterReason = nullptr;  // instead of the fault's ("stock lost")
     };
     std::int64_t begin(Lane& lane, core::Request& r);
     bool enterFlowControl(CampaignRuntime& rt);

@@ -69,11 +69,10 @@ void Handoff::rejectAtIngress(Lane& lane, Request& r, RejectReason reason) {
 // the queue then only carries the persistence of an issue already decided.
 void Handoff::decideAtIngress(Lane& lane, core::RequestId id) {
     Request& r = m_state.arena[id];
-    const guards::TakeResult taken = m_state.guard->take(r.campaign, lane.index);
-    if (taken == guards::TakeResult::SoldOut)
+    if (m_decisions.reserve(lane, r) == guards::TakeResult::SoldOut)
         return rejectAtIngress(lane, r, RejectReason::SoldOut);
-    // Unavailable: the worker decides instead, with retries, as decide-in-worker would.
-    if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
+    // Unavailable (or the stock lost): the worker decides instead, with retries, as
+    // decide-in-worker would (and dead-letters what has no stock left to decide on).
     if (push(id, id)) m_state.queue.notify(m_state.queue.partitionOf(r));
 }
 
@@ -88,8 +87,7 @@ void Handoff::dispatchLotteryEntry(Lane& lane, core::RequestId id) {
             break;
         case core::Pipeline::DecideAtIngress:
             if ((r.flags & Request::kLotteryWinner) &&
-                m_state.guard->take(r.campaign, lane.index) == guards::TakeResult::Taken) {
-                r.flags |= Request::kStockReserved;
+                m_decisions.reserve(lane, r) == guards::TakeResult::Taken) {
                 push(id, id);
             } else {
                 r.flags &= static_cast<std::uint8_t>(~Request::kLotteryWinner);

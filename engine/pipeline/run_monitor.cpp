@@ -24,6 +24,22 @@ void RunMonitor::join() {
     if (m_thread.joinable()) m_thread.join();
 }
 
+// Why the run failed: what the settlement gave up on, and the campaigns whose stock the guard's
+// backend lost (a run that goes on deciding them would report sold-outs or over-issues that
+// never happened).
+static std::string failureOf(const Snapshot& s, std::string settled) {
+    std::string lost;
+    for (const CampaignSnapshot& c : s.campaigns)
+        if (c.stockLost) lost += (lost.empty() ? "'" : ", '") + c.id + "'";
+    if (lost.empty()) return settled;
+    std::string text =
+        "stock lost: the stock of campaign " + lost + " is gone from the backend of guard '" +
+        s.run.guard + "'" +
+        (s.backend.kind == "redis" ? " (was Redis restarted without persistence?)" : "") +
+        "; what was not decided before went to the DLQ (stock lost)";
+    return settled.empty() ? text : settled + "; " + text;
+}
+
 std::shared_ptr<const Snapshot> RunMonitor::latest() const {
     std::lock_guard lock(m_latestMutex);
     return m_latest;
@@ -38,7 +54,7 @@ void RunMonitor::endRun(std::int64_t now) {
     m_snapshots.endAt(now);
     m_state.control.markEnded();
     auto s = m_snapshots.build();
-    s->failure = m_settlement.failure();
+    s->failure = failureOf(*s, m_settlement.failure());
     s->reconciled = m_settlement.reconciled();
     m_snapshots.audit().audit(*s, true);
     publish(s);
@@ -60,7 +76,7 @@ bool RunMonitor::turn() {
     m_snapshots.sample(*s, now);
     const bool quiet = feedingDone && s->finals == s->admitted;
     if (!quiet) m_settlement.check(now, feedingDone);
-    s->failure = m_settlement.failure();
+    s->failure = failureOf(*s, m_settlement.failure());
     RunControl& control = m_state.control;
     const bool canEnd = quiet && (!m_plan.options.keepOpen || control.stopRequested());
     // A run kept open for submit() (a server) is quiet between every two requests: audited at

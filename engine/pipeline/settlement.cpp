@@ -54,10 +54,7 @@ void Settlement::settleQueued(std::int64_t now) {
             if (r.loadState() != RequestState::Queued) continue;
             if (!m_decisions.claimDelivered(id)) continue;
             m_decisions.startOutside(lane, r, now);
-            if (r.flags & Request::kStockReserved) {
-                m_state.guard->giveBack(r.campaign, lane.index);
-                r.flags &= static_cast<std::uint8_t>(~Request::kStockReserved);
-            }
+            m_decisions.giveBackReserved(lane, r);
             m_decisions.deadLetter(lane, id, m_reason, "the run gave up: " + m_why, now);
             ++m_settled;
         }

@@ -87,6 +87,7 @@ CampaignSnapshot SnapshotBuilder::campaign(int c, const std::int64_t* cell) cons
     cs.closesAfterMs = rt.def.closesAfterMs.value_or(-1);
     cs.stock = guard.stock(c);
     cs.remaining = guard.remaining(c);
+    cs.stockLost = guard.stockLost(c);
     for (int st = 0; st < core::kStateCount; ++st) {
         cs.states[std::size_t(st)] = cell[st];
         cs.admitted += cell[st];
@@ -97,7 +98,7 @@ CampaignSnapshot SnapshotBuilder::campaign(int c, const std::int64_t* cell) cons
     cs.requests = cell[int(metrics::Field::Requests)];
     cs.duplicates = cell[int(metrics::Field::Duplicates)];
     cs.overIssued = std::max<std::int64_t>(0, cs.issued - cs.stock);
-    cs.underIssued = cs.rejected[std::size_t(core::RejectReason::SoldOut)] > 0
+    cs.underIssued = cs.rejected[std::size_t(core::RejectReason::SoldOut)] > 0 && !cs.stockLost
                          ? std::max<std::int64_t>(0, cs.stock - cs.issued)
                          : 0;
     cs.fairnessInversions = m_audit.inversions(c);
@@ -134,9 +135,9 @@ void SnapshotBuilder::addStatistics(Snapshot& s, std::int64_t copiesDropped) con
         s.transport.redelivered = copiesDropped;
     }
     if (const guards::BackendStats b = m_state.guard->backendStats(); !b.kind.empty())
-        s.backend = {b.kind,           b.roundTrips, b.errors,  b.reconnects,
-                     b.roundTripP95Ms, b.waitP95Ms,  b.detail,  b.connections,
-                     b.busy,           b.busyPeak,   b.waiting, b.waitingPeak};
+        s.backend = {b.kind,      b.roundTrips,  b.errors,      b.reconnects, b.roundTripP95Ms,
+                     b.waitP95Ms, b.detail,      b.connections, b.busy,       b.busyPeak,
+                     b.waiting,   b.waitingPeak, b.caution};
 }
 
 std::shared_ptr<Snapshot> SnapshotBuilder::build() {

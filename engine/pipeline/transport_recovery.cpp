@@ -21,10 +21,7 @@ void TransportRecovery::compensateFailedPushes() {
             const std::int64_t now = m_state.clock.nowNs();
             m_decisions.startOutside(lane, r, now);
             ++r.attempts;
-            if (r.flags & Request::kStockReserved) {
-                m_state.guard->giveBack(r.campaign, lane.index);
-                r.flags &= static_cast<std::uint8_t>(~Request::kStockReserved);
-            }
+            m_decisions.giveBackReserved(lane, r);
             m_decisions.deadLetter(
                 lane, id, "transport failure",
                 "the transport could not deliver the request; its unit was given back", now);

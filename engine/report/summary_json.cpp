@@ -55,6 +55,11 @@ std::vector<std::string> summaryWarnings(const Snapshot& s) {
     if (s.finals != s.admitted)
         out.push_back("UNFINISHED: " + std::to_string(s.admitted - s.finals) +
                       " admitted requests are not final");
+    if (!s.backend.caution.empty()) out.push_back("BACKEND: " + s.backend.caution);
+    for (const CampaignSnapshot& c : s.campaigns)
+        if (c.stockLost)
+            out.push_back("STOCK LOST: campaign '" + c.id + "': its stock is gone from the " +
+                          s.backend.kind + " the run decided on; nothing more was decided for it");
     if (s.dlqSize > 0)
         out.push_back("DLQ: " + std::to_string(s.dlqSize) +
                       " requests wait in the dead-letter queue");
@@ -114,6 +119,7 @@ QJsonObject summaryJson(const Snapshot& s) {
         co[QStringLiteral("stock")] = qint64(c.stock);
         co[QStringLiteral("issued")] = qint64(c.issued);
         co[QStringLiteral("remaining")] = qint64(c.remaining);
+        co[QStringLiteral("stock_lost")] = c.stockLost;
         co[QStringLiteral("requests")] = qint64(c.requests);
         co[QStringLiteral("admitted")] = qint64(c.admitted);
         co[QStringLiteral("duplicates")] = qint64(c.duplicates);
@@ -145,7 +151,9 @@ QJsonObject summaryJson(const Snapshot& s) {
                  {QStringLiteral("busy_peak"), s.backend.busyPeak},
                  {QStringLiteral("waiting"), s.backend.waiting},
                  {QStringLiteral("waiting_peak"), s.backend.waitingPeak}}},
-            {QStringLiteral("detail"), qs(s.backend.detail)}};
+            {QStringLiteral("detail"), qs(s.backend.detail)},
+            {QStringLiteral("caution"),
+             s.backend.caution.empty() ? QJsonValue(QJsonValue::Null) : qs(s.backend.caution)}};
     if (const transport::TransportStats& t = s.transport; !t.kind.empty())
         o[QStringLiteral("transport_stats")] =
             QJsonObject{{QStringLiteral("kind"), qs(t.kind)},

@@ -168,6 +168,7 @@ private:
                 return "sold out";
             case guards::Verdict::LotteryLost:
             case guards::Verdict::Unavailable:
+            case guards::Verdict::StockLost:
                 break;
         }
         return {};

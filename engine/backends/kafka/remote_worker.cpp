@@ -227,6 +227,7 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
             case guards::Verdict::LotteryLost:
                 return RemoteOutcome::LotteryLost;
             case guards::Verdict::Unavailable:
+            case guards::Verdict::StockLost:  // the run reads the loss from the stock itself
                 break;
         }
         return RemoteOutcome::Failed;

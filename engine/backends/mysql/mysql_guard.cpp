@@ -339,6 +339,30 @@ void MySqlGuard::giveBack(int campaign, int) {
     }
 }
 
+void MySqlGuard::giveBackFor(int campaign, int, std::uint64_t user) {
+    ThreadConnection* c = connection();
+    if (!c) return;
+    QSqlDatabase db = QSqlDatabase::database(c->name, false);
+    if (!db.transaction()) return;
+    QSqlQuery del(db);
+    del.prepare(QStringLiteral(
+        "DELETE FROM stampede_applied WHERE run_key = ? AND campaign = ? AND user = ?"));
+    del.addBindValue(qs(m_runKey));
+    del.addBindValue(campaign);
+    del.addBindValue(QVariant::fromValue<qulonglong>(user));
+    if (!del.exec() || del.numRowsAffected() != 1) {
+        db.rollback();
+        return;
+    }
+    QSqlQuery inc(db);
+    inc.prepare(
+        QStringLiteral("UPDATE stampede_stock SET remaining = remaining + 1, version = version + 1 "
+                       "WHERE run_key = ? AND campaign = ?"));
+    inc.addBindValue(qs(m_runKey));
+    inc.addBindValue(campaign);
+    if (!inc.exec() || !db.commit()) db.rollback();
+}
+
 guards::StockChange MySqlGuard::setStock(int campaign, std::int64_t stock) {
     ThreadConnection* c = connection();
     if (!c || stock < 0) return guards::StockChange::UnknownCampaign;

@@ -30,6 +30,8 @@ public:
     void reset(std::span<const std::int64_t> stocks, int lanes) override;
     guards::TakeResult take(int campaign, int lane) override;
     void giveBack(int campaign, int lane) override;
+    // The user's row and the unit go back in one transaction (the row first: no row, no unit).
+    void giveBackFor(int campaign, int lane, std::uint64_t user) override;
     guards::StockChange setStock(int campaign, std::int64_t stock) override;
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;

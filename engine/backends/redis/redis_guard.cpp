@@ -18,21 +18,33 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTimeout = std::chrono::milliseconds(1000);  // connect and every command
 constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
 
+// Answers: 1 taken, 0 sold out, -1 the remaining count is gone (a Redis restarted without
+// persistence: "sold out" would hide the loss, and the run's issues would read as over-issues).
 const char* const kTakeScript =
-    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
-    "if r <= 0 then return 0 end "
+    "local v = redis.call('GET', KEYS[1]) "
+    "if not v then return -1 end "
+    "if tonumber(v) <= 0 then return 0 end "
     "redis.call('DECR', KEYS[1]) return 1";
-// KEYS[1] remaining, KEYS[2] the set of users who took a unit; ARGV[1] the user.
+// KEYS[1] remaining, KEYS[2] the set of users who took a unit; ARGV[1] the user. 2: this user
+// took a unit before (a copy delivered again, or a retry of an attempt whose reply was lost).
 const char* const kTakeOnceScript =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if not v then return -1 end "
     "if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 2 end "
-    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
-    "if r <= 0 then return 0 end "
+    "if tonumber(v) <= 0 then return 0 end "
     "redis.call('DECR', KEYS[1]) redis.call('SADD', KEYS[2], ARGV[1]) return 1";
+// A unit back, only onto a count that still exists (INCR would make a lost one up from 0); with
+// a user (ARGV[1]), only the unit that user holds, and the user leaves the set with it.
+const char* const kGiveBackScript =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end "
+    "if ARGV[1] and redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end "
+    "return redis.call('INCR', KEYS[1])";
 const char* const kUnlockScript =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const char* const kSetStockScript =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return -2 end "
     "local s = tonumber(redis.call('GET', KEYS[2]) or '0') "
-    "local r = tonumber(redis.call('GET', KEYS[1]) or '0') "
+    "local r = tonumber(redis.call('GET', KEYS[1])) "
     "local d = tonumber(ARGV[1]) - s "
     "if r + d < 0 then return -1 end "
     "redis.call('SET', KEYS[2], ARGV[1]) redis.call('INCRBY', KEYS[1], d) return r + d";
@@ -139,6 +151,23 @@ static std::string inPlainWords(const redisContext* ctx, std::string why) {
            "); check the host and port";
 }
 
+// Why a restart would lose what this Redis holds (no RDB snapshot rule and no AOF), or empty;
+// also empty when CONFIG is not allowed (a managed Redis that renamed it): nothing is known.
+static std::string readPersistenceCaution(redisContext* ctx, const RedisUrl& url) {
+    auto config = [ctx](const char* name) -> std::optional<std::string> {
+        Reply r(redisCommand(ctx, "CONFIG GET %s", name));
+        if (!r || r.r->type != REDIS_REPLY_ARRAY || r.r->elements != 2 ||
+            r.r->element[1]->type != REDIS_REPLY_STRING)
+            return std::nullopt;
+        return std::string(r.r->element[1]->str, r.r->element[1]->len);
+    };
+    const auto save = config("save");
+    const auto appendOnly = config("appendonly");
+    if (!save || !appendOnly || !save->empty() || *appendOnly != "no") return {};
+    return "Redis at " + url.toString() +
+           " keeps no RDB snapshots and no AOF: a restart loses this run's stock";
+}
+
 // AUTH (when a password is set) and SELECT (when a database is): empty, or the server's answer.
 static std::string authenticate(redisContext* ctx, const RedisUrl& url) {
     if (!url.password.empty()) {
@@ -233,6 +262,9 @@ void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
     m_lanes.clear();
     for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
     m_races.reset(static_cast<int>(stocks.size()));
+    m_campaigns = static_cast<int>(stocks.size());
+    m_ledgers = std::make_unique<CampaignLedger[]>(stocks.size());
+    for (std::size_t c = 0; c < stocks.size(); ++c) m_ledgers[c].stock = stocks[c];
     std::lock_guard lock(m_controlMutex);
     redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return;  // takes will answer Unavailable until Redis is back
@@ -243,19 +275,42 @@ void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
                              static_cast<long long>(stocks[c])));
     }
     loadScripts(ctx);
+    m_caution = readPersistenceCaution(ctx, m_url);
+}
+
+std::string RedisGuard::persistenceCaution() const {
+    std::lock_guard lock(m_controlMutex);
+    return m_caution;
+}
+
+RedisGuard::CampaignLedger* RedisGuard::ledger(int campaign) const {
+    return campaign >= 0 && campaign < m_campaigns ? &m_ledgers[std::size_t(campaign)] : nullptr;
+}
+
+void RedisGuard::noteLost(int campaign) const {
+    if (CampaignLedger* l = ledger(campaign)) l->lost.store(true, std::memory_order_relaxed);
+}
+
+bool RedisGuard::stockLost(int campaign) const {
+    const CampaignLedger* l = ledger(campaign);
+    return l && l->lost.load(std::memory_order_relaxed);
 }
 
 void RedisGuard::loadScripts(redisContext* ctx) {
     for (auto [script, sha] :
          {std::pair{kTakeScript, &m_takeSha}, std::pair{kUnlockScript, &m_unlockSha},
-          std::pair{kSetStockScript, &m_setStockSha}, std::pair{kTakeOnceScript, &m_takeOnceSha}}) {
+          std::pair{kSetStockScript, &m_setStockSha}, std::pair{kTakeOnceScript, &m_takeOnceSha},
+          std::pair{kGiveBackScript, &m_giveBackSha}}) {
         Reply r(redisCommand(ctx, "SCRIPT LOAD %s", script));
         if (r && r.r->type == REDIS_REPLY_STRING) *sha = r.r->str;
     }
 }
 
-bool RedisGuard::attach(const std::string& sharedKey, int, int lanes, std::string& error) {
+bool RedisGuard::attach(const std::string& sharedKey, int campaigns, int lanes,
+                        std::string& error) {
     m_prefix = sharedKey;
+    m_campaigns = std::max(0, campaigns);
+    m_ledgers = std::make_unique<CampaignLedger[]>(std::size_t(m_campaigns));
     m_lanes.clear();
     for (int i = 0; i < lanes; ++i) m_lanes.push_back(std::make_unique<Lane>());
     std::lock_guard lock(m_controlMutex);
@@ -278,6 +333,8 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
 }
 
 guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::uint64_t* user) {
+    // Once lost, a campaign is decided no more: a count that came back would be a new one.
+    if (stockLost(campaign)) return guards::TakeResult::StockLost;
     const auto busy = m_pool.busy();
     Lane* lanePtr = nullptr;
     redisContext* ctx = laneContext(laneIndex, lanePtr);
@@ -305,6 +362,10 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
             const std::int64_t readNs = m_races.full() ? 0 : guards::RaceRecorder::nowNs();
             Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
             if (failed(get)) return guards::TakeResult::Unavailable;
+            if (get.r->type == REDIS_REPLY_NIL) {
+                noteLost(campaign);
+                return guards::TakeResult::StockLost;
+            }
             const long long seen = get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
             if (seen <= 0) return guards::TakeResult::SoldOut;
             std::this_thread::sleep_for(std::chrono::microseconds(50));  // the read-to-write gap
@@ -364,6 +425,10 @@ guards::TakeResult RedisGuard::lockedDecision(redisContext* ctx, int campaign,
     }
     Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
     if (failed(get)) return guards::TakeResult::Unavailable;
+    if (get.r->type == REDIS_REPLY_NIL) {
+        noteLost(campaign);
+        return guards::TakeResult::StockLost;
+    }
     const long long seen = get.r->type == REDIS_REPLY_STRING ? std::atoll(get.r->str) : 0;
     if (seen <= 0) return guards::TakeResult::SoldOut;
     if (!user) {
@@ -420,13 +485,31 @@ guards::TakeResult RedisGuard::evalTake(redisContext* ctx, Lane& lane, int campa
         m_errors.fetch_add(1, std::memory_order_relaxed);
         return guards::TakeResult::Unavailable;
     }
+    if (r.r->integer < 0) {
+        noteLost(campaign);
+        return guards::TakeResult::StockLost;
+    }
     return r.r->integer >= 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
 }
 
 void RedisGuard::giveBack(int campaign, int laneIndex) {
+    giveBackOne(campaign, laneIndex, nullptr);
+}
+
+void RedisGuard::giveBackFor(int campaign, int laneIndex, std::uint64_t user) {
+    giveBackOne(campaign, laneIndex, m_mode == Mode::Naive ? nullptr : &user);
+}
+
+// Not the hot path: by EVAL, which also caches the script again after a restart.
+void RedisGuard::giveBackOne(int campaign, int laneIndex, const std::uint64_t* user) {
     Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    if (redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool))
-        Reply r(redisCommand(ctx, "INCR %s", remainingKey(campaign).c_str()));
+    redisContext* ctx = ensure(lane, m_url, m_reconnects, m_pool);
+    if (!ctx) return;
+    const std::string remaining = remainingKey(campaign);
+    Reply r(user ? redisCommand(ctx, "EVAL %s 2 %s %s %s", kGiveBackScript, remaining.c_str(),
+                                appliedKey(campaign).c_str(), std::to_string(*user).c_str())
+                 : redisCommand(ctx, "EVAL %s 1 %s", kGiveBackScript, remaining.c_str()));
+    if (r && r.r->type == REDIS_REPLY_INTEGER && r.r->integer < 0) noteLost(campaign);
 }
 
 guards::StockChange RedisGuard::setStock(int campaign, std::int64_t stock) {
@@ -438,27 +521,47 @@ guards::StockChange RedisGuard::setStock(int campaign, std::int64_t stock) {
                          remainingKey(campaign).c_str(), stockKey(campaign).c_str(),
                          static_cast<long long>(stock)));
     if (!r || r.r->type != REDIS_REPLY_INTEGER) return guards::StockChange::UnknownCampaign;
-    return r.r->integer < 0 ? guards::StockChange::BelowTaken : guards::StockChange::Applied;
+    if (r.r->integer == -2) {  // the count is gone: nothing to change it from
+        noteLost(campaign);
+        return guards::StockChange::UnknownCampaign;
+    }
+    if (r.r->integer < 0) return guards::StockChange::BelowTaken;
+    if (CampaignLedger* l = ledger(campaign)) l->stock = stock;
+    return guards::StockChange::Applied;
 }
 
-static std::int64_t getNumber(redisContext* ctx, const std::string& key) {
-    if (!ctx) return 0;
+// A key's number on the control connection (its mutex held); nullopt when Redis does not answer,
+// `missing` when it answers that the key is not there.
+std::optional<std::int64_t> RedisGuard::readNumber(const std::string& key, bool& missing) const {
+    missing = false;
+    auto* self = const_cast<RedisGuard*>(this);
+    redisContext* ctx = ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool);
+    if (!ctx) return std::nullopt;
     Reply r(redisCommand(ctx, "GET %s", key.c_str()));
-    return r && r.r->type == REDIS_REPLY_STRING ? std::atoll(r.r->str) : 0;
+    if (!r || r.r->type == REDIS_REPLY_ERROR) return std::nullopt;
+    missing = r.r->type == REDIS_REPLY_NIL;
+    return r.r->type == REDIS_REPLY_STRING ? std::atoll(r.r->str) : 0;
 }
 
+// The stock this run set, as Redis holds it; the last value known while Redis does not answer or
+// after it lost the key (a lost stock must not read as 0 and make every issue an over-issue).
 std::int64_t RedisGuard::stock(int campaign) const {
     std::lock_guard lock(m_controlMutex);
-    auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool),
-                     stockKey(campaign));
+    CampaignLedger* l = ledger(campaign);
+    bool missing = false;
+    const auto read = readNumber(stockKey(campaign), missing);
+    if (missing) noteLost(campaign);
+    if (!read || missing) return l ? l->stock.load() : 0;
+    if (l) l->stock = *read;
+    return *read;
 }
 
 std::int64_t RedisGuard::remaining(int campaign) const {
     std::lock_guard lock(m_controlMutex);
-    auto* self = const_cast<RedisGuard*>(this);
-    return getNumber(ensure(*self->m_control, m_url, self->m_reconnects, self->m_pool),
-                     remainingKey(campaign));
+    bool missing = false;
+    const auto read = readNumber(remainingKey(campaign), missing);
+    if (missing) noteLost(campaign);
+    return read.value_or(0);
 }
 
 std::optional<bool> RedisGuard::holdsUnit(int campaign, std::uint64_t user) {
@@ -510,6 +613,7 @@ guards::BackendStats RedisGuard::backendStats() const {
     s.roundTripP95Ms = double(h.percentile(0.95)) / 1e6;
     s.waitP95Ms = m_pool.waitP95Ms();
     s.detail = m_prefix;
+    s.caution = persistenceCaution();
     s.connections = m_pool.connections();
     s.busy = m_pool.busyNow();
     s.busyPeak = m_pool.busyPeak();

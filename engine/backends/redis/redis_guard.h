@@ -35,6 +35,8 @@ public:
     void reset(std::span<const std::int64_t> stocks, int lanes) override;
     guards::TakeResult take(int campaign, int lane) override;
     void giveBack(int campaign, int lane) override;
+    void giveBackFor(int campaign, int lane, std::uint64_t user) override;
+    bool stockLost(int campaign) const override;
     guards::StockChange setStock(int campaign, std::int64_t stock) override;
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
@@ -54,6 +56,9 @@ public:
 
     // Checks that Redis answers before a run: empty string, or why not (refused, timeout, auth).
     std::string probe();
+    // Read at reset(): empty, or why a restart of this Redis would lose the run's stock (no RDB
+    // snapshots and no AOF); the summary's warnings carry it.
+    std::string persistenceCaution() const;
     // The prefix of this run's keys: <prefix>:<campaign index>:remaining and :stock.
     const std::string& keyPrefix() const { return m_prefix; }
 
@@ -67,13 +72,27 @@ private:
     std::string stockKey(int campaign) const;
     std::string appliedKey(int campaign) const;  // the users who took a unit (redis-lua)
 
+    // What this run knows of a campaign's stock: the last value read or set (the answer while
+    // Redis does not answer, or after it lost the key), and whether the key was lost.
+    struct CampaignLedger {
+        std::atomic<std::int64_t> stock{0};
+        std::atomic<bool> lost{false};
+    };
+    CampaignLedger* ledger(int campaign) const;
+    void noteLost(int campaign) const;
+    std::optional<std::int64_t> readNumber(const std::string& key, bool& missing) const;
+    void giveBackOne(int campaign, int lane, const std::uint64_t* user);
+
     Mode m_mode;
     RedisUrl m_url;
     std::string m_prefix;
+    std::unique_ptr<CampaignLedger[]> m_ledgers;
+    int m_campaigns = 0;
+    std::string m_caution;  // under m_controlMutex
     std::vector<std::unique_ptr<Lane>> m_lanes;
     mutable std::mutex m_controlMutex;  // the control connection: reset, stock, remaining
     std::unique_ptr<Lane> m_control;
-    std::string m_takeSha, m_unlockSha, m_setStockSha, m_takeOnceSha;
+    std::string m_takeSha, m_unlockSha, m_setStockSha, m_takeOnceSha, m_giveBackSha;
     void loadScripts(redisContext* ctx);
     guards::TakeResult evalTake(redisContext* ctx, Lane& lane, int campaign,
                                 const std::uint64_t* user);

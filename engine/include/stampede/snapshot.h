@@ -40,7 +40,10 @@ struct CampaignSnapshot {
     std::int64_t closesAfterMs = -1;  // -1: no close
     std::int64_t stock = 0;
     std::int64_t remaining = 0;  // as the guard sees it
-    std::int64_t issued = 0;     // SUCCEEDED
+    // The guard's backend lost this campaign's stock (a Redis restarted without persistence):
+    // `stock` is the last one known, and what came after went to the DLQ as "stock lost".
+    bool stockLost = false;
+    std::int64_t issued = 0;  // SUCCEEDED
     std::int64_t requests = 0;
     std::int64_t duplicates = 0;
     std::int64_t admitted = 0;
@@ -86,6 +89,7 @@ struct BackendSnapshot {
     double roundTripP95Ms = 0, waitP95Ms = 0;
     std::string detail;
     int connections = 0, busy = 0, busyPeak = 0, waiting = 0, waitingPeak = 0;
+    std::string caution;  // a risk in the backend's set-up, said before the run and after
 };
 
 struct Snapshot {

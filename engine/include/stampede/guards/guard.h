@@ -19,6 +19,9 @@ enum class TakeResult : std::uint8_t {
     Taken,        // one unit is the caller's
     SoldOut,      // no stock left
     Unavailable,  // the guard's backend failed transiently; retry later
+    // The backend no longer holds the campaign's stock (a Redis restarted without persistence):
+    // nothing can be decided for it, and "sold out" would be a lie that hides the loss.
+    StockLost,
 };
 
 enum class StockChange : std::uint8_t { Applied, BelowTaken, UnknownCampaign };
@@ -32,6 +35,7 @@ struct BackendStats {
     double roundTripP95Ms = 0;
     double waitP95Ms = 0;  // waiting for a connection or a lock
     std::string detail;    // where to look (Redis: the run's key prefix)
+    std::string caution;   // a risk seen in the backend's set-up (a Redis without persistence)
     // The connection pool: open connections, busy in a call and callers waiting (for a lock or
     // a connection), now and at their peak during the run.
     int connections = 0, busy = 0, busyPeak = 0, waiting = 0, waitingPeak = 0;
@@ -70,7 +74,16 @@ public:
         return take(campaign, lane);
     }
     // True when takeFor() keeps that record (so deciding a user again never takes a second unit).
+    // The engine then decides every request by user on it: a retry after a lost reply (a
+    // timeout whose command the server carried out later) finds its own unit, never a second.
     virtual bool decidesByUser() const { return false; }
+    // Compensation for a unit taken by takeFor(): the user leaves the record with the unit, both
+    // or neither, so the record and the stock always agree.
+    virtual void giveBackFor(int campaign, int lane, std::uint64_t /*user*/) {
+        giveBack(campaign, lane);
+    }
+    // Whether the backend lost the campaign's stock since reset() (see TakeResult::StockLost).
+    virtual bool stockLost(int /*campaign*/) const { return false; }
     // Whether `user` holds a unit of `campaign` by that record; nullopt when the backend does not
     // answer (or the guard keeps no record).
     virtual std::optional<bool> holdsUnit(int /*campaign*/, std::uint64_t /*user*/) {
