@@ -324,7 +324,8 @@ std::string Store::couponCode(const std::string& campaign, const std::string& us
 // transaction. The statements stay prepared across calls, per table and row count: preparing a
 // statement of 3,000 placeholders for every call cost two thirds of the insert rate.
 std::int64_t Store::insertRows(const QString& table, const QStringList& columns, std::size_t rows,
-                               const std::function<void(QSqlQuery&, std::size_t)>& bindRow) {
+                               const std::function<void(QSqlQuery&, std::size_t)>& bindRow,
+                               const std::function<bool(std::int64_t)>& beforeCommit) {
     constexpr std::size_t kRowsPerInsert = 500;
     QSqlDatabase db = m_db->db();
     if (!db.transaction()) {
@@ -363,6 +364,10 @@ std::int64_t Store::insertRows(const QString& table, const QStringList& columns,
         }
         written += q.numRowsAffected();
     }
+    if (beforeCommit && !beforeCommit(written)) {
+        db.rollback();
+        return -1;
+    }
     if (!db.commit()) {
         fail("cannot commit " + table.toStdString() + ": " + db.lastError().text().toStdString());
         return -1;
@@ -374,16 +379,28 @@ std::int64_t Store::insertIssued(std::int64_t runId, std::span<const IssuedCoupo
     static const QStringList columns = {QStringLiteral("run_id"), QStringLiteral("campaign"),
                                         QStringLiteral("user"),   QStringLiteral("request_id"),
                                         QStringLiteral("code"),   QStringLiteral("issued_at_ns")};
-    return insertRows(QStringLiteral("issued_coupons"), columns, coupons.size(),
-                      [&](QSqlQuery& q, std::size_t i) {
-                          const IssuedCoupon& c = coupons[i];
-                          q.addBindValue(static_cast<qint64>(runId));
-                          q.addBindValue(qs(c.campaignId));
-                          q.addBindValue(qs(c.user));
-                          q.addBindValue(static_cast<qint64>(c.requestId));
-                          q.addBindValue(qs(couponCode(c.campaignId, c.user)));
-                          q.addBindValue(static_cast<qint64>(c.issuedAtNs));
-                      });
+    // The run's rows_written moves with its rows, in their transaction: a run killed mid-way
+    // says how many it wrote.
+    auto countThem = [&](std::int64_t written) {
+        QSqlQuery u(m_db->db());
+        u.prepare(QStringLiteral("UPDATE runs SET rows_written = rows_written + ? WHERE id = ?"));
+        u.addBindValue(static_cast<qint64>(written));
+        u.addBindValue(static_cast<qint64>(runId));
+        return u.exec() ||
+               fail("cannot count the rows written: " + u.lastError().text().toStdString());
+    };
+    return insertRows(
+        QStringLiteral("issued_coupons"), columns, coupons.size(),
+        [&](QSqlQuery& q, std::size_t i) {
+            const IssuedCoupon& c = coupons[i];
+            q.addBindValue(static_cast<qint64>(runId));
+            q.addBindValue(qs(c.campaignId));
+            q.addBindValue(qs(c.user));
+            q.addBindValue(static_cast<qint64>(c.requestId));
+            q.addBindValue(qs(couponCode(c.campaignId, c.user)));
+            q.addBindValue(static_cast<qint64>(c.issuedAtNs));
+        },
+        countThem);
 }
 
 std::int64_t Store::insertEvents(std::int64_t runId, std::span<const FinalRequest> events) {

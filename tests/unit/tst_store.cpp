@@ -337,6 +337,8 @@ private Q_SLOTS:
         QVERIFY2(stored >= reported,
                  qPrintable(QStringLiteral("%1 stored, %2 reported").arg(stored).arg(reported)));
         QCOMPARE(store->countDistinctIssued(runs[0].id), stored);
+        // The runs table kept count as the rows went in, so a killed run says what it wrote.
+        QCOMPARE(runs[0].rowsWritten, stored);
         const auto letters = store->deadLetters(runs[0].id);
         QVERIFY(!letters.empty());  // the DLQ made it too
         for (const auto& l : letters) QVERIFY(!l.letter.errors.empty());

@@ -111,8 +111,11 @@ private:
     bool connect(std::string& error);
     bool migrate(std::string& error);
     void markInterruptedRuns();
+    // `beforeCommit` (optional) runs in the same transaction with the count written; false rolls
+    // everything back.
     std::int64_t insertRows(const QString& table, const QStringList& columns, std::size_t rows,
-                            const std::function<void(QSqlQuery&, std::size_t)>& bindRow);
+                            const std::function<void(QSqlQuery&, std::size_t)>& bindRow,
+                            const std::function<bool(std::int64_t)>& beforeCommit = {});
     bool fail(const std::string& what);
 
     StoreUrl m_url;
