@@ -59,10 +59,11 @@ int workerCommand(const CliOptions& o) {
     if (!o.quiet)
         options.progress = [](const backends::kafka::RemoteWorkerReport& r) {
             std::fprintf(stderr,
-                         "worker: run %s, processed %lld (succeeded %lld, sold out %lld, "
-                         "failed %lld)\n",
+                         "worker: run %s, processed %lld (succeeded %lld, issued before %lld, "
+                         "sold out %lld, failed %lld)\n",
                          r.runKey.c_str(), static_cast<long long>(r.processed),
-                         static_cast<long long>(r.succeeded), static_cast<long long>(r.soldOut),
+                         static_cast<long long>(r.succeeded),
+                         static_cast<long long>(r.issuedBefore), static_cast<long long>(r.soldOut),
                          static_cast<long long>(r.failed));
         };
     catchStopSignals();
@@ -79,6 +80,7 @@ int workerCommand(const CliOptions& o) {
                             {QStringLiteral("guard"), QString::fromStdString(report.guard)},
                             {QStringLiteral("processed"), qint64(report.processed)},
                             {QStringLiteral("succeeded"), qint64(report.succeeded)},
+                            {QStringLiteral("issued_before"), qint64(report.issuedBefore)},
                             {QStringLiteral("sold_out"), qint64(report.soldOut)},
                             {QStringLiteral("lottery_lost"), qint64(report.lotteryLost)},
                             {QStringLiteral("failed"), qint64(report.failed)},

@@ -100,7 +100,8 @@ void registerRun(CommandLine& cl) {
     addInteger(run, "--local-workers", o.localWorkers, 0, 256,
                "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
     addNumber(run, "--give-up-after", o.giveUpAfter, isPositive, "seconds in (0, 86400]", "SECONDS",
-              "a Kafka cluster unreachable this long ends the run: what it has not decided goes "
+              "a Kafka cluster, Redis or MySQL unreachable this long ends the run: what it has not "
+              "decided goes "
               "to the DLQ and the run fails (default 30)");
     addRecording(run, o, "the arrivals");
     addText(run, "--metrics", o.metrics, "HOST:PORT",

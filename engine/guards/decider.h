@@ -16,8 +16,21 @@
 
 namespace stampede::guards {
 
-// StockLost: the guard's backend lost the campaign's stock; never retried (it will not come back).
-enum class Verdict : std::uint8_t { Issued, SoldOut, LotteryLost, Unavailable, StockLost };
+// IssuedBefore: issued, by a decision made earlier for this user (a copy, a retry after a lost
+// reply): the same answer, counted once. StockLost: the guard's backend lost the campaign's
+// stock; never retried (it will not come back).
+enum class Verdict : std::uint8_t {
+    Issued,
+    IssuedBefore,
+    SoldOut,
+    LotteryLost,
+    Unavailable,
+    StockLost
+};
+
+// The dead-letter reason for a decision its guard's backend could not answer within the run's
+// outage bound: "Redis unavailable", "MySQL unavailable".
+const char* unavailableReason(const Guard& guard);
 
 struct RetryPolicy {
     int maxAttempts = 3;
@@ -73,6 +86,8 @@ public:
         switch (take(in.campaign, in.lane, in.user)) {
             case TakeResult::Taken:
                 return Verdict::Issued;
+            case TakeResult::AlreadyHeld:
+                return Verdict::IssuedBefore;
             case TakeResult::SoldOut:
                 return Verdict::SoldOut;
             case TakeResult::StockLost:

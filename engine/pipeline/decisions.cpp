@@ -124,6 +124,7 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
     }
     switch (m_decider.attempt({r.campaign, lane.index, r.user, r.flags})) {
         case guards::Verdict::Issued:
+        case guards::Verdict::IssuedBefore:
             break;
         case guards::Verdict::SoldOut:
             out.to = RequestState::Rejected;
@@ -136,6 +137,14 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
         case guards::Verdict::Unavailable:
             out.fault = FaultOutcome::Transient;
             out.error = "guard unavailable";
+            // Gone longer than the run waits for it: no more retries into a dead server.
+            if (const std::int64_t down = m_state.guard->outageMs();
+                down > m_plan.options.outageBound.count()) {
+                out.fault = FaultOutcome::Permanent;
+                out.deadLetterReason = guards::unavailableReason(*m_state.guard);
+                out.error = m_state.guard->backendName() + " unreachable for " +
+                            std::to_string(down / 1000) + " s";
+            }
             break;
         case guards::Verdict::StockLost:
             // Gone from the guard's backend: a dead letter, to replay once the operator has
@@ -150,7 +159,8 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
 }
 
 guards::TakeResult Decisions::reserve(Lane& lane, Request& r) {
-    const guards::TakeResult taken = m_decider.take(r.campaign, lane.index, r.user);
+    guards::TakeResult taken = m_decider.take(r.campaign, lane.index, r.user);
+    if (taken == guards::TakeResult::AlreadyHeld) taken = guards::TakeResult::Taken;  // theirs
     if (taken == guards::TakeResult::Taken) r.flags |= Request::kStockReserved;
     return taken;
 }

@@ -44,7 +44,8 @@ public:
     bool claimDelivered(core::RequestId id);
 
     // decide-at-ingress: the guard's unit for `r`, taken as the workers would take it (by user
-    // on a guard that keeps a record of users); Taken marks it reserved.
+    // on a guard that keeps a record of users); Taken (a unit held before is one too) marks it
+    // reserved.
     guards::TakeResult reserve(Lane& lane, core::Request& r);
     // A unit reserved for `r` goes back (its request will not be issued); nothing if none is.
     void giveBackReserved(Lane& lane, core::Request& r);

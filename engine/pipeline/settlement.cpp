@@ -18,7 +18,16 @@ std::string seconds(std::int64_t ms) {
 }
 }  // namespace
 
+std::string Settlement::guardOutage() {
+    const guards::Guard& guard = *m_state.guard;
+    const std::int64_t down = guard.outageMs();
+    if (down <= m_plan.options.outageBound.count()) return {};
+    m_why = guard.backendName() + " unreachable for " + seconds(down);
+    return guards::unavailableReason(guard);
+}
+
 std::string Settlement::reasonToGiveUp(std::int64_t now) {
+    if (std::string guard = guardOutage(); !guard.empty()) return guard;
     if (const transport::LossMonitor* monitor = m_state.queue.lossMonitor()) {
         const std::int64_t outage = monitor->outageMs();
         if (outage > m_plan.options.outageBound.count()) {
@@ -36,14 +45,15 @@ std::string Settlement::reasonToGiveUp(std::int64_t now) {
 
 void Settlement::check(std::int64_t now, bool feedingDone) {
     // Only a queue whose consumers claim what they decide can have its waiting requests taken
-    // from it safely; the in-memory rings always drain.
-    if (!m_state.queue.redelivers()) return;
+    // from it safely; the in-memory rings always drain (and a stop waits for them), their
+    // workers dead-lettering what a guard gone too long cannot decide (Decisions).
+    const bool claimable = m_state.queue.redelivers();
     if (m_reason.empty()) {
-        m_reason = reasonToGiveUp(now);
+        m_reason = claimable ? reasonToGiveUp(now) : guardOutage();
         if (m_reason.empty()) return;
-        m_state.control.abandon();
+        if (claimable) m_state.control.abandon();
     }
-    if (feedingDone) settleQueued(now);
+    if (claimable && feedingDone) settleQueued(now);
 }
 
 void Settlement::settleQueued(std::int64_t now) {
@@ -106,6 +116,9 @@ void Settlement::recover(Lane& lane, core::RequestId id,
 
 std::string Settlement::failure() const {
     if (m_reason.empty()) return {};
+    if (m_settled == 0)  // the workers dead-lettered them as they came
+        return m_why + ": the run stopped deciding; what it could not decide went to the DLQ (" +
+               m_reason + ")";
     return m_why + ": " + std::to_string(m_settled) +
            " requests were not decided and went to the DLQ (" + m_reason + ")";
 }

@@ -1,8 +1,8 @@
 #pragma once
-// Every run ends. When the run cannot decide what it admitted (its Kafka cluster has been
-// unreachable longer than StartOptions::outageBound, or a stop's grace has passed), it stops
-// waiting: every request still QUEUED is settled as FAILED_FINAL into the DLQ with the reason,
-// a unit reserved for it at the ingress goes back, and the snapshot says why. Only requests
+// Every run ends. When the run cannot decide what it admitted (its Kafka cluster or its guard's
+// server has been unreachable longer than StartOptions::outageBound, or a stop's grace has passed),
+// it stops waiting: every request still QUEUED is settled as FAILED_FINAL into the DLQ with the
+// reason, a unit reserved for it at the ingress goes back, and the snapshot says why. Only requests
 // nobody has claimed are settled (a transport that redelivers decides by claim, so a copy
 // delivered later is dropped); one a worker holds ends by that worker. The monitor's thread.
 // Internal to the pipeline.
@@ -38,6 +38,8 @@ public:
 private:
     // The reason to give up now, or empty.
     std::string reasonToGiveUp(std::int64_t nowNs);
+    // "Redis unavailable" once the guard's backend has answered nothing for the outage bound.
+    std::string guardOutage();
     void settleQueued(std::int64_t nowNs);
     // A dead letter recorded SUCCEEDED, unless its (campaign, user) is issued already.
     void recover(Lane& lane, core::RequestId id,

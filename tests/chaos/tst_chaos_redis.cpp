@@ -37,7 +37,7 @@ class TestChaosRedis : public QObject {
     QTemporaryDir m_dir;
 
     // 10,000 requests a second for 4 s on a stock of 30,000, decided on `redis` by redis-lua.
-    void startRun(QProcess& run, const test::RedisServer& redis) {
+    void startRun(QProcess& run, const test::RedisServer& redis, const QStringList& extra = {}) {
         const QString scenario = test::writeScenario(
             QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("redis-chaos.json")),
             [](QJsonObject& s) {
@@ -53,11 +53,13 @@ class TestChaosRedis : public QObject {
                                            {QStringLiteral("rps"), 10000},
                                            {QStringLiteral("over_ms"), 4000}}};
             });
-        run.start(QStringLiteral(STAMPEDE_CLI_PATH),
-                  {QStringLiteral("run"), scenario, QStringLiteral("--guard"),
-                   QStringLiteral("redis-lua"), QStringLiteral("--redis"), redis.url(),
-                   QStringLiteral("--pace"), QStringLiteral("realtime"), QStringLiteral("--json"),
-                   QStringLiteral("-"), QStringLiteral("--quiet")});
+        run.start(
+            QStringLiteral(STAMPEDE_CLI_PATH),
+            QStringList{QStringLiteral("run"), scenario, QStringLiteral("--guard"),
+                        QStringLiteral("redis-lua"), QStringLiteral("--redis"), redis.url(),
+                        QStringLiteral("--pace"), QStringLiteral("realtime"),
+                        QStringLiteral("--json"), QStringLiteral("-"), QStringLiteral("--quiet")} +
+                extra);
         QVERIFY(run.waitForStarted(5000));
     }
     // The run's key prefix, once its applied set holds at least `n` users (it has been deciding).
@@ -138,6 +140,47 @@ private Q_SLOTS:
         QCOMPARE(finals(summary), number(summary, "admitted"));
         QVERIFY(!summary[QStringLiteral("campaigns")][0][QStringLiteral("stock_lost")].toBool());
         verifyLedger(redis, prefix, summary);
+    }
+
+    // Gone for good: after the outage bound (2 s here, 30 s by default) the run stops retrying
+    // into a dead server; what it cannot decide goes to the DLQ as "Redis unavailable", and the
+    // run fails saying so. Restarted afterwards (its AOF), Redis agrees with the summary.
+    void aRedisGoneForGoodEndsTheRunAfterTheBound() {
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(error), qPrintable(error));
+        QProcess run;
+        startRun(run, redis, {QStringLiteral("--give-up-after"), QStringLiteral("2")});
+        QString prefix;
+        waitForIssues(redis, 2000, prefix);
+        if (QTest::currentTestFailed()) return;
+        redis.kill();
+        QByteArray err;
+        const QJsonObject summary = finish(run, err);
+        QVERIFY2(!summary.isEmpty(), err.constData());
+        QCOMPARE(run.exitCode(), 1);
+        QVERIFY2(err.contains(QByteArray("run failed: Redis at " + redis.url().toUtf8() +
+                                         " unreachable for ")),
+                 err.constData());
+        QVERIFY(summary[QStringLiteral("error")].toString().contains(
+            QStringLiteral("went to the DLQ (Redis unavailable)")));
+        QCOMPARE(number(summary, "over_issued"), 0);
+        QCOMPARE(finals(summary), number(summary, "admitted"));
+        QCOMPARE(number(summary, "issued") + number(summary, "dlq"), number(summary, "admitted"));
+        // Redis's own ledger adds up. A decision in flight at the kill may have been carried
+        // out (and kept by the AOF) with its reply lost: its request is a dead letter whose user
+        // holds the unit, which a DLQ replay (by user) finds. At most one per worker.
+        QVERIFY2(redis.start(error), qPrintable(error));
+        const qint64 held =
+            redis.cli({QStringLiteral("SCARD"), prefix + QStringLiteral(":0:applied")})
+                .toLongLong();
+        const qint64 left =
+            redis.cli({QStringLiteral("GET"), prefix + QStringLiteral(":0:remaining")})
+                .toLongLong();
+        QCOMPARE(held + left, qint64(kStock));
+        const qint64 issued = number(summary, "issued");
+        QVERIFY2(held >= issued && held - issued <= 4,
+                 qPrintable(QStringLiteral("Redis holds %1, issued %2").arg(held).arg(issued)));
     }
 
     // The issue's empty restart: the run had claimed 29,709 over-issued with exit 0. Now the

@@ -139,6 +139,45 @@ private Q_SLOTS:
         QCOMPARE(snap->issued, std::int64_t(300));
     }
 
+    // A server that answers nothing for longer than the run's outage bound: the run stops
+    // retrying into it, dead-letters what it cannot decide as "MySQL unavailable" and fails
+    // saying so; the server back, its row agrees with what was issued.
+    void aServerGoneLongerThanTheBoundEndsTheRun() {
+        sim::Scenario s = spike(3000, 3000, "mysql-atomic", core::Pipeline::DecideInWorker, 4, 4);
+        s.run.pace = core::Pace::Realtime;
+        s.arrivals[0].overMs = 12000;
+        StartOptions options;
+        options.guardFactory = [this](std::string_view name, std::string& error) {
+            return backends::mysql::makeMySqlGuard(name, m_url, error);
+        };
+        options.outageBound = std::chrono::milliseconds(1500);
+        Engine engine;
+        QVERIFY(engine.start(s, options).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->issued > 20, 20000);
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGSTOP);
+        QTRY_VERIFY_WITH_TIMEOUT(!engine.snapshot()->failure.empty(), 30000);
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);
+        QVERIFY(engine.waitForEnd(std::chrono::seconds(180)));
+        const auto snap = engine.snapshot();
+        verifyInvariants(*snap);
+        QVERIFY2(snap->failure.find("MySQL at ") == 0 &&
+                     snap->failure.find("unreachable for") != std::string::npos &&
+                     snap->failure.find("(MySQL unavailable)") != std::string::npos,
+                 snap->failure.c_str());
+        bool gaveUp = false;
+        for (const dlq::DeadLetter& l : engine.listDlq()) gaveUp |= l.reason == "MySQL unavailable";
+        QVERIFY(gaveUp);
+        QCOMPARE(snap->overIssued, std::int64_t(0));
+        const QString runKey = QString::fromStdString(snap->backend.detail)
+                                   .section(QLatin1Char('='), 1)
+                                   .section(QLatin1Char(','), 0, 0);
+        QVERIFY(
+            m_server.admin(QStringLiteral("SELECT remaining FROM %1.stampede_stock WHERE "
+                                          "run_key = '%2' AND campaign = 0")
+                               .arg(QString::fromLatin1(test::MariaDbServer::kDatabase), runKey)));
+        QCOMPARE(m_server.lastOutput().toLongLong(), 3000 - snap->issued);
+    }
+
     // A unit given back by user takes the user's row with it, once.
     void giveBackForReturnsTheUsersUnitOnce() {
         QFETCH(QString, name);

@@ -164,6 +164,8 @@ private:
         switch (verdict) {
             case guards::Verdict::Issued:
                 return "issued";
+            case guards::Verdict::IssuedBefore:
+                return "already held";
             case guards::Verdict::SoldOut:
                 return "sold out";
             case guards::Verdict::LotteryLost:

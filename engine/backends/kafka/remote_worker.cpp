@@ -212,7 +212,8 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
     // message can come twice.
     const guards::Decider decider(*guard, run.retry, /*byUser=*/true);
     std::mt19937_64 jitter(std::random_device{}());
-    auto decide = [&](const transport::Envelope& e, std::uint8_t& attempts) {
+    // `before`: answered by a decision made earlier for this user (a copy delivered again).
+    auto decide = [&](const transport::Envelope& e, std::uint8_t& attempts, bool& before) {
         using transport::RemoteOutcome;
         int made = 1;
         const guards::Verdict verdict = decider.decideBlocking(
@@ -221,6 +222,9 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
         report.retries += made - 1;
         switch (verdict) {
             case guards::Verdict::Issued:
+                return RemoteOutcome::Succeeded;
+            case guards::Verdict::IssuedBefore:
+                before = true;  // a copy's answer: not a unit of its own
                 return RemoteOutcome::Succeeded;
             case guards::Verdict::SoldOut:
                 return RemoteOutcome::SoldOut;
@@ -250,10 +254,12 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
         if (consumer->tryPop(delivery, envelope)) {
             quietSince = Clock::now();
             std::uint8_t attempts = 1;
-            transport::RemoteResult result{envelope.message, decide(envelope, attempts), attempts};
+            bool before = false;
+            transport::RemoteResult result{envelope.message, decide(envelope, attempts, before),
+                                           attempts};
             switch (result.outcome) {
                 case transport::RemoteOutcome::Succeeded:
-                    ++report.succeeded;
+                    ++(before ? report.issuedBefore : report.succeeded);
                     break;
                 case transport::RemoteOutcome::SoldOut:
                     ++report.soldOut;

@@ -121,6 +121,10 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
     return c;
 }
 
+std::string MySqlGuard::backendName() const {
+    return "MySQL at " + m_url.toString();
+}
+
 std::string MySqlGuard::probe() {
     ThreadConnection* c = connection();
     if (c) return {};
@@ -174,6 +178,7 @@ struct MySqlGuard::Decision {
           busy(g.m_pool.busy()) {}
 
     guards::TakeResult done(guards::TakeResult r) {
+        if (r != guards::TakeResult::Unavailable) guard.m_outage.answered();
         c.roundTrips.record(std::uint64_t(
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
         guard.m_roundTrips.fetch_add(1, std::memory_order_relaxed);
@@ -211,6 +216,7 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
     ThreadConnection* c = connection();
     if (!c) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
+        m_outage.unreachable();
         return guards::TakeResult::Unavailable;
     }
     Decision decision(*this, *c);
@@ -233,7 +239,7 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
         if (!apply.exec()) return failed();
         if (apply.numRowsAffected() == 0) {  // this user took a unit before: the same answer
             db.commit();
-            return done(guards::TakeResult::Taken);
+            return done(guards::TakeResult::AlreadyHeld);
         }
         return std::nullopt;
     };

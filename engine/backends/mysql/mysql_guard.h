@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "guards/outage_clock.h"
 #include "guards/pool_gauge.h"
 #include "stampede/guards/guard.h"
 #include "stampede/metrics/latency_histogram.h"
@@ -42,6 +43,10 @@ public:
     // Taken without a second unit.
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
     bool decidesByUser() const override { return true; }
+    // A decision that finds no connection to make (refused, a connect timeout) is the outage;
+    // any answer (a deadlock is one) ends it.
+    std::int64_t outageMs() const override { return m_outage.ms(); }
+    std::string backendName() const override;
     std::optional<bool> holdsUnit(int campaign, std::uint64_t user) override;
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
@@ -66,6 +71,7 @@ private:
     mutable std::map<std::string, std::int64_t> m_lastRead;  // "stock:0" -> value, under m_mutex
     mutable std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0}, m_conflicts{0};
     mutable guards::PoolGauge m_pool;
+    mutable guards::OutageClock m_outage;
 };
 
 std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store::StoreUrl& url,

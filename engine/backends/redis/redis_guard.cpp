@@ -332,9 +332,22 @@ guards::TakeResult RedisGuard::take(int campaign, int laneIndex) {
     return decide(campaign, laneIndex, nullptr);
 }
 
+// One decision, and whether Redis answered it: Unavailable on a connection that is gone or
+// broken (refused, a timeout) is an outage; one on a healthy connection (a lock not won in
+// time, an error reply) is Redis answering.
 guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::uint64_t* user) {
     // Once lost, a campaign is decided no more: a count that came back would be a new one.
     if (stockLost(campaign)) return guards::TakeResult::StockLost;
+    const guards::TakeResult result = decideOnce(campaign, laneIndex, user);
+    const redisContext* ctx = m_lanes[static_cast<std::size_t>(laneIndex)]->conn.ctx;
+    if (result == guards::TakeResult::Unavailable && (!ctx || ctx->err))
+        m_outage.unreachable();
+    else
+        m_outage.answered();
+    return result;
+}
+
+guards::TakeResult RedisGuard::decideOnce(int campaign, int laneIndex, const std::uint64_t* user) {
     const auto busy = m_pool.busy();
     Lane* lanePtr = nullptr;
     redisContext* ctx = laneContext(laneIndex, lanePtr);
@@ -421,7 +434,7 @@ guards::TakeResult RedisGuard::lockedDecision(redisContext* ctx, int campaign,
             [&] { return redisCommand(ctx, "SISMEMBER %s %s", applied.c_str(), who.c_str()); });
         if (failed(member)) return guards::TakeResult::Unavailable;
         if (member.r->type == REDIS_REPLY_INTEGER && member.r->integer == 1)
-            return guards::TakeResult::Taken;
+            return guards::TakeResult::AlreadyHeld;
     }
     Reply get = timed([&] { return redisCommand(ctx, "GET %s", key.c_str()); });
     if (failed(get)) return guards::TakeResult::Unavailable;
@@ -489,7 +502,8 @@ guards::TakeResult RedisGuard::evalTake(redisContext* ctx, Lane& lane, int campa
         noteLost(campaign);
         return guards::TakeResult::StockLost;
     }
-    return r.r->integer >= 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
+    if (r.r->integer == 2) return guards::TakeResult::AlreadyHeld;
+    return r.r->integer == 1 ? guards::TakeResult::Taken : guards::TakeResult::SoldOut;
 }
 
 void RedisGuard::giveBack(int campaign, int laneIndex) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "guards/outage_clock.h"
 #include "guards/pool_gauge.h"
 #include "guards/race_recorder.h"
 #include "stampede/backends/redis/redis_url.h"
@@ -37,6 +38,8 @@ public:
     void giveBack(int campaign, int lane) override;
     void giveBackFor(int campaign, int lane, std::uint64_t user) override;
     bool stockLost(int campaign) const override;
+    std::int64_t outageMs() const override { return m_outage.ms(); }
+    std::string backendName() const override { return "Redis at " + m_url.toString(); }
     guards::StockChange setStock(int campaign, std::int64_t stock) override;
     std::int64_t stock(int campaign) const override;
     std::int64_t remaining(int campaign) const override;
@@ -97,11 +100,13 @@ private:
     guards::TakeResult evalTake(redisContext* ctx, Lane& lane, int campaign,
                                 const std::uint64_t* user);
     guards::TakeResult decide(int campaign, int laneIndex, const std::uint64_t* user);
+    guards::TakeResult decideOnce(int campaign, int laneIndex, const std::uint64_t* user);
     template <typename Timed, typename Failed>
     guards::TakeResult lockedDecision(redisContext* ctx, int campaign, const std::uint64_t* user,
                                       Timed& timed, Failed& failed);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
     guards::PoolGauge m_pool;
+    guards::OutageClock m_outage;
     // redis-naive's collisions: two GETs of the same count whose DECRs took it below zero.
     guards::RaceRecorder m_races{guards::RaceRecorder::Kind::Overdraft};
 };

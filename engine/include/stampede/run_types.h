@@ -50,9 +50,10 @@ struct StartOptions {
     std::shared_ptr<const std::vector<GivenArrival>> arrivals;
     // How often the monitor publishes a snapshot.
     std::chrono::milliseconds snapshotInterval{33};
-    // Every run ends. A live system the run depends on (the Kafka transport's cluster) that is
-    // unreachable this long stops the run: what it has not decided is settled into the DLQ
-    // with the reason, and the snapshot's `failure` says why.
+    // Every run ends. A live system the run depends on (the Kafka transport's cluster, the
+    // guard's Redis or MySQL) that is unreachable this long stops the run: what it has not
+    // decided goes to the DLQ with the reason ("Redis unavailable"), and the snapshot's
+    // `failure` says why.
     std::chrono::milliseconds outageBound{30'000};
     // After stop(), how long what was admitted may still take to be decided before the rest is
     // settled into the DLQ ("the run was stopped before it was decided").

@@ -16,7 +16,11 @@
 namespace stampede::guards {
 
 enum class TakeResult : std::uint8_t {
-    Taken,        // one unit is the caller's
+    Taken,  // one unit is the caller's
+    // takeFor() only: this user took a unit before (a copy delivered again, a retry after a
+    // lost reply); it is still theirs, and no second one was taken. Counted once, as a decision
+    // made earlier, so that what deciders report adds up to what the guard issued.
+    AlreadyHeld,
     SoldOut,      // no stock left
     Unavailable,  // the guard's backend failed transiently; retry later
     // The backend no longer holds the campaign's stock (a Redis restarted without persistence):
@@ -68,8 +72,8 @@ public:
     virtual std::vector<RaceWitness> raceWitnesses() const { return {}; }
 
     // Decides for one user: a user who took a unit before (a request delivered again, to this or
-    // another process) is answered Taken without a second unit. Guards without a shared record
-    // of users fall back to take().
+    // another process) is answered AlreadyHeld without a second unit. Guards without a shared
+    // record of users fall back to take().
     virtual TakeResult takeFor(int campaign, int lane, std::uint64_t /*user*/) {
         return take(campaign, lane);
     }
@@ -84,6 +88,12 @@ public:
     }
     // Whether the backend lost the campaign's stock since reset() (see TakeResult::StockLost).
     virtual bool stockLost(int /*campaign*/) const { return false; }
+    // How long the backend has answered no decision (no connection, timeouts), in ms; 0 while it
+    // answers, and always for guards that live in this process.
+    virtual std::int64_t outageMs() const { return 0; }
+    // The backend as the operator configured it ("Redis at redis://127.0.0.1:6379"); empty for
+    // guards that live in this process.
+    virtual std::string backendName() const { return {}; }
     // Whether `user` holds a unit of `campaign` by that record; nullopt when the backend does not
     // answer (or the guard keeps no record).
     virtual std::optional<bool> holdsUnit(int /*campaign*/, std::uint64_t /*user*/) {

@@ -23,7 +23,10 @@ struct RemoteWorkerReport {
     std::string runKey;
     std::string guard;
     std::int64_t processed = 0;  // decisions sent back
-    std::int64_t succeeded = 0, soldOut = 0, lotteryLost = 0, failed = 0;
+    // succeeded: units this worker took. issuedBefore: copies of requests decided before (by
+    // this or another worker) answered with that decision, so the workers' succeeded add up to
+    // what the guard issued.
+    std::int64_t succeeded = 0, issuedBefore = 0, soldOut = 0, lotteryLost = 0, failed = 0;
     std::int64_t retries = 0;
 };
 
