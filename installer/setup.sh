@@ -37,20 +37,10 @@ run)
 test)
     build release -DSTAMPEDE_WERROR=ON
     build tsan
-    # The scenario parser under libFuzzer (ASan+UBSan), seeded with the shipped scenarios.
+    # Every parser under libFuzzer (ASan+UBSan) from its corpus and large seeds, growing inputs
+    # and then at full length (tests/fuzz/run_fuzzers.sh; --nightly for the long form).
     build fuzz
-    mkdir -p build/fuzz/corpus
-    cp simulations/*.json build/fuzz/corpus/
-    build/fuzz/tests/fuzz/fuzz_scenario -max_total_time="${STAMPEDE_FUZZ_SECONDS:-30}" \
-        -max_len=65536 -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 6
-    # The capture parsers, 10 s each (STAMPEDE_FUZZ_CAPTURE_SECONDS), from their corpora in
-    # tests/fuzz/corpus/ (copied: libFuzzer adds what it finds to the first directory).
-    for target in capture_ndjson capture_gor capture_har capture_access_log capture_alb capture_k6; do
-        mkdir -p "build/fuzz/corpus_$target"
-        cp tests/fuzz/corpus/$target/* "build/fuzz/corpus_$target/"
-        "build/fuzz/tests/fuzz/fuzz_$target" -max_total_time="${STAMPEDE_FUZZ_CAPTURE_SECONDS:-10}" \
-            -max_len=65536 -rss_limit_mb=1024 -print_final_stats=1 "build/fuzz/corpus_$target" 2>&1 | tail -n 6
-    done
+    bash tests/fuzz/run_fuzzers.sh
     # Concurrency code must also be clean under ThreadSanitizer: the engine's tests again.
     ctest --preset tsan
     # Every test, last, so its summary closes the run.

@@ -198,6 +198,48 @@ private Q_SLOTS:
         QVERIFY(w.elapsed() <= 5000);
     }
 
+    // The standalone broker, with a worker connected to it, and `serve` stop on SIGTERM and
+    // SIGINT within 5 s, exit 0 (what an operator's Ctrl-C or a service manager sends).
+    void theBrokerAndServeObeyTheirSignals_data() {
+        QTest::addColumn<int>("sig");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGINT") << int(SIGINT);
+    }
+    void theBrokerAndServeObeyTheirSignals() {
+        QFETCH(int, sig);
+        QProcess broker;
+        const QString bootstrap =
+            test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+        QProcess worker;
+        startWorker(worker, bootstrap);
+        QProcess serve;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_dir.path());  // its admin token and store go there
+        serve.setProcessEnvironment(env);
+        serve.start(cli(), {QStringLiteral("serve"), QStringLiteral("--http"),
+                            QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")});
+        QVERIFY(serve.waitForStarted(5000));
+        QByteArray served;
+        QTRY_VERIFY_WITH_TIMEOUT((served += serve.readAllStandardOutput(),
+                                  served.contains("listening on") ||
+                                      serve.state() != QProcess::Running),
+                                 10000);
+        QVERIFY2(serve.state() == QProcess::Running, serve.readAllStandardError().constData());
+        for (QProcess* p : {&serve, &worker, &broker}) {
+            QElapsedTimer t;
+            t.start();
+            QVERIFY(signal(*p, sig));
+            QVERIFY(p->waitForFinished(15000));
+            qInfo("%s stopped %lld ms after the signal", qPrintable(p->arguments().first()),
+                  t.elapsed());
+            QVERIFY(t.elapsed() <= 5000);
+            QCOMPARE(p->exitStatus(), QProcess::NormalExit);
+        }
+        QCOMPARE(broker.exitCode(), 0);
+        QCOMPARE(serve.exitCode(), 0);
+    }
+
     void aSecondSignalEndsAtOnce() {
         QProcess broker;
         const QString bootstrap =
