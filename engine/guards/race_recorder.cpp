@@ -21,6 +21,8 @@ bool RaceRecorder::collided(const RaceDecision& earlier, const RaceDecision& lat
 void RaceRecorder::note(int campaign, const RaceDecision& decision) {
     if (full()) return;
     std::lock_guard lock(m_mutex);
+    // Again under the lock: another decider may have filled it after our look at the flag.
+    if (m_witnesses.size() >= std::size_t(kMaxRaceWitnesses)) return;
     if (campaign < 0 || std::size_t(campaign) >= m_recent.size()) return;
     auto& recent = m_recent[std::size_t(campaign)];
     if (!recent) recent = std::make_unique<Recent>();

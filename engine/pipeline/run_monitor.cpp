@@ -56,6 +56,7 @@ void RunMonitor::endRun(std::int64_t now) {
     auto s = m_snapshots.build();
     s->failure = failureOf(*s, m_settlement.failure());
     s->reconciled = m_settlement.reconciled();
+    s->unreconciled = m_settlement.unreconciled();
     m_snapshots.audit().audit(*s, true);
     publish(s);
     if (m_state.queue.sharesWork()) m_state.queue.remoteLink()->announceEnd();

@@ -93,7 +93,10 @@ void Settlement::reconcile() {
         std::vector<std::uint64_t> users;
         for (const core::RequestId id : ids) users.push_back(m_state.arena[id].user);
         const auto held = guard.holdUnits(campaign, users);
-        if (!held) continue;  // the ledger does not answer: left as they are
+        if (!held) {  // the ledger does not answer: left as they are, and said so
+            m_unreconciled += static_cast<std::int64_t>(ids.size());
+            continue;
+        }
         m_lane.with([&](Lane& lane) {
             for (std::size_t i = 0; i < ids.size(); ++i)
                 if ((*held)[i]) recover(lane, ids[i], issued);

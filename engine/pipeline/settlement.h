@@ -34,6 +34,7 @@ public:
     // recorded SUCCEEDED instead of leaving a unit that nobody was told about. How many so far.
     void reconcile();
     std::int64_t reconciled() const { return m_reconciled; }
+    std::int64_t unreconciled() const { return m_unreconciled; }
 
 private:
     // The reason to give up now, or empty.
@@ -54,6 +55,7 @@ private:
     std::string m_why;     // for the operator, with the system and how long
     std::int64_t m_settled = 0;
     std::int64_t m_reconciled = 0;
+    std::int64_t m_unreconciled = 0;
 };
 
 }  // namespace stampede::pipeline

@@ -60,6 +60,11 @@ std::vector<std::string> summaryWarnings(const Snapshot& s) {
         if (c.stockLost)
             out.push_back("STOCK LOST: campaign '" + c.id + "': its stock is gone from the " +
                           s.backend.kind + " the run decided on; nothing more was decided for it");
+    if (s.unreconciled > 0)
+        out.push_back("UNRECONCILED: " + std::to_string(s.unreconciled) +
+                      " dead letters could not be checked against the guard's ledger (it did not "
+                      "answer): a unit may be held for them there; a DLQ replay against the same "
+                      "stock finds it");
     if (s.dlqSize > 0)
         out.push_back("DLQ: " + std::to_string(s.dlqSize) +
                       " requests wait in the dead-letter queue");
@@ -173,6 +178,7 @@ QJsonObject summaryJson(const Snapshot& s) {
     o[QStringLiteral("warnings")] = warnings;
     // Why the run could not decide everything it admitted: a run with one failed.
     o[QStringLiteral("reconciled")] = qint64(s.reconciled);
+    o[QStringLiteral("unreconciled")] = qint64(s.unreconciled);
     o[QStringLiteral("error")] = s.failure.empty() ? QJsonValue(QJsonValue::Null) : qs(s.failure);
     return o;
 }

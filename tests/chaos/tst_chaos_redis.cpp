@@ -181,6 +181,8 @@ private Q_SLOTS:
         const qint64 issued = number(summary, "issued");
         QVERIFY2(held >= issued && held - issued <= 4,
                  qPrintable(QStringLiteral("Redis holds %1, issued %2").arg(held).arg(issued)));
+        // The end could not ask the dead Redis about the dead letters, and says so.
+        QCOMPARE(number(summary, "unreconciled"), number(summary, "dlq"));
     }
 
     // The empty restart: the run had claimed 29,709 over-issued with exit 0. Now the

@@ -131,6 +131,9 @@ struct Snapshot {
     // Dead letters found SUCCEEDED in the guard's own ledger at the end (a unit taken for the
     // user by a decision whose answer never came back) and recorded as issued.
     std::int64_t reconciled = 0;
+    // Dead letters the end could not check because the ledger did not answer (its server gone):
+    // a unit may be held for them there, found by a DLQ replay against the same stock.
+    std::int64_t unreconciled = 0;
     std::int64_t dlqSize = 0;
     std::int64_t queueDepth = 0;
 
