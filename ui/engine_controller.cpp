@@ -88,6 +88,10 @@ void EngineController::useProfiles(std::vector<live::ResolvedProfile> profiles) 
 // The sink drains what is left on its own thread, then the run is closed in the store: the
 // GUI thread never waits for the database.
 void EngineController::persistRunEnd() {
+    if (m_beginningPersistence) {  // done once the run's row is made
+        m_endedBeforePersistence = true;
+        return;
+    }
     if (!m_persistence) return;
     auto persistence = std::move(m_persistence);
     m_persistingRun = true;
@@ -161,29 +165,38 @@ void EngineController::start() {
     // is busy or slow must not stall the GUI.
     sim::Scenario toPlay = m_scenario;
     if (m_keepOpen) live::keepLotteriesOpenUntilStopped(toPlay);
+    // The run is announced as soon as the engine has it, before its row is made in the store:
+    // a slow or hung store must not leave the campaigns table blank for the run's first moments.
+    const std::uint64_t start = ++m_starts;
     std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = toPlay,
-                 storeUrl = m_storeUrl, systems = liveSystems(), keepOpen = m_keepOpen] {
+                 storeUrl = m_storeUrl, systems = liveSystems(), keepOpen = m_keepOpen, start] {
         StartOptions options = live::startOptionsFor(scenario.run, systems);
         options.keepOpen = keepOpen;
         const StartResult result = engine->start(scenario, options);
-        Persistence persistence;
-        persistence.engine = engine;
-        if (result.ok() && storeUrl) {
-            std::string why;
-            persistence.run = live::RunPersistence::begin(*engine, *storeUrl, scenario, 1.0, why);
-            persistence.error = QString::fromStdString(why);
-        }
         const QString error = QString::fromStdString(result.error);
+        const bool persisting = result.ok() && storeUrl.has_value();
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, error, persistence] {
-                if (self) self->onStartFinished(error, persistence);
+            [self, error, persisting] {
+                if (self) self->onStartFinished(error, persisting);
+            },
+            Qt::QueuedConnection);
+        if (!persisting) return;
+        Persistence persistence;
+        persistence.engine = engine;
+        std::string why;
+        persistence.run = live::RunPersistence::begin(*engine, *storeUrl, scenario, 1.0, why);
+        persistence.error = QString::fromStdString(why);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, start, persistence] {
+                if (self) self->onPersistenceBegun(start, persistence);
             },
             Qt::QueuedConnection);
     }).detach();
 }
 
-void EngineController::onStartFinished(const QString& error, const Persistence& persistence) {
+void EngineController::onStartFinished(const QString& error, bool persisting) {
     m_starting = false;
     if (!error.isEmpty()) {
         logEngine(tr("Run refused: %1").arg(error));
@@ -191,19 +204,35 @@ void EngineController::onStartFinished(const QString& error, const Persistence& 
         return;
     }
     logEngine(tr("Run started"));
-    if (!persistence.error.isEmpty())
-        logEngine(tr("This run is not persisted: %1").arg(persistence.error));
-    m_persistence = persistence.run;
-    m_runId = m_persistence ? m_persistence->runId() : 0;
+    m_beginningPersistence = persisting;
+    m_endedBeforePersistence = false;
+    m_persistence.reset();
+    m_runId = 0;
     m_storedLetters.reset();
     m_persistedRun = 0;
-    m_persistingRun = false;
+    m_persistingRun = persisting;
     m_chosenRun = 0;
     m_lastStatus = RunStatus::Running;
     m_topicLetters.reset();  // the new run's dead letters replace a topic's
     m_topicName.clear();
     Q_EMIT runStarted();
     pollSnapshot();
+}
+
+// Answers come in the order of their starts (one start at a time, and start() waits for this).
+void EngineController::onPersistenceBegun(std::uint64_t start, const Persistence& persistence) {
+    if (start != m_starts) return;
+    m_beginningPersistence = false;
+    if (!persistence.error.isEmpty())
+        logEngine(tr("This run is not persisted: %1").arg(persistence.error));
+    m_persistence = persistence.run;
+    m_runId = m_persistence ? m_persistence->runId() : 0;
+    m_persistingRun = false;
+    if (m_endedBeforePersistence) {
+        m_endedBeforePersistence = false;
+        persistRunEnd();
+    }
+    Q_EMIT readyToStart();
 }
 
 void EngineController::pause() {

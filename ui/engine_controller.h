@@ -49,7 +49,9 @@ public:
     void resume();
     void stop();
     bool runInProgress() const;  // started, not yet completed or stopped
-    bool starting() const { return m_starting; }
+    // Start is refused while a start is in flight or the last run's row is still being made in
+    // the store (a run can end before that is done; its end is persisted once it is).
+    bool starting() const { return m_starting || m_beginningPersistence; }
     // Runs that also take requests from outside (the console's HTTP ingress) stay open after
     // their arrivals, until the operator stops them. Applies from the next start.
     void setKeepOpen(bool keepOpen) { m_keepOpen = keepOpen; }
@@ -137,6 +139,8 @@ Q_SIGNALS:
     void scenarioChanged();
     void runStarted();
     void runRefused(const QString& error);
+    // starting() went back to false after a run that ended before its persistence began.
+    void readyToStart();
     void runEnded(stampede::RunStatus status);
     void eventLogged(const stampede::ui::LoggedEvent& event);
     void deadLettersReplaced(const QString& error);
@@ -152,7 +156,8 @@ private:
         std::shared_ptr<live::RunPersistence> run;
         QString error;
     };
-    void onStartFinished(const QString& error, const Persistence& persistence);
+    void onStartFinished(const QString& error, bool persisting);
+    void onPersistenceBegun(std::uint64_t start, const Persistence& persistence);
     std::shared_ptr<live::DeadLetterSource> storedSource() const;
     void openStore();
     void persistRunEnd();
@@ -164,6 +169,9 @@ private:
     std::shared_ptr<const Snapshot> m_snapshot;
     RunStatus m_lastStatus = RunStatus::Idle;
     bool m_starting = false;
+    std::uint64_t m_starts = 0;           // matches a persistence answer to its start
+    bool m_beginningPersistence = false;  // the store is making the started run's row
+    bool m_endedBeforePersistence = false;
     bool m_keepOpen = false;
     std::vector<LoggedEvent> m_events;
     std::optional<store::StoreUrl> m_storeUrl;

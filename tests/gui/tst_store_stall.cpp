@@ -15,7 +15,11 @@
 #include "docks/dlq_dock.h"
 #include "engine_controller.h"
 #include "main_window.h"
+#include "docks/campaigns_dock.h"
+#include "docks/launcher_dock.h"
+#include "models/campaign_model.h"
 #include "models/dlq_model.h"
+#include "stampede/store/store.h"
 
 using namespace stampede;
 using namespace stampede::ui;
@@ -101,6 +105,53 @@ private Q_SLOTS:
                      qPrintable(count->text()));
         }
         ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);  // also when a check above failed
+        qputenv("STAMPEDE_STORE", "none");
+    }
+
+    // A run started while the store hangs is shown at once (the campaigns table lagged until the
+    // store had made the run's row), Start waits for that row, and once the server is back the
+    // run is persisted whole although it ended before its row was made.
+    void aRunStartedOnAHungStoreIsShownAtOnceAndPersistedAfter() {
+        qputenv("STAMPEDE_STORE", m_server.url().toUtf8());
+        {
+            MainWindow w;
+            std::vector<qint64> persisted, coupons;
+            connect(w.controller(), &EngineController::runPersisted, this,
+                    [&](qint64 runId, qint64 rows, qint64) {
+                        persisted.push_back(runId);
+                        coupons.push_back(rows);
+                    });
+            QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+            w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QTRY_VERIFY_WITH_TIMEOUT(w.launcherDock()->startAction()->isEnabled(), 10000);
+            ::kill(static_cast<pid_t>(m_server.pid()), SIGSTOP);
+            w.launcherDock()->startAction()->trigger();
+            CampaignModel* campaigns = w.campaignsDock()->model();
+            const int row = campaigns->rowOf(QStringLiteral("final-gift"));
+            QVERIFY(row >= 0);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                campaigns->data(campaigns->index(row, CampaignModel::Issued)).toInt(), 50, 4000);
+            QVERIFY(!w.controller()->runInProgress());
+            QVERIFY(persisted.empty());
+            QVERIFY(!w.launcherDock()->startAction()->isEnabled());  // until the row is made
+            ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);
+            QTRY_COMPARE_WITH_TIMEOUT(persisted.size(), std::size_t(1), 30000);
+            QCOMPARE(coupons[0], qint64(50));
+            QTRY_VERIFY_WITH_TIMEOUT(w.launcherDock()->startAction()->isEnabled(), 5000);
+            std::string error;
+            auto url = store::parseStoreUrl(m_server.url().toStdString(), error);
+            QVERIFY2(url, error.c_str());
+            url->password = test::MariaDbServer::kPassword;
+            auto db = store::Store::open(*url, error);
+            QVERIFY2(db, error.c_str());
+            QCOMPARE(db->countIssued(persisted[0]), std::int64_t(50));
+            const auto run = db->run(persisted[0]);
+            QVERIFY(run);
+            QCOMPARE(run->status, std::string("completed"));
+        }
+        ::kill(static_cast<pid_t>(m_server.pid()), SIGCONT);
         qputenv("STAMPEDE_STORE", "none");
     }
 };

@@ -152,6 +152,7 @@ LauncherDock::LauncherDock(EngineController* controller, QWidget* parent)
         updateActions();
     });
     connect(controller, &EngineController::runEnded, this, &LauncherDock::updateActions);
+    connect(controller, &EngineController::readyToStart, this, &LauncherDock::updateActions);
     // A refusal is shown in the dock and the event log, never as a modal box.
     connect(controller, &EngineController::runRefused, this, [this](const QString& error) {
         updateActions();
