@@ -12,11 +12,11 @@
 #include <csignal>
 
 #include "../unit/mariadb_server.h"
+#include "docks/campaigns_dock.h"
 #include "docks/dlq_dock.h"
+#include "docks/launcher_dock.h"
 #include "engine_controller.h"
 #include "main_window.h"
-#include "docks/campaigns_dock.h"
-#include "docks/launcher_dock.h"
 #include "models/campaign_model.h"
 #include "models/dlq_model.h"
 #include "stampede/store/store.h"
@@ -121,7 +121,8 @@ private Q_SLOTS:
                         persisted.push_back(runId);
                         coupons.push_back(rows);
                     });
-            QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+            QVERIFY(
+                w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
             w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
