@@ -206,6 +206,7 @@ void EngineController::onStartFinished(const QString& error, bool persisting) {
     logEngine(tr("Run started"));
     m_beginningPersistence = persisting;
     m_endedBeforePersistence = false;
+    m_cautionSaid.clear();
     m_persistence.reset();
     m_runId = 0;
     m_storedLetters.reset();
@@ -527,6 +528,11 @@ void EngineController::pollSnapshot() {
                       snapshot->status == m_snapshot->status))
         return;
     m_snapshot = std::move(snapshot);
+    if (const std::string& caution = m_snapshot->backend.caution;
+        !caution.empty() && caution != m_cautionSaid) {
+        m_cautionSaid = caution;  // once a run, as the CLI warns before its run
+        logEngine(tr("Warning: %1").arg(QString::fromStdString(caution)));
+    }
     if (m_snapshot->status != m_lastStatus) {
         const RunStatus was = m_lastStatus;
         m_lastStatus = m_snapshot->status;
@@ -538,6 +544,8 @@ void EngineController::pollSnapshot() {
                           .arg(m_snapshot->stock)
                           .arg(m_snapshot->overIssued)
                           .arg(m_snapshot->dlqSize));
+            if (!m_snapshot->failure.empty())
+                logEngine(tr("Run failed: %1").arg(QString::fromStdString(m_snapshot->failure)));
             persistRunEnd();
             Q_EMIT runEnded(m_lastStatus);
         } else if (m_lastStatus == RunStatus::Draining && was == RunStatus::Running) {

@@ -172,6 +172,7 @@ private:
     std::uint64_t m_starts = 0;           // matches a persistence answer to its start
     bool m_beginningPersistence = false;  // the store is making the started run's row
     bool m_endedBeforePersistence = false;
+    std::string m_cautionSaid;  // the backend's caution, once logged for this run
     bool m_keepOpen = false;
     std::vector<LoggedEvent> m_events;
     std::optional<store::StoreUrl> m_storeUrl;

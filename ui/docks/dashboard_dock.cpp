@@ -15,6 +15,7 @@
 #include "export_actions.h"
 #include "live_systems_text.h"
 #include "models/state_flow_model.h"
+#include "stampede/report/summary_json.h"
 #include "views/latency_plot.h"
 #include "views/live_plots.h"
 #include "views/state_flow_view.h"
@@ -112,6 +113,14 @@ DashboardDock::DashboardDock(EngineController* controller, QWidget* parent)
         "QLabel { color: white; background: #c62828; padding: 4px 8px; font-weight: bold; }"));
     m_refusal->hide();
     layout->addWidget(m_refusal);
+    // The run's failure and warnings, in the CLI summary's words: a run that failed on its live
+    // system must not read as a plain COMPLETED beside numbers that look right.
+    m_alerts = new QLabel(body);
+    m_alerts->setObjectName(QStringLiteral("dashboardAlerts"));
+    m_alerts->setWordWrap(true);
+    m_alerts->setTextFormat(Qt::PlainText);
+    m_alerts->hide();
+    layout->addWidget(m_alerts);
 
     m_flowView = new StateFlowView;
     m_flowView->setModel(m_flowModel);
@@ -226,6 +235,7 @@ void DashboardDock::applySnapshot(const std::shared_ptr<const Snapshot>& snapsho
                    (isOver(m_last->status) && isLive(snapshot->status)));
     m_flowModel->update(*snapshot);
     m_rejectionModel->update(*snapshot);
+    updateAlerts(*snapshot);
     ++m_updatesApplied;
     if (newRun) {
         m_throughput->clear();
@@ -256,13 +266,40 @@ void DashboardDock::showEvent(QShowEvent* event) {
         });
 }
 
+// Live: what is already wrong (failure, over-issue, a lost stock) and the backend's caution;
+// over: every warning of the summary but the DLQ's, which the status bar and the DLQ dock carry.
+void DashboardDock::updateAlerts(const Snapshot& s) {
+    QStringList lines;
+    bool severe = !s.failure.empty();
+    if (!s.failure.empty()) lines << tr("Run failed: %1").arg(QString::fromStdString(s.failure));
+    if (s.status != RunStatus::Idle) {
+        for (const std::string& w : report::summaryWarnings(s)) {
+            const QString line = QString::fromStdString(w);
+            if (line.startsWith(QLatin1String("DLQ:"))) continue;
+            const bool alarm = line.startsWith(QLatin1String("OVER-ISSUED")) ||
+                               line.startsWith(QLatin1String("STOCK LOST"));
+            if (isLive(s.status) && !alarm && !line.startsWith(QLatin1String("BACKEND"))) continue;
+            severe = severe || alarm;
+            lines << line;
+        }
+    }
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (text == m_alerts->text() && m_alerts->isVisible() == !text.isEmpty()) return;
+    m_alerts->setText(text);
+    m_alerts->setStyleSheet(severe ? QStringLiteral("QLabel { color: white; background: #c62828; "
+                                                    "padding: 4px 8px; font-weight: bold; }")
+                                   : QStringLiteral("QLabel { color: black; background: #ffb300; "
+                                                    "padding: 4px 8px; }"));
+    m_alerts->setVisible(!text.isEmpty());
+}
+
 void DashboardDock::updateStatusLine(const Snapshot& s) {
     const QPalette pal = palette();
     QColor dot = blend(pal.color(QPalette::Window), pal.color(QPalette::WindowText), 0.4);
     if (isLive(s.status)) dot = StateFlowView::stateColour(RequestState::Queued, pal);
     if (s.status == RunStatus::Completed)
         dot = StateFlowView::stateColour(RequestState::Succeeded, pal);
-    if (s.status == RunStatus::Paused || s.status == RunStatus::Stopped)
+    if (s.status == RunStatus::Paused || s.status == RunStatus::Stopped || !s.failure.empty())
         dot = StateFlowView::stateColour(RequestState::Rejected, pal);
     const QString status = qs(toString(s.status)).toUpper().toHtmlEscaped();
     if (s.status == RunStatus::Idle) {

@@ -39,6 +39,7 @@ public:
     int updatesApplied() const { return m_updatesApplied; }
     // The refusal banner over the header: visible, with the reason, after a refused start.
     QLabel* refusalBanner() const { return m_refusal; }
+    QLabel* alertBanner() const { return m_alerts; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -49,6 +50,7 @@ private:
     bool drawing() const;
     QWidget* buildRejectionCard();
     void updateStatusLine(const Snapshot& s);
+    void updateAlerts(const Snapshot& s);
 
     StateFlowModel* m_flowModel = nullptr;
     RejectionModel* m_rejectionModel = nullptr;
@@ -61,6 +63,7 @@ private:
     QLabel* m_config = nullptr;    // how: pipeline, guard, transport, workers
     QLabel* m_progress = nullptr;  // how far it got
     QLabel* m_refusal = nullptr;   // why the last start was refused, until the next one starts
+    QLabel* m_alerts = nullptr;    // why the run failed, and what the CLI's summary warns of
     QSplitter* m_split = nullptr;
     std::shared_ptr<const Snapshot> m_last;
     bool m_viewsBehind = false;  // snapshots arrived while hidden: the views catch up on show
