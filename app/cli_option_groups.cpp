@@ -94,8 +94,8 @@ CLI::Option* addRunId(CLI::App& app, CliOptions& o, const std::string& help) {
 
 void addGuardBackends(CLI::App& app, CliOptions& o) {
     addText(app, "--redis", o.redis, "URL",
-            "redis://[USER@]HOST:PORT[/DB] of the redis-* guards (default "
-            "redis://127.0.0.1:6379)");
+            "redis://[USER@]HOST:PORT[/DB] of the redis-* guards (they need one, as the "
+            "mysql-* guards need --mysql)");
     addText(app, "--mysql", o.mysql, "URL", "mysql://USER@HOST:PORT/DB of the mysql-* guards");
 }
 

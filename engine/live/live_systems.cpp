@@ -6,8 +6,6 @@
 namespace stampede::live {
 namespace {
 
-constexpr const char* kDefaultRedis = "redis://127.0.0.1:6379";
-
 std::string env(const QProcessEnvironment& e, const char* name) {
     return e.value(QString::fromLatin1(name)).toStdString();
 }
@@ -51,20 +49,20 @@ bool parseStore(const std::string& text, const std::string& what, const QProcess
 
 }  // namespace
 
-backends::redis::RedisUrl LiveSystems::redisOrDefault() const {
-    return redis.value_or(backends::redis::RedisUrl{});
-}
-
 std::optional<LiveSystems> fromCommandLine(const LiveFlags& f, const QProcessEnvironment& e,
                                            std::string& error) {
     LiveSystems out;
-    out.redis = backends::redis::parseRedisUrl(f.redis.value_or(kDefaultRedis), error);
-    if (!out.redis) {
-        error = "--redis: " + error;
-        return std::nullopt;
+    out.redisPassword = env(e, "STAMPEDE_REDIS_PASSWORD");
+    out.mysqlPassword = env(e, "STAMPEDE_MYSQL_PASSWORD");
+    if (f.redis) {
+        out.redis = backends::redis::parseRedisUrl(*f.redis, error);
+        if (!out.redis) {
+            error = "--redis: " + error;
+            return std::nullopt;
+        }
+        out.redis->password = env(e, "STAMPEDE_REDIS_PASSWORD");
+        out.redisSource = "--redis";
     }
-    out.redis->password = env(e, "STAMPEDE_REDIS_PASSWORD");
-    out.redisSource = f.redis ? "--redis" : "default";
     if (f.mysql) {
         out.mysql = parseMySql(*f.mysql, "--mysql", error);
         if (!out.mysql) return std::nullopt;
@@ -97,13 +95,16 @@ std::optional<LiveSystems> fromCommandLine(const LiveFlags& f, const QProcessEnv
 LiveSystems fromEnvironment(const QProcessEnvironment& e, std::vector<std::string>& problems) {
     LiveSystems out;
     std::string error;
-    const std::string redis = env(e, "STAMPEDE_REDIS");
-    out.redis = backends::redis::parseRedisUrl(redis.empty() ? kDefaultRedis : redis, error);
-    if (out.redis) {
-        out.redis->password = env(e, "STAMPEDE_REDIS_PASSWORD");
-        out.redisSource = redis.empty() ? "default" : "STAMPEDE_REDIS";
-    } else {
-        problems.push_back("STAMPEDE_REDIS: " + error);
+    out.redisPassword = env(e, "STAMPEDE_REDIS_PASSWORD");
+    out.mysqlPassword = env(e, "STAMPEDE_MYSQL_PASSWORD");
+    if (const std::string redis = env(e, "STAMPEDE_REDIS"); !redis.empty()) {
+        out.redis = backends::redis::parseRedisUrl(redis, error);
+        if (out.redis) {
+            out.redis->password = env(e, "STAMPEDE_REDIS_PASSWORD");
+            out.redisSource = "STAMPEDE_REDIS";
+        } else {
+            problems.push_back("STAMPEDE_REDIS: " + error);
+        }
     }
     if (const std::string mysql = env(e, "STAMPEDE_MYSQL"); !mysql.empty()) {
         out.mysql = parseMySql(mysql, "STAMPEDE_MYSQL", error);
@@ -163,7 +164,7 @@ std::optional<LiveSystems> withProfiles(LiveSystems out, const std::vector<Resol
         const std::string what = "profile " + p.name;
         switch (p.kind) {
             case profiles::Kind::Redis: {
-                const std::string kept = out.redis ? out.redis->password : std::string();
+                const std::string kept = out.redis ? out.redis->password : out.redisPassword;
                 out.redis = backends::redis::parseRedisUrl(p.url(), error);
                 if (!out.redis) {
                     error = what + ": " + error;
@@ -175,7 +176,7 @@ std::optional<LiveSystems> withProfiles(LiveSystems out, const std::vector<Resol
                 break;
             }
             case profiles::Kind::MySql: {
-                const std::string kept = out.mysql ? out.mysql->password : std::string();
+                const std::string kept = out.mysql ? out.mysql->password : out.mysqlPassword;
                 out.mysql = parseMySql(p.url(), what, error);
                 if (!out.mysql) return std::nullopt;
                 out.mysql->password = password.value_or(kept);

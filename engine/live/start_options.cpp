@@ -8,25 +8,31 @@
 
 namespace stampede::live {
 
+// A live guard needs its system configured: no guard falls back to a server that happens to
+// listen on a default port (one rule for Redis and MySQL, said with where to configure it).
 GuardFactory liveGuardFactory(const LiveSystems& systems) {
-    return [redis = systems.redisOrDefault(), mysql = systems.mysql](
+    return [redis = systems.redis, mysql = systems.mysql](
                std::string_view name, std::string& error) -> std::unique_ptr<guards::Guard> {
         const guards::GuardInfo* info = guards::findGuard(name);
-        if (info && info->family == guards::GuardFamily::Redis)
-            return backends::redis::makeRedisGuard(name, redis, error);
-        if (!info || info->family != guards::GuardFamily::MySql) {
+        const bool isRedis = info && info->family == guards::GuardFamily::Redis;
+        if (!info || (!isRedis && info->family != guards::GuardFamily::MySql)) {
             error = "guard '" + std::string(name) + "' is not a live guard (" +
                     guards::guardNames(guards::GuardFamily::Redis) + ", " +
                     guards::guardNames(guards::GuardFamily::MySql) + ")";
             return nullptr;
         }
-        if (!mysql) {
-            error = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) +
-                    " (mysql://USER@HOST:PORT/DB): give --mysql on the command line, "
-                    "STAMPEDE_MYSQL, or a connection profile (the console's Edit > Connection "
-                    "profiles, \"Use for runs\")";
+        if (isRedis ? !redis : !mysql) {
+            const char* flag = isRedis ? "--redis" : "--mysql";
+            const char* variable = isRedis ? "STAMPEDE_REDIS" : "STAMPEDE_MYSQL";
+            const char* form =
+                isRedis ? "redis://[USER@]HOST:PORT[/DB]" : "mysql://USER@HOST:PORT/DB";
+            error = "guard '" + std::string(name) + "' needs " + std::string(info->needs()) + " (" +
+                    form + "): give " + flag + " to stampede-cli, " + variable +
+                    " to the console, or a connection profile (--profile, or the console's "
+                    "Edit > Connection profiles, \"Use for runs\")";
             return nullptr;
         }
+        if (isRedis) return backends::redis::makeRedisGuard(name, *redis, error);
         return backends::mysql::makeMySqlGuard(name, *mysql, error);
     };
 }

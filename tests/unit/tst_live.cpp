@@ -121,7 +121,7 @@ private Q_SLOTS:
         QVERIFY(!systems.mysql);
         QCOMPARE(problems.size(), std::size_t(1));
         QVERIFY2(problems[0].rfind("STAMPEDE_MYSQL: ", 0) == 0, problems[0].c_str());
-        QCOMPARE(systems.redis->password, std::string("env-pw"));  // the default Redis's
+        QVERIFY(!systems.redis);  // no default Redis: the redis-* guards need one configured
         QCOMPARE(systems.kafka.requestsTopic, std::string("shared"));
 
         profiles::ConnectionProfile redis;
@@ -153,6 +153,13 @@ private Q_SLOTS:
         std::string error;
         QVERIFY(!options.guardFactory("mysql-atomic", error));
         QVERIFY2(error.find("needs a MySQL/MariaDB") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("give --mysql") != std::string::npos, error.c_str());
+        // One rule for both: no Redis configured is no Redis, not whatever listens on 6379.
+        QVERIFY(!options.guardFactory("redis-lua", error));
+        QVERIFY2(error.find("needs a Redis") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("give --redis to stampede-cli, STAMPEDE_REDIS to the console") !=
+                     std::string::npos,
+                 error.c_str());
         core::RunConfig kafka;
         kafka.transport = core::Transport::Kafka;
         QVERIFY(live::startOptionsFor(kafka, none).transportFactory);

@@ -20,10 +20,12 @@
 namespace stampede::live {
 
 struct LiveSystems {
-    // Unset: the redis-* guards try redis://127.0.0.1:6379 (no password), as the seeds did.
+    // Unset: the redis-* and mysql-* guards are refused with what to configure.
     std::optional<backends::redis::RedisUrl> redis;
-    // Unset: the mysql-* guards are refused with what to configure.
     std::optional<store::StoreUrl> mysql;
+    // STAMPEDE_REDIS_PASSWORD and STAMPEDE_MYSQL_PASSWORD, for a server that a profile names
+    // later without a password in the keychain.
+    std::string redisPassword, mysqlPassword;
     // An empty bootstrap is librdkafka's mock cluster, started in the process.
     backends::kafka::KafkaSettings kafka;
     // Where runs are persisted; unset: they are not.
@@ -31,9 +33,6 @@ struct LiveSystems {
     // Where each came from, in words for the operator ("--redis", "STAMPEDE_MYSQL", "profile
     // prod-redis"); empty when not configured.
     std::string redisSource, mysqlSource, kafkaSource, storeSource;
-
-    // The Redis the guards use: the configured one, else the default.
-    backends::redis::RedisUrl redisOrDefault() const;
 };
 
 // The command line's words for the live systems. Flags the caller did not get stay unset.
