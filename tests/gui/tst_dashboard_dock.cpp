@@ -157,6 +157,16 @@ private Q_SLOTS:
         QVERIFY2(latencyPoints >= 3 * 5, qPrintable(QString::number(latencyPoints)));
         QCOMPARE(console.dock->flowModel()->count(RequestState::Succeeded), std::int64_t(5000));
         QVERIFY(console.dock->grab().save(QStringLiteral("/tmp/dashboard_realtime.png")));
+        // Over: the arrows' rates fall to 0 once no snapshot comes (they kept the last interval's
+        // "retry 113/s" for ever), while the counts stay.
+        ui::StateFlowModel* flow = console.dock->flowModel();
+        QTRY_VERIFY_WITH_TIMEOUT(flow->edgeRate(ui::FlowEdge::ProcessingToQueued) == 0.0 &&
+                                     flow->edgeRate(ui::FlowEdge::ProcessingToSucceeded) == 0.0 &&
+                                     flow->edgeRate(ui::FlowEdge::Admitted) == 0.0 &&
+                                     flow->rate(RequestState::Succeeded) == 0.0,
+                                 5000);
+        QCOMPARE(flow->count(RequestState::Succeeded), std::int64_t(5000));
+        QVERIFY(flow->edgeTotal(ui::FlowEdge::ProcessingToQueued) > 0);  // retries happened
 
         // A second run clears the charts of the first: what remains is the new run's.
         console.controller.setScenario(spike(1000, 10, "atomic", 2, 200, core::Pace::Asap));

@@ -113,6 +113,10 @@ private Q_SLOTS:
             QCOMPARE(db->deadLetters(runId).size(), std::size_t(0));
             // The status bar's DLQ figure follows the store, not the engine's end-of-run count.
             QTRY_VERIFY(statusSays(w, QStringLiteral("DLQ 0 pending in the store")));
+            // And the dashboard's DLQ tile says the same (it kept the engine's 33 in red).
+            auto* dlqTile = w.dashboardDock()->findChild<QLabel*>(QStringLiteral("dlqSize"));
+            QVERIFY(dlqTile);
+            QTRY_COMPARE(dlqTile->text(), QStringLiteral("0"));
             QTRY_VERIFY(dlq->runChoice()->currentText().endsWith(QStringLiteral(" 0 pending")));
             shot(w, "03-dlq-replayed");
             w.close();  // saves the settings, as quitting does

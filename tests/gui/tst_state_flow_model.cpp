@@ -125,6 +125,41 @@ private Q_SLOTS:
         QCOMPARE(rateCell(model, RequestState::Succeeded), 0.0);
     }
 
+    void settleZeroesRatesAndKeepsCounts() {
+        StateFlowModel model;
+        model.update(start(1.0, 1));
+        model.update(busy(2.0, 31));
+        QVERIFY(model.edgeRate(FlowEdge::ProcessingToQueued) > 0);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.settle();
+        QVERIFY(changed.count() > 0);
+        for (int e = 0; e < ui::kFlowEdgeCount; ++e) QCOMPARE(model.edgeRate(FlowEdge(e)), 0.0);
+        QCOMPARE(rateCell(model, RequestState::Succeeded), 0.0);
+        QCOMPARE(model.count(RequestState::Succeeded), std::int64_t(50));
+        QCOMPARE(model.edgeTotal(FlowEdge::QueuedToProcessing), std::int64_t(79));
+        changed.clear();
+        model.settle();  // already settled: nothing to say
+        QCOMPARE(changed.count(), 0);
+    }
+
+    void anOverRunWhereNothingMovesHasNoRates() {
+        StateFlowModel model;
+        model.update(start(1.0, 1));
+        model.update(busy(2.0, 31));
+        Snapshot over = busy(2.1, 32);
+        over.status = RunStatus::Completed;
+        model.update(over);
+        QCOMPARE(model.edgeRate(FlowEdge::ProcessingToSucceeded), 0.0);
+        QCOMPARE(rateCell(model, RequestState::Queued), 0.0);
+        // A replay after the end moves the totals: its flow has a rate.
+        Snapshot replay = over;
+        replay.elapsedS = 3.1;
+        replay.version = 62;
+        set(replay, RequestState::Succeeded, 60);
+        model.update(replay);
+        QVERIFY(model.edgeRate(FlowEdge::ProcessingToSucceeded) > 0);
+    }
+
     void unchangedSnapshotEmitsNothing() {
         StateFlowModel model;
         RejectionModel rejections;

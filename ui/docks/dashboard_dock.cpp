@@ -156,7 +156,17 @@ DashboardDock::DashboardDock(EngineController* controller, QWidget* parent)
     layout->addWidget(m_split, 1);
     setWidget(body);
 
+    // The last interval's rates of a finished run (or of a replay after it) would otherwise stay
+    // on the arrows as if requests still flowed.
+    m_settle = new QTimer(this);
+    m_settle->setSingleShot(true);
+    m_settle->setInterval(1000);
+    connect(m_settle, &QTimer::timeout, m_flowModel, &StateFlowModel::settle);
+
+    m_controller = controller;
     if (controller) {
+        connect(controller, &EngineController::deadLettersReplaced, this,
+                [this] { m_stock->showStoredDlq(m_controller->storedPending()); });
         connect(controller, &EngineController::snapshotUpdated, this,
                 &DashboardDock::applySnapshot);
         connect(controller, &EngineController::runRefused, this, [this](const QString& error) {
@@ -234,6 +244,10 @@ void DashboardDock::applySnapshot(const std::shared_ptr<const Snapshot>& snapsho
         m_last && (snapshot->version < m_last->version || snapshot->elapsedS < m_last->elapsedS ||
                    (isOver(m_last->status) && isLive(snapshot->status)));
     m_flowModel->update(*snapshot);
+    if (isOver(snapshot->status))
+        m_settle->start();
+    else
+        m_settle->stop();
     m_rejectionModel->update(*snapshot);
     updateAlerts(*snapshot);
     ++m_updatesApplied;
@@ -253,6 +267,7 @@ void DashboardDock::feedViews() {
     m_viewsBehind = false;
     if (!m_last) return;
     m_stock->showSnapshot(*m_last);
+    if (m_controller) m_stock->showStoredDlq(m_controller->storedPending());
     updateStatusLine(*m_last);
     m_throughput->append(*m_last);
     m_latency->append(m_last);

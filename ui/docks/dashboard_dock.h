@@ -13,6 +13,7 @@
 class QLabel;
 class QSplitter;
 class QTableView;
+class QTimer;
 
 namespace stampede::ui {
 
@@ -68,6 +69,9 @@ private:
     std::shared_ptr<const Snapshot> m_last;
     bool m_viewsBehind = false;  // snapshots arrived while hidden: the views catch up on show
     int m_updatesApplied = 0;
+    QTimer* m_settle = nullptr;
+    EngineController* m_controller =
+        nullptr;  // an over run's rates fall to 0 once no snapshot comes
 };
 
 }  // namespace stampede::ui

@@ -166,6 +166,17 @@ void StateFlowModel::resetRates() {
     m_edgeEma.fill(0.0);
 }
 
+void StateFlowModel::settle() {
+    m_edgeEma.fill(0.0);
+    m_edgeRates.fill(0.0);
+    for (std::size_t row = 0; row < m_stateRates.size(); ++row) {
+        if (m_stateRates[row] == 0.0) continue;
+        m_stateRates[row] = 0.0;
+        const int r = static_cast<int>(row);
+        Q_EMIT dataChanged(index(r, RateColumn), index(r, RateColumn), {Qt::DisplayRole});
+    }
+}
+
 void StateFlowModel::update(const Snapshot& s) {
     // A new run: its clock and its snapshot versions start again, from zero counts at time zero,
     // which is the baseline its first snapshot is measured against.
@@ -179,6 +190,10 @@ void StateFlowModel::update(const Snapshot& s) {
 
     const EdgeValues totals = cumulativeTransitions(s);
     const double dt = s.elapsedS - m_lastElapsedS;
+    // A run that is over and in which nothing moved since the last snapshot has nothing flowing:
+    // its rates are 0 now (a replay after the end moves the totals and has rates again).
+    const bool over = s.status == RunStatus::Completed || s.status == RunStatus::Stopped;
+    if (over && m_haveBaseline && totals == m_edgeTotals) m_edgeEma.fill(0.0);
     if (!m_haveBaseline) {
         m_edgeTotals = totals;
         m_lastElapsedS = s.elapsedS;

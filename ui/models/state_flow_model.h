@@ -50,6 +50,9 @@ public:
     void update(const Snapshot& snapshot);
     // Forgets the previous snapshot, so the next one starts rates afresh (a new run).
     void resetRates();
+    // Nothing flows any more (the run is over and no snapshot came for a while): every rate
+    // reads 0, where the last interval's smoothed rates would otherwise stay for ever.
+    void settle();
 
     std::int64_t count(core::RequestState state) const;
     std::int64_t admitted() const { return m_admitted; }

@@ -144,6 +144,7 @@ StockPanel::StockPanel(QWidget* parent) : QWidget(parent) {
         tile.caption->setToolTip(captions[std::size_t(m)].second);
         tile.value->setToolTip(captions[std::size_t(m)].second);
         if (m == Inversions) tile.value->setObjectName(QStringLiteral("fairnessInversions"));
+        if (m == DlqSize) tile.value->setObjectName(QStringLiteral("dlqSize"));
         const int row = (m / 4) * 2, col = m % 4;
         grid->addWidget(tile.caption, row, col);
         grid->addWidget(tile.value, row + 1, col);
@@ -194,8 +195,17 @@ void StockPanel::showSnapshot(const Snapshot& s) {
             s.fairnessInversions > 0);
     setTile(Retries, formatCount(s.retries), false);
     setTile(Redeliveries, formatCount(s.redeliveries), false);
-    setTile(DlqSize, formatCount(s.dlqSize), s.dlqSize > 0, true);
+    m_snapshotDlq = s.dlqSize;
+    showStoredDlq(m_storedDlq);
     setTile(Throughput, formatRate(s.throughputRps), false);
+}
+
+void StockPanel::showStoredDlq(std::optional<std::int64_t> pending) {
+    m_storedDlq = pending;
+    Tile& tile = m_tiles[std::size_t(DlqSize)];
+    tile.caption->setText(pending ? tr("DLQ in the store") : tr("DLQ size"));
+    const std::int64_t n = pending.value_or(m_snapshotDlq);
+    setTile(DlqSize, formatCount(n), n > 0, true);
 }
 
 bool StockPanel::alarmShown() const {

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 #include <array>
 
 #include "stampede/snapshot.h"
@@ -21,6 +23,9 @@ public:
     explicit StockPanel(QWidget* parent = nullptr);
 
     void showSnapshot(const Snapshot& snapshot);
+    // Once the run's dead letters are the store's, the DLQ tile counts what is pending there:
+    // the snapshot's figure is of the run's end and does not follow replays made in the store.
+    void showStoredDlq(std::optional<std::int64_t> pending);
 
     bool alarmShown() const;  // the over-issue banner is up (it may still be off screen)
     QString alarmText() const;
@@ -52,6 +57,8 @@ private:
     void applyColours();
 
     QLabel* m_alarm = nullptr;
+    std::optional<std::int64_t> m_storedDlq;
+    std::int64_t m_snapshotDlq = 0;
     QString m_alarmText;  // the banner's words without markup
     QLabel* m_issued = nullptr;
     QLabel* m_share = nullptr;
