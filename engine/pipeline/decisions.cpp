@@ -122,6 +122,13 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
                                                          : "injected transient failure";
         return out;
     }
+    // A replay comes after the operator brought the server back: it is decided again.
+    if (m_state.guardGivenUp.load(std::memory_order_acquire) && !(r.flags & Request::kReplayed)) {
+        out.fault = FaultOutcome::Permanent;
+        out.deadLetterReason = guards::unavailableReason(*m_state.guard);
+        out.error = "the run gave up on " + m_state.guard->backendName();
+        return out;
+    }
     switch (m_decider.attempt({r.campaign, lane.index, r.user, r.flags})) {
         case guards::Verdict::Issued:
         case guards::Verdict::IssuedBefore:

@@ -36,6 +36,9 @@ struct RunState {
     core::RequestArena arena;
     ingress::UserDirectory users;
     std::unique_ptr<guards::Guard> guard;
+    // The run gave up on the guard's backend (gone longer than the outage bound): from then on
+    // nothing is decided, even if the server comes back while workers are still at it.
+    std::atomic<bool> guardGivenUp{false};
     std::vector<std::unique_ptr<CampaignRuntime>> campaigns;
     RunQueue queue;
     dlq::DeadLetterQueue dlq;

@@ -23,6 +23,7 @@ std::string Settlement::guardOutage() {
     const std::int64_t down = guard.outageMs();
     if (down <= m_plan.options.outageBound.count()) return {};
     m_why = guard.backendName() + " unreachable for " + seconds(down);
+    m_state.guardGivenUp.store(true, std::memory_order_release);
     return guards::unavailableReason(guard);
 }
 
