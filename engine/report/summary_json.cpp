@@ -69,9 +69,11 @@ std::vector<std::string> summaryWarnings(const Snapshot& s) {
         out.push_back("DLQ: " + std::to_string(s.dlqSize) +
                       " requests wait in the dead-letter queue");
     if (s.transport.lostMessages > 0)
-        out.push_back("TRANSPORT LOSS: " + std::to_string(s.transport.lostMessages) +
-                      " messages fell out of the log before they were consumed; " +
-                      std::to_string(s.transport.resent) + " waiting requests were sent again");
+        out.push_back(
+            "TRANSPORT LOSS: " + std::to_string(s.transport.lostMessages) +
+            " messages were lost by the log (dropped before they were consumed, or acknowledged "
+            "and never written); " +
+            std::to_string(s.transport.resent) + " waiting requests were sent again");
     if (s.transport.produceFailures > 0)
         out.push_back("TRANSPORT FAILURES: " + std::to_string(s.transport.produceFailures) +
                       " requests could not be delivered; they went to the DLQ");

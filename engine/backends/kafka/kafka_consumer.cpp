@@ -149,6 +149,7 @@ void KafkaConsumer::take(const rd_kafka_message_t& m) {
     if (m.offset > progress.lastConsumed + 1 && m_owner)
         m_owner->countLost(m.partition, m.offset - progress.lastConsumed - 1);
     progress.lastConsumed = m.offset;
+    if (m_owner) m_owner->countReadUpTo(m.partition, m.offset + 1);
     if (m_topics.sharedRequests && !isThisRuns(m)) {
         // Another run's request on the shared topic: passed over, and never holding back the
         // offsets behind it.

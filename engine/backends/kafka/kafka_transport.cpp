@@ -17,6 +17,12 @@ constexpr int kMockBrokers = 3;
 constexpr int kConnectTimeoutMs = 5000;
 constexpr int kCreateTopicsTimeoutMs = 3000;
 
+void raiseTo(std::atomic<std::int64_t>& value, std::int64_t to) {
+    std::int64_t seen = value.load(std::memory_order_relaxed);
+    while (to > seen && !value.compare_exchange_weak(seen, to, std::memory_order_relaxed)) {
+    }
+}
+
 void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
     static_cast<KafkaTransport*>(opaque)->onDelivery(*message);
 }
@@ -69,6 +75,10 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
     const auto partitions = static_cast<std::size_t>(t->m_partitions);
     t->m_produced = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
     t->m_consumed = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_delivered = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_ackedEnd = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_readEnd = std::make_unique<std::atomic<std::int64_t>[]>(partitions);
+    t->m_unread.resize(partitions);
     t->m_poller = std::thread([raw = t.get()] { raw->pollProducer(); });
     if (settings.joinGroup && !t->openResultsReader(error)) return nullptr;
 
@@ -332,6 +342,12 @@ bool KafkaTransport::tryPush(int partition, const transport::Envelope& envelope)
 void KafkaTransport::onDelivery(const rd_kafka_message_t& message) {
     if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (m_downSinceNs.load(std::memory_order_relaxed) != 0) brokersUp();
+        if (message.rkt == m_requestTopic && message.partition >= 0 &&
+            message.partition < m_partitions) {
+            const auto p = static_cast<std::size_t>(message.partition);
+            m_delivered[p].fetch_add(1, std::memory_order_relaxed);
+            raiseTo(m_ackedEnd[p], message.offset + 1);
+        }
         return;
     }
     if (message.rkt != m_requestTopic) {
@@ -380,6 +396,33 @@ void KafkaTransport::countConsumed(int partition, std::int64_t n) {
         m_consumed[std::size_t(partition)].fetch_add(n, std::memory_order_relaxed);
 }
 
+void KafkaTransport::countReadUpTo(int partition, std::int64_t end) {
+    if (partition >= 0 && partition < m_partitions) raiseTo(m_readEnd[std::size_t(partition)], end);
+}
+
+void KafkaTransport::findAcknowledgedButUnread() {
+    const auto now = std::chrono::steady_clock::now();
+    for (int p = 0; p < m_partitions; ++p) {
+        const auto i = static_cast<std::size_t>(p);
+        const std::int64_t delivered = m_delivered[i].load();
+        const std::int64_t consumed = m_consumed[i].load();
+        Unread& seen = m_unread[i];
+        // Still to be read, or nothing missing: no loss.
+        if (delivered <= consumed || m_readEnd[i].load() < m_ackedEnd[i].load()) {
+            seen = Unread{};
+            continue;
+        }
+        // The same figures for 2 s: a delivery report racing its message's read has settled.
+        if (seen.delivered != delivered || seen.consumed != consumed) {
+            seen = Unread{delivered, consumed, now};
+            continue;
+        }
+        if (now - seen.since < std::chrono::seconds(2)) continue;
+        countLost(p, delivered - consumed);
+        seen = Unread{};
+    }
+}
+
 void KafkaTransport::countLost(int partition, std::int64_t n) {
     countConsumed(partition, n);  // lost messages no longer hold the producers back
     m_lost.fetch_add(n);
@@ -387,6 +430,8 @@ void KafkaTransport::countLost(int partition, std::int64_t n) {
 }
 
 std::int64_t KafkaTransport::takeLostMessages() {
+    // Consumers in other processes read partitions this process does not see read.
+    if (!m_settings.joinGroup) findAcknowledgedButUnread();
     return m_lostUntaken.exchange(0);
 }
 

@@ -11,6 +11,7 @@
 // consumer reports the loss, skips to the log's start, and the engine sends again what waits.
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +71,8 @@ public:
     // Called by the consumers and the producer's delivery reports.
     void countConsumed(int partition, std::int64_t n);
     void countLost(int partition, std::int64_t n);
+    // The consumer of `partition` has read every offset below `end`.
+    void countReadUpTo(int partition, std::int64_t end);
     void countError() { m_errors.fetch_add(1, std::memory_order_relaxed); }
     // librdkafka said every broker is down: the outage starts now, unless it started before.
     void brokersDown();
@@ -89,6 +92,10 @@ private:
     void probeWhileDown(std::chrono::steady_clock::time_point& lastProbe);
     void readResults();
     bool openResultsReader(std::string& error);
+    // Messages the brokers acknowledged that the consumers, having read past the last
+    // acknowledged offset, never got: lost by the log (seen with librdkafka's mock cluster after
+    // failed Produce requests). Counted as lost, so the waiting requests are sent again.
+    void findAcknowledgedButUnread();
 
     KafkaSettings m_settings;
     std::shared_ptr<MockCluster> m_mock;  // the embedded cluster, or the caller's
@@ -110,6 +117,14 @@ private:
     // Per partition: produced and consumed counts, for the lead bound.
     std::unique_ptr<std::atomic<std::int64_t>[]> m_produced;
     std::unique_ptr<std::atomic<std::int64_t>[]> m_consumed;
+    // Per partition: deliveries acknowledged, the offset after the last one acknowledged, the
+    // offset after the last one read.
+    std::unique_ptr<std::atomic<std::int64_t>[]> m_delivered, m_ackedEnd, m_readEnd;
+    struct Unread {  // what findAcknowledgedButUnread() saw last (the monitor's thread only)
+        std::int64_t delivered = -1, consumed = -1;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::vector<Unread> m_unread;
     std::atomic<std::int64_t> m_maxLead{0};
     std::atomic<std::int64_t> m_acknowledged{0};
     std::atomic<std::int64_t> m_failures{0};
