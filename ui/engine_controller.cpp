@@ -408,16 +408,18 @@ void EngineController::rereadDeadLetters() {
         if (auto db = store::Store::open(url, error)) {
             const auto runs = db->runs();
             // The chosen run stays chosen, even once nothing of it is pending: a replay must
-            // not silently switch the list to another run's entries.
-            for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-                if (chosen > 0 ? it->id == chosen : it->pendingDeadLetters > 0) {
-                    runId = it->id;
-                    runText = tr("run %1 · %2 · %3")
-                                  .arg(it->id)
-                                  .arg(QString::fromStdString(it->scenario),
-                                       QString::fromStdString(it->startedAt));
-                    break;
-                }
+            // not silently switch the list to another run's entries. Unchosen: the latest run
+            // with pending ones, else the latest run (its empty list then says whose it is).
+            const auto shown = [&](const store::RunRecord& run) {
+                runId = run.id;
+                runText = tr("run %1 · %2 · %3")
+                              .arg(run.id)
+                              .arg(QString::fromStdString(run.scenario),
+                                   QString::fromStdString(run.startedAt));
+            };
+            for (auto it = runs.rbegin(); it != runs.rend() && runId == 0; ++it)
+                if (chosen > 0 ? it->id == chosen : it->pendingDeadLetters > 0) shown(*it);
+            if (runId == 0 && chosen == 0 && !runs.empty()) shown(runs.back());
             if (runId > 0)
                 for (auto& stored : db->deadLetters(runId))
                     letters.push_back(std::move(stored.letter));

@@ -223,20 +223,28 @@ void MainWindow::buildMenus() {
 void MainWindow::updateStatus() {
     const auto s = m_controller->snapshot();
     if (!s) return;
-    m_statusRun->setText(
-        tr("%1 · %2 s · %3 / %4 / %5")
-            .arg(QString::fromUtf8(toString(s->status).data()))
-            .arg(s->wallS, 0, 'f', 2)  // frozen at the run's end, as the dashboard says it
-            .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
-                 QString::fromStdString(s->run.guard),
-                 QString::fromUtf8(core::toString(s->run.transport).data())));
+    if (s->status == RunStatus::Idle) {
+        m_statusRun->setText(tr("idle · no run yet"));
+    } else {
+        m_statusRun->setText(
+            tr("%1 · %2 s · %3 / %4 / %5")
+                .arg(QString::fromUtf8(toString(s->status).data()))
+                .arg(s->wallS, 0, 'f', 2)  // frozen at the run's end, as the dashboard says it
+                .arg(QString::fromUtf8(core::toString(s->run.pipeline).data()),
+                     QString::fromStdString(s->run.guard),
+                     QString::fromUtf8(core::toString(s->run.transport).data())));
+    }
     const QString live = liveSystemsLine(*s);
     // Once the DLQ shown is the store's, its pending count is the store's too: the engine's
     // figure is of the run's end and does not follow replays made in the store.
     const auto stored = m_controller->storedPending();
     const QString dlq =
         stored ? tr("DLQ %L1 pending in the store").arg(*stored) : tr("DLQ %L1").arg(s->dlqSize);
-    m_statusStock->setText(tr("issued %L1 of %L2 · ").arg(s->issued).arg(s->stock) + dlq +
+    // Idle: no run's figures to give ("issued 0 of 0" beside campaigns that have stock).
+    const QString issued = s->status == RunStatus::Idle
+                               ? QString()
+                               : tr("issued %L1 of %L2 · ").arg(s->issued).arg(s->stock);
+    m_statusStock->setText(issued + dlq +
                            (live.isEmpty() ? QString() : QStringLiteral(" · ") + live));
     m_statusAlarm->setVisible(s->overIssued > 0);
     if (s->overIssued > 0) m_statusAlarm->setText(tr("OVER-ISSUED %L1").arg(s->overIssued));

@@ -31,6 +31,10 @@ QString shot(QWidget& w, const char* name) {
     const QString dir = QDir::tempPath() + QStringLiteral("/stampede-walkthrough");
     QDir().mkpath(dir);
     const QString file = dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
+    // Labels whose text just changed are laid out on the next turn of the event loop: the
+    // picture is of what the operator sees, not of the geometry before.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
     w.grab().save(file);
     return file;
 }
@@ -133,6 +137,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->deadLettersLoading(), 10000);
         QCOMPARE(dlq->model()->rowCount(), 0);
         QVERIFY(w.controller()->showsStoredDlq());
+        // Nothing pending anywhere: the list is still said to be that of the last run (it was
+        // a blank chooser and "0 of 0 shown" from nowhere), and the idle status bar names no
+        // half configuration (it read "decide-in-worker /  / inproc").
+        QTRY_VERIFY(dlq->runChoice()->currentText().startsWith(QStringLiteral("run 1 · seed-000")));
+        QTRY_VERIFY(dlq->findChild<QLabel*>(QStringLiteral("dlqCount"))
+                        ->text()
+                        .contains(QStringLiteral("from the store: run 1 · seed-000")));
+        QVERIFY(statusSays(w, QStringLiteral("idle · no run yet")));
         shot(w, "04-restart-dlq");
 
         // spike-1m: set stock during the run, then undo; the table follows both.

@@ -203,7 +203,7 @@ void StockPanel::showSnapshot(const Snapshot& s) {
 void StockPanel::showStoredDlq(std::optional<std::int64_t> pending) {
     m_storedDlq = pending;
     Tile& tile = m_tiles[std::size_t(DlqSize)];
-    tile.caption->setText(pending ? tr("DLQ in the store") : tr("DLQ size"));
+    tile.caption->setText(pending ? tr("DLQ (store)") : tr("DLQ size"));
     const std::int64_t n = pending.value_or(m_snapshotDlq);
     setTile(DlqSize, formatCount(n), n > 0, true);
 }
