@@ -525,6 +525,9 @@ void EngineController::logEngine(const QString& text) {
 }
 
 void EngineController::pollSnapshot() {
+    // A run whose start is not answered yet is not shown: the timer could otherwise see it (even
+    // ended, for a fast run) before runStarted, and its end would pass unpersisted.
+    if (m_starting) return;
     auto snapshot = m_engine->snapshot();
     if (!snapshot || (m_snapshot && snapshot->version == m_snapshot->version &&
                       snapshot->status == m_snapshot->status))

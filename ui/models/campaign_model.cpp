@@ -29,7 +29,11 @@ CampaignModel::CampaignModel(EngineController* controller, QObject* parent)
     connect(controller, &EngineController::scenarioChanged, this,
             &CampaignModel::onScenarioChanged);
     connect(controller, &EngineController::snapshotUpdated, this, &CampaignModel::onSnapshot);
-    connect(controller, &EngineController::runStarted, this, [this] { m_liveIsCurrent = true; });
+    connect(controller, &EngineController::runStarted, this, [this] {
+        m_liveIsCurrent = true;
+        if (!m_campaigns.empty())
+            Q_EMIT dataChanged(index(0, Stock), index(rowCount() - 1, Issued));
+    });
 }
 
 void CampaignModel::detachFromRunIfIdle() {
