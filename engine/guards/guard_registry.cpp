@@ -8,7 +8,7 @@ namespace {
 using enum GuardFamily;
 
 // One row per guard of DESIGN.md. A new guard is a row here and a case in its family's factory.
-constexpr std::array<GuardInfo, 12> kGuards{{
+constexpr std::array<GuardInfo, 13> kGuards{{
     {.name = "none",
      .family = Memory,
      .description = "read, wait ~50 us, write what was read minus one (no lock: seed 003's race)",
@@ -53,6 +53,11 @@ constexpr std::array<GuardInfo, 12> kGuards{{
      .family = MySql,
      .description = "a version column: UPDATE ... WHERE version = ?, retried on conflict",
      .decidesByUser = true},
+    {.name = "mysql-naive",
+     .family = MySql,
+     .description = "SELECT, then UPDATE ... SET remaining = read - 1 at REPEATABLE READ (a "
+                    "lost update: two deciders write the same count)",
+     .racesOnPurpose = true},
 }};
 
 constexpr std::array<std::pair<GuardFamily, std::string_view>, 3> kFamilies{{

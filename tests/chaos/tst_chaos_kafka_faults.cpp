@@ -5,7 +5,8 @@
 // commits failing. Each run must end, and keep the bank's invariant in Redis's own ledger: the
 // applied set holds exactly the users the run issued to, remaining + issued = stock, nobody won
 // twice, every request final, every FAILED_FINAL in the DLQ, and a DLQ replayed twice issues
-// nothing the second time. The same checks, run on the racy guards (`none`, `redis-naive`) in a
+// nothing the second time. The same checks, run on the racy guards (`none`, `redis-naive`,
+// `mysql-naive`: a read then a write at REPEATABLE READ) in a
 // contended run, must find their over-issue: a harness that passes everything proves nothing.
 #include <QtTest>
 
@@ -13,6 +14,7 @@
 #include <map>
 
 #include "engine_test_support.h"
+#include "mariadb_server.h"
 #include "redis_server.h"
 #include "stampede/backends/kafka/mock_cluster.h"
 #include "stampede/live/start_options.h"
@@ -69,11 +71,11 @@ QStringList violations(const Snapshot& s, const std::vector<FinalRequest>& final
     for (const auto& [who, n] : wins) twice += n > 1;
     if (twice > 0) say(QStringLiteral("%1 users won twice").arg(twice));
     if (ledger.applied >= 0 && ledger.applied != s.issued)
-        say(QStringLiteral("Redis's applied set holds %1 users, the run issued %2")
+        say(QStringLiteral("the guard's applied users %1, the run issued %2")
                 .arg(ledger.applied)
                 .arg(s.issued));
     if (ledger.remaining >= 0 && ledger.remaining + s.issued != stock)
-        say(QStringLiteral("Redis's remaining %1 + issued %2 != stock %3")
+        say(QStringLiteral("the guard's remaining %1 + issued %2 != stock %3")
                 .arg(ledger.remaining)
                 .arg(s.issued)
                 .arg(stock));
@@ -238,6 +240,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("guard");
         QTest::newRow("none") << QStringLiteral("none");
         QTest::newRow("redis-naive") << QStringLiteral("redis-naive");
+        QTest::newRow("mysql-naive") << QStringLiteral("mysql-naive");
     }
 
     void theHarnessCatchesTheRacyGuards() {
@@ -249,9 +252,17 @@ private Q_SLOTS:
         live::LiveSystems systems;
         systems.redis = backends::redis::parseRedisUrl(redis.url().toStdString(), why);
         QVERIFY2(systems.redis, why.c_str());
+        MariaDbServer mariadb;
+        const bool sql = guard.startsWith(QStringLiteral("mysql"));
+        if (sql) {
+            QVERIFY2(mariadb.start(error), qPrintable(error));
+            systems.mysql = store::parseStoreUrl(mariadb.url().toStdString(), why);
+            QVERIFY2(systems.mysql, why.c_str());
+            systems.mysql->password = MariaDbServer::kPassword;
+        }
         constexpr std::int64_t stock = 200;
-        sim::Scenario s =
-            spike(20000, stock, guard.toStdString(), core::Pipeline::DecideInWorker, 16, 16);
+        sim::Scenario s = spike(sql ? 3000 : 20000, stock, guard.toStdString(),
+                                core::Pipeline::DecideInWorker, 16, 16);
         s.faults.processingDelayUs = 50;  // widens the window between read and write
         Engine engine;
         const StartResult started = engine.start(s, live::startOptionsFor(s.run, systems));
@@ -260,7 +271,13 @@ private Q_SLOTS:
         std::vector<FinalRequest> finals;
         takeAllFinals(engine, finals);
         const auto snapshot = engine.snapshot();
-        const QStringList broken = violations(*snapshot, finals, readLedger(redis), stock);
+        Ledger ledger = readLedger(redis);
+        if (sql) {  // the SQL guard's own row
+            QVERIFY(mariadb.admin(QStringLiteral("SELECT remaining FROM %1.stampede_stock")
+                                      .arg(QString::fromLatin1(MariaDbServer::kDatabase))));
+            ledger.remaining = mariadb.lastOutput().toLongLong();
+        }
+        const QStringList broken = violations(*snapshot, finals, ledger, stock);
         qInfo("%s: %s", qPrintable(guard), qPrintable(broken.join(QStringLiteral("; "))));
         QVERIFY2(!broken.isEmpty(), "the racy guard passed the harness's checks");
         QVERIFY(broken.first().startsWith(QStringLiteral("over_issued ")));

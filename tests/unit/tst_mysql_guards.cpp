@@ -39,7 +39,7 @@ private Q_SLOTS:
             },
             built);
         QVERIFY2(mismatch.empty(), mismatch.c_str());
-        QCOMPARE(built, 3);
+        QCOMPARE(built, 4);
     }
 
     void guardsIssueExactlyTheStock_data() {

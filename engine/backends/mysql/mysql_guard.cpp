@@ -47,7 +47,9 @@ enum Statement {
     kLockedUpdate,
     kVersionRead,
     kVersionUpdate,
-    kApplyUser
+    kApplyUser,
+    kNaiveRead,
+    kNaiveWrite
 };
 
 QSqlQuery& statement(std::map<int, std::unique_ptr<QSqlQuery>>& cache, const QSqlDatabase& db,
@@ -87,6 +89,8 @@ std::string_view MySqlGuard::name() const {
             return "mysql-pessimistic";
         case Mode::Optimistic:
             return "mysql-optimistic";
+        case Mode::Naive:
+            return "mysql-naive";
     }
     return "mysql";
 }
@@ -114,6 +118,10 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
         return nullptr;
     }
     QSqlQuery(db).exec(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 5"));
+    // MariaDB's default, said anyway: the naive guard's lesson is REPEATABLE READ's lost update.
+    if (m_mode == Mode::Naive)
+        QSqlQuery(db).exec(
+            QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
     c->statements.clear();
     c->open = true;
     m_pool.connectionOpened();
@@ -206,7 +214,7 @@ guards::TakeResult MySqlGuard::take(int campaign, int) {
 }
 
 guards::TakeResult MySqlGuard::takeFor(int campaign, int, std::uint64_t user) {
-    return decide(campaign, &user);
+    return decide(campaign, m_mode == Mode::Naive ? nullptr : &user);  // naive records nobody
 }
 
 // Every mode, with or without a user. With one, the user's row goes into stampede_applied first,
@@ -250,6 +258,33 @@ guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
         return done(r);
     };
     switch (m_mode) {
+        case Mode::Naive: {
+            // Seed 003's first try: read, compute, write back, in a REPEATABLE READ transaction.
+            // The plain SELECT reads the snapshot without a lock, so two deciders read the same
+            // count and the second UPDATE, once the first commits, writes the same value again:
+            // a lost update, one unit issued twice. A lesson, never a choice.
+            if (!db.transaction()) return failed();
+            open = true;
+            QSqlQuery& q =
+                statement(c->statements, db, kNaiveRead,
+                          QStringLiteral("SELECT remaining FROM stampede_stock WHERE run_key = ? "
+                                         "AND campaign = ?"));
+            q.addBindValue(qs(m_runKey));
+            q.addBindValue(campaign);
+            if (!q.exec() || !q.next()) return failed();
+            const qint64 remaining = q.value(0).toLongLong();
+            q.finish();
+            if (remaining <= 0) return nothing(guards::TakeResult::SoldOut);
+            QSqlQuery& u = statement(
+                c->statements, db, kNaiveWrite,
+                QStringLiteral("UPDATE stampede_stock SET remaining = ? WHERE run_key = ? AND "
+                               "campaign = ?"));
+            u.addBindValue(remaining - 1);
+            u.addBindValue(qs(m_runKey));
+            u.addBindValue(campaign);
+            if (!u.exec() || !db.commit()) return failed();
+            return done(guards::TakeResult::Taken);
+        }
         case Mode::Atomic: {
             // Alone, the UPDATE is its own transaction (seed 001's one round trip).
             if (user)
@@ -345,7 +380,11 @@ void MySqlGuard::giveBack(int campaign, int) {
     }
 }
 
-void MySqlGuard::giveBackFor(int campaign, int, std::uint64_t user) {
+void MySqlGuard::giveBackFor(int campaign, int lane, std::uint64_t user) {
+    if (m_mode == Mode::Naive) {
+        giveBack(campaign, lane);
+        return;
+    }
     ThreadConnection* c = connection();
     if (!c) return;
     QSqlDatabase db = QSqlDatabase::database(c->name, false);
@@ -431,6 +470,7 @@ std::int64_t MySqlGuard::readColumn(int campaign, const char* column) const {
 }
 
 std::optional<bool> MySqlGuard::holdsUnit(int campaign, std::uint64_t user) {
+    if (m_mode == Mode::Naive) return std::nullopt;  // it keeps no record of users
     ThreadConnection* c = connection();
     if (!c) return std::nullopt;
     QSqlQuery q(QSqlDatabase::database(c->name, false));
@@ -488,6 +528,8 @@ std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store
         mode = MySqlGuard::Mode::Pessimistic;
     else if (name == "mysql-optimistic")
         mode = MySqlGuard::Mode::Optimistic;
+    else if (name == "mysql-naive")
+        mode = MySqlGuard::Mode::Naive;
     else {
         error = "not a MySQL guard: " + std::string(name);
         return nullptr;

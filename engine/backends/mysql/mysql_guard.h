@@ -1,10 +1,12 @@
 #pragma once
-// Stock kept in MySQL/MariaDB (Qt Sql, QMYSQL), three ways: `mysql-atomic` (seed 001's
+// Stock kept in MySQL/MariaDB (Qt Sql, QMYSQL), four ways: `mysql-atomic` (seed 001's
 // UPDATE … SET remaining = remaining - 1 WHERE … AND remaining > 0), `mysql-pessimistic` (BEGIN;
-// SELECT … FOR UPDATE; UPDATE; COMMIT) and `mysql-optimistic` (a version column, retried on
-// conflict). Qt Sql connections belong to a thread, so each calling thread gets its own. Deadlocks,
-// lock-wait timeouts and lost connections answer Unavailable: the worker retries, then the DLQ.
-// Connect, read and write timeouts keep a hung server a retry, never a hang.
+// SELECT … FOR UPDATE; UPDATE; COMMIT), `mysql-optimistic` (a version column, retried on
+// conflict) and `mysql-naive` (a plain SELECT, then UPDATE … SET remaining = read - 1, at
+// REPEATABLE READ: a lost update on purpose, the negative control). Qt Sql connections belong to a
+// thread, so each calling thread gets its own. Deadlocks, lock-wait timeouts and lost connections
+// answer Unavailable: the worker retries, then the DLQ. Connect, read and write timeouts keep a
+// hung server a retry, never a hang.
 
 #include <atomic>
 #include <map>
@@ -23,7 +25,7 @@ namespace stampede::backends::mysql {
 
 class MySqlGuard : public guards::Guard {
 public:
-    enum class Mode { Atomic, Pessimistic, Optimistic };
+    enum class Mode { Atomic, Pessimistic, Optimistic, Naive };
     MySqlGuard(Mode mode, store::StoreUrl url);
     ~MySqlGuard() override;
 
@@ -38,11 +40,12 @@ public:
     std::int64_t remaining(int campaign) const override;
     guards::BackendStats backendStats() const override;
     std::string sharedKey() const override { return m_runKey; }
-    // Every mode: the user goes into stampede_applied in the same transaction as the
+    // Every mode but naive: the user goes into stampede_applied in the same transaction as the
     // decrement, so a request delivered again (another process, after a rebalance) is answered
     // Taken without a second unit.
     guards::TakeResult takeFor(int campaign, int lane, std::uint64_t user) override;
-    bool decidesByUser() const override { return true; }
+    bool decidesByUser() const override { return m_mode != Mode::Naive; }
+    bool racesOnPurpose() const override { return m_mode == Mode::Naive; }
     // A decision that finds no connection to make (refused, a connect timeout) is the outage;
     // any answer (a deadlock is one) ends it.
     std::int64_t outageMs() const override { return m_outage.ms(); }
