@@ -603,8 +603,23 @@ std::size_t IngressApi::postResults() {
             continue;
         }
         const core::Campaign* c = campaign(s->campaignId);
+        const std::string name = c ? c->name : s->campaignId;
+        if (s->state == core::RequestState::FailedFinal) {
+            // Not a result: a dead letter waits for an operator's replay, and the run's end may
+            // find the user's unit in the guard's ledger. Said once; the result follows.
+            if (!n.toldUndecided) {
+                m_outbox.post(n.address, "result", "Not decided yet: " + name,
+                              "Your application " + std::to_string(s->requestId) + " for " + name +
+                                  " could not be decided yet. It is kept, and you will hear "
+                                  "again once it is decided.");
+                n.toldUndecided = true;
+                ++posted;
+            }
+            still.push_back(std::move(n));
+            continue;
+        }
         std::string subject;
-        const std::string body = resultMessage(*s, c ? c->name : s->campaignId, subject);
+        const std::string body = resultMessage(*s, name, subject);
         m_outbox.post(n.address, "result", subject, body);
         ++posted;
     }

@@ -38,6 +38,18 @@ constexpr const char* kScenario = R"({
           "workers": 2, "partitions": 2}
 })";
 
+// The same, every processing attempt failing for good: each application ends in the DLQ.
+constexpr const char* kFailingScenario = R"({
+  "name": "http test, failing", "seed": 7,
+  "campaigns": [
+    {"id": "gift", "name": "Gift", "stock": 3, "policy": "FIRST_COME", "requires_verification": true}
+  ],
+  "arrivals": [{"campaign": "gift", "profile": "spike", "users": 1, "over_ms": 1}],
+  "faults": {"permanent_failure_rate": 1.0},
+  "run": {"pipeline": "decide-at-ingress", "guard": "atomic", "transport": "inproc",
+          "workers": 2, "partitions": 2}
+})";
+
 struct Answer {
     int status = 0;
     QByteArray head;  // status line and fields
@@ -104,11 +116,11 @@ class TestHttpServer : public QObject {
     std::unique_ptr<IngressApi> m_api;
     std::unique_ptr<HttpServer> m_server;
 
-    void serve(HttpLimits limits = {}) {
+    void serve(HttpLimits limits = {}, const char* scenario = kScenario) {
         m_server.reset();
         m_api.reset();
         m_engine = std::make_unique<Engine>();
-        const sim::ScenarioLoad load = sim::parseScenario(kScenario);
+        const sim::ScenarioLoad load = sim::parseScenario(scenario);
         QVERIFY2(load.ok(), load.error.toString().c_str());
         StartOptions start;
         start.keepOpen = true;
@@ -140,6 +152,30 @@ class TestHttpServer : public QObject {
 
     QByteArray adminOutbox() {
         return exchange(get("/api/admin/outbox", bearer(kAdminToken))).body;
+    }
+    QJsonArray outboxMessages() {
+        return QJsonDocument::fromJson(adminOutbox())
+            .object()
+            .value(QStringLiteral("messages"))
+            .toArray();
+    }
+
+    // A bearer token for `email`, by seed 002's code and verify calls.
+    QByteArray verifiedToken(const QByteArray& email) {
+        exchange(post("/api/auth/send-verification-code", "{\"email\": \"" + email + "\"}"));
+        const QJsonArray messages = outboxMessages();
+        if (messages.isEmpty()) return {};
+        const QRegularExpressionMatch code =
+            QRegularExpression(QStringLiteral("(\\d{6})"))
+                .match(messages.last().toObject().value(QStringLiteral("body")).toString());
+        if (!code.hasMatch()) return {};
+        return exchange(post("/api/auth/verify-code", "{\"email\": \"" + email +
+                                                          "\", \"code\": \"" +
+                                                          code.captured(1).toLatin1() + "\"}"))
+            .json()
+            .value(QStringLiteral("token"))
+            .toString()
+            .toLatin1();
     }
 
 private Q_SLOTS:
@@ -434,6 +470,44 @@ private Q_SLOTS:
                     .value(QStringLiteral("subject"))
                     .toString()
                     .startsWith(QStringLiteral("You won")));
+    }
+
+    // A dead-lettered application is not told a result it does not have: "not decided yet",
+    // once; the replay that issues it then posts "You won" (it was told "ended FAILED_FINAL"
+    // and never heard again, even once it won).
+    void aDeadLetterIsToldItsResultOnceDecided() {
+        serve({}, kFailingScenario);
+        const QByteArray token = verifiedToken("dan@example.com");
+        QVERIFY(!token.isEmpty());
+        QCOMPARE(exchange(post("/api/campaigns/gift/apply", "", bearer(token))).status, 202);
+        QTRY_COMPARE(m_engine->snapshot()->dlqSize, std::int64_t(1));
+        std::size_t posted = 0;  // QTRY_COMPARE would call postResults() once more at the end
+        QTRY_VERIFY((posted += m_api->postResults()) >= 1);
+        QCOMPARE(posted, std::size_t(1));
+        QJsonArray messages = outboxMessages();
+        QCOMPARE(messages.size(), 2);  // the code, then this
+        QVERIFY(messages.at(1)
+                    .toObject()
+                    .value(QStringLiteral("subject"))
+                    .toString()
+                    .startsWith(QStringLiteral("Not decided yet: Gift")));
+        QCOMPARE(m_api->postResults(), std::size_t(0));  // said once
+        QCOMPARE(m_api->resultsPending(), std::size_t(1));
+
+        const auto replay = m_engine->replayDlq({}, 0);  // replays carry no injected fault
+        QVERIFY(replay && replay->wait(std::chrono::seconds(10)));
+        QTRY_COMPARE(m_engine->snapshot()->issued, std::int64_t(1));
+        posted = 0;
+        QTRY_VERIFY((posted += m_api->postResults()) >= 1);
+        QCOMPARE(posted, std::size_t(1));
+        messages = outboxMessages();
+        QCOMPARE(messages.size(), 3);
+        QVERIFY(messages.at(2)
+                    .toObject()
+                    .value(QStringLiteral("subject"))
+                    .toString()
+                    .startsWith(QStringLiteral("You won: Gift")));
+        QCOMPARE(m_api->resultsPending(), std::size_t(0));
     }
 
     void tooManyWrongCodesVoidTheCode() {

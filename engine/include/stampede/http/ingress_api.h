@@ -68,9 +68,11 @@ public:
     HttpResponse handle(const HttpRequest& request);
 
     // Posts a result message to the outbox for every verified address whose application became
-    // final since the last call; returns how many. Called periodically by whoever serves.
+    // final since the last call; returns how many. Called periodically by whoever serves. A dead
+    // letter is told "not decided yet" once, and its result when a replay or the run's
+    // reconciliation decides it.
     std::size_t postResults();
-    // Applications of verified addresses whose result is not posted yet.
+    // Applications of verified addresses whose result is not posted yet (dead letters too).
     std::size_t resultsPending() const;
 
     Outbox& outbox() { return m_outbox; }
@@ -80,6 +82,7 @@ private:
     struct Notice {
         core::RequestId id;
         std::string address;
+        bool toldUndecided = false;  // a dead letter's "not decided yet" went out
     };
 
     HttpResponse route(const HttpRequest& request, Route& routed);
