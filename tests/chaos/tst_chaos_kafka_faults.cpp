@@ -115,6 +115,15 @@ bool fedAtLeast(const Engine& engine, double share) {
 class TestChaosKafkaFaults : public QObject {
     Q_OBJECT
 
+    // A throwaway Redis, named as the run's Redis.
+    void startRedis(RedisServer& redis, live::LiveSystems& systems) {
+        QString error;
+        QVERIFY2(redis.start(error), qPrintable(error));
+        std::string why;
+        systems.redis = backends::redis::parseRedisUrl(redis.url().toStdString(), why);
+        QVERIFY2(systems.redis, why.c_str());
+    }
+
 private Q_SLOTS:
     void oneFaultAtATime_data() {
         QTest::addColumn<int>("faultNumber");
@@ -128,12 +137,11 @@ private Q_SLOTS:
         QFETCH(int, faultNumber);
         const Fault fault = Fault(faultNumber);
         RedisServer redis;
-        QString error;
-        QVERIFY2(redis.start(error), qPrintable(error));
-        std::string why;
         live::LiveSystems systems;
-        systems.redis = backends::redis::parseRedisUrl(redis.url().toStdString(), why);
-        QVERIFY2(systems.redis, why.c_str());
+        startRedis(redis, systems);
+        if (QTest::currentTestFailed()) return;
+        QString error;
+        std::string why;
         kafka::KafkaSettings settings;
         const std::shared_ptr<kafka::MockCluster> mock = kafka::MockCluster::start(3, why);
         QVERIFY2(mock, why.c_str());
@@ -246,12 +254,11 @@ private Q_SLOTS:
     void theHarnessCatchesTheRacyGuards() {
         QFETCH(QString, guard);
         RedisServer redis;
-        QString error;
-        QVERIFY2(redis.start(error), qPrintable(error));
-        std::string why;
         live::LiveSystems systems;
-        systems.redis = backends::redis::parseRedisUrl(redis.url().toStdString(), why);
-        QVERIFY2(systems.redis, why.c_str());
+        startRedis(redis, systems);
+        if (QTest::currentTestFailed()) return;
+        QString error;
+        std::string why;
         MariaDbServer mariadb;
         const bool sql = guard.startsWith(QStringLiteral("mysql"));
         if (sql) {

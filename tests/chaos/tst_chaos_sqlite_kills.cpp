@@ -9,13 +9,13 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <csignal>
 
+#include "cli_test_support.h"
 #include "stampede/store/store.h"
 
 using namespace stampede;
@@ -48,7 +48,6 @@ private Q_SLOTS:
         QVERIFY(!scenario.isEmpty());
         const QString db = m_dir.filePath(QStringLiteral("kills.db"));
         const QString url = QStringLiteral("sqlite://") + db;
-        static const QRegularExpression persisted(QStringLiteral("persisted (\\d+)"));
         QRandomGenerator random(20261203);  // the same moments every time the test runs
 
         for (int cycle = 0; cycle < cycles; ++cycle) {
@@ -57,21 +56,13 @@ private Q_SLOTS:
             cli.start(QStringLiteral(STAMPEDE_CLI_PATH),
                       {QStringLiteral("run"), scenario, QStringLiteral("--store"), url});
             QVERIFY(cli.waitForStarted());
-            qint64 reported = 0;
-            QByteArray err;
+            test::PersistedProgress progress;
             QTRY_VERIFY_WITH_TIMEOUT(
-                [&] {
-                    err += cli.readAllStandardError();
-                    auto it = persisted.globalMatch(QString::fromUtf8(err));
-                    while (it.hasNext())
-                        reported = std::max(reported, it.next().captured(1).toLongLong());
-                    return reported >= killAt || cli.state() == QProcess::NotRunning;
-                }(),
-                60000);
+                progress.read(cli) >= killAt || cli.state() == QProcess::NotRunning, 60000);
             QVERIFY2(cli.state() == QProcess::Running,
                      qPrintable(QStringLiteral("cycle %1: the run ended before it was killed: %2")
                                     .arg(cycle)
-                                    .arg(QString::fromUtf8(err.right(400)))));
+                                    .arg(QString::fromUtf8(progress.err.right(400)))));
             ::kill(static_cast<pid_t>(cli.processId()), SIGKILL);
             QVERIFY(cli.waitForFinished(10000));
         }

@@ -2,8 +2,11 @@
 // stampede-cli run as a script runs it, for the tests of its subcommands.
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+
+#include <algorithm>
 
 namespace stampede::test {
 
@@ -19,6 +22,20 @@ inline CliResult cli(const QStringList& args, int timeoutMs = 180000) {
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
 }
+
+// What a running `stampede-cli run --store` has said it persisted: the highest "persisted N" of
+// its progress lines so far (its stderr is kept in `err`).
+struct PersistedProgress {
+    QByteArray err;
+    qint64 reported = 0;
+    qint64 read(QProcess& run) {
+        static const QRegularExpression persisted(QStringLiteral("persisted (\\d+)"));
+        err += run.readAllStandardError();
+        auto it = persisted.globalMatch(QString::fromUtf8(err));
+        while (it.hasNext()) reported = std::max(reported, it.next().captured(1).toLongLong());
+        return reported;
+    }
+};
 
 // A shipped scenario's path.
 inline QString sim(const char* name) {

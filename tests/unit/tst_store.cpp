@@ -5,13 +5,13 @@
 
 #include <QFile>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <csignal>
 
+#include "cli_test_support.h"
 #include "stampede/store/store.h"
 
 using namespace stampede;
@@ -312,18 +312,10 @@ private Q_SLOTS:
                   {QStringLiteral("run"), scenario, QStringLiteral("--store"),
                    QStringLiteral("sqlite://") + db});
         QVERIFY(cli.waitForStarted());
-        static const QRegularExpression persisted(QStringLiteral("persisted (\\d+)"));
-        qint64 reported = 0;
-        QByteArray err;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                err += cli.readAllStandardError();
-                auto it = persisted.globalMatch(QString::fromUtf8(err));
-                while (it.hasNext())
-                    reported = std::max(reported, it.next().captured(1).toLongLong());
-                return reported >= 10000 || cli.state() == QProcess::NotRunning;
-            }(),
-            60000);
+        test::PersistedProgress progress;
+        QTRY_VERIFY_WITH_TIMEOUT(progress.read(cli) >= 10000 || cli.state() == QProcess::NotRunning,
+                                 60000);
+        const qint64 reported = progress.reported;
         QVERIFY2(
             cli.state() == QProcess::Running,
             qPrintable(
