@@ -69,6 +69,7 @@ sim::Scenario benchScenario(long long requests, int workers) {
 }  // namespace
 
 int benchCommand(const CliOptions& o) {
+    if (!outputsCanBeWritten(o, "bench")) return kExitBadInput;
     const long long requests = o.requests.value_or(1'000'000);
     // One core feeds the ingress; the others work. On this 2-core machine: one worker.
     const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));

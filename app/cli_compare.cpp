@@ -119,17 +119,10 @@ bool writeComparisonFiles(const CliOptions& o, const compare::ComparisonSpec& sp
                        error);
 }
 
-bool outputsAreDistinct(const CliOptions& o, const char* command) {
-    if (!(o.json && o.csv && *o.json == *o.csv)) return true;
-    std::fprintf(stderr, "stampede-cli %s: --json and --csv both write to '%s'; give them apart\n",
-                 command, o.json->c_str());
-    return false;
-}
-
 int compareCommand(const CliOptions& o) {
     catchStopSignals();
     compare::ComparisonSpec spec;
-    if (!outputsAreDistinct(o, "compare") || !comparisonSystems(o, "compare", spec))
+    if (!outputsCanBeWritten(o, "compare") || !comparisonSystems(o, "compare", spec))
         return kExitBadInput;
     const sim::ScenarioLoad load = sim::loadScenarioFile(o.positional.front());
     if (!load.ok()) {

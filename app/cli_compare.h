@@ -26,8 +26,6 @@ std::string comparisonText(const compare::ComparisonSpec& spec,
 bool writeComparisonFiles(const CliOptions& o, const compare::ComparisonSpec& spec,
                           const std::vector<compare::LaneResult>& results, const std::string& title,
                           std::string& error);
-// --json - and --csv - cannot both have stdout: false, with the message printed, when asked to.
-bool outputsAreDistinct(const CliOptions& o, const char* command);
 bool comparisonSystems(const CliOptions& o, const char* command, compare::ComparisonSpec& spec);
 
 }  // namespace stampede::cli

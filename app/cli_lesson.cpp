@@ -55,7 +55,7 @@ int lessonCommand(const CliOptions& o) {
         return kExitBadInput;
     }
     compare::ComparisonSpec spec;
-    if (!outputsAreDistinct(o, "lesson") || !comparisonSystems(o, "lesson", spec))
+    if (!outputsCanBeWritten(o, "lesson") || !comparisonSystems(o, "lesson", spec))
         return kExitBadInput;
     spec.scenario = lesson->scenario;
     spec.lanes = lesson->lanes;

@@ -50,4 +50,9 @@ std::string usage();
 // written.
 bool writeOutput(const std::string& target, const std::string& text, std::string& error);
 
+// Before a long command starts: --json, --csv and --report name files that can be written (an
+// existing file that is writable, or a writable folder) and not the same one twice. Nothing is
+// created; false after saying which option and why, naming `command`.
+bool outputsCanBeWritten(const CliOptions& o, const char* command);
+
 }  // namespace stampede::cli

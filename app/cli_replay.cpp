@@ -250,6 +250,7 @@ int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems, sim
 }  // namespace
 
 int replayCommand(const CliOptions& o) {
+    if (!outputsCanBeWritten(o, "replay")) return kExitBadInput;
     const auto systems = liveSystemsOrReport(o, "replay");
     if (!systems) return kExitBadInput;
     if (o.positional.size() != 1) return fail("expected exactly one CAPTURE file");

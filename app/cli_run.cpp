@@ -101,6 +101,7 @@ static void warnUnusedBackends(const CliOptions& o, const std::string& guard) {
 int runCommand(const CliOptions& o) {
     // From the start: a signal while the run connects to its systems stops it once started.
     catchStopSignals();
+    if (!outputsCanBeWritten(o, "run")) return kExitBadInput;
     const auto systems = liveSystemsOrReport(o, "run");
     if (!systems) return kExitBadInput;
     if (o.positional.size() != 1) {

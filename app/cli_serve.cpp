@@ -84,6 +84,7 @@ QJsonObject httpJson(const http::HttpServer& server, const http::IngressApi& api
 
 int serveCommand(const CliOptions& o) {
     catchStopSignals();
+    if (!outputsCanBeWritten(o, "serve")) return kExitBadInput;
     const auto systems = liveSystemsOrReport(o, "serve");
     if (!systems) return kExitBadInput;
     std::string error, host;

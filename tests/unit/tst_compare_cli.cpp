@@ -204,6 +204,33 @@ private Q_SLOTS:
         QTest::newRow("unknown lesson")
             << QStringList{QStringLiteral("lesson"), QStringLiteral("no-such-lesson")}
             << "no-such-lesson";
+        // Outputs that cannot be written are found before any lane runs (they were found after
+        // every lane had run, and the comparison was lost).
+        QTest::newRow("report in a folder that does not exist")
+            << QStringList{QStringLiteral("compare"),  seed,
+                           QStringLiteral("--guards"), QStringLiteral("none,mutex"),
+                           QStringLiteral("--report"), QStringLiteral("/nonexistent/r.html")}
+            << "--report /nonexistent/r.html: its folder /nonexistent does not exist; nothing "
+               "was run";
+        QTest::newRow("json into a folder")
+            << QStringList{QStringLiteral("compare"),  seed,
+                           QStringLiteral("--guards"), QStringLiteral("none,mutex"),
+                           QStringLiteral("--json"),   QDir::tempPath()}
+            << "it is a folder";
+        QTest::newRow("csv and report the same file")
+            << QStringList{QStringLiteral("compare"),  seed,
+                           QStringLiteral("--guards"), QStringLiteral("none,mutex"),
+                           QStringLiteral("--csv"),    QDir::tempPath() + QStringLiteral("/x.csv"),
+                           QStringLiteral("--report"), QDir::tempPath() + QStringLiteral("/x.csv")}
+            << "--csv and --report both write to";
+        QTest::newRow("lesson report nowhere")
+            << QStringList{QStringLiteral("lesson"), QStringLiteral("2-synchronized-trap"),
+                           QStringLiteral("--report"), QStringLiteral("/nonexistent/r.html")}
+            << "stampede-cli lesson: --report /nonexistent/r.html";
+        QTest::newRow("run json nowhere")
+            << QStringList{QStringLiteral("run"), sim("seed-000.json"), QStringLiteral("--json"),
+                           QStringLiteral("/nonexistent/s.json")}
+            << "stampede-cli run: --json /nonexistent/s.json";
     }
     void badInputIsRefused() {
         QFETCH(QStringList, args);
