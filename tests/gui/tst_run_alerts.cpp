@@ -12,10 +12,12 @@
 #include <QSettings>
 #include <QTemporaryDir>
 
+#include "docks/campaigns_dock.h"
 #include "docks/dashboard_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
 #include "main_window.h"
+#include "models/campaign_model.h"
 #include "redis_server.h"
 
 using namespace stampede;
@@ -97,6 +99,10 @@ private Q_SLOTS:
                  qPrintable(alerts->text()));
         QVERIFY(alerts->styleSheet().contains(QStringLiteral("#c62828")));  // red, not amber
         QVERIFY(loggedSomething(*w.controller(), QStringLiteral("Run failed: stock lost")));
+        // Its remaining count is not the last one read (which reads as sold out): it is lost.
+        CampaignModel* campaigns = w.campaignsDock()->model();
+        QCOMPARE(campaigns->data(campaigns->index(0, CampaignModel::Remaining)).toString(),
+                 QStringLiteral("lost"));
         w.grab().save(QDir::tempPath() + QStringLiteral("/stampede_alert_failed.png"));
 
         // The next run starts clean: its own alerts only.

@@ -93,6 +93,9 @@ QVariant CampaignModel::data(const QModelIndex& index, int role) const {
             // follows within a poll), and one it refused never reached it.
             return qlonglong(c.stock);
         case Remaining:
+            // A stock gone from the guard's backend has no remaining count to show, only the
+            // last one read, which reads as "sold out".
+            if (live && live->stockLost) return tr("lost");
             return live ? qlonglong(live->remaining) : qlonglong(c.stock);
         case Issued:
             return live ? qlonglong(live->issued) : qlonglong(0);

@@ -184,7 +184,10 @@ void StockPanel::showSnapshot(const Snapshot& s) {
     m_share->setText(tr("issued of stock · %1 %").arg(share, 0, 'f', 1));
     m_bar->setValues(s.issued, s.stock);
 
-    setTile(Remaining, formatCount(s.remaining), false);
+    const bool lost = std::any_of(s.campaigns.begin(), s.campaigns.end(),
+                                  [](const CampaignSnapshot& c) { return c.stockLost; });
+    // The last count read of a stock that is gone reads as "sold out": say it is lost.
+    setTile(Remaining, lost ? tr("lost") : formatCount(s.remaining), lost, lost);
     setTile(OverIssued, formatCount(s.overIssued), s.overIssued > 0, true);
     setTile(UnderIssued, formatCount(s.underIssued), s.underIssued > 0);
     setTile(Inversions,
