@@ -14,6 +14,7 @@ std::optional<live::LiveSystems> liveSystemsOrReport(const CliOptions& o, const 
     flags.kafkaTopicPrefix = o.kafkaTopicPrefix;
     flags.kafkaTopic = o.kafkaTopic;
     flags.kafkaLead = o.kafkaLead;
+    flags.commitIntervalMs = o.commitIntervalMs;
     flags.store = o.store;
     flags.joinGroup = o.localWorkers.has_value();
     flags.profileNames = o.profileNames;

@@ -261,6 +261,9 @@ void registerWorker(CommandLine& cl) {
     addLiveSystems(worker, o);
     addKafkaTopicPrefix(worker, o);
     addKafkaLead(worker, o);
+    addInteger(worker, "--commit-interval", o.commitIntervalMs, 10, 3'600'000,
+               "commit the offsets of what was decided every MS milliseconds (default 500); after "
+               "a crash, what was decided since the last commit is decided again by the others");
     addJsonOutput(worker, o, "the report (processed, succeeded, ...)");
     addQuiet(worker, o);
 }

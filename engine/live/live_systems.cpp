@@ -75,6 +75,7 @@ std::optional<LiveSystems> fromCommandLine(const LiveFlags& f, const QProcessEnv
         out.kafkaSource = "--kafka";
     }
     if (f.kafkaLead) k.leadBoundPerPartition = *f.kafkaLead;
+    if (f.commitIntervalMs) k.commitIntervalMs = int(*f.commitIntervalMs);
     if (f.kafkaSecurity) k.securityProtocol = *f.kafkaSecurity;
     if (f.kafkaCa) k.caFile = *f.kafkaCa;
     if (f.kafkaTopicPrefix) k.topicPrefix = *f.kafkaTopicPrefix;

@@ -40,7 +40,12 @@ void RemoteResults::applyOne(Lane& lane, const transport::RemoteResult& result) 
     const core::RequestId id = result.message & ~kReplayBit;
     if (id >= m_state.arena.size()) return;
     if ((result.message & kReplayBit) && !m_decisions.acceptReplay(lane, id)) return;
-    if (!m_decisions.claimDelivered(id)) return;  // decided here already, or by an earlier copy
+    // Decided already, from an earlier copy: a worker decided the request again after it was
+    // delivered again (a worker killed before it committed). A redelivery, counted as one.
+    if (!m_decisions.claimDelivered(id)) {
+        m_decisions.countCopyDropped(lane, id);
+        return;
+    }
     Request& r = m_state.arena[id];
     const std::int64_t now = m_state.clock.nowNs();
     m_decisions.startOutside(lane, r, now);

@@ -43,14 +43,15 @@ class TestChaosKafka : public QObject {
     test::RedisServer m_redis;
     QTemporaryDir m_dir;
 
-    QString scenario() {
+    // 20,000 users within 6 s; `stock` 100,000 is never sold out: every decision takes a unit.
+    QString scenario(int stock = 100000) {
         return test::writeScenario(
             QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("chaos.json")),
-            [](QJsonObject& s) {
+            [stock](QJsonObject& s) {
                 s[QStringLiteral("name")] = QStringLiteral("chaos-kafka");
                 QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
                 QJsonObject c = campaigns[0].toObject();
-                c[QStringLiteral("stock")] = 100000;  // never sold out: every decision takes
+                c[QStringLiteral("stock")] = stock;
                 campaigns[0] = c;
                 s[QStringLiteral("campaigns")] = campaigns;
                 QJsonArray arrivals = s[QStringLiteral("arrivals")].toArray();
@@ -63,9 +64,10 @@ class TestChaosKafka : public QObject {
     }
 
     // A run on `bootstrap` with no workers of its own, deciding on Redis.
-    void startRun(QProcess& run, const QString& bootstrap, const QString& giveUpAfter) {
+    void startRun(QProcess& run, const QString& bootstrap, const QString& giveUpAfter,
+                  int stock = 100000) {
         run.start(cli(), {QStringLiteral("run"),
-                          scenario(),
+                          scenario(stock),
                           QStringLiteral("--transport"),
                           QStringLiteral("kafka"),
                           QStringLiteral("--kafka"),
@@ -87,9 +89,10 @@ class TestChaosKafka : public QObject {
                           QStringLiteral("--quiet")});
         QVERIFY(run.waitForStarted(5000));
     }
-    void startWorker(QProcess& w, const QString& bootstrap) {
-        w.start(cli(), {QStringLiteral("worker"), QStringLiteral("--kafka"), bootstrap,
-                        QStringLiteral("--redis"), m_redis.url()});
+    void startWorker(QProcess& w, const QString& bootstrap, const QStringList& extra = {}) {
+        w.start(cli(), QStringList{QStringLiteral("worker"), QStringLiteral("--kafka"), bootstrap,
+                                   QStringLiteral("--redis"), m_redis.url()} +
+                           extra);
         QVERIFY(w.waitForStarted(5000));
     }
     // Waits until the worker has decided at least `n` requests (its progress line).
@@ -158,6 +161,72 @@ private Q_SLOTS:
             qInfo("a worker stopped %lld ms after SIGTERM", t.elapsed());
             QVERIFY(t.elapsed() <= 5000);
         }
+    }
+
+    // kill -9 of a worker between deciding and committing its offsets, made certain: it commits
+    // only once an hour, so everything it decided is handed again to the worker that takes its
+    // partitions. Each of those is found decided (idempotent by request, by user): the stock is
+    // issued exactly, nothing twice, and the copies are counted as redeliveries.
+    void aWorkerKilledBeforeItCommitsHasItsDecisionsFoundNotRepeated() {
+        constexpr int kStock = 3000;
+        QProcess broker;
+        const QString bootstrap =
+            test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+        QProcess first, second, run;
+        startWorker(first, bootstrap, {QStringLiteral("--commit-interval"),
+                                       QStringLiteral("3600000")});
+        startRun(run, bootstrap, QStringLiteral("30"), kStock);
+        QByteArray firstErr;
+        waitForWork(first, firstErr, 1000);
+        QVERIFY(signal(first, SIGKILL));
+        QVERIFY(first.waitForFinished(5000));
+        // Its last progress line: at most what it did (it may lag by a second).
+        const qint64 byFirst = test::lastProcessed(firstErr);
+        qint64 firstSucceeded = 0;
+        const QRegularExpression succeeded(QStringLiteral("succeeded (\\d+)"));
+        for (auto it = succeeded.globalMatch(QString::fromUtf8(firstErr)); it.hasNext();)
+            firstSucceeded = it.next().captured(1).toLongLong();
+        QVERIFY(firstSucceeded > 0);
+
+        const QString report = m_dir.filePath(QStringLiteral("second-worker.json"));
+        startWorker(second, bootstrap, {QStringLiteral("--json"), report});
+        QVERIFY(run.waitForFinished(120000));
+        const QByteArray err = run.readAllStandardError();
+        QCOMPARE(run.exitCode(), 0);
+        const QJsonObject summary = QJsonDocument::fromJson(run.readAllStandardOutput()).object();
+        QVERIFY2(!summary.isEmpty(), err.constData());
+        QCOMPARE(finals(summary), summary.value(QStringLiteral("admitted")).toInteger());
+        QCOMPARE(summary.value(QStringLiteral("admitted")).toInt(), 20000);
+        QCOMPARE(summary.value(QStringLiteral("issued")).toInt(), kStock);
+        QCOMPARE(summary.value(QStringLiteral("over_issued")).toInt(), 0);
+        QCOMPARE(summary.value(QStringLiteral("under_issued")).toInt(), 0);
+        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), appliedKey(summary)}).toLongLong(),
+                 qint64(kStock));
+        // Everything the first decided came again; the run counted the copies.
+        const qint64 redeliveries = summary.value(QStringLiteral("redeliveries")).toInteger();
+        QVERIFY2(redeliveries >= byFirst,
+                 qPrintable(QStringLiteral("redeliveries %1, first worker decided %2")
+                                .arg(redeliveries)
+                                .arg(byFirst)));
+
+        QVERIFY(second.waitForFinished(30000));
+        QCOMPARE(second.exitCode(), 0);
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject bySecond = QJsonDocument::fromJson(file.readAll()).object();
+        // The first's units, found again by the second as "issued before", not taken twice.
+        const qint64 issuedBefore = bySecond.value(QStringLiteral("issued_before")).toInteger();
+        QVERIFY2(issuedBefore >= firstSucceeded,
+                 qPrintable(QStringLiteral("issued before %1, the first took %2")
+                                .arg(issuedBefore)
+                                .arg(firstSucceeded)));
+        QCOMPARE(bySecond.value(QStringLiteral("succeeded")).toInteger() + issuedBefore,
+                 qint64(kStock));
+        qInfo("first worker decided >= %lld (took %lld) before kill -9; the second found %lld "
+              "issued before, the run counted %lld redeliveries",
+              byFirst, firstSucceeded, issuedBefore, redeliveries);
+        test::stopBroker(broker);
     }
 
     void sigtermEndsAStalledRunWithinFiveSeconds() {

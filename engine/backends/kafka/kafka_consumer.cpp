@@ -30,7 +30,7 @@ std::unique_ptr<KafkaConsumer> KafkaConsumer::open(KafkaTransport* owner,
     config.connection(settings)
         .set("group.id", topics.group)
         .set("enable.auto.commit", "true")
-        .set("auto.commit.interval.ms", "500")
+        .set("auto.commit.interval.ms", std::to_string(settings.commitIntervalMs))
         .set("enable.auto.offset.store", "false")
         // A position that fell out of the log restarts at the log's start; the jump in offsets
         // that follows is counted as a loss (see take()), never skipped silently.

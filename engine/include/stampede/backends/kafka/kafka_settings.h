@@ -25,6 +25,11 @@ struct KafkaSettings {
     std::int64_t leadBoundPerPartition = 25'000;
     std::int64_t messageTimeoutMs = 30'000;  // a delivery that fails for this long is reported
     int socketTimeoutMs = 10'000;
+    // How often a consumer commits the offsets of what it has decided. A consumer killed between
+    // two commits has its uncommitted messages decided again by whoever takes its partitions
+    // (absorbed: decisions are idempotent by request and by user), so a longer interval trades
+    // fewer commits for more redelivery after a crash.
+    int commitIntervalMs = 500;
     // Consumers join the run's group with subscribe() (so workers in other processes share the
     // partitions) instead of taking a static assignment.
     bool joinGroup = false;
