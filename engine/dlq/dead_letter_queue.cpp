@@ -162,7 +162,9 @@ std::size_t DeadLetterQueue::size() const {
 
 void FailureLog::append(core::RequestId id, AttemptError error) {
     std::lock_guard lock(m_mutex);
-    m_errors[id].push_back(std::move(error));
+    std::vector<AttemptError>& errors = m_errors[id];
+    if (errors.size() >= kKept) errors.erase(errors.begin() + std::ptrdiff_t(kKept / 2));
+    errors.push_back(std::move(error));
 }
 
 std::vector<AttemptError> FailureLog::takeAll(core::RequestId id) {

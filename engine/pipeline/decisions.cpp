@@ -1,6 +1,7 @@
 #include "pipeline/decisions.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 namespace stampede::pipeline {
@@ -87,7 +88,7 @@ std::int64_t Decisions::begin(Lane& lane, Request& r) {
     }
     r.state.store(RequestState::Processing, std::memory_order_relaxed);
     r.startedNs = now;
-    ++r.attempts;
+    if (r.attempts < std::numeric_limits<decltype(r.attempts)>::max()) ++r.attempts;
     lane.block->queueWait.record(static_cast<std::uint64_t>(now - r.queuedNs));
     return now;
 }
@@ -129,6 +130,7 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
         out.error = "the run gave up on " + m_state.guard->backendName();
         return out;
     }
+    if (waitForOutage(r, out)) return out;
     switch (m_decider.attempt({r.campaign, lane.index, r.user, r.flags})) {
         case guards::Verdict::Issued:
         case guards::Verdict::IssuedBefore:
@@ -145,6 +147,8 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
             out.fault = FaultOutcome::Transient;
             out.error = "guard unavailable";
             // Gone longer than the run waits for it: no more retries into a dead server.
+            if (const std::int64_t down = m_state.guard->outageMs(); down > 0)
+                out.withinOutage = down <= m_plan.options.outageBound.count();
             if (const std::int64_t down = m_state.guard->outageMs();
                 down > m_plan.options.outageBound.count()) {
                 out.fault = FaultOutcome::Permanent;
@@ -163,6 +167,26 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
             break;
     }
     return out;
+}
+
+bool Decisions::waitForOutage(const Request& r, Outcome& out) {
+    // Decided without the guard: a lottery entry that lost, a unit reserved at the ingress.
+    const bool lost = (r.flags & Request::kLotteryEntry) && !(r.flags & Request::kLotteryWinner);
+    if (lost || (r.flags & Request::kStockReserved)) return false;
+    const std::int64_t down = m_state.guard->outageMs();
+    if (down <= 0 || down > m_plan.options.outageBound.count()) return false;
+    const std::int64_t now = m_state.clock.nowNs();
+    std::int64_t next = m_nextProbeNs.load(std::memory_order_relaxed);
+    if (now >= next &&
+        m_nextProbeNs.compare_exchange_strong(next, now + kOutageProbeIntervalNs,
+                                              std::memory_order_relaxed))
+        return false;  // this one probes
+    out.fault = FaultOutcome::Transient;
+    out.withinOutage = true;
+    out.waited = true;
+    out.error = m_state.guard->backendName() + " unreachable for " + std::to_string(down / 1000) +
+                " s: waiting for it";
+    return true;
 }
 
 guards::TakeResult Decisions::reserve(Lane& lane, Request& r) {
@@ -187,7 +211,28 @@ Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome 
         if (r.flags & Request::kHasFailures) m_state.failures.forget(id);
         return AttemptEnd::Final;
     }
-    if (outcome.fault == FaultOutcome::Transient && m_plan.retry.allowsAnother(r.attempts)) {
+    // An outage within the bound is the run's to wait out, not the request's failure: a request
+    // that spent its attempts on a server stopped for 30 s was dead-lettered while the server
+    // was sure to come back (MariaDB stopped 30 s: 360 of a stock of 3,000 issued, the rest of
+    // the arrivals in the DLQ, exit 0). Past the bound the decision is Permanent (above) and the
+    // run gives up.
+    if (outcome.fault == FaultOutcome::Transient &&
+        (m_plan.retry.allowsAnother(r.attempts) || outcome.withinOutage)) {
+        // One that only waited (another decision probed the server) made no attempt: it is not
+        // a retry, and it comes back after the next probe instead of spinning.
+        if (outcome.waited) {
+            --r.attempts;
+            {
+                metrics::CounterWrite w(*lane.block);
+                lane.block->move(r.campaign, RequestState::Processing, RequestState::Queued);
+            }
+            r.queuedNs = now;
+            r.state.store(RequestState::Queued, std::memory_order_release);
+            retryDueNs = now + kOutageProbeIntervalNs +
+                         std::int64_t(double(kOutageProbeIntervalNs) *
+                                      m_plan.faults.backoffUnit(key, r.attempts));
+            return AttemptEnd::Retry;
+        }
         m_state.failures.append(id, {r.attempts, now, std::move(outcome.error)});
         r.flags |= Request::kHasFailures;
         {

@@ -60,6 +60,10 @@ private:
         core::RejectReason reason = core::RejectReason::None;
         std::string error;
         const char* deadLetterReason = nullptr;  // instead of the fault's ("stock lost")
+        // The guard's server is in an outage still within the run's bound: the request waits
+        // for it (retried past its attempts) instead of spending them on a server that is down.
+        bool withinOutage = false;
+        bool waited = false;  // no attempt was made: another decision probes the server
     };
     std::int64_t begin(Lane& lane, core::Request& r);
     bool enterFlowControl(CampaignRuntime& rt);
@@ -67,12 +71,19 @@ private:
     AttemptEnd settle(Lane& lane, core::RequestId id, Outcome outcome, std::uint64_t key,
                       std::int64_t nowNs, std::int64_t& retryDueNs);
     bool shouldCrash();
+    // True when `out` says to wait: the guard is down and another decision probes it now.
+    bool waitForOutage(const core::Request& r, Outcome& out);
+    static constexpr std::int64_t kOutageProbeIntervalNs = 50'000'000;
 
     const RunPlan& m_plan;
     RunState& m_state;
     guards::Decider m_decider;
     std::atomic<std::int64_t> m_attemptCounter{0};
     std::atomic<std::int64_t> m_crashes{0};
+    // While the guard's server is down, one decision at a time probes it (every
+    // kOutageProbeInterval); the others wait without a round trip (a circuit breaker's
+    // half-open state), so a stopped server is not hammered by every queued request.
+    std::atomic<std::int64_t> m_nextProbeNs{0};
 };
 
 }  // namespace stampede::pipeline

@@ -89,8 +89,11 @@ private Q_SLOTS:
         const auto snapshot = w.controller()->snapshot();
         QVERIFY2(!snapshot->failure.empty(), "the run did not fail");
         QCOMPARE(snapshot->overIssued, std::int64_t(0));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            alerts->text().startsWith(QStringLiteral("Run failed: stock lost")), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            alerts->text().startsWith(QStringLiteral("Run failed: stock lost")),
+            qPrintable(alerts->text() + QStringLiteral(" / failure: ") +
+                       QString::fromStdString(snapshot->failure)),
+            5000);
         QVERIFY2(alerts->isVisible(), qPrintable(alerts->text()));
         QVERIFY2(alerts->text().contains(QStringLiteral("STOCK LOST: campaign 'coupon'")),
                  qPrintable(alerts->text()));

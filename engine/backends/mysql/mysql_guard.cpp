@@ -95,7 +95,7 @@ std::string_view MySqlGuard::name() const {
     return "mysql";
 }
 
-MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
+MySqlGuard::ThreadConnection* MySqlGuard::connection(bool* backingOff) const {
     ThreadConnection* c = nullptr;
     {
         std::lock_guard lock(m_mutex);
@@ -108,7 +108,10 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection() const {
     }
     QSqlDatabase db = QSqlDatabase::database(c->name, false);
     if (c->open && db.isOpen()) return c;
-    if (Clock::now() < c->retryAt) return nullptr;  // backing off after a failed connect
+    if (Clock::now() < c->retryAt) {  // backing off after a failed connect
+        if (backingOff) *backingOff = true;
+        return nullptr;
+    }
     if (!db.isValid()) {
         store::addMySqlConnection(m_url, c->name, 2, 5);  // a decision waits seconds at most
         db = QSqlDatabase::database(c->name, false);
@@ -221,10 +224,13 @@ guards::TakeResult MySqlGuard::takeFor(int campaign, int, std::uint64_t user) {
 // in the same transaction as the decrement: a user seen before is answered Taken without a second
 // unit, and a rollback (sold out, a conflict, a failure) takes the row out again.
 guards::TakeResult MySqlGuard::decide(int campaign, const std::uint64_t* user) {
-    ThreadConnection* c = connection();
+    bool backingOff = false;
+    ThreadConnection* c = connection(&backingOff);
     if (!c) {
         m_errors.fetch_add(1, std::memory_order_relaxed);
-        m_outage.unreachable();
+        // A connection waiting out its back-off tried nothing: an answer another thread had
+        // meanwhile (the server back) must not be undone by it.
+        if (!backingOff) m_outage.unreachable();
         return guards::TakeResult::Unavailable;
     }
     Decision decision(*this, *c);

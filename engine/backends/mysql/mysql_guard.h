@@ -62,7 +62,9 @@ private:
     struct ThreadConnection;
     struct Decision;                                                     // one take's bookkeeping
     guards::TakeResult decide(int campaign, const std::uint64_t* user);  // null: no record
-    ThreadConnection* connection() const;  // this thread's, opened on first use; null if down
+    // This thread's, opened on first use; null if down. `backingOff`, when given, says the null
+    // came from the wait after a failed connect, not from a new try (no news of the server).
+    ThreadConnection* connection(bool* backingOff = nullptr) const;
     std::int64_t readColumn(int campaign, const char* column) const;
 
     Mode m_mode;

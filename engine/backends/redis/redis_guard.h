@@ -106,7 +106,7 @@ private:
                                       Timed& timed, Failed& failed);
     std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0};
     guards::PoolGauge m_pool;
-    guards::OutageClock m_outage;
+    mutable guards::OutageClock m_outage;  // noteLost() is an answer too
     // redis-naive's collisions: two GETs of the same count whose DECRs took it below zero.
     guards::RaceRecorder m_races{guards::RaceRecorder::Kind::Overdraft};
 };

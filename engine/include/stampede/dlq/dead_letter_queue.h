@@ -75,9 +75,12 @@ private:
     std::map<core::RequestId, DeadLetter> m_entries;
 };
 
-// Errors of attempts that failed but may still succeed, until the request is final.
+// Errors of attempts that failed but may still succeed, until the request is final. A request
+// that waits out an outage may be tried hundreds of times: it keeps its first and its latest
+// kKept / 2 errors (their attempt numbers show the gap), so the log stays bounded.
 class FailureLog {
 public:
+    static constexpr std::size_t kKept = 16;
     void append(core::RequestId id, AttemptError error);
     std::vector<AttemptError> takeAll(core::RequestId id);
     void forget(core::RequestId id);
