@@ -10,6 +10,7 @@
 #include "cli_live.h"
 #include "cli_signals.h"
 #include "stampede/compare/comparison_json.h"
+#include "stampede/compare/comparison_pdf.h"
 #include "stampede/compare/comparison_report.h"
 
 namespace stampede::cli {
@@ -114,9 +115,12 @@ bool writeComparisonFiles(const CliOptions& o, const compare::ComparisonSpec& sp
                           std::string& error) {
     if (o.csv && !writeOutput(*o.csv, compare::tableCsv(compare::comparisonTable(results)), error))
         return false;
-    return !o.report ||
-           writeOutput(*o.report, compare::comparisonHtml(spec, results, STAMPEDE_VERSION, title),
-                       error);
+    if (o.report &&
+        !writeOutput(*o.report, compare::comparisonHtml(spec, results, STAMPEDE_VERSION, title),
+                     error))
+        return false;
+    return !o.pdf ||
+           compare::writeComparisonPdf(*o.pdf, spec, results, STAMPEDE_VERSION, title, error);
 }
 
 int compareCommand(const CliOptions& o) {

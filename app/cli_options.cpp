@@ -45,12 +45,15 @@ std::string whyNotWritable(const std::string& target) {
 
 bool outputsCanBeWritten(const CliOptions& o, const char* command) {
     const std::pair<const char*, const std::optional<std::string>*> outputs[] = {
-        {"--json", &o.json}, {"--csv", &o.csv}, {"--report", &o.report}};
+        {"--json", &o.json}, {"--csv", &o.csv}, {"--report", &o.report}, {"--pdf", &o.pdf}};
     std::vector<std::pair<const char*, std::string>> seen;
     for (const auto& [flag, value] : outputs) {
         if (!*value) continue;
         const std::string& target = **value;
-        if (const std::string why = whyNotWritable(target); !why.empty()) {
+        const std::string why =
+            std::string(flag) == "--pdf" && target == "-" ? "a PDF goes to a file, not to stdout"
+                                                          : whyNotWritable(target);
+        if (!why.empty()) {
             std::fprintf(stderr, "stampede-cli %s: %s %s: %s; nothing was run\n", command, flag,
                          target.c_str(), why.c_str());
             return false;

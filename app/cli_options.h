@@ -15,7 +15,7 @@ inline constexpr int kExitBadInput = 2;
 struct CliOptions {
     std::string command;
     std::vector<std::string> positional;
-    std::optional<std::string> pipeline, guard, transport, pace, json, csv, report, store, ids,
+    std::optional<std::string> pipeline, guard, transport, pace, json, csv, report, pdf, store, ids,
         bucket, what, format, out, redis, mysql, kafka, kafkaSecurity, kafkaCa, kafkaTopicPrefix,
         kafkaTopic, topic;
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,

@@ -308,6 +308,7 @@ void addComparisonOptions(CLI::App& app, CliOptions& o) {
             "write the final table (one row per lane) as CSV to FILE (-: stdout)");
     addText(app, "--report", o.report, "FILE.html",
             "write a self-contained HTML report (table, charts, race witnesses, machine)");
+    addText(app, "--pdf", o.pdf, "FILE.pdf", "write the same report as a PDF (A4 landscape)");
 }
 
 void registerCompare(CommandLine& cl) {

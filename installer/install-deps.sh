@@ -27,6 +27,9 @@ PACKAGES=(
   curl wrk nginx-light
   # a Secret Service for the keychain tests (run in a private D-Bus session)
   gnome-keyring dbus
+  # the comparison report looked at as a reader would: the HTML in headless Chromium, the PDF
+  # through pdftoppm/pdftotext
+  chromium poppler-utils
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QFileDialog>
 #include <QGuiApplication>
 #include <QInputDialog>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include <QUndoStack>
 
 #include "docks/campaigns_dock.h"
+#include "docks/compare_dock.h"
 #include "docks/dashboard_dock.h"
 #include "docks/dlq_dock.h"
 #include "docks/event_log_dock.h"
@@ -56,12 +58,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_storeInfo = new StoreInfo(m_controller, this);
     m_http = new HttpIngress(m_controller, this);
     m_outbox = new OutboxDock(m_http, this);
+    m_compare = new CompareDock(m_controller, this);
     connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
     addDockWidget(Qt::LeftDockWidgetArea, m_launcher);
     addDockWidget(Qt::RightDockWidgetArea, m_dashboard);
     splitDockWidget(m_launcher, m_campaigns, Qt::Vertical);
+    // Trainer mode shares the dashboard's place: a tab beside it.
+    tabifyDockWidget(m_dashboard, m_compare);
+    m_dashboard->raise();
     addDockWidget(Qt::BottomDockWidgetArea, m_dlq);
     tabifyDockWidget(m_dlq, m_events);
     tabifyDockWidget(m_events, m_outbox);
@@ -150,6 +156,10 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(m_dlq->replayAction());
     run->addSeparator();
+    run->addAction(m_compare->startAction());
+    run->addAction(m_compare->stopAction());
+    run->addAction(m_compare->presentationAction());
+    run->addSeparator();
     run->addAction(m_http->toggle());
     QAction* httpAddress = run->addAction(tr("HTTP &address…"));
     httpAddress->setObjectName(QStringLiteral("httpAddressAction"));
@@ -176,6 +186,8 @@ void MainWindow::buildMenus() {
         statusBar()->showMessage(tr("Admin token copied"), 3000);
     });
 
+    buildLessonsMenu();
+
     QMenu* storeMenu = menuBar()->addMenu(tr("&Store"));
     storeMenu->setObjectName(QStringLiteral("storeMenu"));
     // Where the store is, its size and its runs, read again each time the menu opens.
@@ -193,7 +205,8 @@ void MainWindow::buildMenus() {
     for (QDockWidget* dock :
          {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
           static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
-          static_cast<QDockWidget*>(m_events), static_cast<QDockWidget*>(m_outbox)})
+          static_cast<QDockWidget*>(m_events), static_cast<QDockWidget*>(m_outbox),
+          static_cast<QDockWidget*>(m_compare)})
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
@@ -218,6 +231,38 @@ void MainWindow::buildMenus() {
     for (QAction* a : {m_launcher->startAction(), m_launcher->pauseAction(),
                        m_launcher->stopAction(), m_dlq->replayAction()})
         a->setShortcutContext(Qt::WindowShortcut);
+}
+
+void MainWindow::buildLessonsMenu() {
+    QMenu* lessons = menuBar()->addMenu(tr("&Lessons"));
+    lessons->setObjectName(QStringLiteral("lessonsMenu"));
+    const auto open = [this](const std::string& nameOrPath) {
+        std::string error;
+        const auto lesson = compare::findLesson(nameOrPath, error);
+        if (!lesson) {
+            QMessageBox::warning(this, tr("Lesson"), QString::fromStdString(error));
+            return;
+        }
+        m_compare->openLesson(*lesson);
+        m_compare->raise();
+    };
+    // The shipped lessons by title, in order; each opens in the Compare view, ready to start.
+    for (const std::string& name : compare::shippedLessons()) {
+        std::string error;
+        const auto lesson = compare::findLesson(name, error);
+        QAction* a = lessons->addAction(
+            lesson ? QString::fromStdString(lesson->title) : QString::fromStdString(name),
+            this, [open, name] { open(name); });
+        a->setObjectName(QStringLiteral("lesson:") + QString::fromStdString(name));
+        a->setEnabled(lesson.has_value());
+        if (!lesson) a->setToolTip(QString::fromStdString(error));
+    }
+    lessons->addSeparator();
+    lessons->addAction(tr("Open a lesson &file…"), this, [this, open] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Open a lesson"), {},
+                                                          tr("Lessons (*.json)"));
+        if (!file.isEmpty()) open(file.toStdString());
+    });
 }
 
 void MainWindow::updateStatus() {

@@ -1,6 +1,6 @@
 #pragma once
-// The console's window. It only composes: the docks (campaigns, launch, dashboard, dead letters,
-// event log), the menus and shortcuts, the status bar and the saved layout and settings. Each
+// The console's window. It only composes: the docks (campaigns, launch, dashboard, compare, dead
+// letters, event log), the menus and shortcuts, the status bar and the saved layout and settings. Each
 // dock is its own class; none of the engine's work happens here.
 
 #include <QMainWindow>
@@ -11,6 +11,7 @@ class QUndoStack;
 namespace stampede::ui {
 
 class CampaignsDock;
+class CompareDock;
 class DashboardDock;
 class DlqDock;
 class EngineController;
@@ -38,6 +39,7 @@ public:
     StoreInfo* storeInfo() const { return m_storeInfo; }
     HttpIngress* httpIngress() const { return m_http; }
     OutboxDock* outboxDock() const { return m_outbox; }
+    CompareDock* compareDock() const { return m_compare; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -50,6 +52,7 @@ protected:
 
 private:
     void buildMenus();
+    void buildLessonsMenu();
     void updateStatus();
 
     EngineController* m_controller;
@@ -63,6 +66,7 @@ private:
     StoreInfo* m_storeInfo;
     HttpIngress* m_http;
     OutboxDock* m_outbox;
+    CompareDock* m_compare;
     QLabel* m_statusHttp;
     QLabel* m_statusRun;
     QLabel* m_statusStock;

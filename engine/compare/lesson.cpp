@@ -122,7 +122,7 @@ std::string fieldError(const std::string& path, const std::string& field, const 
     return path + ": " + field + ": " + why;
 }
 
-// The scenario of a lesson: an object inline, or a file relative to the lesson's folder.
+// The scenario of a lesson: an object inline, or a file (relative to the lesson's folder).
 std::optional<sim::Scenario> lessonScenario(const QJsonValue& value, const std::string& path,
                                             std::string& error) {
     sim::ScenarioLoad load;
@@ -130,8 +130,9 @@ std::optional<sim::Scenario> lessonScenario(const QJsonValue& value, const std::
         load = sim::parseScenario(QJsonDocument(value.toObject()).toJson().toStdString(),
                                   path + ": scenario");
     } else if (value.isString()) {
-        const QString file = QDir::cleanPath(QFileInfo(QString::fromStdString(path)).path() +
-                                             QLatin1Char('/') + value.toString());
+        // An absolute path stands as written; a relative one is from the lesson's folder.
+        const QString file = QDir::cleanPath(
+            QDir(QFileInfo(QString::fromStdString(path)).path()).filePath(value.toString()));
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly)) {
             error = fieldError(path, "scenario", "cannot read '" + file.toStdString() + "'");
