@@ -19,7 +19,7 @@ struct CliOptions {
         bucket, what, format, out, redis, mysql, kafka, kafkaSecurity, kafkaCa, kafkaTopicPrefix,
         kafkaTopic, topic;
     std::optional<long long> workers, partitions, seed, requests, run, kafkaLead, localWorkers,
-        brokers, commitIntervalMs;
+        brokers, commitIntervalMs, dbPool;
     std::optional<double> rate, eventSampling, giveUpAfter;
     // Captures: run --record, capture info|convert, replay.
     std::optional<std::string> record, anonymise, scenario, replayRate, campaignFilter, userPattern,

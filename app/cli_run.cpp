@@ -62,6 +62,7 @@ bool applyOverrides(const CliOptions& o, sim::Scenario& s, std::string& error) {
         s.run.workers = static_cast<int>(*o.localWorkers);  // 0: only workers elsewhere
     }
     if (o.partitions) s.run.partitions = static_cast<int>(*o.partitions);
+    if (o.dbPool) s.run.dbPool = static_cast<int>(*o.dbPool);
     if (o.seed) s.seed = static_cast<std::uint64_t>(*o.seed);
     return true;
 }

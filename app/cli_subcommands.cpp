@@ -75,6 +75,9 @@ void addRunConfiguration(CLI::App& app, CliOptions& o) {
     addText(app, "--transport", o.transport, "T", "inproc or kafka");
     addInteger(app, "--workers", o.workers, 1, 256, "workers (default: the scenario's)");
     addInteger(app, "--partitions", o.partitions, 1, 1024, "partitions (default: the scenario's)");
+    addInteger(app, "--db-pool", o.dbPool, 0, 1024,
+               "the mysql-* guards' connection pool: at most N decisions hold a connection, the "
+               "others wait (default: the scenario's; 0: one per worker)");
 }
 
 void registerRun(CommandLine& cl) {
@@ -332,7 +335,7 @@ void registerCompare(CommandLine& cl) {
     compare
         .add_option("--lane", o.lanes,
                     "an explicit lane, KEY=VALUE,... of guard, pipeline, transport, workers, "
-                    "partitions, pace, name (repeatable; not with the lists)")
+                    "partitions, pace, pool, name (repeatable; not with the lists)")
         ->type_name("SPEC")
         ->expected(1)
         ->allow_extra_args(false)

@@ -60,9 +60,12 @@ std::string setKey(LaneConfig& lane, std::string_view key, std::string_view valu
     } else if (key == "partitions") {
         lane.partitions = count(value, 1, 256);
         if (!lane.partitions) return "partitions: expected an integer in [1, 256], got '" + v + "'";
+    } else if (key == "pool") {
+        lane.pool = count(value, 1, 1024);
+        if (!lane.pool) return "pool: expected an integer in [1, 1024], got '" + v + "'";
     } else {
         return "unknown key '" + std::string(key) +
-               "' (known: guard, pipeline, transport, workers, partitions, pace, name)";
+               "' (known: guard, pipeline, transport, workers, partitions, pace, pool, name)";
     }
     return {};
 }
@@ -127,6 +130,7 @@ std::string laneLabel(const LaneConfig& lane) {
     if (lane.workers) parts.push_back(std::to_string(*lane.workers) + " workers");
     if (lane.partitions) parts.push_back(std::to_string(*lane.partitions) + " partitions");
     if (lane.pace) parts.emplace_back(core::toString(*lane.pace));
+    if (lane.pool) parts.push_back("pool " + std::to_string(*lane.pool));
     if (parts.empty()) return "scenario's own";
     std::string out = parts.front();
     for (std::size_t i = 1; i < parts.size(); ++i) out += " · " + parts[i];
@@ -159,6 +163,7 @@ bool applyLane(const LaneConfig& lane, sim::Scenario& scenario, std::string& err
     if (lane.workers) run.workers = *lane.workers;
     if (lane.partitions) run.partitions = *lane.partitions;
     if (lane.pace) run.pace = *lane.pace;
+    if (lane.pool) run.dbPool = *lane.pool;
     return true;
 }
 

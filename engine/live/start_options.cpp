@@ -10,8 +10,8 @@ namespace stampede::live {
 
 // A live guard needs its system configured: no guard falls back to a server that happens to
 // listen on a default port (one rule for Redis and MySQL, said with where to configure it).
-GuardFactory liveGuardFactory(const LiveSystems& systems) {
-    return [redis = systems.redis, mysql = systems.mysql](
+GuardFactory liveGuardFactory(const LiveSystems& systems, int dbPool) {
+    return [redis = systems.redis, mysql = systems.mysql, dbPool](
                std::string_view name, std::string& error) -> std::unique_ptr<guards::Guard> {
         const guards::GuardInfo* info = guards::findGuard(name);
         const bool isRedis = info && info->family == guards::GuardFamily::Redis;
@@ -33,13 +33,13 @@ GuardFactory liveGuardFactory(const LiveSystems& systems) {
             return nullptr;
         }
         if (isRedis) return backends::redis::makeRedisGuard(name, *redis, error);
-        return backends::mysql::makeMySqlGuard(name, *mysql, error);
+        return backends::mysql::makeMySqlGuard(name, *mysql, error, dbPool);
     };
 }
 
 StartOptions startOptionsFor(const core::RunConfig& run, const LiveSystems& systems) {
     StartOptions options;
-    options.guardFactory = liveGuardFactory(systems);
+    options.guardFactory = liveGuardFactory(systems, run.dbPool);
     if (run.transport == core::Transport::Kafka)
         options.transportFactory = backends::kafka::makeKafkaTransportFactory(systems.kafka);
     return options;

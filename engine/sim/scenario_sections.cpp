@@ -218,7 +218,8 @@ void parseRun(const QJsonObject& object, FieldErrors& errors, core::RunConfig& r
     ObjectReader r(
         object, "run", errors,
         {"pipeline", "guard", "transport", "workers", "partitions", "max_attempts",
-         "queue_capacity", "backpressure", "retry_backoff_ms", "retry_backoff_max_ms", "pace"});
+         "queue_capacity", "backpressure", "retry_backoff_ms", "retry_backoff_max_ms", "pace",
+         "db_pool"});
     r.choice("pipeline", run.pipeline, core::parsePipeline, kPipelines);
     if (r.string("guard", run.guard) && !guards::findGuard(run.guard))
         r.fail("guard",
@@ -237,6 +238,7 @@ void parseRun(const QJsonObject& object, FieldErrors& errors, core::RunConfig& r
                                            json::formatNumber(run.retryBackoffMaxMs) +
                                            (r.has("retry_backoff_max_ms") ? "" : " (the default)"));
     r.choice("pace", run.pace, core::parsePace, kPaces);
+    r.integer("db_pool", run.dbPool, {0, 1024});
 }
 
 // Uses the same block sizes as the generator (block_sizes.h), so that an accepted scenario can

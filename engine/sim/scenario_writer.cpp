@@ -99,6 +99,7 @@ QJsonObject runJson(const core::RunConfig& r) {
     put(o, "retry_backoff_ms", r.retryBackoffMs);
     put(o, "retry_backoff_max_ms", r.retryBackoffMaxMs);
     put(o, "pace", text(core::toString(r.pace)));
+    if (r.dbPool > 0) putInt(o, "db_pool", r.dbPool);
     return o;
 }
 

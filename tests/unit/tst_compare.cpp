@@ -61,6 +61,12 @@ private Q_SLOTS:
         QCOMPARE(*l->workers, 8);
         QCOMPARE(laneLabel(*l), std::string("lua"));
         QCOMPARE(laneLabel(lane("guard=atomic,workers=4")), std::string("atomic · 4 workers"));
+        const LaneConfig pooled = lane("guard=mysql-pessimistic,pool=4");
+        QCOMPARE(*pooled.pool, 4);
+        QCOMPARE(laneLabel(pooled), std::string("mysql-pessimistic · pool 4"));
+        sim::Scenario s;
+        QVERIFY(applyLane(pooled, s, error));
+        QCOMPARE(s.run.dbPool, 4);
     }
 
     void badLanesAreNamed_data() {
@@ -80,6 +86,8 @@ private Q_SLOTS:
                                   << "teleport";
         QTest::newRow("pace") << "pace=warp"
                               << "warp";
+        QTest::newRow("pool") << "pool=0"
+                              << "pool: expected an integer in [1, 1024]";
     }
     void badLanesAreNamed() {
         QFETCH(QString, text);

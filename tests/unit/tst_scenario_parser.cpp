@@ -54,7 +54,7 @@ const char kFull[] = R"({
   "run": {"pipeline": "decide-at-ingress", "guard": "redis-lua", "transport": "kafka",
           "workers": 8, "partitions": 16, "max_attempts": 5, "queue_capacity": 1024,
           "backpressure": "shed", "retry_backoff_ms": 3.5, "retry_backoff_max_ms": 90,
-          "pace": "asap"}
+          "pace": "asap", "db_pool": 6}
 })";
 
 // Field by field, so a failure names the field that did not survive.
@@ -112,6 +112,7 @@ void compareScenarios(const sim::Scenario& x, const sim::Scenario& y) {
     QCOMPARE(x.run.retryBackoffMs, y.run.retryBackoffMs);
     QCOMPARE(x.run.retryBackoffMaxMs, y.run.retryBackoffMaxMs);
     QVERIFY(x.run.pace == y.run.pace);
+    QCOMPARE(x.run.dbPool, y.run.dbPool);
 }
 
 }  // namespace
@@ -232,6 +233,7 @@ void TestScenarioParser::fullScenarioRoundTrips() {
     QCOMPARE(s.clients.retries, 7);
     QVERIFY(s.faults.delayDistribution == core::DelayDistribution::Exponential);
     QCOMPARE(s.run.guard, std::string("redis-lua"));
+    QCOMPARE(s.run.dbPool, 6);
     QVERIFY(s.run.pace == core::Pace::Asap);
 
     const std::string text = sim::toJson(s);
@@ -368,6 +370,7 @@ void TestScenarioParser::errors_data() {
         "arrivals[0].profile", "expected one of spike, ramp, constant, poisson, got \"burst\"");
     // Run ranges.
     row("workers 0", "{" CAMPAIGN R"(, "run": {"workers": 0}})", "run.workers", "from 1 to 256");
+    row("db_pool", "{" CAMPAIGN R"(, "run": {"db_pool": 2000}})", "run.db_pool", "got 2000");
     row("workers 257", "{" CAMPAIGN R"(, "run": {"workers": 257}})", "run.workers", "got 257");
     row("partitions", "{" CAMPAIGN R"(, "run": {"partitions": 1025}})", "run.partitions",
         "from 1 to 1024");

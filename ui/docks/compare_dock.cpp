@@ -39,7 +39,7 @@
 namespace stampede::ui {
 namespace {
 
-enum LaneColumn { kGuard, kPipeline, kTransport, kWorkers, kPartitions, kPace, kLaneColumns };
+enum LaneColumn { kGuard, kPipeline, kTransport, kWorkers, kPartitions, kPace, kPool, kLaneColumns };
 constexpr int kTilesPerRow = 4;
 
 QString scenarioDefault() {
@@ -248,8 +248,10 @@ CompareDock::CompareDock(EngineController* controller, QWidget* parent)
     connect(m_controller, &EngineController::scenarioChanged, this, showScenario);
     showScenario();
     // Seed 003's first question, ready to start: does a plain counter over-issue?
-    setLanes({compare::LaneConfig{{}, "none", {}, {}, {}, {}, {}},
-              compare::LaneConfig{{}, "atomic", {}, {}, {}, {}, {}}});
+    compare::LaneConfig none, atomic;
+    none.guard = "none";
+    atomic.guard = "atomic";
+    setLanes({none, atomic});
     m_normalFont = font();
     m_normalPalette = palette();
 }
@@ -260,7 +262,11 @@ void CompareDock::buildLaneEditor(QWidget* parent) {
     m_laneEditor = new QTableWidget(0, kLaneColumns, parent);
     m_laneEditor->setObjectName(QStringLiteral("compareLanes"));
     m_laneEditor->setHorizontalHeaderLabels(
-        {tr("guard"), tr("pipeline"), tr("transport"), tr("workers"), tr("partitions"), tr("pace")});
+        {tr("guard"), tr("pipeline"), tr("transport"), tr("workers"), tr("partitions"), tr("pace"),
+         tr("db pool")});
+    m_laneEditor->horizontalHeaderItem(kPool)->setToolTip(
+        tr("The mysql-* guards' connection pool: at most N decisions hold a connection at once, "
+           "the others wait for one (HikariCP's pending)"));
     m_laneEditor->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_laneEditor->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_laneEditor->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -299,6 +305,7 @@ void CompareDock::addLaneRow(const compare::LaneConfig& lane) {
     m_laneEditor->setCellWidget(row, kPartitions, count(256, lane.partitions));
     m_laneEditor->setCellWidget(
         row, kPace, choice({QStringLiteral("realtime"), QStringLiteral("asap")}, text(lane.pace)));
+    m_laneEditor->setCellWidget(row, kPool, count(1024, lane.pool));
 }
 
 std::vector<compare::LaneConfig> CompareDock::lanes() const {
@@ -315,6 +322,7 @@ std::vector<compare::LaneConfig> CompareDock::lanes() const {
         lane.workers = chosenCount(m_laneEditor, row, kWorkers);
         lane.partitions = chosenCount(m_laneEditor, row, kPartitions);
         if (const auto p = chosenText(m_laneEditor, row, kPace)) lane.pace = core::parsePace(*p);
+        lane.pool = chosenCount(m_laneEditor, row, kPool);
         out.push_back(std::move(lane));
     }
     return out;

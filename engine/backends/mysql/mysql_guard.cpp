@@ -63,7 +63,8 @@ QSqlQuery& statement(std::map<int, std::unique_ptr<QSqlQuery>>& cache, const QSq
 }
 }  // namespace
 
-MySqlGuard::MySqlGuard(Mode mode, store::StoreUrl url) : m_mode(mode), m_url(std::move(url)) {
+MySqlGuard::MySqlGuard(Mode mode, store::StoreUrl url, int pool)
+    : m_mode(mode), m_url(std::move(url)), m_poolSize(std::max(0, pool)) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     m_runKey =
         "run-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
@@ -173,12 +174,39 @@ void MySqlGuard::reset(std::span<const std::int64_t> stocks, int) {
     }
 }
 
-// One decision's bookkeeping: the pool's busy gauge, the round-trip time, and what a failed
-// statement means (a deadlock, a lock-wait timeout or a lost connection: all transient).
+// One of the pool's connections in use, for one decision. With every one in use the decision
+// waits, counted among the waiting (HikariCP's pending threads), until one is given back.
+struct MySqlGuard::PoolPermit {
+    MySqlGuard& guard;
+    explicit PoolPermit(MySqlGuard& g) : guard(g) {
+        if (guard.m_poolSize == 0) return;
+        std::unique_lock lock(guard.m_poolMutex);
+        if (guard.m_inUse >= guard.m_poolSize) {
+            const auto waiting = guard.m_pool.waiting();
+            guard.m_poolFree.wait(lock, [this] { return guard.m_inUse < guard.m_poolSize; });
+        }
+        ++guard.m_inUse;
+    }
+    ~PoolPermit() {
+        if (guard.m_poolSize == 0) return;
+        {
+            std::lock_guard lock(guard.m_poolMutex);
+            --guard.m_inUse;
+        }
+        guard.m_poolFree.notify_one();
+    }
+    PoolPermit(const PoolPermit&) = delete;
+    PoolPermit& operator=(const PoolPermit&) = delete;
+};
+
+// One decision's bookkeeping: a connection of the pool, its busy gauge, the round-trip time
+// (from when the connection was had), and what a failed statement means (a deadlock, a
+// lock-wait timeout or a lost connection: all transient).
 struct MySqlGuard::Decision {
     MySqlGuard& guard;
     ThreadConnection& c;
     QSqlDatabase db;
+    PoolPermit permit;
     guards::PoolGauge::Scope busy;
     Clock::time_point t0 = Clock::now();
 
@@ -186,6 +214,7 @@ struct MySqlGuard::Decision {
         : guard(g),
           c(connection),
           db(QSqlDatabase::database(connection.name, false)),
+          permit(g),
           busy(g.m_pool.busy()) {}
 
     guards::TakeResult done(guards::TakeResult r) {
@@ -522,11 +551,13 @@ guards::BackendStats MySqlGuard::backendStats() const {
     s.waitingPeak = m_pool.waitingPeak();
     s.detail = "stampede_stock run_key=" + m_runKey + ", optimistic conflicts " +
                std::to_string(m_conflicts.load(std::memory_order_relaxed));
+    if (m_poolSize > 0)
+        s.detail += ", pool of " + std::to_string(m_poolSize) + " (connections in use at once)";
     return s;
 }
 
 std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store::StoreUrl& url,
-                                              std::string& error) {
+                                              std::string& error, int pool) {
     MySqlGuard::Mode mode;
     if (name == "mysql-atomic")
         mode = MySqlGuard::Mode::Atomic;
@@ -546,7 +577,7 @@ std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store
                 " (a mysql://USER@HOST:PORT/DB URL)";
         return nullptr;
     }
-    auto guard = std::make_unique<MySqlGuard>(mode, url);
+    auto guard = std::make_unique<MySqlGuard>(mode, url, pool);
     if (std::string why = guard->probe(); !why.empty()) {
         error = "guard " + std::string(name) + ": " + why;
         return nullptr;

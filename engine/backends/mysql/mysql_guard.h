@@ -9,6 +9,7 @@
 // hung server a retry, never a hang.
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,7 +27,11 @@ namespace stampede::backends::mysql {
 class MySqlGuard : public guards::Guard {
 public:
     enum class Mode { Atomic, Pessimistic, Optimistic, Naive };
-    MySqlGuard(Mode mode, store::StoreUrl url);
+    // `pool`: at most that many decisions hold a connection at once (HikariCP's
+    // maximumPoolSize), the others wait for one and are counted waiting; 0: no limit. Each
+    // worker keeps its own connection (Qt's SQL connections stay in the thread that made them),
+    // so the bound is on connections in use, which is what a pool's size limits.
+    MySqlGuard(Mode mode, store::StoreUrl url, int pool = 0);
     ~MySqlGuard() override;
 
     std::string_view name() const override;
@@ -61,6 +66,7 @@ public:
 private:
     struct ThreadConnection;
     struct Decision;                                                     // one take's bookkeeping
+    struct PoolPermit;  // one of the pool's connections in use
     guards::TakeResult decide(int campaign, const std::uint64_t* user);  // null: no record
     // This thread's, opened on first use; null if down. `backingOff`, when given, says the null
     // came from the wait after a failed connect, not from a new try (no news of the server).
@@ -77,9 +83,14 @@ private:
     mutable std::atomic<std::int64_t> m_roundTrips{0}, m_errors{0}, m_reconnects{0}, m_conflicts{0};
     mutable guards::PoolGauge m_pool;
     mutable guards::OutageClock m_outage;
+    // The pool's bound: connections in use, and the decisions waiting for one.
+    int m_poolSize = 0;
+    std::mutex m_poolMutex;
+    std::condition_variable m_poolFree;
+    int m_inUse = 0;
 };
 
 std::unique_ptr<guards::Guard> makeMySqlGuard(std::string_view name, const store::StoreUrl& url,
-                                              std::string& error);
+                                              std::string& error, int pool = 0);
 
 }  // namespace stampede::backends::mysql

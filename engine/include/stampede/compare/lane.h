@@ -23,9 +23,10 @@ struct LaneConfig {
     std::optional<core::Transport> transport;
     std::optional<int> workers, partitions;
     std::optional<core::Pace> pace;
+    std::optional<int> pool;  // the mysql-* guards' connection pool (RunConfig::dbPool)
 };
 
-// "guard=redis-lua,pipeline=sync,workers=8,name=lua-sync"; nullopt with `error` naming the key or
+// "guard=redis-lua,pipeline=sync,workers=8,name=lua-sync" (also pace=, partitions=, pool=); nullopt with `error` naming the key or
 // the value that is wrong.
 std::optional<LaneConfig> parseLane(std::string_view text, std::string& error);
 

@@ -41,6 +41,9 @@ struct RunConfig {
     double retryBackoffMs = 2;       // first retry waits up to this (full jitter)
     double retryBackoffMaxMs = 200;  // cap of the exponential backoff
     Pace pace = Pace::Realtime;
+    // The mysql-* guards' connection pool (HikariCP's maximumPoolSize): at most this many
+    // decisions hold a connection at once, the others wait for one. 0: one per worker, no wait.
+    int dbPool = 0;
 };
 
 struct FaultConfig {

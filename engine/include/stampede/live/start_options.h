@@ -10,8 +10,9 @@ namespace stampede::live {
 
 // Makes redis-* and mysql-* guards on `systems`' servers; a name it does not serve, or a system
 // that is not configured, is null with `error` saying what to configure. Also what remote
-// workers and dead-letter topic replays decide with.
-GuardFactory liveGuardFactory(const LiveSystems& systems);
+// workers and dead-letter topic replays decide with. `dbPool`: the mysql-* guards' connection
+// pool (RunConfig::dbPool; 0: a connection per worker, no wait).
+GuardFactory liveGuardFactory(const LiveSystems& systems, int dbPool = 0);
 
 // The StartOptions of a run of `run` on `systems` (the live guards, and the Kafka transport when
 // the run asks for it).
