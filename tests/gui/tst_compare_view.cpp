@@ -213,7 +213,9 @@ private Q_SLOTS:
 
     void aLaneCountOutOfRangeIsSaidNotRun() {
         MainWindow w;
-        w.compareDock()->setLanes({compare::LaneConfig{{}, "atomic", {}, {}, {}, {}, {}}});
+        compare::LaneConfig atomic;
+        atomic.guard = "atomic";
+        w.compareDock()->setLanes({atomic});
         const QString why = w.compareDock()->start();
         QVERIFY2(why.startsWith(QStringLiteral("Cannot start:")), qPrintable(why));
         QVERIFY(!w.compareDock()->running());
