@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 #include "stampede/live/start_options.h"
 #include "stampede/report/summary_json.h"
@@ -164,14 +165,17 @@ void EngineController::start() {
     // The run's row in the store and its write-behind sink are made there too: a database that
     // is busy or slow must not stall the GUI.
     sim::Scenario toPlay = m_scenario;
-    if (m_keepOpen) live::keepLotteriesOpenUntilStopped(toPlay);
+    const bool fedFromOutside = std::exchange(m_fedFromOutside, false);
+    const bool keepOpen = m_keepOpen || fedFromOutside;
+    if (keepOpen) live::keepLotteriesOpenUntilStopped(toPlay);
     // The run is announced as soon as the engine has it, before its row is made in the store:
     // a slow or hung store must not leave the campaigns table blank for the run's first moments.
     const std::uint64_t start = ++m_starts;
     std::thread([self = QPointer<EngineController>(this), engine = m_engine, scenario = toPlay,
-                 storeUrl = m_storeUrl, systems = liveSystems(), keepOpen = m_keepOpen, start] {
+                 storeUrl = m_storeUrl, systems = liveSystems(), keepOpen, fedFromOutside, start] {
         StartOptions options = live::startOptionsFor(scenario.run, systems);
         options.keepOpen = keepOpen;
+        if (fedFromOutside) options.arrivals = std::make_shared<const std::vector<GivenArrival>>();
         const StartResult result = engine->start(scenario, options);
         const QString error = QString::fromStdString(result.error);
         const bool persisting = result.ok() && storeUrl.has_value();

@@ -56,8 +56,19 @@ public:
     // their arrivals, until the operator stops them. Applies from the next start.
     void setKeepOpen(bool keepOpen) { m_keepOpen = keepOpen; }
     bool keepOpen() const { return m_keepOpen; }
+    // The next start plays none of the scenario's arrivals: its requests all come from outside
+    // (a capture's replay), and it stays open until stopped. Applies to the next start only.
+    // False (nothing started) while a run is in progress or starting.
+    bool startFedFromOutside() {
+        if (m_starting || runInProgress()) return false;
+        m_fedFromOutside = true;
+        start();
+        return true;
+    }
     // The engine runs are started on, for what serves them (the HTTP ingress).
     Engine& engine() { return *m_engine; }
+    // The same, for a thread of its own that must keep it alive (a capture's replay).
+    std::shared_ptr<Engine> sharedEngine() const { return m_engine; }
 
     // A stock change. During a run the engine applies it atomically; it is refused below what is
     // already issued. Returns an empty string when applied, else the reason.
@@ -174,6 +185,7 @@ private:
     bool m_endedBeforePersistence = false;
     std::string m_cautionSaid;  // the backend's caution, once logged for this run
     bool m_keepOpen = false;
+    bool m_fedFromOutside = false;  // the start in flight plays no arrivals of its own
     std::vector<LoggedEvent> m_events;
     std::optional<store::StoreUrl> m_storeUrl;
     std::vector<live::ResolvedProfile> m_profilesInUse;

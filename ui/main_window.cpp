@@ -18,6 +18,7 @@
 #include <QUndoStack>
 
 #include "docks/campaigns_dock.h"
+#include "docks/captures_dock.h"
 #include "docks/compare_dock.h"
 #include "docks/dashboard_dock.h"
 #include "docks/dlq_dock.h"
@@ -59,6 +60,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_http = new HttpIngress(m_controller, this);
     m_outbox = new OutboxDock(m_http, this);
     m_compare = new CompareDock(m_controller, this);
+    m_captures = new CapturesDock(m_controller, this);
     connect(m_storeActions, &StoreActions::done, m_storeInfo, &StoreInfo::refresh);
 
     // The dashboard is the centre of attention; the docks around it can move anywhere.
@@ -71,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_dlq);
     tabifyDockWidget(m_dlq, m_events);
     tabifyDockWidget(m_events, m_outbox);
+    tabifyDockWidget(m_outbox, m_captures);
     m_dlq->raise();
     resizeDocks({m_launcher, m_dashboard}, {430, 1100}, Qt::Horizontal);
     resizeDocks({m_launcher, m_campaigns}, {520, 220}, Qt::Vertical);
@@ -121,12 +124,16 @@ MainWindow::~MainWindow() {
     // controller (the first child, so the first QObject deletes) takes the engine away.
     delete m_http;
     m_http = nullptr;
+    // A capture's replay feeds the controller's engine from its own thread: it ends first too.
+    delete m_captures;
+    m_captures = nullptr;
 }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_launcher->openAction());
     file->addAction(m_dlq->openTopicAction());
+    file->addAction(m_captures->openAction());
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -206,7 +213,7 @@ void MainWindow::buildMenus() {
          {static_cast<QDockWidget*>(m_dashboard), static_cast<QDockWidget*>(m_launcher),
           static_cast<QDockWidget*>(m_campaigns), static_cast<QDockWidget*>(m_dlq),
           static_cast<QDockWidget*>(m_events), static_cast<QDockWidget*>(m_outbox),
-          static_cast<QDockWidget*>(m_compare)})
+          static_cast<QDockWidget*>(m_compare), static_cast<QDockWidget*>(m_captures)})
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);

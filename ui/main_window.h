@@ -11,6 +11,7 @@ class QUndoStack;
 namespace stampede::ui {
 
 class CampaignsDock;
+class CapturesDock;
 class CompareDock;
 class DashboardDock;
 class DlqDock;
@@ -40,6 +41,7 @@ public:
     HttpIngress* httpIngress() const { return m_http; }
     OutboxDock* outboxDock() const { return m_outbox; }
     CompareDock* compareDock() const { return m_compare; }
+    CapturesDock* capturesDock() const { return m_captures; }
 
     // Window geometry, dock layout, last scenario and run settings (QSettings).
     void restoreSettings();
@@ -67,6 +69,7 @@ private:
     HttpIngress* m_http;
     OutboxDock* m_outbox;
     CompareDock* m_compare;
+    CapturesDock* m_captures;
     QLabel* m_statusHttp;
     QLabel* m_statusRun;
     QLabel* m_statusStock;

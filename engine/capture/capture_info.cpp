@@ -50,6 +50,14 @@ bool summariseCapture(CaptureReader& reader, CaptureInfo& info) {
         info.campaigns.push_back({id, c.requests, std::int64_t(c.users.size())});
     for (const auto& [s, n] : perSecond) info.peakPerSecond = std::max(info.peakPerSecond, n);
     for (const auto& [ms, n] : perMs) info.peakPerMs = std::max(info.peakPerMs, n);
+    if (info.requests > 0) {
+        const std::int64_t firstMs = info.firstUs / 1000, lastMs = info.lastUs / 1000;
+        const std::int64_t bucketMs =
+            std::max<std::int64_t>(1, (lastMs - firstMs) / CaptureInfo::kTimelineBuckets + 1);
+        info.timelineBucketUs = bucketMs * 1000;
+        info.timeline.assign(std::size_t((lastMs - firstMs) / bucketMs + 1), 0);
+        for (const auto& [ms, n] : perMs) info.timeline[std::size_t((ms - firstMs) / bucketMs)] += n;
+    }
     return ok;
 }
 

@@ -32,6 +32,11 @@ struct CaptureInfo {
     std::int64_t outOfOrder = 0;  // records earlier than the one before them
     std::int64_t peakPerSecond = 0, peakPerMs = 0;
     ReadStats stats;  // unmatched, responses, skipped, truncated, end reason
+    // The arrival rate over the capture's span, for a picture of it: requests in each of
+    // kTimelineBuckets equal slices of [firstUs, lastUs] (at least 1 ms each).
+    static constexpr int kTimelineBuckets = 240;
+    std::int64_t timelineBucketUs = 0;
+    std::vector<std::int64_t> timeline;
 
     double spanS() const { return requests ? double(lastUs - firstUs) / 1e6 : 0; }
 };
