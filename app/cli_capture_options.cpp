@@ -1,5 +1,7 @@
 #include "cli_capture_options.h"
 
+#include <tuple>
+
 namespace stampede::cli {
 
 std::optional<capture::ReaderOptions> readerOptionsFrom(const CliOptions& o, std::string& error) {
@@ -13,6 +15,18 @@ std::optional<capture::ReaderOptions> readerOptionsFrom(const CliOptions& o, std
         }
         r.format = *f;
     }
+    for (const auto& [flag, texts, rules] :
+         {std::tuple{"--campaign-from", &o.campaignFrom, &r.mapping.campaign},
+          std::tuple{"--user-from", &o.userFrom, &r.mapping.user}})
+        for (const std::string& text : *texts) {
+            std::string why;
+            const auto rule = capture::parseMappingRule(text, why);
+            if (!rule) {
+                error = std::string(flag) + ": " + why;
+                return std::nullopt;
+            }
+            rules->push_back(*rule);
+        }
     if (o.onError) {
         if (*o.onError == "skip")
             r.onError = capture::OnError::Skip;

@@ -27,6 +27,7 @@ struct CliOptions {
     std::optional<long long> recordMaxBytes, loops, stock;
     std::optional<double> speed, fromMs, toMs;
     bool dryRun = false;
+    std::vector<std::string> campaignFrom, userFrom;  // capture mapping rules, in order
     // compare and lesson: the lists whose cross product makes the lanes, or explicit --lane's.
     std::optional<std::string> guardList, pipelineList, transportList, workerList, partitionList,
         paceList;

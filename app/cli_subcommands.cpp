@@ -116,6 +116,15 @@ void registerRun(CommandLine& cl) {
 CLI::Option* addCaptureFormat(CLI::App& app, CliOptions& o) {
     addText(app, "--on-error", o.onError, "stop|skip",
             "at a bad record: stop with its place (default), or count it and go on");
+    const char* kinds =
+        "path:N (N-th path segment), body:FIELD (a.b nested), header:NAME, query:NAME or "
+        "regex:RE (its first group); repeatable, tried in order; default: the seed APIs' rules";
+    app.add_option("--campaign-from", o.campaignFrom,
+                   std::string("where an imported request names its campaign: ") + kinds)
+        ->type_name("RULE");
+    app.add_option("--user-from", o.userFrom,
+                   std::string("where an imported request names its user: ") + kinds)
+        ->type_name("RULE");
     return addText(app, "--format", o.format, "auto|ndjson|gor|har|access-log|alb|k6",
                    "the capture's format (default auto: told by its first line)");
 }

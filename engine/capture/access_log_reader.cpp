@@ -153,7 +153,7 @@ private:
             why = "a request that is not 'METHOD TARGET HTTP/x': '" + request.substr(0, 40) + "'";
             return -1;
         }
-        if (!mapRequest(m_message, m_options.defaultCampaign, record)) return 0;
+        if (!mapRequest(m_message, m_options, record)) return 0;
         if (!m_haveFirst) {
             m_firstUs = us;
             m_haveFirst = true;

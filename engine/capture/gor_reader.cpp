@@ -71,7 +71,7 @@ public:
                 ++m_stats.responses;
                 continue;
             }
-            if (!mapRequest(m_message, m_options.defaultCampaign, record)) {
+            if (!mapRequest(m_message, m_options, record)) {
                 ++m_stats.unmatched;
                 continue;
             }

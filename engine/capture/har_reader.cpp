@@ -175,7 +175,7 @@ private:
                              .value(QLatin1String("text"))
                              .toString()
                              .toStdString();
-        if (!mapRequest(m_message, m_options.defaultCampaign, record)) return false;
+        if (!mapRequest(m_message, m_options, record)) return false;
         const std::int64_t us = when.toMSecsSinceEpoch() * 1000;
         if (!m_haveFirst) {
             m_firstUs = us;

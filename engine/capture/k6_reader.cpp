@@ -115,7 +115,7 @@ private:
                 m_message.headers.emplace_back("X-User-Id", v.toStdString());
                 break;
             }
-        if (!mapRequest(m_message, m_options.defaultCampaign, record)) {
+        if (!mapRequest(m_message, m_options, record)) {
             ++m_stats.unmatched;
             return 0;
         }

@@ -8,12 +8,13 @@
 #include <string>
 
 #include "capture/http_request.h"
+#include "stampede/capture/capture_reader.h"
 #include "stampede/capture/capture_record.h"
 
 namespace stampede::capture {
 
-// Fills record.campaign and record.user; false when the request is unmatched.
-bool mapRequest(const HttpMessage& request, const std::string& defaultCampaign,
-                CaptureRecord& record);
+// Fills record.campaign and record.user, by `mapping`'s rules where it has some, else by the
+// defaults above; false when the request is unmatched.
+bool mapRequest(const HttpMessage& request, const ReaderOptions& options, CaptureRecord& record);
 
 }  // namespace stampede::capture

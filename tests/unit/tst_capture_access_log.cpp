@@ -84,7 +84,7 @@ private Q_SLOTS:
             capture_test::write(dir, "t.log",
                                 "1.2.3.4 - bob [yesterday] \"GET /api/campaigns/c/apply HTTP/1.1\" "
                                 "202 2 \"-\" \"a\"\n"),
-            {CaptureFormat::AccessLog, OnError::Stop, ""});
+            {CaptureFormat::AccessLog, OnError::Stop, "", {}});
         QVERIFY(badTime.error.message.find("a time that is not") != std::string::npos);
     }
 };

@@ -64,6 +64,68 @@ private Q_SLOTS:
         QCOMPARE(got.stats.unmatched, 1);
     }
 
+    // An API that is not the seeds': the operator's rules say where campaign and user are, in
+    // order; a side without rules keeps the defaults; what no rule places is unmatched.
+    void mappingRulesPlaceAnotherApi() {
+        QTemporaryDir dir;
+        const std::int64_t t0 = 1'700'000'000'000'000'000;
+        std::string text;
+        text += payload(1, "b1", t0,
+                        post("/shop/v2/drops/77/enter", R"({"member":{"id":"m9"}})", "\r\n",
+                             "X-Account: acc-1\r\n"));
+        text += payload(1, "b2", t0 + 1'000'000,
+                        post("/shop/v2/drops/78/enter?member=q%40x", "{}", "\r\n"));
+        text += payload(1, "b3", t0 + 2'000'000,
+                        post("/legacy/enter", R"({"note":"drop=79;who=w5"})", "\r\n"));
+        text += payload(1, "b4", t0 + 3'000'000, post("/shop/v2/drops", "{}", "\r\n"));
+        const std::string path = capture_test::write(dir, "other.gor", text);
+        ReaderOptions o;
+        std::string error;
+        for (const char* rule : {"path:4", "regex:drop=([0-9]+)"})
+            o.mapping.campaign.push_back(*parseMappingRule(rule, error));
+        for (const char* rule : {"body:member.id", "query:member", "regex:who=(\\w+)"})
+            o.mapping.user.push_back(*parseMappingRule(rule, error));
+        const auto got = readAll(path, o);
+        QVERIFY2(got.error.empty(), got.error.toString().c_str());
+        QCOMPARE(got.records.size(), std::size_t(3));
+        QCOMPARE(got.records[0].campaign, std::string("77"));
+        QCOMPARE(got.records[0].user, std::string("m9"));
+        QCOMPARE(got.records[1].campaign, std::string("78"));
+        QCOMPARE(got.records[1].user, std::string("q@x"));
+        QCOMPARE(got.records[2].campaign, std::string("79"));
+        QCOMPARE(got.records[2].user, std::string("w5"));
+        QCOMPARE(got.stats.unmatched, 1);  // /shop/v2/drops has no 4th segment, no body field
+        // A header rule for the user, the campaign by the defaults (none fit: all unmatched).
+        ReaderOptions byHeader;
+        byHeader.mapping.user.push_back(*parseMappingRule("header:x-account", error));
+        const auto headerOnly = readAll(path, byHeader);
+        QCOMPARE(headerOnly.records.size(), std::size_t(0));
+        QCOMPARE(headerOnly.stats.unmatched, 4);
+        byHeader.mapping.campaign.push_back(*parseMappingRule("path:4", error));
+        const auto both = readAll(path, byHeader);
+        QCOMPARE(both.records.size(), std::size_t(1));
+        QCOMPARE(both.records[0].user, std::string("acc-1"));
+    }
+
+    void badMappingRulesAreNamed_data() {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("no kind") << "member" << "expected KIND:VALUE";
+        QTest::newRow("empty value") << "body:" << "expected KIND:VALUE";
+        QTest::newRow("unknown kind") << "cookie:sid" << "unknown kind 'cookie'";
+        QTest::newRow("segment 0") << "path:0" << "segment number from 1 to 64";
+        QTest::newRow("segment text") << "path:x" << "segment number";
+        QTest::newRow("bad regex") << "regex:([a-z" << "not a regular expression";
+        QTest::newRow("no group") << "regex:[a-z]+" << "needs a group";
+    }
+    void badMappingRulesAreNamed() {
+        QFETCH(QString, rule);
+        QFETCH(QString, named);
+        std::string error;
+        QVERIFY(!parseMappingRule(rule.toStdString(), error));
+        QVERIFY2(QString::fromStdString(error).contains(named), error.c_str());
+    }
+
     // POST /api/event/apply with no campaign field: the scenario's only campaign, or unmatched.
     void eventApplyTakesTheDefaultCampaign() {
         QTemporaryDir dir;

@@ -300,6 +300,25 @@ private Q_SLOTS:
         const Cli failed = run("capture", "convert", QString::fromStdString(bad), out2);
         QCOMPARE(failed.exitCode, 2);
         QVERIFY(!QFile::exists(out2));
+        // The operator's rules instead of the seeds': the user from a header; a bad rule is
+        // bad input naming the flag.
+        const Cli mapped = run("capture", "info", QString::fromStdString(in), "--campaign-from",
+                               "path:3", "--user-from", "header:X-User-Id", "--json", "-");
+        QCOMPARE(mapped.exitCode, 0);
+        const QJsonObject info = QJsonDocument::fromJson(mapped.out).object();
+        QCOMPARE(info.value(QStringLiteral("requests")).toInt(), 3);
+        QCOMPARE(info.value(QStringLiteral("campaigns"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("id"))
+                     .toString(),
+                 QStringLiteral("k"));
+        const Cli badRule =
+            run("capture", "info", QString::fromStdString(in), "--user-from", "cookie:sid");
+        QCOMPARE(badRule.exitCode, 2);
+        QVERIFY2(badRule.err.contains("--user-from: 'cookie:sid': unknown kind 'cookie'"),
+                 badRule.err.constData());
     }
 };
 

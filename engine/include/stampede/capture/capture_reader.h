@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "stampede/capture/capture_record.h"
 
@@ -41,12 +44,35 @@ public:
     virtual const CaptureHeader& header() const = 0;
 };
 
+// Where an imported HTTP request names its campaign or its user, when the seed APIs' defaults do
+// not fit (capture_reader.cpp's mapRequest has those): tried in order, the first that finds a
+// non-empty value wins; a request no rule places is unmatched, never guessed.
+//   path:N        the N-th segment of the path (1-based: /api/campaigns/7/apply, path:3 is 7)
+//   body:FIELD    a JSON body field (a.b for a nested one)
+//   header:NAME   a header (case-insensitive)
+//   query:NAME    a query parameter (percent-decoded)
+//   regex:RE      RE's first group, matched against the request line's target, then the body
+struct MappingRule {
+    enum class Kind : std::uint8_t { Path, Body, Header, Query, Regex };
+    Kind kind = Kind::Body;
+    std::string name;  // field, header or parameter; the expression for Regex
+    int segment = 0;   // for Path
+    std::shared_ptr<const std::regex> regex;
+};
+// "path:3", "body:user.id", …; nullopt with `error` saying what is wrong.
+std::optional<MappingRule> parseMappingRule(const std::string& text, std::string& error);
+
+struct RequestMapping {
+    std::vector<MappingRule> campaign, user;  // empty: the seed APIs' defaults
+};
+
 struct ReaderOptions {
     CaptureFormat format = CaptureFormat::Auto;
     OnError onError = OnError::Stop;
     // The campaign of requests to a path that names none (`POST /api/event/apply`): the
     // scenario's only campaign. Empty: such requests are unmatched.
     std::string defaultCampaign;
+    RequestMapping mapping;  // imports only; NDJSON captures name both themselves
 };
 
 // Opens `path` (any format ReaderOptions allows; Auto looks at the first bytes). Null with
