@@ -19,6 +19,7 @@
 #include "stampede/capture/capture_info.h"
 #include "stampede/capture/capture_replay.h"
 #include "stampede/engine.h"
+#include "stampede/live/run_persistence.h"
 #include "stampede/live/start_options.h"
 #include "stampede/report/summary_json.h"
 
@@ -210,6 +211,32 @@ int fail(const std::string& message, int code = kExitBadInput) {
     return code;
 }
 
+// --store: the replayed run is persisted as a run's is (its row, coupons, events, dead letters),
+// from its start; null when there is no store. `error` when the persistence could not begin.
+std::unique_ptr<live::RunPersistence> beginStore(const CliOptions& o,
+                                                 const live::LiveSystems& systems, Engine& engine,
+                                                 const sim::Scenario& scenario,
+                                                 std::string& error) {
+    if (!systems.store) return nullptr;
+    auto sink = live::RunPersistence::begin(engine, *systems.store, scenario,
+                                            o.eventSampling.value_or(1.0), error);
+    if (sink && !o.quiet)
+        std::fprintf(stderr, "store: run %lld in %s\n", static_cast<long long>(sink->runId()),
+                     sink->url().toString().c_str());
+    return sink;
+}
+
+// The run's end in the store; false (said) when not everything reached it.
+bool finishStore(live::RunPersistence* sink, const Snapshot& snapshot, QJsonObject& summary,
+                 std::string& text) {
+    if (!sink) return true;
+    const live::RunPersistence::Outcome outcome = sink->finish(snapshot, summary);
+    if (!outcome.complete) std::fprintf(stderr, "stampede-cli replay: %s\n", outcome.error.c_str());
+    text += "store     " + sink->url().toString() + " run " + std::to_string(sink->runId()) + ": " +
+            std::to_string(outcome.stats.rowsWritten) + " coupons written\n";
+    return outcome.complete;
+}
+
 int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems, sim::Scenario scenario,
                       const capture::ReplayOptions& options, std::vector<GivenArrival> list,
                       capture::ReplayReport rep) {
@@ -220,6 +247,13 @@ int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems, sim
     const auto began = std::chrono::steady_clock::now();
     if (const StartResult started = engine.start(scenario, start); !started.ok())
         return fail(started.error);
+    std::string error;
+    const auto sink = beginStore(o, systems, engine, scenario, error);
+    if (systems.store && !sink) {
+        engine.stop();
+        engine.waitForEnd(std::chrono::seconds(30));
+        return fail(error, kExitInternal);
+    }
     catchStopSignals();
     bool stopping = false;
     while (!engine.waitForEnd(std::chrono::milliseconds(250)))
@@ -238,10 +272,10 @@ int replayArrivalList(const CliOptions& o, const live::LiveSystems& systems, sim
     QJsonObject summary = report::summaryJson(*snapshot);
     summary[QStringLiteral("replay")] = replayJson(o, options, rep, false, true);
     const bool jsonToStdout = o.json && *o.json == "-";
-    if (!o.quiet)
-        std::fputs((report::summaryText(*snapshot) + replayText(rep, false)).c_str(),
-                   jsonToStdout ? stderr : stdout);
-    std::string error;
+    std::string text = report::summaryText(*snapshot) + replayText(rep, false);
+    const bool persisted = finishStore(sink.get(), *snapshot, summary, text);
+    if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
+    if (!persisted) return kExitInternal;
     if (o.json && !writeOutput(*o.json, QJsonDocument(summary).toJson().toStdString(), error))
         return fail(error, kExitInternal);
     return kExitOk;
@@ -260,6 +294,8 @@ int replayCommand(const CliOptions& o) {
     const auto options = replayOptionsFrom(o, error);
     if (!options) return fail(error);
     const std::string& path = o.positional.front();
+    // A bad store is bad input before anything is read or sent, as for run.
+    if (systems->store && !live::checkStore(*systems->store, error)) return fail("store: " + error);
 
     // One pass first: the whole capture is checked (and its campaigns known) before anything is
     // sent. A scenario's only campaign is where `POST /api/event/apply` requests go.
@@ -324,6 +360,12 @@ int replayCommand(const CliOptions& o) {
         }
         return fail(started.error);
     }
+    const auto sink = beginStore(o, *systems, engine, submitted, error);
+    if (systems->store && !sink) {
+        engine.stop();
+        engine.waitForEnd(std::chrono::seconds(30));
+        return fail(error, kExitInternal);
+    }
 
     catchStopSignals();
     EngineTarget target(engine);
@@ -354,9 +396,10 @@ int replayCommand(const CliOptions& o) {
         return fail("internal error: the run ended with unfinished requests", kExitInternal);
     QJsonObject summary = report::summaryJson(*snapshot);
     summary[QStringLiteral("replay")] = replayJson(o, *options, rep, false);
-    if (!o.quiet)
-        std::fputs((report::summaryText(*snapshot) + replayText(rep, false)).c_str(),
-                   jsonToStdout ? stderr : stdout);
+    std::string text = report::summaryText(*snapshot) + replayText(rep, false);
+    const bool persisted = finishStore(sink.get(), *snapshot, summary, text);
+    if (!o.quiet) std::fputs(text.c_str(), jsonToStdout ? stderr : stdout);
+    if (!persisted) return kExitInternal;
     if (o.json && !writeOutput(*o.json, QJsonDocument(summary).toJson().toStdString(), error))
         return fail(error, kExitInternal);
     return kExitOk;

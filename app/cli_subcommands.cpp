@@ -186,6 +186,9 @@ void registerReplay(CommandLine& cl) {
     addInteger(replay, "--stock", o.stock, 0, 1LL << 40,
                "without --scenario: each of the capture's campaigns with N units");
     addRecording(replay, o, "what is sent");
+    addStore(replay, o, "persist the replayed run (coupons, events, dead letters) in this store");
+    addNumber(replay, "--event-sampling", o.eventSampling, isShare, "a share in [0, 1]", "SHARE",
+              "with --store: the share of request events stored (default 1)");
     addRunConfiguration(replay, o);
     addInteger(replay, "--seed", o.seed, 0, std::numeric_limits<std::int64_t>::max(),
                "the random seed (default: the scenario's)");

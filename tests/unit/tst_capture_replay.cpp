@@ -184,6 +184,26 @@ private Q_SLOTS:
         QCOMPARE(rep[QStringLiteral("sent")].toInteger(),
                  r[QStringLiteral("requests")].toInteger());
         QVERIFY(rep[QStringLiteral("lateness_ms")].isObject());
+
+        // Into a store, both ways in (submit() and, --rate max, the arrival list): the replayed
+        // run is there as a run is, every issued coupon written; a bad store is bad input first.
+        const QString store = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("replays.db"));
+        std::vector<qint64> runIds;
+        for (const char* rate : {"1000", "max"}) {
+            const Cli stored = run("replay", capture, "--scenario", scenario, "--rate", rate,
+                                   "--store", store, "--json", "-", "--quiet");
+            QVERIFY2(stored.exitCode == 0, stored.err.constData());
+            const QJsonObject s = json(stored.out);
+            const QJsonObject persistence = s[QStringLiteral("persistence")].toObject();
+            QCOMPARE(persistence[QStringLiteral("rows_written")].toInteger(),
+                     s[QStringLiteral("issued")].toInteger());
+            runIds.push_back(persistence[QStringLiteral("run_id")].toInteger());
+        }
+        QCOMPARE(runIds, (std::vector<qint64>{1, 2}));  // two runs of their own in the store
+        const Cli badStore = run("replay", capture, "--scenario", scenario, "--store",
+                                 "sqlite://relative.db");
+        QCOMPARE(badStore.exitCode, 2);
+        QVERIFY2(badStore.err.contains("store"), badStore.err.constData());
     }
 
     void duplicatesInACaptureStayDuplicates() {
