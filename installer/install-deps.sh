@@ -12,8 +12,8 @@ PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6 qtkeychain-qt6-dev
   # engine libraries
   libabsl-dev librdkafka-dev libhiredis-dev libcli11-dev
-  # captures: gzip (stampede_capture)
-  zlib1g-dev
+  # captures: gzip and zstd (stampede_capture)
+  zlib1g-dev libzstd-dev
   # the HTTP ingress: Boost.Beast on Asio (header-only)
   libboost1.74-dev
   # metrics in the Prometheus text format, and promtool to check them in the tests

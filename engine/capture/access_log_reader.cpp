@@ -82,6 +82,7 @@ public:
                     CaptureFormat format)
         : m_source(std::move(source)), m_options(o), m_file(std::move(file)), m_format(format) {
         m_stats.gzip = m_source->gzip();
+        m_stats.zstd = m_source->zstd();
     }
 
     bool next(CaptureRecord& record) override {

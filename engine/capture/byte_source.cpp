@@ -1,6 +1,7 @@
 #include "capture/byte_source.h"
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -13,6 +14,11 @@ struct ByteSource::Inflater {
     ~Inflater() {
         if (ready) inflateEnd(&z);
     }
+};
+
+struct ByteSource::ZstdReader {
+    ZSTD_DStream* stream = ZSTD_createDStream();
+    ~ZstdReader() { ZSTD_freeDStream(stream); }
 };
 
 ByteSource::~ByteSource() {
@@ -36,6 +42,16 @@ std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::strin
         }
     }
     s->m_gzip = s->m_rawEnd >= 2 && s->m_raw[0] == 0x1f && s->m_raw[1] == 0x8b;
+    // zstd's frame magic, 0xFD2FB528 little-endian.
+    s->m_zstd = s->m_rawEnd >= 4 && s->m_raw[0] == 0x28 && s->m_raw[1] == 0xb5 &&
+                s->m_raw[2] == 0x2f && s->m_raw[3] == 0xfd;
+    if (s->m_zstd) {
+        s->m_zstdReader = std::make_unique<ZstdReader>();
+        if (!s->m_zstdReader->stream || ZSTD_isError(ZSTD_initDStream(s->m_zstdReader->stream))) {
+            error = "cannot start the zstd decoder";
+            return nullptr;
+        }
+    }
     if (s->m_gzip) {
         s->m_inflater = std::make_unique<Inflater>();
         // 15 + 32: a gzip or zlib header, detected by zlib.
@@ -68,6 +84,7 @@ bool ByteSource::readRaw() {
 // Appends decompressed bytes after m_end (the caller made room); false when nothing more comes.
 bool ByteSource::fill() {
     if (m_end == m_buffer.size()) return false;  // the caller's line is too long
+    if (m_zstd) return fillZstd();
     if (!m_gzip) {
         if (m_rawBegin == m_rawEnd && !readRaw()) return false;
         const std::size_t n = std::min(m_rawEnd - m_rawBegin, m_buffer.size() - m_end);
@@ -106,6 +123,29 @@ bool ByteSource::fill() {
             return false;
         }
         if (produced > 0) return true;
+    }
+}
+
+// zstd, frame after frame (a file may hold several, as zstd -c a b > c makes).
+bool ByteSource::fillZstd() {
+    for (;;) {
+        if (m_rawBegin == m_rawEnd && !readRaw()) {
+            if (!m_error.empty()) return false;
+            if (m_frameOpen) m_truncated = true;  // a frame without its end: a killed writer
+            return false;
+        }
+        ZSTD_inBuffer in{m_raw.data() + m_rawBegin, m_rawEnd - m_rawBegin, 0};
+        ZSTD_outBuffer out{m_buffer.data() + m_end, m_buffer.size() - m_end, 0};
+        const std::size_t rc = ZSTD_decompressStream(m_zstdReader->stream, &out, &in);
+        m_rawBegin += in.pos;
+        m_end += out.pos;
+        if (ZSTD_isError(rc)) {
+            m_error = std::string("zstd data is corrupt (") + ZSTD_getErrorName(rc) +
+                      ") near decompressed byte " + std::to_string(m_consumed + (m_end - m_begin));
+            return false;
+        }
+        m_frameOpen = rc != 0;  // 0: a frame ended (another may begin)
+        if (out.pos > 0) return true;
     }
 }
 
@@ -232,6 +272,43 @@ private:
     std::vector<unsigned char> m_out;
 };
 
+class ZstdSink final : public ByteSink {
+public:
+    explicit ZstdSink(std::FILE* f) : m_file(f) { m_out.resize(ZSTD_CStreamOutSize()); }
+    bool init() { return m_stream != nullptr; }
+    ~ZstdSink() override {
+        close();
+        ZSTD_freeCCtx(m_stream);
+    }
+    bool write(std::string_view bytes) override { return compress(bytes, ZSTD_e_continue); }
+    bool flush() override { return compress({}, ZSTD_e_flush) && std::fflush(m_file) == 0; }
+    bool close() override {
+        if (!m_file) return true;
+        bool ok = compress({}, ZSTD_e_end);
+        ok = std::fclose(m_file) == 0 && ok;
+        m_file = nullptr;
+        return ok;
+    }
+
+private:
+    bool compress(std::string_view bytes, ZSTD_EndDirective mode) {
+        if (!m_file || !m_stream) return false;
+        ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+        for (;;) {
+            ZSTD_outBuffer out{m_out.data(), m_out.size(), 0};
+            const std::size_t left = ZSTD_compressStream2(m_stream, &out, &in, mode);
+            if (ZSTD_isError(left)) return false;
+            if (out.pos && std::fwrite(m_out.data(), 1, out.pos, m_file) != out.pos) return false;
+            // Done when the input is taken and (flush, end) nothing is left to write.
+            if (mode == ZSTD_e_continue ? in.pos == in.size : left == 0) return true;
+        }
+    }
+
+    std::FILE* m_file;
+    ZSTD_CCtx* m_stream = ZSTD_createCCtx();
+    std::vector<char> m_out;
+};
+
 }  // namespace
 
 std::unique_ptr<ByteSink> ByteSink::create(const std::string& path, std::string& error) {
@@ -244,6 +321,15 @@ std::unique_ptr<ByteSink> ByteSink::create(const std::string& path, std::string&
         auto sink = std::make_unique<GzipSink>(f);
         if (!sink->init()) {
             error = path + ": cannot start the gzip encoder";
+            return nullptr;
+        }
+        return sink;
+    }
+    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0) {
+        auto sink = std::make_unique<ZstdSink>(f);
+        if (!sink->init()) {
+            std::fclose(f);
+            error = path + ": cannot start the zstd encoder";
             return nullptr;
         }
         return sink;

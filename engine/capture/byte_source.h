@@ -1,8 +1,9 @@
 #pragma once
-// The bytes of a capture file as a stream of lines, plain or gzip (recognised by its magic
-// bytes; concatenated members too), read in fixed-size chunks: memory is bounded by the chunk
-// and the longest line allowed, never by the file. A gzip stream that stops early (a killed
-// recorder) is not an error: the lines before it are delivered and truncated() says so.
+// The bytes of a capture file as a stream of lines, plain, gzip or zstd (recognised by their
+// magic bytes; concatenated members or frames too), read in fixed-size chunks: memory is bounded
+// by the chunk and the longest line allowed, never by the file. A compressed stream that stops
+// early (a killed recorder) is not an error: the lines before it are delivered and truncated()
+// says so.
 
 #include <cstdint>
 #include <cstdio>
@@ -33,6 +34,7 @@ public:
     std::string_view take(std::size_t n);
 
     bool gzip() const { return m_gzip; }
+    bool zstd() const { return m_zstd; }
     bool truncated() const { return m_truncated; }
     const std::string& error() const { return m_error; }
     std::int64_t position() const { return m_consumed; }  // decompressed bytes consumed
@@ -44,6 +46,8 @@ private:
 
     std::FILE* m_file = nullptr;
     bool m_gzip = false;
+    bool m_zstd = false;
+    bool m_frameOpen = false;  // zstd: a frame begun and not yet ended
     bool m_fileEnd = false;
     bool m_streamEnd = false;
     bool m_truncated = false;
@@ -55,14 +59,18 @@ private:
     std::size_t m_rawBegin = 0, m_rawEnd = 0;
     struct Inflater;
     std::unique_ptr<Inflater> m_inflater;
+    struct ZstdReader;
+    std::unique_ptr<ZstdReader> m_zstdReader;
+    bool fillZstd();
 };
 
-// Where a capture is written: plain, or gzip when the name ends in ".gz".
+// Where a capture is written: plain, gzip when the name ends in ".gz", zstd for ".zst".
 class ByteSink {
 public:
     virtual ~ByteSink() = default;
     virtual bool write(std::string_view bytes) = 0;
-    // Makes everything written so far readable from the file (gzip: a sync flush).
+    // Makes everything written so far readable from the file (gzip: a sync flush; zstd: the
+    // frame's blocks so far, which a streaming reader decodes before the frame ends).
     virtual bool flush() = 0;
     virtual bool close() = 0;
     static std::unique_ptr<ByteSink> create(const std::string& path, std::string& error);

@@ -45,6 +45,7 @@ bool summariseCapture(CaptureReader& reader, CaptureInfo& info) {
     info.header = reader.header();
     info.stats = reader.stats();
     info.gzip = info.stats.gzip;
+    info.zstd = info.stats.zstd;
     info.distinctUsers = std::int64_t(allUsers.size());
     for (const auto& [id, c] : campaigns)
         info.campaigns.push_back({id, c.requests, std::int64_t(c.users.size())});
@@ -66,6 +67,7 @@ QJsonObject toJson(const CaptureInfo& info) {
     o[QStringLiteral("file")] = QString::fromStdString(info.file);
     o[QStringLiteral("format")] = QString::fromLatin1(toString(info.format).data());
     o[QStringLiteral("gzip")] = info.gzip;
+    o[QStringLiteral("zstd")] = info.zstd;
     o[QStringLiteral("source")] = QString::fromStdString(info.header.source);
     o[QStringLiteral("requests")] = qint64(info.requests);
     o[QStringLiteral("first_us")] = qint64(info.firstUs);
@@ -101,7 +103,7 @@ std::string toText(const CaptureInfo& info) {
         t += std::string(std::max<std::size_t>(1, 15 - std::char_traits<char>::length(label)), ' ');
         t += value + "\n";
     };
-    line("file", info.file + (info.gzip ? " (gzip)" : ""));
+    line("file", info.file + (info.gzip ? " (gzip)" : info.zstd ? " (zstd)" : ""));
     line("format", std::string(toString(info.format)) +
                        (info.header.source.empty() ? "" : ", source " + info.header.source));
     line("requests", std::to_string(info.requests));

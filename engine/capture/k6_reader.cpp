@@ -36,6 +36,7 @@ public:
     K6Reader(std::unique_ptr<ByteSource> source, std::string file, const ReaderOptions& o)
         : m_source(std::move(source)), m_options(o), m_file(std::move(file)) {
         m_stats.gzip = m_source->gzip();
+        m_stats.zstd = m_source->zstd();
     }
 
     bool next(CaptureRecord& record) override {

@@ -10,6 +10,7 @@ public:
     NdjsonReader(std::unique_ptr<ByteSource> source, std::string file, const ReaderOptions& o)
         : m_source(std::move(source)), m_options(o) {
         m_stats.gzip = m_source->gzip();
+        m_stats.zstd = m_source->zstd();
         m_error.file = file;
         m_file = std::move(file);
     }

@@ -4,6 +4,8 @@
 // file, the line and the byte, or is skipped and counted.
 #include <QtTest>
 
+#include <QProcess>
+
 #include <QFile>
 
 #include "capture/ndjson_line.h"
@@ -35,15 +37,16 @@ class TestCaptureNdjson : public QObject {
 
 private Q_SLOTS:
     void writerAndReaderAgreeOnEveryField_data() {
-        QTest::addColumn<bool>("gzip");
-        QTest::newRow("plain") << false;
-        QTest::newRow("gzip") << true;
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("plain") << QString();
+        QTest::newRow("gzip") << QStringLiteral(".gz");
+        QTest::newRow("zstd") << QStringLiteral(".zst");
     }
     void writerAndReaderAgreeOnEveryField() {
-        QFETCH(bool, gzip);
+        QFETCH(QString, suffix);
         QTemporaryDir dir;
         const std::string path =
-            dir.filePath(QStringLiteral("c.ndjson")).toStdString() + (gzip ? ".gz" : "");
+            dir.filePath(QStringLiteral("c.ndjson") + suffix).toStdString();
         std::string error;
         auto w = CaptureWriter::create(path, {"unit test", 0, ""}, error);
         QVERIFY2(w, error.c_str());
@@ -69,6 +72,17 @@ private Q_SLOTS:
         QCOMPARE(r.headers, odd.headers);
         QCOMPARE(got.stats.endReason, std::string("complete"));
         QVERIFY(!got.stats.truncated);
+        QCOMPARE(got.stats.gzip, suffix == QStringLiteral(".gz"));
+        QCOMPARE(got.stats.zstd, suffix == QStringLiteral(".zst"));
+        if (suffix == QStringLiteral(".zst")) {  // the real tool reads it as zstd
+            QProcess zstdcat;
+            zstdcat.start(QStringLiteral("zstd"), {QStringLiteral("-dc"), QString::fromStdString(path)});
+            if (zstdcat.waitForStarted(5000)) {
+                QVERIFY(zstdcat.waitForFinished(10000));
+                QCOMPARE(zstdcat.exitCode(), 0);
+                QVERIFY(zstdcat.readAllStandardOutput().contains("\"end\":\"complete\""));
+            }
+        }
     }
 
     void unicodeEscapesAndSurrogatesDecode() {
@@ -118,6 +132,69 @@ private Q_SLOTS:
         QVERIFY2(got.error.empty(), got.error.toString().c_str());
         QCOMPARE(got.records.size(), std::size_t(1));
         QVERIFY(got.stats.truncated);
+    }
+
+    // The same for zstd: a frame that never ends keeps the blocks that were flushed; two frames
+    // one after the other (zstd -c a b > c) read as one stream; a corrupt one is said.
+    void unfinishedZstdFrameKeepsFlushedLines() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("k.ndjson.zst")).toStdString();
+        std::string error;
+        auto sink = ByteSink::create(path, error);
+        QVERIFY2(sink, error.c_str());
+        QVERIFY(sink->write(header() + "{\"t_us\":1,\"campaign\":\"c\",\"user\":\"1\"}\n"));
+        QVERIFY(sink->flush());
+        QFile f(QString::fromStdString(path));
+        const qint64 flushedSize = f.size();
+        QVERIFY(sink->write("{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n"));
+        sink->close();
+        const QByteArray whole = [&] {
+            QFile all(QString::fromStdString(path));
+            all.open(QIODevice::ReadOnly);
+            return all.readAll();
+        }();
+        QVERIFY(f.resize(flushedSize));
+        const auto got = readAll(path);
+        QVERIFY2(got.error.empty(), got.error.toString().c_str());
+        QCOMPARE(got.records.size(), std::size_t(1));
+        QVERIFY(got.stats.truncated);
+        QVERIFY(got.stats.zstd);
+
+        // Two whole frames: the header and a record, then two more records.
+        const auto frame = [&](const std::string& name, const std::string& text) {
+            std::string why;
+            auto one = ByteSink::create(dir.filePath(QString::fromStdString(name)).toStdString(), why);
+            one->write(text);
+            one->close();
+            QFile in(dir.filePath(QString::fromStdString(name)));
+            in.open(QIODevice::ReadOnly);
+            return in.readAll();
+        };
+        const QByteArray frames =
+            frame("a.zst", header() + "{\"t_us\":1,\"campaign\":\"c\",\"user\":\"1\"}\n") +
+            frame("b.zst", "{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n"
+                           "{\"t_us\":3,\"campaign\":\"c\",\"user\":\"3\"}\n"
+                           "{\"end\":\"complete\",\"records\":3}\n");
+        const std::string twice = dir.filePath(QStringLiteral("twice.ndjson.zst")).toStdString();
+        QFile two(QString::fromStdString(twice));
+        QVERIFY(two.open(QIODevice::WriteOnly));
+        two.write(frames);
+        two.close();
+        const auto both = readAll(twice);
+        QVERIFY2(both.error.empty(), both.error.toString().c_str());
+        QCOMPARE(both.records.size(), std::size_t(3));
+        QVERIFY(!both.stats.truncated);
+
+        QByteArray broken = whole;
+        for (int i = 12; i < broken.size() - 4; ++i) broken[i] = char(broken[i] ^ 0x5a);
+        const std::string bad = dir.filePath(QStringLiteral("bad.ndjson.zst")).toStdString();
+        QFile b(QString::fromStdString(bad));
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write(broken);
+        b.close();
+        const auto corrupt = readAll(bad);
+        QVERIFY2(corrupt.error.message.find("zstd data is corrupt") != std::string::npos,
+                 corrupt.error.toString().c_str());
     }
 
     void sizeCapEndsTheFileCleanly() {

@@ -22,6 +22,7 @@ struct CaptureInfo {
     std::string file;
     CaptureFormat format = CaptureFormat::Auto;
     bool gzip = false;
+    bool zstd = false;
     CaptureHeader header;
     std::int64_t requests = 0;
     std::int64_t firstUs = 0, lastUs = 0;  // earliest and latest offsets

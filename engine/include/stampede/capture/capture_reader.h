@@ -22,6 +22,7 @@ struct ReadStats {
     std::int64_t skippedBad = 0;  // bad records skipped under OnError::Skip
     CaptureError firstBad;        // the first bad record, when skipped
     bool gzip = false;            // the file was gzip-compressed
+    bool zstd = false;            // the file was zstd-compressed
     bool truncated = false;       // the file ends mid-record or mid-stream (a killed recorder)
     std::string endReason;        // a Stampede trailer's reason ("complete", "cap", "interrupted")
 };
