@@ -67,15 +67,10 @@ std::optional<capture::ReplayOptions> replayOptionsFrom(const CliOptions& o, std
     r.userPattern = o.userPattern.value_or("");
     if (o.fromMs) r.fromUs = static_cast<std::int64_t>(*o.fromMs * 1000);
     if (o.toMs) r.toUs = static_cast<std::int64_t>(*o.toMs * 1000);
-    if (o.mapCampaign)
-        for (const std::string& pair : splitList(*o.mapCampaign)) {
-            const std::size_t eq = pair.find('=');
-            if (eq == 0 || eq == std::string::npos || eq + 1 == pair.size()) {
-                error = "--map-campaign: expected OLD=NEW[,OLD=NEW...], got '" + pair + "'";
-                return std::nullopt;
-            }
-            r.mapCampaign.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
-        }
+    if (o.mapCampaign && !capture::parseCampaignMap(*o.mapCampaign, r.mapCampaign, error)) {
+        error = "--map-campaign: " + error;
+        return std::nullopt;
+    }
     return r;
 }
 

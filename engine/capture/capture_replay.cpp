@@ -305,4 +305,24 @@ ReplayReport replayCapture(const std::string& path, const ReaderOptions& readerO
     return report;
 }
 
+bool parseCampaignMap(const std::string& text,
+                      std::vector<std::pair<std::string, std::string>>& out, std::string& error) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        std::string item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        start = comma + 1;
+        if (item.empty()) continue;
+        const std::size_t eq = item.find('=');
+        if (eq == 0 || eq == std::string::npos || eq + 1 == item.size()) {
+            error = "expected OLD=NEW[,OLD=NEW...], got '" + item + "'";
+            return false;
+        }
+        out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+    return true;
+}
+
 }  // namespace stampede::capture

@@ -51,21 +51,9 @@ class TestChaosMySql : public QObject {
 
     // 1,500 requests a second for 4 s on a stock of 3,000: sold out before the arrivals end.
     void startRun(QProcess& run, const QString& guard) {
-        const QString scenario = test::writeScenario(
-            QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("mysql-chaos.json")),
-            [](QJsonObject& s) {
-                s[QStringLiteral("name")] = QStringLiteral("chaos-mysql");
-                QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
-                QJsonObject c = campaigns[0].toObject();
-                c[QStringLiteral("stock")] = kStock;
-                campaigns[0] = c;
-                s[QStringLiteral("campaigns")] = campaigns;
-                s[QStringLiteral("arrivals")] =
-                    QJsonArray{QJsonObject{{QStringLiteral("campaign"), c[QStringLiteral("id")]},
-                                           {QStringLiteral("profile"), QStringLiteral("constant")},
-                                           {QStringLiteral("rps"), 1500},
-                                           {QStringLiteral("over_ms"), 4000}}};
-            });
+        const QString scenario =
+            test::writeConstantLoad(m_dir.filePath(QStringLiteral("mysql-chaos.json")),
+                                    QStringLiteral("chaos-mysql"), kStock, 1500, 4000);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("STAMPEDE_MYSQL_PASSWORD"),
                    QString::fromLatin1(test::MariaDbServer::kPassword));

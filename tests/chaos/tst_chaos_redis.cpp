@@ -44,21 +44,9 @@ class TestChaosRedis : public QObject {
 
     // 10,000 requests a second for 4 s on a stock of 30,000, decided on `redis` by redis-lua.
     void startRun(QProcess& run, const test::RedisServer& redis, const QStringList& extra = {}) {
-        const QString scenario = test::writeScenario(
-            QStringLiteral("seed-003.json"), m_dir.filePath(QStringLiteral("redis-chaos.json")),
-            [](QJsonObject& s) {
-                s[QStringLiteral("name")] = QStringLiteral("chaos-redis");
-                QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
-                QJsonObject c = campaigns[0].toObject();
-                c[QStringLiteral("stock")] = kStock;
-                campaigns[0] = c;
-                s[QStringLiteral("campaigns")] = campaigns;
-                s[QStringLiteral("arrivals")] =
-                    QJsonArray{QJsonObject{{QStringLiteral("campaign"), c[QStringLiteral("id")]},
-                                           {QStringLiteral("profile"), QStringLiteral("constant")},
-                                           {QStringLiteral("rps"), 10000},
-                                           {QStringLiteral("over_ms"), 4000}}};
-            });
+        const QString scenario =
+            test::writeConstantLoad(m_dir.filePath(QStringLiteral("redis-chaos.json")),
+                                    QStringLiteral("chaos-redis"), kStock, 10000, 4000);
         run.start(
             QStringLiteral(STAMPEDE_CLI_PATH),
             QStringList{QStringLiteral("run"), scenario, QStringLiteral("--guard"),

@@ -16,6 +16,7 @@
 #include "docks/dashboard_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "models/state_flow_model.h"
 #include "views/arrival_timeline.h"
@@ -25,12 +26,7 @@ using namespace stampede::ui;
 
 namespace {
 
-int flowCount(const StateFlowModel& model, const QString& state) {
-    for (int r = 0; r < model.rowCount(); ++r)
-        if (model.data(model.index(r, 0)).toString() == state)
-            return model.data(model.index(r, 1)).toInt();
-    return -1;
-}
+using test::flowCount;
 
 bool ended(const MainWindow& w) {
     const auto s = w.controller()->snapshot();

@@ -21,6 +21,7 @@
 #include "docks/event_log_dock.h"
 #include "docks/launcher_dock.h"
 #include "engine_controller.h"
+#include "gui_test_support.h"
 #include "main_window.h"
 #include "models/campaign_model.h"
 #include "models/dlq_model.h"
@@ -37,12 +38,7 @@ using namespace stampede::ui;
 
 namespace {
 
-int flowCount(const StateFlowModel& model, const QString& state) {
-    for (int r = 0; r < model.rowCount(); ++r)
-        if (model.data(model.index(r, 0)).toString() == state)
-            return model.data(model.index(r, 1)).toInt();
-    return -1;
-}
+using test::flowCount;
 
 bool completed(const MainWindow& w) {
     const auto s = w.controller()->snapshot();

@@ -4,6 +4,7 @@
 // of its topics.
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -58,6 +59,25 @@ inline QString writeScenario(const QString& seed, const QString& path,
     out.open(QIODevice::WriteOnly);
     out.write(QJsonDocument(s).toJson());
     return path;
+}
+
+// seed-003's campaign with `stock` units, fed `rps` requests a second for `overMs`, written to
+// `path` (the chaos cases' steady load on a live guard).
+inline QString writeConstantLoad(const QString& path, const QString& name, int stock, int rps,
+                                 int overMs) {
+    return writeScenario(QStringLiteral("seed-003.json"), path, [&](QJsonObject& s) {
+        s[QStringLiteral("name")] = name;
+        QJsonArray campaigns = s[QStringLiteral("campaigns")].toArray();
+        QJsonObject c = campaigns[0].toObject();
+        c[QStringLiteral("stock")] = stock;
+        campaigns[0] = c;
+        s[QStringLiteral("campaigns")] = campaigns;
+        s[QStringLiteral("arrivals")] =
+            QJsonArray{QJsonObject{{QStringLiteral("campaign"), c[QStringLiteral("id")]},
+                                   {QStringLiteral("profile"), QStringLiteral("constant")},
+                                   {QStringLiteral("rps"), rps},
+                                   {QStringLiteral("over_ms"), overMs}}};
+    });
 }
 
 }  // namespace stampede::test

@@ -339,6 +339,11 @@ private Q_SLOTS:
         QCOMPARE(badRule.exitCode, 2);
         QVERIFY2(badRule.err.contains("--user-from: 'cookie:sid': unknown kind 'cookie'"),
                  badRule.err.constData());
+        const Cli badMap = run("replay", QString::fromStdString(in), "--stock", "5",
+                               "--map-campaign", "k=shop, lonely", "--dry-run");
+        QCOMPARE(badMap.exitCode, 2);
+        QVERIFY2(badMap.err.contains("--map-campaign: expected OLD=NEW[,OLD=NEW...], got 'lonely'"),
+                 badMap.err.constData());
     }
 };
 

@@ -294,13 +294,10 @@ std::optional<capture::ReplayOptions> CapturesDock::replayOptions(QString& error
             return std::nullopt;
         }
     }
-    for (const std::string& pair : commaList(m_mapCampaign->text())) {
-        const std::size_t eq = pair.find('=');
-        if (eq == 0 || eq == std::string::npos || eq + 1 == pair.size()) {
-            error = tr("Rename: expected old=new, got '%1'").arg(QString::fromStdString(pair));
-            return std::nullopt;
-        }
-        r.mapCampaign.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+    if (std::string why;
+        !capture::parseCampaignMap(m_mapCampaign->text().toStdString(), r.mapCampaign, why)) {
+        error = tr("Rename: %1").arg(QString::fromStdString(why));
+        return std::nullopt;
     }
     return r;
 }

@@ -30,6 +30,11 @@ struct ReplayOptions {
     std::size_t reorderWindow = 8192;  // records held to put slightly late ones in order
 };
 
+// "old=new,old2=new2" (spaces around items allowed) into ReplayOptions::mapCampaign; false with
+// `error` naming the item that is not OLD=NEW.
+bool parseCampaignMap(const std::string& text,
+                      std::vector<std::pair<std::string, std::string>>& out, std::string& error);
+
 // Where replayed requests go.
 class ReplayTarget {
 public:
