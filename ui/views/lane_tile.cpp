@@ -89,6 +89,7 @@ LaneTile::LaneTile(QWidget* parent)
     m_over->setObjectName(QStringLiteral("laneOverIssued"));
     m_status->setWordWrap(true);
     m_states->setWordWrap(true);
+    m_figures->setWordWrap(true);
     m_pool->setWordWrap(true);
     m_throughput->setToolTip(tr("completed requests per second over the lane's time"));
     auto* layout = new QVBoxLayout(this);
