@@ -100,8 +100,17 @@ int serveCommand(const CliOptions& o) {
     if (!applyOverrides(o, scenario, error)) return fail(error);
     live::keepLotteriesOpenUntilStopped(scenario);
 
-    const std::string tokenWhere = o.adminTokenFile.value_or(http::defaultAdminTokenPath());
-    const auto token = http::loadAdminToken(tokenWhere, !o.adminTokenFile, error);
+    // --admin-token-file as given; else the token kept in the keychain (or, with none, its file).
+    std::string tokenWhere;
+    std::optional<std::string> token;
+    if (o.adminTokenFile) {
+        tokenWhere = *o.adminTokenFile;
+        token = http::loadAdminToken(tokenWhere, false, error);
+    } else if (const auto kept = http::keptAdminToken(error)) {
+        tokenWhere = kept->where;
+        token = kept->token;
+        if (!kept->note.empty()) std::fprintf(stderr, "stampede-cli serve: %s\n", kept->note.c_str());
+    }
     if (!token) return fail(error);
     if (systems->store && !live::checkStore(*systems->store, error)) return fail("store: " + error);
 

@@ -71,13 +71,14 @@ void HttpIngress::setEnabled(bool on) {
         return;
     }
     std::string error;
-    const auto token = http::loadAdminToken(http::defaultAdminTokenPath(), true, error);
-    if (!token) {
+    const auto kept = http::keptAdminToken(error);
+    if (!kept) {
         m_controller->logEngine(
             tr("HTTP admin endpoints off: %1").arg(QString::fromStdString(error)));
         m_adminToken.clear();
     } else {
-        m_adminToken = QString::fromStdString(*token);
+        m_adminToken = QString::fromStdString(kept->token);
+        if (!kept->note.empty()) m_controller->logEngine(QString::fromStdString(kept->note));
     }
     m_controller->logOperator(
         tr("HTTP ingress on at %1; runs stay open until stopped").arg(m_address));

@@ -183,7 +183,8 @@ void MainWindow::buildMenus() {
     QAction* copyToken = run->addAction(tr("Copy HTTP &admin token"));
     copyToken->setObjectName(QStringLiteral("copyAdminTokenAction"));
     copyToken->setToolTip(
-        tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in "
+        tr("For \"Authorization: Bearer …\" on /api/admin/…; kept in the system keychain "
+           "(stampede, http/admin-token), or where there is none in "
            "~/.config/stampede/admin-token"));
     copyToken->setEnabled(false);
     connect(m_http->toggle(), &QAction::toggled, copyToken,

@@ -6,6 +6,8 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 
+#include "stampede/profiles/keychain.h"
+
 namespace stampede::http {
 
 std::string defaultAdminTokenPath() {
@@ -13,6 +15,17 @@ std::string defaultAdminTokenPath() {
                          QStringLiteral("/stampede/admin-token");
     return path.toStdString();
 }
+
+namespace {
+
+QByteArray newToken() {
+    QByteArray token;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 48; ++i) token += hex[QRandomGenerator::system()->bounded(16)];
+    return token;
+}
+
+}  // namespace
 
 std::optional<std::string> loadAdminToken(const std::string& path, bool create,
                                           std::string& error) {
@@ -23,10 +36,7 @@ std::optional<std::string> loadAdminToken(const std::string& path, bool create,
         // NewOnly: two processes starting at once never overwrite each other's token.
         if (out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
             out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-            QByteArray token;
-            static const char hex[] = "0123456789abcdef";
-            for (int i = 0; i < 48; ++i) token += hex[QRandomGenerator::system()->bounded(16)];
-            out.write(token + '\n');
+            out.write(newToken() + '\n');
         } else if (!QFile::exists(file)) {
             error = path + ": cannot create: " + out.errorString().toStdString();
             return std::nullopt;
@@ -43,6 +53,44 @@ std::optional<std::string> loadAdminToken(const std::string& path, bool create,
         return std::nullopt;
     }
     return token;
+}
+
+std::optional<KeptAdminToken> keptAdminToken(std::string& error) {
+    const QString key = QString::fromLatin1(kAdminTokenKey);
+    const std::string file = defaultAdminTokenPath();
+    KeptAdminToken kept;
+    kept.where = "the system keychain";
+    std::string keychainError;
+    if (const auto stored = profiles::readSecret(key, keychainError);
+        stored && stored->size() >= 16) {
+        kept.token = stored->toStdString();
+        return kept;
+    }
+    if (keychainError.empty()) {  // the keychain answers and has none: the old file's, or new
+        QByteArray token = newToken();
+        const bool fromFile = QFile::exists(QString::fromStdString(file));
+        if (fromFile) {
+            const auto old = loadAdminToken(file, false, error);
+            if (!old) return std::nullopt;
+            token = QByteArray::fromStdString(*old);
+        }
+        if (profiles::storeSecret(key, QString::fromLatin1(token), keychainError)) {
+            if (fromFile) {
+                QFile::remove(QString::fromStdString(file));
+                kept.note = "the admin token moved from " + file + " into the system keychain";
+            }
+            kept.token = token.toStdString();
+            return kept;
+        }
+    }
+    // No keychain here: the owner-only file, as before, and the operator is told.
+    const auto fallback = loadAdminToken(file, true, error);
+    if (!fallback) return std::nullopt;
+    kept.token = *fallback;
+    kept.where = file;
+    kept.note = "no system keychain (" + keychainError + "): the admin token is kept in " + file +
+                ", readable by you only";
+    return kept;
 }
 
 }  // namespace stampede::http

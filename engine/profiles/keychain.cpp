@@ -33,24 +33,36 @@ bool run(QKeychain::Job& job, std::string& error) {
 }
 }  // namespace
 
-bool storePassword(const ConnectionProfile& profile, const QString& password, std::string& error) {
+bool storeSecret(const QString& key, const QString& value, std::string& error) {
     QKeychain::WritePasswordJob job(kService);
-    job.setKey(keyOf(profile));
-    job.setTextData(password);
+    job.setKey(key);
+    job.setTextData(value);
     return run(job, error);
 }
 
-std::optional<QString> readPassword(const ConnectionProfile& profile, std::string& error) {
+std::optional<QString> readSecret(const QString& key, std::string& error) {
     QKeychain::ReadPasswordJob job(kService);
-    job.setKey(keyOf(profile));
+    job.setKey(key);
     if (!run(job, error)) return std::nullopt;
     return job.textData();
 }
 
-bool deletePassword(const ConnectionProfile& profile, std::string& error) {
+bool deleteSecret(const QString& key, std::string& error) {
     QKeychain::DeletePasswordJob job(kService);
-    job.setKey(keyOf(profile));
+    job.setKey(key);
     return run(job, error) || error.empty();
+}
+
+bool storePassword(const ConnectionProfile& profile, const QString& password, std::string& error) {
+    return storeSecret(keyOf(profile), password, error);
+}
+
+std::optional<QString> readPassword(const ConnectionProfile& profile, std::string& error) {
+    return readSecret(keyOf(profile), error);
+}
+
+bool deletePassword(const ConnectionProfile& profile, std::string& error) {
+    return deleteSecret(keyOf(profile), error);
 }
 
 }  // namespace stampede::profiles

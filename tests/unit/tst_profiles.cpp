@@ -10,6 +10,7 @@
 #include "mariadb_server.h"
 #include "redis_server.h"
 #include "stampede/backends/kafka/mock_cluster.h"
+#include "stampede/http/admin_token.h"
 #include "stampede/profiles/connection_check.h"
 #include "stampede/profiles/connection_profile.h"
 #include "stampede/profiles/keychain.h"
@@ -110,6 +111,38 @@ private Q_SLOTS:
         QVERIFY2(deletePassword(p, error), error.c_str());
         QVERIFY(!readPassword(p, error));
         QVERIFY2(error.empty(), error.c_str());  // gone, not broken
+    }
+
+    // serve's and the console's admin token: in the keychain; one left in the old file moves
+    // there (the file goes); a new one when there is none; the same one at every start.
+    void theAdminTokenIsKeptInTheKeychain() {
+        std::string error;
+        QVERIFY(deleteSecret(QString::fromLatin1(http::kAdminTokenKey), error));
+        const QString file = QString::fromStdString(http::defaultAdminTokenPath());
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        QFile legacy(file);
+        QVERIFY(legacy.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        legacy.write("legacy-token-0123456789abcdef\n");
+        legacy.close();
+        const auto moved = http::keptAdminToken(error);
+        QVERIFY2(moved, error.c_str());
+        QCOMPARE(moved->token, std::string("legacy-token-0123456789abcdef"));
+        QCOMPARE(moved->where, std::string("the system keychain"));
+        QVERIFY2(moved->note.find("moved from") != std::string::npos, moved->note.c_str());
+        QVERIFY(!QFile::exists(file));
+        QCOMPARE(readSecret(QString::fromLatin1(http::kAdminTokenKey), error)->toStdString(),
+                 moved->token);
+        const auto again = http::keptAdminToken(error);
+        QVERIFY2(again, error.c_str());
+        QCOMPARE(again->token, moved->token);
+        QVERIFY(again->note.empty());
+        QVERIFY(deleteSecret(QString::fromLatin1(http::kAdminTokenKey), error));
+        const auto fresh = http::keptAdminToken(error);
+        QVERIFY2(fresh, error.c_str());
+        QCOMPARE(fresh->token.size(), std::size_t(48));
+        QVERIFY(fresh->token != moved->token);
+        QVERIFY(!QFile::exists(file));  // nothing in clear
+        QCOMPARE(http::keptAdminToken(error)->token, fresh->token);
     }
 
     void redisInPlainWords() {

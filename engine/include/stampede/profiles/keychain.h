@@ -13,6 +13,13 @@
 
 namespace stampede::profiles {
 
+// A secret of Stampede's own under `key` ("http/admin-token"), kept as the passwords are.
+// readSecret: nullopt with an empty error when none is stored, with an error when the keychain
+// cannot be reached.
+bool storeSecret(const QString& key, const QString& value, std::string& error);
+std::optional<QString> readSecret(const QString& key, std::string& error);
+bool deleteSecret(const QString& key, std::string& error);
+
 bool storePassword(const ConnectionProfile& profile, const QString& password, std::string& error);
 // nullopt with an empty error: no password stored for this profile.
 std::optional<QString> readPassword(const ConnectionProfile& profile, std::string& error);
