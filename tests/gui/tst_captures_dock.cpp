@@ -131,6 +131,41 @@ private Q_SLOTS:
         QVERIFY(w.capturesDock()->replay().startsWith(QStringLiteral("Open a capture first")));
     }
 
+    // A GoReplay capture of another API: nothing placed by the seed rules, everything by the
+    // operator's; a bad rule is said, naming the field.
+    void mappingRulesPlaceAnotherApisRequests() {
+        const QString gor = m_dir.filePath(QStringLiteral("shop.gor"));
+        QFile f(gor);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray sep = "\n\xF0\x9F\x90\xB5\xF0\x9F\x99\x88\xF0\x9F\x99\x89\n";
+        for (int i = 0; i < 3; ++i) {
+            const QByteArray body = "{\"member\":{\"id\":\"m" + QByteArray::number(i) + "\"}}";
+            f.write("1 r" + QByteArray::number(i) + " " + QByteArray::number(1000000LL * i) +
+                    " 0\nPOST /shop/v2/drops/77/enter HTTP/1.1\r\nContent-Length: " +
+                    QByteArray::number(body.size()) + "\r\n\r\n" + body + sep);
+        }
+        f.close();
+        MainWindow w;
+        CapturesDock* dock = w.capturesDock();
+        QSignalSpy read(dock, &CapturesDock::infoRead);
+        dock->openCapture(gor);
+        QVERIFY(read.wait(20000));
+        QCOMPARE(dock->info()->requests, 0);
+        QCOMPARE(dock->info()->stats.unmatched, 3);
+        dock->setMappingRules(QStringLiteral("path:4"), QStringLiteral("header:X-Member; body:member.id"));
+        QVERIFY(read.wait(20000));
+        QCOMPARE(read.last().first().toString(), QString());
+        QCOMPARE(dock->info()->requests, 3);
+        QCOMPARE(dock->info()->campaigns.at(0).id, std::string("77"));
+        QCOMPARE(dock->info()->distinctUsers, 3);
+        dock->setMappingRules(QStringLiteral("cookie:x"), QString());
+        QVERIFY(read.count() == 3 || read.wait(20000));
+        QVERIFY2(read.last().first().toString().startsWith(
+                     QStringLiteral("campaign from: 'cookie:x': unknown kind")),
+                 qPrintable(read.last().first().toString()));
+        QVERIFY(!dock->info());
+    }
+
     void aCampaignTheScenarioLacksIsRefusedBeforeSending() {
         MainWindow w;
         QVERIFY(w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-003.json")));

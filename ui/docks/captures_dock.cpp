@@ -24,6 +24,7 @@
 
 #include <regex>
 #include <thread>
+#include <tuple>
 
 #include "capture_replayer.h"
 #include "engine_controller.h"
@@ -78,6 +79,29 @@ CapturesDock::CapturesDock(EngineController* controller, QWidget* parent)
     top->addWidget(m_onError);
     top->addStretch(1);
     layout->addLayout(top);
+    // Another API than the seeds': where its requests name campaign and user.
+    auto* rules = new QHBoxLayout;
+    m_campaignFrom = new QLineEdit(body);
+    m_campaignFrom->setObjectName(QStringLiteral("captureCampaignFrom"));
+    m_userFrom = new QLineEdit(body);
+    m_userFrom->setObjectName(QStringLiteral("captureUserFrom"));
+    const QString hint = tr("the seed APIs' rules (or: path:N; body:FIELD; header:NAME; "
+                            "query:NAME; regex:RE)");
+    m_campaignFrom->setPlaceholderText(hint);
+    m_userFrom->setPlaceholderText(hint);
+    for (QLineEdit* e : {m_campaignFrom, m_userFrom}) {
+        e->setToolTip(tr("Imported requests only: rules tried in order, separated by ';'. path:3 "
+                         "is the 3rd path segment, body:a.b a JSON field, regex:RE its first "
+                         "group. A request no rule places is counted unmatched."));
+        connect(e, &QLineEdit::editingFinished, this, [this] {
+            if (!m_shownPath.isEmpty()) showCapture(m_shownPath);
+        });
+    }
+    rules->addWidget(new QLabel(tr("campaign from"), body));
+    rules->addWidget(m_campaignFrom, 1);
+    rules->addWidget(new QLabel(tr("user from"), body));
+    rules->addWidget(m_userFrom, 1);
+    layout->addLayout(rules);
     auto* split = new QSplitter(Qt::Horizontal, body);
     m_library = new QListWidget(split);
     m_library->setObjectName(QStringLiteral("captureLibrary"));
@@ -213,8 +237,21 @@ void CapturesDock::saveLibrary() const {
     QSettings().setValue(kLibraryKey, paths);
 }
 
-capture::ReaderOptions CapturesDock::readerOptions() const {
+std::optional<capture::ReaderOptions> CapturesDock::readerOptions(QString& error) const {
     capture::ReaderOptions r;
+    for (const auto& [edit, rules, what] :
+         {std::tuple{m_campaignFrom, &r.mapping.campaign, tr("campaign from")},
+          std::tuple{m_userFrom, &r.mapping.user, tr("user from")}})
+        for (const QString& text : edit->text().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            if (text.trimmed().isEmpty()) continue;
+            std::string why;
+            const auto rule = capture::parseMappingRule(text.trimmed().toStdString(), why);
+            if (!rule) {
+                error = what + QStringLiteral(": ") + QString::fromStdString(why);
+                return std::nullopt;
+            }
+            rules->push_back(*rule);
+        }
     r.format = capture::parseCaptureFormat(m_format->currentText().toStdString())
                    .value_or(capture::CaptureFormat::Auto);
     r.onError = m_onError->currentIndex() == 1 ? capture::OnError::Skip : capture::OnError::Stop;
@@ -231,9 +268,16 @@ void CapturesDock::showCapture(const QString& path) {
     m_info.reset();
     m_timeline->clear();
     m_replayButton->setEnabled(false);
-    m_infoLabel->setText(tr("Reading %1…").arg(path));
     const std::uint64_t read = ++m_reads;
-    std::thread([self = QPointer<CapturesDock>(this), path, options = readerOptions(), read] {
+    QString ruleError;
+    const auto reading = readerOptions(ruleError);
+    if (!reading) {
+        m_infoLabel->setText(tr("Cannot read it: %1").arg(ruleError));
+        Q_EMIT infoRead(ruleError);
+        return;
+    }
+    m_infoLabel->setText(tr("Reading %1…").arg(path));
+    std::thread([self = QPointer<CapturesDock>(this), path, options = *reading, read] {
         capture::CaptureError error;
         std::optional<capture::CaptureInfo> info;
         QString why;
@@ -322,6 +366,12 @@ void CapturesDock::setLoops(int loops) {
     m_loops->setValue(loops);
 }
 
+void CapturesDock::setMappingRules(const QString& campaignFrom, const QString& userFrom) {
+    m_campaignFrom->setText(campaignFrom);
+    m_userFrom->setText(userFrom);
+    if (!m_shownPath.isEmpty()) showCapture(m_shownPath);
+}
+
 QString CapturesDock::replay() {
     const auto fail = [this](const QString& why) {
         m_status->setText(why);
@@ -347,8 +397,9 @@ QString CapturesDock::replay() {
         return fail(tr("The scenario has no campaign %1: rename the capture's (old=new) or add "
                        "it in the Campaigns dock")
                         .arg(missing.join(QStringLiteral(", "))));
-    if (const QString why = m_replayer->start(m_shownPath, readerOptions(), *options,
-                                              m_info->requests);
+    const auto reading = readerOptions(error);
+    if (!reading) return fail(error);
+    if (const QString why = m_replayer->start(m_shownPath, *reading, *options, m_info->requests);
         !why.isEmpty())
         return fail(tr("Cannot replay: %1").arg(why));
     m_status->setText(tr("Replaying %1 into %2…")

@@ -49,6 +49,9 @@ public:
     void setSpeed(double speed);
     void setRate(std::optional<double> rate);  // nullopt: original timing; 0: as fast as taken
     void setLoops(int loops);
+    // Where an imported request names its campaign and its user ("path:4; body:eventId"), as
+    // --campaign-from and --user-from; the shown capture is read again with them.
+    void setMappingRules(const QString& campaignFrom, const QString& userFrom);
     // Starts the replay of the capture shown; empty, or why not (also said in the dock).
     QString replay();
     void cancelReplay();
@@ -63,7 +66,9 @@ Q_SIGNALS:
 
 private:
     void showCapture(const QString& path);
-    capture::ReaderOptions readerOptions() const;
+    // The format, what a bad record does, and the mapping rules; nullopt with `error` naming the
+    // rule that is wrong.
+    std::optional<capture::ReaderOptions> readerOptions(QString& error) const;
     void saveLibrary() const;
 
     EngineController* m_controller;
@@ -72,6 +77,8 @@ private:
     QListWidget* m_library;
     QComboBox* m_format;
     QComboBox* m_onError;
+    QLineEdit* m_campaignFrom;
+    QLineEdit* m_userFrom;
     QLabel* m_infoLabel;
     ArrivalTimeline* m_timeline;
     QRadioButton* m_original;
