@@ -3,6 +3,8 @@
 #include <QLocale>
 #include <QTimer>
 
+#include <utility>
+
 #include "engine_controller.h"
 #include "stampede/engine.h"
 
@@ -53,6 +55,7 @@ QString CaptureReplayer::start(const QString& path, const capture::ReaderOptions
     m_options = options;
     m_expected = requests * std::max(1, options.loops);
     m_report = {};
+    m_cancelBeforeStart = false;
     if (!m_controller->startFedFromOutside())
         return tr("a run is in progress: stop it first");
     m_active = m_waitingForRun = true;
@@ -64,6 +67,16 @@ QString CaptureReplayer::start(const QString& path, const capture::ReaderOptions
 
 void CaptureReplayer::begin() {
     m_waitingForRun = false;
+    if (std::exchange(m_cancelBeforeStart, false)) {
+        m_active = false;
+        m_report = {};
+        m_report.cancelled = true;
+        m_controller->stop();
+        const QString outcome = reportText();
+        m_controller->logEngine(outcome);
+        Q_EMIT finished(outcome);
+        return;
+    }
     m_shared = std::make_shared<Shared>();
     m_thread = std::thread([shared = m_shared, engine = m_controller->sharedEngine(),
                             path = m_path.toStdString(), reader = m_reader, options = m_options] {
@@ -75,6 +88,10 @@ void CaptureReplayer::begin() {
 }
 
 void CaptureReplayer::cancel() {
+    if (m_waitingForRun) {  // the run is still starting: it is stopped as soon as it runs
+        m_cancelBeforeStart = true;
+        return;
+    }
     if (m_shared) m_shared->control.cancel.store(true);
 }
 

@@ -54,7 +54,7 @@ private:
     capture::ReaderOptions m_reader;
     capture::ReplayOptions m_options;
     std::int64_t m_expected = 0;
-    bool m_active = false, m_waitingForRun = false;
+    bool m_active = false, m_waitingForRun = false, m_cancelBeforeStart = false;
     // Shared with the replay thread: its control, and its report once it is done.
     struct Shared {
         capture::ReplayControl control;

@@ -129,10 +129,13 @@ bool ByteSource::fill() {
 // zstd, frame after frame (a file may hold several, as zstd -c a b > c makes).
 bool ByteSource::fillZstd() {
     for (;;) {
+        bool atEnd = false;
         if (m_rawBegin == m_rawEnd && !readRaw()) {
             if (!m_error.empty()) return false;
-            if (m_frameOpen) m_truncated = true;  // a frame without its end: a killed writer
-            return false;
+            // The decoder may still hold output of input it took (a block bigger than the room
+            // there was): drained with no input before the stream is called cut short.
+            if (!m_frameOpen) return false;
+            atEnd = true;
         }
         ZSTD_inBuffer in{m_raw.data() + m_rawBegin, m_rawEnd - m_rawBegin, 0};
         ZSTD_outBuffer out{m_buffer.data() + m_end, m_buffer.size() - m_end, 0};
@@ -146,6 +149,10 @@ bool ByteSource::fillZstd() {
         }
         m_frameOpen = rc != 0;  // 0: a frame ended (another may begin)
         if (out.pos > 0) return true;
+        if (atEnd) {
+            if (m_frameOpen) m_truncated = true;  // a frame without its end: a killed writer
+            return false;
+        }
     }
 }
 
@@ -327,8 +334,7 @@ std::unique_ptr<ByteSink> ByteSink::create(const std::string& path, std::string&
     }
     if (path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0) {
         auto sink = std::make_unique<ZstdSink>(f);
-        if (!sink->init()) {
-            std::fclose(f);
+        if (!sink->init()) {  // the sink closes the file
             error = path + ": cannot start the zstd encoder";
             return nullptr;
         }

@@ -42,7 +42,7 @@ public:
         m_y = 0;
         return true;
     }
-    double lineHeight() const { return QFontMetricsF(m_p.font()).height(); }
+    double lineHeight() const { return QFontMetricsF(m_p.font(), m_p.device()).height(); }
 
 private:
     QPdfWriter& m_writer;
@@ -94,7 +94,7 @@ void finalTable(QPainter& p, Pages& pages, const ComparisonTable& table, const Q
         p.drawLine(QPointF(0, y + row), QPointF(pages.width(), y + row));
         p.setPen(Qt::black);
         p.drawText(QRectF(4, y, laneWidth - 8, row), Qt::AlignVCenter,
-                   QFontMetricsF(base).elidedText(qs(tr.lane), Qt::ElideRight, laneWidth - 8));
+                   QFontMetricsF(base, p.device()).elidedText(qs(tr.lane), Qt::ElideRight, laneWidth - 8));
         if (tr.values.empty()) {
             QFont italic = base;
             italic.setItalic(true);
@@ -167,7 +167,7 @@ void barCharts(QPainter& p, Pages& pages, const ComparisonTable& table, const QF
             const double v = *row.values[c];
             const double w = largest > 0 ? barSpace * v / largest : 0;
             p.drawText(QRectF(x0, y, labelWidth - 6, line), Qt::AlignVCenter,
-                       QFontMetricsF(base).elidedText(qs(row.lane), Qt::ElideRight, labelWidth - 6));
+                       QFontMetricsF(base, p.device()).elidedText(qs(row.lane), Qt::ElideRight, labelWidth - 6));
             p.fillRect(QRectF(x0 + labelWidth, y + line * 0.15, std::max(w, 1.0), line * 0.7),
                        columns[c].metric == "over_issued" && v > 0 ? kRed : kBar);
             p.drawText(QRectF(x0 + labelWidth + std::max(w, 1.0) + 4, y, valueWidth, line),
@@ -214,7 +214,7 @@ void raceWitnesses(QPainter& p, Pages& pages, const std::vector<LaneResult>& lan
             pages.need(rows + pages.lineHeight() * 1.5);
             paintRaceWitness(p, QRectF(0, pages.y(), pages.width(), rows),
                              witnesses[std::size_t(i)], WitnessColours{},
-                             QFontMetricsF(base).horizontalAdvance(QStringLiteral("ingress 0000000")));
+                             QFontMetricsF(base, p.device()).horizontalAdvance(QStringLiteral("ingress 0000000")));
             pages.advance(rows);
             text(p, pages, witnessCaption(witnesses[std::size_t(i)]),
                  sized(base, base.pointSizeF() * 0.9), 0.6);

@@ -39,7 +39,7 @@ void paintRaceWitness(QPainter& p, const QRectF& area, const guards::RaceWitness
     const std::int64_t t0 = std::min(w.first.readNs, w.second.readNs);
     const std::int64_t t1 = std::max(w.first.writeNs, w.second.writeNs);
     const double span = double(std::max<std::int64_t>(1, t1 - t0));
-    const QFontMetricsF metrics(p.font());
+    const QFontMetricsF metrics(p.font(), p.device());
     // Room on the right for "wrote N", and on the left of the first mark for "read N".
     const double left = area.left() + labelWidth + metrics.horizontalAdvance(QStringLiteral("read 00000")),
                  right = area.right() - metrics.horizontalAdvance(QStringLiteral(" wrote 00000"));

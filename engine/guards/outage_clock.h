@@ -23,10 +23,13 @@ public:
         m_sinceNs.compare_exchange_strong(none, std::max<std::int64_t>(1, nowNs()),
                                           std::memory_order_relaxed);
     }
+    // True from the first failure to the next answer (ms() reads 0 in its first millisecond).
+    bool running() const { return m_sinceNs.load(std::memory_order_relaxed) != 0; }
     // 0 while the server answers.
     std::int64_t ms() const {
         const std::int64_t since = m_sinceNs.load(std::memory_order_relaxed);
-        return since == 0 ? 0 : (nowNs() - since) / 1'000'000;
+        // At least 1 once it runs: a reader testing "> 0" sees an outage from its first moment.
+        return since == 0 ? 0 : std::max<std::int64_t>(1, (nowNs() - since) / 1'000'000);
     }
 
 private:

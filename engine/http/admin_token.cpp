@@ -74,7 +74,16 @@ std::optional<KeptAdminToken> keptAdminToken(std::string& error) {
             if (!old) return std::nullopt;
             token = QByteArray::fromStdString(*old);
         }
+        // Kept only once it reads back (then a file's token may go): two starting at once
+        // both store, and both serve what the keychain holds in the end.
         if (profiles::storeSecret(key, QString::fromLatin1(token), keychainError)) {
+            const auto stored = profiles::readSecret(key, keychainError);
+            if (!stored || stored->size() < 16) {
+                error = "the system keychain did not keep the admin token" +
+                        (keychainError.empty() ? std::string() : ": " + keychainError);
+                return std::nullopt;
+            }
+            token = stored->toLatin1();
             if (fromFile) {
                 QFile::remove(QString::fromStdString(file));
                 kept.note = "the admin token moved from " + file + " into the system keychain";

@@ -19,10 +19,20 @@ bool run(QKeychain::Job& job, std::string& error) {
     job.setAutoDelete(false);
     job.setInsecureFallback(false);  // a password in clear anywhere is worse than none
     QEventLoop loop;
-    QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
+    bool finished = false;
+    QObject::connect(&job, &QKeychain::Job::finished, &loop, [&] {
+        finished = true;
+        loop.quit();
+    });
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
     job.start();
     loop.exec();
+    // A job that did not finish reports NoError: a keyring waiting on an unlock prompt must not
+    // read as "nothing stored" (nor a write as done).
+    if (!finished) {
+        error = "system keychain: no answer within 10 s (is the keyring locked?)";
+        return false;
+    }
     if (job.error() == QKeychain::NoError) return true;
     if (job.error() == QKeychain::EntryNotFound) return false;
     error = "system keychain: " + job.errorString().toStdString() +

@@ -60,7 +60,7 @@ CapturesDock::CapturesDock(EngineController* controller, QWidget* parent)
     connect(m_openAction, &QAction::triggered, this, [this] {
         const QString file = QFileDialog::getOpenFileName(
             this, tr("Open a traffic capture"), {},
-            tr("Captures (*.ndjson *.jsonl *.json *.gor *.har *.log *.gz);;All files (*)"));
+            tr("Captures (*.ndjson *.jsonl *.json *.gor *.har *.log *.gz *.zst);;All files (*)"));
         if (!file.isEmpty()) openCapture(file);
     });
     auto* top = new QHBoxLayout;

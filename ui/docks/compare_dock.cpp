@@ -292,7 +292,9 @@ void CompareDock::addLaneRow(const compare::LaneConfig& lane) {
     };
     const int row = m_laneEditor->rowCount();
     m_laneEditor->insertRow(row);
-    m_laneEditor->setCellWidget(row, kGuard, choice(guards, lane.guard));
+    QComboBox* guard = choice(guards, lane.guard);
+    guard->setProperty("laneName", QString::fromStdString(lane.name));
+    m_laneEditor->setCellWidget(row, kGuard, guard);
     m_laneEditor->setCellWidget(
         row, kPipeline,
         choice({QStringLiteral("sync"), QStringLiteral("decide-at-ingress"),
@@ -312,8 +314,11 @@ std::vector<compare::LaneConfig> CompareDock::lanes() const {
     std::vector<compare::LaneConfig> out;
     for (int row = 0; row < m_laneEditor->rowCount(); ++row) {
         compare::LaneConfig lane;
-        // A lesson's lanes keep the names its findings use.
-        if (m_lesson && row < int(m_lesson->lanes.size())) lane.name = m_lesson->lanes[std::size_t(row)].name;
+        // A lesson's lanes keep the names its findings use, whichever rows go.
+        lane.name = m_laneEditor->cellWidget(row, kGuard)
+                        ->property("laneName")
+                        .toString()
+                        .toStdString();
         lane.guard = chosenText(m_laneEditor, row, kGuard);
         if (const auto p = chosenText(m_laneEditor, row, kPipeline))
             lane.pipeline = core::parsePipeline(*p);
@@ -337,8 +342,14 @@ void CompareDock::setConcurrent(bool concurrent) {
     m_concurrent->setChecked(concurrent);
 }
 
-void CompareDock::openLesson(const compare::Lesson& lesson) {
-    if (running()) stop();
+bool CompareDock::openLesson(const compare::Lesson& lesson) {
+    // A comparison under way would be checked against the new lesson's findings: refused.
+    if (running()) {
+        m_status->setText(tr("A comparison is running: stop it, or let it end, before opening "
+                             "\"%1\"")
+                              .arg(QString::fromStdString(lesson.title)));
+        return false;
+    }
     m_lesson = lesson;
     setLanes(lesson.lanes);
     setConcurrent(lesson.concurrent);
@@ -356,6 +367,7 @@ void CompareDock::openLesson(const compare::Lesson& lesson) {
                           .arg(lesson.findings.size()));
     show();
     raise();
+    return true;
 }
 
 void CompareDock::closeLesson() {

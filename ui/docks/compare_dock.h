@@ -42,7 +42,8 @@ public:
     void setLanes(const std::vector<compare::LaneConfig>& lanes);
     void setConcurrent(bool concurrent);
     // A lesson's scenario, lanes and findings; the findings are checked when it ends.
-    void openLesson(const compare::Lesson& lesson);
+    // False (said in the view) while a comparison runs.
+    bool openLesson(const compare::Lesson& lesson);
     void closeLesson();
 
     // Starts the comparison; empty, or why it cannot (said in the view too).

@@ -109,7 +109,9 @@ MySqlGuard::ThreadConnection* MySqlGuard::connection(bool* backingOff) const {
     }
     QSqlDatabase db = QSqlDatabase::database(c->name, false);
     if (c->open && db.isOpen()) return c;
-    if (Clock::now() < c->retryAt) {  // backing off after a failed connect
+    // Backing off after a failed connect, while the server is still down for everyone: once
+    // another connection has had an answer, this one tries again at once.
+    if (Clock::now() < c->retryAt && m_outage.running()) {
         if (backingOff) *backingOff = true;
         return nullptr;
     }

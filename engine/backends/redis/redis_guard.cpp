@@ -186,8 +186,11 @@ static std::string authenticate(redisContext* ctx, const RedisUrl& url) {
 }
 
 // The lane's connection, (re)made if needed and its backoff allows; null while Redis is away.
+// `answering`: another connection has had an answer since this one failed, so its back-off is
+// not waited out (requests retried on it would spend their attempts while Redis is back).
 static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
-                            std::atomic<std::int64_t>& reconnects, guards::PoolGauge& pool) {
+                            std::atomic<std::int64_t>& reconnects, guards::PoolGauge& pool,
+                            bool answering = false) {
     if (lane.conn.ctx && !lane.conn.ctx->err) return lane.conn.ctx;
     if (lane.conn.ctx) {
         redisFree(lane.conn.ctx);
@@ -195,7 +198,7 @@ static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
         pool.connectionClosed();
     }
     const auto now = Clock::now();
-    if (now < lane.retryAt) return nullptr;
+    if (now < lane.retryAt && !answering) return nullptr;
     redisContext* ctx = redisConnectWithTimeout(url.host.c_str(), url.port, toTimeval(kTimeout));
     if (!ctx || ctx->err) {
         if (ctx) redisFree(ctx);
@@ -220,7 +223,7 @@ static redisContext* ensure(RedisGuard::Lane& lane, const RedisUrl& url,
 // The lane's connection for one decision; null, counted as an error, while Redis is away.
 redisContext* RedisGuard::laneContext(int laneIndex, Lane*& lane) {
     lane = m_lanes[static_cast<std::size_t>(laneIndex)].get();
-    redisContext* ctx = ensure(*lane, m_url, m_reconnects, m_pool);
+    redisContext* ctx = ensure(*lane, m_url, m_reconnects, m_pool, !m_outage.running());
     if (!ctx) m_errors.fetch_add(1, std::memory_order_relaxed);
     return ctx;
 }
@@ -347,8 +350,8 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
     // were it to restart the outage clock, it would undo another lane's answer from a Redis that
     // is back (found after a kill -9 and restart: the run waited out its whole bound).
     const Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    const bool backingOff =
-        (!lane.conn.ctx || lane.conn.ctx->err) && Clock::now() < lane.retryAt;
+    const bool backingOff = (!lane.conn.ctx || lane.conn.ctx->err) &&
+                            Clock::now() < lane.retryAt && m_outage.running();
     const guards::TakeResult result = decideOnce(campaign, laneIndex, user);
     const redisContext* ctx = lane.conn.ctx;
     if (result == guards::TakeResult::Unavailable && (!ctx || ctx->err)) {
