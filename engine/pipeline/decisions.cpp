@@ -130,7 +130,6 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
         out.error = "the run gave up on " + m_state.guard->backendName();
         return out;
     }
-    if (waitForOutage(r, out)) return out;
     switch (m_decider.attempt({r.campaign, lane.index, r.user, r.flags})) {
         case guards::Verdict::Issued:
         case guards::Verdict::IssuedBefore:
@@ -169,23 +168,23 @@ Decisions::Outcome Decisions::decide(Lane& lane, Request& r, std::uint64_t key) 
     return out;
 }
 
-bool Decisions::waitForOutage(const Request& r, Outcome& out) {
-    // Decided without the guard: a lottery entry that lost, a unit reserved at the ingress.
+bool Decisions::waitForOutage(const Request& r, std::int64_t& nowNs, std::int64_t& dueNs) {
+    // Decided without the guard: a lottery entry that lost, a unit reserved at the ingress; and
+    // a replay, which the operator starts once the server is back.
     const bool lost = (r.flags & Request::kLotteryEntry) && !(r.flags & Request::kLotteryWinner);
-    if (lost || (r.flags & Request::kStockReserved)) return false;
+    if (lost || (r.flags & (Request::kStockReserved | Request::kReplayed))) return false;
     const std::int64_t down = m_state.guard->outageMs();
     if (down <= 0 || down > m_plan.options.outageBound.count()) return false;
-    const std::int64_t now = m_state.clock.nowNs();
+    nowNs = m_state.clock.nowNs();
     std::int64_t next = m_nextProbeNs.load(std::memory_order_relaxed);
-    if (now >= next &&
-        m_nextProbeNs.compare_exchange_strong(next, now + kOutageProbeIntervalNs,
+    if (nowNs >= next &&
+        m_nextProbeNs.compare_exchange_strong(next, nowNs + kOutageProbeIntervalNs,
                                               std::memory_order_relaxed))
         return false;  // this one probes
-    out.fault = FaultOutcome::Transient;
-    out.withinOutage = true;
-    out.waited = true;
-    out.error = m_state.guard->backendName() + " unreachable for " + std::to_string(down / 1000) +
-                " s: waiting for it";
+    // Back after the next probe, spread over one more interval.
+    const std::uint64_t key = ingress::IdempotencyIndex::keyOf(r.campaign, r.user);
+    dueNs = nowNs + kOutageProbeIntervalNs +
+            std::int64_t(double(kOutageProbeIntervalNs) * m_plan.faults.backoffUnit(key, r.attempts));
     return true;
 }
 
@@ -218,21 +217,6 @@ Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome 
     // run gives up.
     if (outcome.fault == FaultOutcome::Transient &&
         (m_plan.retry.allowsAnother(r.attempts) || outcome.withinOutage)) {
-        // One that only waited (another decision probed the server) made no attempt: it is not
-        // a retry, and it comes back after the next probe instead of spinning.
-        if (outcome.waited) {
-            --r.attempts;
-            {
-                metrics::CounterWrite w(*lane.block);
-                lane.block->move(r.campaign, RequestState::Processing, RequestState::Queued);
-            }
-            r.queuedNs = now;
-            r.state.store(RequestState::Queued, std::memory_order_release);
-            retryDueNs = now + kOutageProbeIntervalNs +
-                         std::int64_t(double(kOutageProbeIntervalNs) *
-                                      m_plan.faults.backoffUnit(key, r.attempts));
-            return AttemptEnd::Retry;
-        }
         m_state.failures.append(id, {r.attempts, now, std::move(outcome.error)});
         r.flags |= Request::kHasFailures;
         {
@@ -256,6 +240,16 @@ Decisions::AttemptEnd Decisions::settle(Lane& lane, core::RequestId id, Outcome 
 
 Decisions::AttemptEnd Decisions::attempt(Lane& lane, core::RequestId id, std::int64_t& retryDueNs) {
     Request& r = m_state.arena[id];
+    // The guard's server is down and another decision probes it: this one stays QUEUED and
+    // comes back later. No attempt is made, so none is counted: no retry, no queue-wait sample,
+    // no flow-control slot, no step of the injected crashes.
+    if (std::int64_t now = 0; waitForOutage(r, now, retryDueNs)) {
+        // A transport that redelivers had its consumer claim the request (QUEUED to PROCESSING,
+        // nothing counted yet): the claim goes back with it, as a retry's does.
+        if (m_state.queue.redelivers()) r.state.store(RequestState::Queued, std::memory_order_release);
+        lane.lastNs = now;
+        return AttemptEnd::Retry;
+    }
     CampaignRuntime& rt = m_state.campaign(r.campaign);
     begin(lane, r);
     const bool bulkhead = enterFlowControl(rt);

@@ -63,7 +63,6 @@ private:
         // The guard's server is in an outage still within the run's bound: the request waits
         // for it (retried past its attempts) instead of spending them on a server that is down.
         bool withinOutage = false;
-        bool waited = false;  // no attempt was made: another decision probes the server
     };
     std::int64_t begin(Lane& lane, core::Request& r);
     bool enterFlowControl(CampaignRuntime& rt);
@@ -71,8 +70,9 @@ private:
     AttemptEnd settle(Lane& lane, core::RequestId id, Outcome outcome, std::uint64_t key,
                       std::int64_t nowNs, std::int64_t& retryDueNs);
     bool shouldCrash();
-    // True when `out` says to wait: the guard is down and another decision probes it now.
-    bool waitForOutage(const core::Request& r, Outcome& out);
+    // True when `r` waits (until `dueNs`): the guard's server is down within the bound and
+    // another decision probes it. `nowNs`: the clock as read.
+    bool waitForOutage(const core::Request& r, std::int64_t& nowNs, std::int64_t& dueNs);
     static constexpr std::int64_t kOutageProbeIntervalNs = 50'000'000;
 
     const RunPlan& m_plan;
