@@ -50,9 +50,9 @@ bool outputsCanBeWritten(const CliOptions& o, const char* command) {
     for (const auto& [flag, value] : outputs) {
         if (!*value) continue;
         const std::string& target = **value;
-        const std::string why =
-            std::string(flag) == "--pdf" && target == "-" ? "a PDF goes to a file, not to stdout"
-                                                          : whyNotWritable(target);
+        const std::string why = std::string(flag) == "--pdf" && target == "-"
+                                    ? "a PDF goes to a file, not to stdout"
+                                    : whyNotWritable(target);
         if (!why.empty()) {
             std::fprintf(stderr, "stampede-cli %s: %s %s: %s; nothing was run\n", command, flag,
                          target.c_str(), why.c_str());

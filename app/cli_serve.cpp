@@ -109,7 +109,8 @@ int serveCommand(const CliOptions& o) {
     } else if (const auto kept = http::keptAdminToken(error)) {
         tokenWhere = kept->where;
         token = kept->token;
-        if (!kept->note.empty()) std::fprintf(stderr, "stampede-cli serve: %s\n", kept->note.c_str());
+        if (!kept->note.empty())
+            std::fprintf(stderr, "stampede-cli serve: %s\n", kept->note.c_str());
     }
     if (!token) return fail(error);
     if (systems->store && !live::checkStore(*systems->store, error)) return fail("store: " + error);

@@ -56,8 +56,7 @@ QString CaptureReplayer::start(const QString& path, const capture::ReaderOptions
     m_expected = requests * std::max(1, options.loops);
     m_report = {};
     m_cancelBeforeStart = false;
-    if (!m_controller->startFedFromOutside())
-        return tr("a run is in progress: stop it first");
+    if (!m_controller->startFedFromOutside()) return tr("a run is in progress: stop it first");
     m_active = m_waitingForRun = true;
     m_controller->logOperator(tr("Replay requested: %1 into %2 (%3)")
                                   .arg(path, QString::fromStdString(m_controller->scenario().name),

@@ -259,16 +259,16 @@ void MainWindow::buildLessonsMenu() {
         std::string error;
         const auto lesson = compare::findLesson(name, error);
         QAction* a = lessons->addAction(
-            lesson ? QString::fromStdString(lesson->title) : QString::fromStdString(name),
-            this, [open, name] { open(name); });
+            lesson ? QString::fromStdString(lesson->title) : QString::fromStdString(name), this,
+            [open, name] { open(name); });
         a->setObjectName(QStringLiteral("lesson:") + QString::fromStdString(name));
         a->setEnabled(lesson.has_value());
         if (!lesson) a->setToolTip(QString::fromStdString(error));
     }
     lessons->addSeparator();
     lessons->addAction(tr("Open a lesson &file…"), this, [this, open] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Open a lesson"), {},
-                                                          tr("Lessons (*.json)"));
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Open a lesson"), {}, tr("Lessons (*.json)"));
         if (!file.isEmpty()) open(file.toStdString());
     });
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The console's window. It only composes: the docks (campaigns, launch, dashboard, compare, dead
-// letters, event log), the menus and shortcuts, the status bar and the saved layout and settings. Each
-// dock is its own class; none of the engine's work happens here.
+// letters, event log), the menus and shortcuts, the status bar and the saved layout and settings.
+// Each dock is its own class; none of the engine's work happens here.
 
 #include <QMainWindow>
 

@@ -57,7 +57,8 @@ bool summariseCapture(CaptureReader& reader, CaptureInfo& info) {
             std::max<std::int64_t>(1, (lastMs - firstMs) / CaptureInfo::kTimelineBuckets + 1);
         info.timelineBucketUs = bucketMs * 1000;
         info.timeline.assign(std::size_t((lastMs - firstMs) / bucketMs + 1), 0);
-        for (const auto& [ms, n] : perMs) info.timeline[std::size_t((ms - firstMs) / bucketMs)] += n;
+        for (const auto& [ms, n] : perMs)
+            info.timeline[std::size_t((ms - firstMs) / bucketMs)] += n;
     }
     return ok;
 }

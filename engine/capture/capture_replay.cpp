@@ -177,7 +177,9 @@ std::optional<std::vector<GivenArrival>> plannedArrivals(
     }
     // The feeders need time order; records later than the reorder window could place are here.
     // A recorded run is in order already: checking costs one pass, sorting a million ~40 ms.
-    const auto earlier = [](const GivenArrival& a, const GivenArrival& b) { return a.atUs < b.atUs; };
+    const auto earlier = [](const GivenArrival& a, const GivenArrival& b) {
+        return a.atUs < b.atUs;
+    };
     if (!std::is_sorted(out.begin(), out.end(), earlier))
         std::stable_sort(out.begin(), out.end(), earlier);
     // Records earlier than the first one: the run starts at the earliest.

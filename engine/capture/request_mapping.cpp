@@ -135,8 +135,8 @@ bool byRule(const MappingRule& rule, const HttpMessage& request, const Parts& pa
     return !out.empty();
 }
 
-bool byRules(const std::vector<MappingRule>& rules, const HttpMessage& request,
-             const Parts& parts, std::string& out) {
+bool byRules(const std::vector<MappingRule>& rules, const HttpMessage& request, const Parts& parts,
+             std::string& out) {
     for (const MappingRule& rule : rules)
         if (byRule(rule, request, parts, out)) return true;
     out.clear();
@@ -150,7 +150,8 @@ std::optional<MappingRule> parseMappingRule(const std::string& text, std::string
     const std::string kind = text.substr(0, colon);
     const std::string value = colon == std::string::npos ? std::string() : text.substr(colon + 1);
     if (colon == std::string::npos || value.empty()) {
-        error = "'" + text + "': expected KIND:VALUE (path:N, body:FIELD, header:NAME, "
+        error = "'" + text +
+                "': expected KIND:VALUE (path:N, body:FIELD, header:NAME, "
                 "query:NAME, regex:RE)";
         return std::nullopt;
     }
@@ -186,8 +187,8 @@ std::optional<MappingRule> parseMappingRule(const std::string& text, std::string
             return std::nullopt;
         }
     } else {
-        error = "'" + text + "': unknown kind '" + kind +
-                "' (known: path, body, header, query, regex)";
+        error =
+            "'" + text + "': unknown kind '" + kind + "' (known: path, body, header, query, regex)";
         return std::nullopt;
     }
     return rule;

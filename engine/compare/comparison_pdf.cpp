@@ -93,15 +93,18 @@ void finalTable(QPainter& p, Pages& pages, const ComparisonTable& table, const Q
         p.setPen(QColor(0xbb, 0xbb, 0xbb));
         p.drawLine(QPointF(0, y + row), QPointF(pages.width(), y + row));
         p.setPen(Qt::black);
-        p.drawText(QRectF(4, y, laneWidth - 8, row), Qt::AlignVCenter,
-                   QFontMetricsF(base, p.device()).elidedText(qs(tr.lane), Qt::ElideRight, laneWidth - 8));
+        p.drawText(
+            QRectF(4, y, laneWidth - 8, row), Qt::AlignVCenter,
+            QFontMetricsF(base, p.device()).elidedText(qs(tr.lane), Qt::ElideRight, laneWidth - 8));
         if (tr.values.empty()) {
             QFont italic = base;
             italic.setItalic(true);
             p.setFont(italic);
             p.setPen(QColor(0x77, 0x77, 0x77));
-            p.drawText(QRectF(laneWidth, y, pages.width() - laneWidth, row), Qt::AlignVCenter,
-                       qs(tr.status) + (tr.skipped.empty() ? QString() : QStringLiteral(": ") + qs(tr.skipped)));
+            p.drawText(
+                QRectF(laneWidth, y, pages.width() - laneWidth, row), Qt::AlignVCenter,
+                qs(tr.status) +
+                    (tr.skipped.empty() ? QString() : QStringLiteral(": ") + qs(tr.skipped)));
             p.setFont(base);
             p.setPen(Qt::black);
             pages.advance(row);
@@ -111,7 +114,8 @@ void finalTable(QPainter& p, Pages& pages, const ComparisonTable& table, const Q
             const QRectF cell(laneWidth + double(c) * cellWidth, y, cellWidth, row);
             const auto& best = table.best[c];
             const bool isBest = std::find(best.begin(), best.end(), int(r)) != best.end();
-            const bool over = columns[c].metric == "over_issued" && tr.values[c] && *tr.values[c] > 0;
+            const bool over =
+                columns[c].metric == "over_issued" && tr.values[c] && *tr.values[c] > 0;
             if (isBest) p.fillRect(cell.adjusted(1, 1, -1, -1), kBest);
             p.setFont(sized(base, base.pointSizeF(), isBest || over));
             p.setPen(over ? kRed : Qt::black);
@@ -167,7 +171,8 @@ void barCharts(QPainter& p, Pages& pages, const ComparisonTable& table, const QF
             const double v = *row.values[c];
             const double w = largest > 0 ? barSpace * v / largest : 0;
             p.drawText(QRectF(x0, y, labelWidth - 6, line), Qt::AlignVCenter,
-                       QFontMetricsF(base, p.device()).elidedText(qs(row.lane), Qt::ElideRight, labelWidth - 6));
+                       QFontMetricsF(base, p.device())
+                           .elidedText(qs(row.lane), Qt::ElideRight, labelWidth - 6));
             p.fillRect(QRectF(x0 + labelWidth, y + line * 0.15, std::max(w, 1.0), line * 0.7),
                        columns[c].metric == "over_issued" && v > 0 ? kRed : kBar);
             p.drawText(QRectF(x0 + labelWidth + std::max(w, 1.0) + 4, y, valueWidth, line),
@@ -214,7 +219,8 @@ void raceWitnesses(QPainter& p, Pages& pages, const std::vector<LaneResult>& lan
             pages.need(rows + pages.lineHeight() * 1.5);
             paintRaceWitness(p, QRectF(0, pages.y(), pages.width(), rows),
                              witnesses[std::size_t(i)], WitnessColours{},
-                             QFontMetricsF(base, p.device()).horizontalAdvance(QStringLiteral("ingress 0000000")));
+                             QFontMetricsF(base, p.device())
+                                 .horizontalAdvance(QStringLiteral("ingress 0000000")));
             pages.advance(rows);
             text(p, pages, witnessCaption(witnesses[std::size_t(i)]),
                  sized(base, base.pointSizeF() * 0.9), 0.6);
@@ -233,8 +239,8 @@ bool writeComparisonPdf(const std::string& path, const ComparisonSpec& spec,
                         const std::vector<LaneResult>& lanes, const std::string& version,
                         const std::string& title, std::string& error) {
     const QString file = qs(path);
-    const QString heading = title.empty() ? QStringLiteral("Comparison: ") + qs(spec.scenario.name)
-                                          : qs(title);
+    const QString heading =
+        title.empty() ? QStringLiteral("Comparison: ") + qs(spec.scenario.name) : qs(title);
     QPdfWriter writer(file);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
                                      QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
@@ -260,8 +266,9 @@ bool writeComparisonPdf(const std::string& path, const ComparisonSpec& spec,
              .arg(spec.scenario.seed)
              .arg(spec.scenario.campaigns.size())
              .arg(stock)
-             .arg(spec.concurrent ? QStringLiteral("concurrently: they shared the machine")
-                                  : QStringLiteral("one after another: each had the machine to itself"))
+             .arg(spec.concurrent
+                      ? QStringLiteral("concurrently: they shared the machine")
+                      : QStringLiteral("one after another: each had the machine to itself"))
              .arg(qs(machine.cpu))
              .arg(machine.cores)
              .arg(qs(version)),

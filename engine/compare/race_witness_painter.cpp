@@ -19,8 +19,9 @@ QString deciderName(const guards::RaceDecision& d) {
 }
 
 QString witnessCaption(const guards::RaceWitness& w) {
-    return QStringLiteral("%1 read %2 at %3; %4 read %5 at %6, before %1 wrote %7 at %8: both "
-                          "wrote, one unit went twice")
+    return QStringLiteral(
+               "%1 read %2 at %3; %4 read %5 at %6, before %1 wrote %7 at %8: both "
+               "wrote, one unit went twice")
         .arg(deciderName(w.first))
         .arg(w.first.valueRead)
         .arg(ms(w.first.readNs))
@@ -41,7 +42,8 @@ void paintRaceWitness(QPainter& p, const QRectF& area, const guards::RaceWitness
     const double span = double(std::max<std::int64_t>(1, t1 - t0));
     const QFontMetricsF metrics(p.font(), p.device());
     // Room on the right for "wrote N", and on the left of the first mark for "read N".
-    const double left = area.left() + labelWidth + metrics.horizontalAdvance(QStringLiteral("read 00000")),
+    const double left = area.left() + labelWidth +
+                        metrics.horizontalAdvance(QStringLiteral("read 00000")),
                  right = area.right() - metrics.horizontalAdvance(QStringLiteral(" wrote 00000"));
     const auto x = [&](std::int64_t ns) { return left + (right - left) * double(ns - t0) / span; };
     // The collision: the second read before the first had written.
@@ -72,7 +74,8 @@ void paintRaceWitness(QPainter& p, const QRectF& area, const guards::RaceWitness
         p.drawText(QRectF(xr - mark - 200, y - rowHeight / 2, 200 - 2, rowHeight),
                    Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("read %1").arg(d.valueRead));
         p.drawText(QRectF(xw + mark + 3, y - rowHeight / 2, 200, rowHeight),
-                   Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("wrote %1").arg(d.valueWritten));
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   QStringLiteral("wrote %1").arg(d.valueWritten));
     }
     p.restore();
 }

@@ -177,14 +177,14 @@ bool Decisions::waitForOutage(const Request& r, std::int64_t& nowNs, std::int64_
     if (down <= 0 || down > m_plan.options.outageBound.count()) return false;
     nowNs = m_state.clock.nowNs();
     std::int64_t next = m_nextProbeNs.load(std::memory_order_relaxed);
-    if (nowNs >= next &&
-        m_nextProbeNs.compare_exchange_strong(next, nowNs + kOutageProbeIntervalNs,
-                                              std::memory_order_relaxed))
+    if (nowNs >= next && m_nextProbeNs.compare_exchange_strong(next, nowNs + kOutageProbeIntervalNs,
+                                                               std::memory_order_relaxed))
         return false;  // this one probes
     // Back after the next probe, spread over one more interval.
     const std::uint64_t key = ingress::IdempotencyIndex::keyOf(r.campaign, r.user);
-    dueNs = nowNs + kOutageProbeIntervalNs +
-            std::int64_t(double(kOutageProbeIntervalNs) * m_plan.faults.backoffUnit(key, r.attempts));
+    dueNs =
+        nowNs + kOutageProbeIntervalNs +
+        std::int64_t(double(kOutageProbeIntervalNs) * m_plan.faults.backoffUnit(key, r.attempts));
     return true;
 }
 
@@ -246,7 +246,8 @@ Decisions::AttemptEnd Decisions::attempt(Lane& lane, core::RequestId id, std::in
     if (std::int64_t now = 0; waitForOutage(r, now, retryDueNs)) {
         // A transport that redelivers had its consumer claim the request (QUEUED to PROCESSING,
         // nothing counted yet): the claim goes back with it, as a retry's does.
-        if (m_state.queue.redelivers()) r.state.store(RequestState::Queued, std::memory_order_release);
+        if (m_state.queue.redelivers())
+            r.state.store(RequestState::Queued, std::memory_order_release);
         lane.lastNs = now;
         return AttemptEnd::Retry;
     }

@@ -215,11 +215,10 @@ void parseFaults(const QJsonObject& object, FieldErrors& errors, core::FaultConf
 }
 
 void parseRun(const QJsonObject& object, FieldErrors& errors, core::RunConfig& run) {
-    ObjectReader r(
-        object, "run", errors,
-        {"pipeline", "guard", "transport", "workers", "partitions", "max_attempts",
-         "queue_capacity", "backpressure", "retry_backoff_ms", "retry_backoff_max_ms", "pace",
-         "db_pool"});
+    ObjectReader r(object, "run", errors,
+                   {"pipeline", "guard", "transport", "workers", "partitions", "max_attempts",
+                    "queue_capacity", "backpressure", "retry_backoff_ms", "retry_backoff_max_ms",
+                    "pace", "db_pool"});
     r.choice("pipeline", run.pipeline, core::parsePipeline, kPipelines);
     if (r.string("guard", run.guard) && !guards::findGuard(run.guard))
         r.fail("guard",

@@ -174,8 +174,8 @@ private Q_SLOTS:
             test::startBroker(broker, {QStringLiteral("--brokers"), QStringLiteral("1")});
         QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
         QProcess first, second, run;
-        startWorker(first, bootstrap, {QStringLiteral("--commit-interval"),
-                                       QStringLiteral("3600000")});
+        startWorker(first, bootstrap,
+                    {QStringLiteral("--commit-interval"), QStringLiteral("3600000")});
         startRun(run, bootstrap, QStringLiteral("30"), kStock);
         QByteArray firstErr;
         waitForWork(first, firstErr, 1000);
@@ -223,9 +223,10 @@ private Q_SLOTS:
                                 .arg(firstSucceeded)));
         QCOMPARE(bySecond.value(QStringLiteral("succeeded")).toInteger() + issuedBefore,
                  qint64(kStock));
-        qInfo("first worker decided >= %lld (took %lld) before kill -9; the second found %lld "
-              "issued before, the run counted %lld redeliveries",
-              byFirst, firstSucceeded, issuedBefore, redeliveries);
+        qInfo(
+            "first worker decided >= %lld (took %lld) before kill -9; the second found %lld "
+            "issued before, the run counted %lld redeliveries",
+            byFirst, firstSucceeded, issuedBefore, redeliveries);
         test::stopBroker(broker);
     }
 
@@ -290,10 +291,10 @@ private Q_SLOTS:
                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")});
         QVERIFY(serve.waitForStarted(5000));
         QByteArray served;
-        QTRY_VERIFY_WITH_TIMEOUT((served += serve.readAllStandardOutput(),
-                                  served.contains("listening on") ||
-                                      serve.state() != QProcess::Running),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (served += serve.readAllStandardOutput(),
+             served.contains("listening on") || serve.state() != QProcess::Running),
+            10000);
         QVERIFY2(serve.state() == QProcess::Running, serve.readAllStandardError().constData());
         for (QProcess* p : {&serve, &worker, &broker}) {
             QElapsedTimer t;

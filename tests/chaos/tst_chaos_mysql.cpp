@@ -77,7 +77,8 @@ private Q_SLOTS:
     // Each case's ledger is the only one in the database.
     void init() {
         QVERIFY(m_server.admin(
-            QStringLiteral("DROP TABLE IF EXISTS %1.stampede_applied, %1.stampede_stock").arg(db())));
+            QStringLiteral("DROP TABLE IF EXISTS %1.stampede_applied, %1.stampede_stock")
+                .arg(db())));
     }
 
     void aStoppedMariaDbLeaksNoUnit_data() {
@@ -89,7 +90,8 @@ private Q_SLOTS:
         QFETCH(QString, guard);
         QProcess run;
         startRun(run, guard);
-        const QString applied = QStringLiteral("SELECT COUNT(*) FROM %1.stampede_applied").arg(db());
+        const QString applied =
+            QStringLiteral("SELECT COUNT(*) FROM %1.stampede_applied").arg(db());
         QTRY_VERIFY_WITH_TIMEOUT(scalar(applied) >= 300, 30000);
         QVERIFY(::kill(pid_t(m_server.pid()), SIGSTOP) == 0);
         QTest::qWait(stopSeconds() * 1000);  // the fault's length is the point of this test

@@ -52,7 +52,8 @@ private Q_SLOTS:
         m_capture = m_dir.filePath(QStringLiteral("seed-001.ndjson"));
         QProcess run;
         run.start(QStringLiteral(STAMPEDE_CLI_PATH),
-                  {QStringLiteral("run"), QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
+                  {QStringLiteral("run"),
+                   QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
                    QStringLiteral("--record"), m_capture, QStringLiteral("--json"),
                    QStringLiteral("-"), QStringLiteral("--quiet")});
         QVERIFY(run.waitForFinished(60000));
@@ -73,11 +74,14 @@ private Q_SLOTS:
         const qint64 requests = m_recorded.value(QStringLiteral("requests")).toInteger();
         QVERIFY(dock->info());
         QCOMPARE(dock->info()->requests, requests);
-        QCOMPARE(dock->info()->duplicates, m_recorded.value(QStringLiteral("duplicates")).toInteger());
-        QVERIFY2(dock->infoText().contains(QStringLiteral("requests")), qPrintable(dock->infoText()));
+        QCOMPARE(dock->info()->duplicates,
+                 m_recorded.value(QStringLiteral("duplicates")).toInteger());
+        QVERIFY2(dock->infoText().contains(QStringLiteral("requests")),
+                 qPrintable(dock->infoText()));
         // The timeline draws every request, at a peak rate above the average.
         QCOMPARE(dock->timeline()->total(), requests);
-        QVERIFY(dock->timeline()->peakPerSecond() >= double(requests) / std::max(0.001, dock->info()->spanS()));
+        QVERIFY(dock->timeline()->peakPerSecond() >=
+                double(requests) / std::max(0.001, dock->info()->spanS()));
         QCOMPARE(dock->library()->item(0)->text(), QFileInfo(m_capture).absoluteFilePath());
 
         dock->setSpeed(4);
@@ -152,7 +156,8 @@ private Q_SLOTS:
         QVERIFY(read.wait(20000));
         QCOMPARE(dock->info()->requests, 0);
         QCOMPARE(dock->info()->stats.unmatched, 3);
-        dock->setMappingRules(QStringLiteral("path:4"), QStringLiteral("header:X-Member; body:member.id"));
+        dock->setMappingRules(QStringLiteral("path:4"),
+                              QStringLiteral("header:X-Member; body:member.id"));
         QVERIFY(read.wait(20000));
         QCOMPARE(read.last().first().toString(), QString());
         QCOMPARE(dock->info()->requests, 3);
@@ -193,7 +198,8 @@ private Q_SLOTS:
         QVERIFY2(finished.first().first().toString().startsWith(QStringLiteral("Replay cancelled")),
                  qPrintable(finished.first().first().toString()));
         QTRY_VERIFY_WITH_TIMEOUT(ended(w), 20000);
-        QVERIFY(w.controller()->snapshot()->requests < m_recorded.value(QStringLiteral("requests")).toInteger());
+        QVERIFY(w.controller()->snapshot()->requests <
+                m_recorded.value(QStringLiteral("requests")).toInteger());
     }
 };
 

@@ -112,14 +112,17 @@ private Q_SLOTS:
         // Every lane played the same arrivals.
         QCOMPARE(cell(table, QStringLiteral("single-consumer"), QStringLiteral("issued")),
                  QStringLiteral("100"));
-        QVERIFY(cell(table, QStringLiteral("mutex-early-release"), QStringLiteral("over")).toInt() > 0);
+        QVERIFY(cell(table, QStringLiteral("mutex-early-release"), QStringLiteral("over")).toInt() >
+                0);
         QCOMPARE(cell(table, QStringLiteral("atomic"), QStringLiteral("issued")),
                  QStringLiteral("100"));
-        QCOMPARE(cell(table, QStringLiteral("atomic"), QStringLiteral("over")), QStringLiteral("0"));
+        QCOMPARE(cell(table, QStringLiteral("atomic"), QStringLiteral("over")),
+                 QStringLiteral("0"));
         const QString noneOver = cell(table, QStringLiteral("none"), QStringLiteral("over"));
         QVERIFY2(noneOver.toInt() > 0, qPrintable(noneOver));
         const int over = columnOf(table, QStringLiteral("over"));
-        const QModelIndex noneOverCell = table.model()->index(rowOf(table, QStringLiteral("none")), over);
+        const QModelIndex noneOverCell =
+            table.model()->index(rowOf(table, QStringLiteral("none")), over);
         QCOMPARE(noneOverCell.data(Qt::ForegroundRole).value<QBrush>().color(),
                  QColor(0xc6, 0x28, 0x28));
         auto* model = dock->tableModel();
@@ -129,7 +132,8 @@ private Q_SLOTS:
         QVERIFY(!dock->tiles()[1]->overIssuedAlarm());
         QVERIFY(dock->tiles()[2]->overIssuedAlarm());
         QVERIFY(!dock->tiles()[3]->overIssuedAlarm());
-        QCOMPARE(dock->tiles()[0]->overIssuedText(), QStringLiteral("over-issued %1").arg(noneOver));
+        QCOMPARE(dock->tiles()[0]->overIssuedText(),
+                 QStringLiteral("over-issued %1").arg(noneOver));
 
         // Sorted by over-issue, descending, then ascending: the marks go with their lanes.
         table.horizontalHeader()->setSortIndicator(over, Qt::DescendingOrder);
@@ -155,7 +159,8 @@ private Q_SLOTS:
         const QString pdf = m_dir.filePath(QStringLiteral("compare.pdf"));
         QCOMPARE(dock->savePdf(pdf), QString());
         QVERIFY(QFileInfo(pdf).size() > 1000);
-        QVERIFY(dock->savePdf(QStringLiteral("/nonexistent/x.pdf")).contains(QStringLiteral("cannot write")));
+        QVERIFY(dock->savePdf(QStringLiteral("/nonexistent/x.pdf"))
+                    .contains(QStringLiteral("cannot write")));
         dock->grab().save(m_dir.filePath(QStringLiteral("compare.png")));
         if (qEnvironmentVariableIsSet("STAMPEDE_SCREENSHOTS"))
             dock->grab().save(qEnvironmentVariable("STAMPEDE_SCREENSHOTS") +

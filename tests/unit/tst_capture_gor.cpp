@@ -110,13 +110,20 @@ private Q_SLOTS:
     void badMappingRulesAreNamed_data() {
         QTest::addColumn<QString>("rule");
         QTest::addColumn<QString>("named");
-        QTest::newRow("no kind") << "member" << "expected KIND:VALUE";
-        QTest::newRow("empty value") << "body:" << "expected KIND:VALUE";
-        QTest::newRow("unknown kind") << "cookie:sid" << "unknown kind 'cookie'";
-        QTest::newRow("segment 0") << "path:0" << "segment number from 1 to 64";
-        QTest::newRow("segment text") << "path:x" << "segment number";
-        QTest::newRow("bad regex") << "regex:([a-z" << "not a regular expression";
-        QTest::newRow("no group") << "regex:[a-z]+" << "needs a group";
+        QTest::newRow("no kind") << "member"
+                                 << "expected KIND:VALUE";
+        QTest::newRow("empty value") << "body:"
+                                     << "expected KIND:VALUE";
+        QTest::newRow("unknown kind") << "cookie:sid"
+                                      << "unknown kind 'cookie'";
+        QTest::newRow("segment 0") << "path:0"
+                                   << "segment number from 1 to 64";
+        QTest::newRow("segment text") << "path:x"
+                                      << "segment number";
+        QTest::newRow("bad regex") << "regex:([a-z"
+                                   << "not a regular expression";
+        QTest::newRow("no group") << "regex:[a-z]+"
+                                  << "needs a group";
     }
     void badMappingRulesAreNamed() {
         QFETCH(QString, rule);

@@ -45,8 +45,7 @@ private Q_SLOTS:
     void writerAndReaderAgreeOnEveryField() {
         QFETCH(QString, suffix);
         QTemporaryDir dir;
-        const std::string path =
-            dir.filePath(QStringLiteral("c.ndjson") + suffix).toStdString();
+        const std::string path = dir.filePath(QStringLiteral("c.ndjson") + suffix).toStdString();
         std::string error;
         auto w = CaptureWriter::create(path, {"unit test", 0, ""}, error);
         QVERIFY2(w, error.c_str());
@@ -76,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(got.stats.zstd, suffix == QStringLiteral(".zst"));
         if (suffix == QStringLiteral(".zst")) {  // the real tool reads it as zstd
             QProcess zstdcat;
-            zstdcat.start(QStringLiteral("zstd"), {QStringLiteral("-dc"), QString::fromStdString(path)});
+            zstdcat.start(QStringLiteral("zstd"),
+                          {QStringLiteral("-dc"), QString::fromStdString(path)});
             if (zstdcat.waitForStarted(5000)) {
                 QVERIFY(zstdcat.waitForFinished(10000));
                 QCOMPARE(zstdcat.exitCode(), 0);
@@ -163,7 +163,8 @@ private Q_SLOTS:
         // Two whole frames: the header and a record, then two more records.
         const auto frame = [&](const std::string& name, const std::string& text) {
             std::string why;
-            auto one = ByteSink::create(dir.filePath(QString::fromStdString(name)).toStdString(), why);
+            auto one =
+                ByteSink::create(dir.filePath(QString::fromStdString(name)).toStdString(), why);
             one->write(text);
             one->close();
             QFile in(dir.filePath(QString::fromStdString(name)));
@@ -172,9 +173,10 @@ private Q_SLOTS:
         };
         const QByteArray frames =
             frame("a.zst", header() + "{\"t_us\":1,\"campaign\":\"c\",\"user\":\"1\"}\n") +
-            frame("b.zst", "{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n"
-                           "{\"t_us\":3,\"campaign\":\"c\",\"user\":\"3\"}\n"
-                           "{\"end\":\"complete\",\"records\":3}\n");
+            frame("b.zst",
+                  "{\"t_us\":2,\"campaign\":\"c\",\"user\":\"2\"}\n"
+                  "{\"t_us\":3,\"campaign\":\"c\",\"user\":\"3\"}\n"
+                  "{\"end\":\"complete\",\"records\":3}\n");
         const std::string twice = dir.filePath(QStringLiteral("twice.ndjson.zst")).toStdString();
         QFile two(QString::fromStdString(twice));
         QVERIFY(two.open(QIODevice::WriteOnly));

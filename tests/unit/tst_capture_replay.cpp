@@ -187,7 +187,8 @@ private Q_SLOTS:
 
         // Into a store, both ways in (submit() and, --rate max, the arrival list): the replayed
         // run is there as a run is, every issued coupon written; a bad store is bad input first.
-        const QString store = QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("replays.db"));
+        const QString store =
+            QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("replays.db"));
         std::vector<qint64> runIds;
         for (const char* rate : {"1000", "max"}) {
             const Cli stored = run("replay", capture, "--scenario", scenario, "--rate", rate,
@@ -200,8 +201,8 @@ private Q_SLOTS:
             runIds.push_back(persistence[QStringLiteral("run_id")].toInteger());
         }
         QCOMPARE(runIds, (std::vector<qint64>{1, 2}));  // two runs of their own in the store
-        const Cli badStore = run("replay", capture, "--scenario", scenario, "--store",
-                                 "sqlite://relative.db");
+        const Cli badStore =
+            run("replay", capture, "--scenario", scenario, "--store", "sqlite://relative.db");
         QCOMPARE(badStore.exitCode, 2);
         QVERIFY2(badStore.err.contains("store"), badStore.err.constData());
     }

@@ -12,8 +12,8 @@
 #include <csignal>
 #include <memory>
 
-#include "redis_server.h"
 #include "backends/redis/redis_guard.h"
+#include "redis_server.h"
 #include "stampede/engine.h"
 #include "stampede/http/http_message.h"
 #include "stampede/http/ingress_api.h"
@@ -102,10 +102,10 @@ private Q_SLOTS:
             QRegularExpression(QStringLiteral("(\\d{6})"))
                 .match(outbox(api).last().toObject().value(QStringLiteral("body")).toString());
         QVERIFY(code.hasMatch());
-        const HttpResponse verified = api.handle(
-            request("POST", "/api/auth/verify-code",
-                    "{\"email\": \"" + email + "\", \"code\": \"" + code.captured(1).toStdString() +
-                        "\"}"));
+        const HttpResponse verified =
+            api.handle(request("POST", "/api/auth/verify-code",
+                               "{\"email\": \"" + email + "\", \"code\": \"" +
+                                   code.captured(1).toStdString() + "\"}"));
         QCOMPARE(verified.status, 200);
         const std::string token =
             json(verified).value(QStringLiteral("token")).toString().toStdString();
@@ -123,8 +123,8 @@ private Q_SLOTS:
         // Redis goes on and carries the scripts out: it holds a unit for zed the run never heard
         // of. The run's end reconciles with Redis's applied set.
         QVERIFY(::kill(pid_t(m_redis.pid()), SIGCONT) == 0);
-        const QString applied =
-            QString::fromStdString(engine.snapshot()->backend.detail) + QStringLiteral(":0:applied");
+        const QString applied = QString::fromStdString(engine.snapshot()->backend.detail) +
+                                QStringLiteral(":0:applied");
         QTRY_COMPARE_WITH_TIMEOUT(m_redis.cli({QStringLiteral("SCARD"), applied}),
                                   QStringLiteral("1"), 10000);
         engine.stop();

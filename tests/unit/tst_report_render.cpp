@@ -23,7 +23,8 @@ int pixelsOf(const QImage& image, QColor colour) {
     for (int y = 0; y < image.height(); ++y)
         for (int x = 0; x < image.width(); ++x) {
             const QColor c = image.pixelColor(x, y);
-            if (std::abs(c.red() - colour.red()) < 12 && std::abs(c.green() - colour.green()) < 12 &&
+            if (std::abs(c.red() - colour.red()) < 12 &&
+                std::abs(c.green() - colour.green()) < 12 &&
                 std::abs(c.blue() - colour.blue()) < 12)
                 ++n;
         }
@@ -32,8 +33,7 @@ int pixelsOf(const QImage& image, QColor colour) {
 
 QString tool(const char* name) {
     const QString path = QStandardPaths::findExecutable(QString::fromLatin1(name));
-    if (path.isEmpty())
-        qWarning("%s is not installed: run installer/install-deps.sh", name);
+    if (path.isEmpty()) qWarning("%s is not installed: run installer/install-deps.sh", name);
     return path;
 }
 
@@ -56,9 +56,10 @@ private Q_SLOTS:
         m_html = m_dir.filePath(u"report.html"_s);
         m_pdf = m_dir.filePath(u"report.pdf"_s);
         QProcess compare;
-        compare.start(cli(), {u"compare"_s, QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"),
-                              u"--guards"_s, u"none,atomic"_s, u"--report"_s, m_html, u"--pdf"_s,
-                              m_pdf, u"--quiet"_s});
+        compare.start(
+            cli(), {u"compare"_s, QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-003.json"),
+                    u"--guards"_s, u"none,atomic"_s, u"--report"_s, m_html, u"--pdf"_s, m_pdf,
+                    u"--quiet"_s});
         QVERIFY(compare.waitForFinished(120000));
         QVERIFY2(compare.exitCode() == 0, compare.readAllStandardError().constData());
         QVERIFY(QFileInfo(m_html).size() > 0);
@@ -71,12 +72,12 @@ private Q_SLOTS:
         const QString shot = m_dir.filePath(u"report-html.png"_s);
         QProcess browser;
         // No network at all: whatever the page needs must be inside it.
-        browser.start(chromium, {u"--headless=new"_s, u"--no-sandbox"_s, u"--disable-gpu"_s,
-                                 u"--hide-scrollbars"_s, u"--no-first-run"_s,
-                                 u"--user-data-dir="_s + m_dir.filePath(u"chromium"_s),
-                                 u"--host-resolver-rules=MAP * ~NOTFOUND"_s,
-                                 u"--window-size=1400,2600"_s, u"--screenshot="_s + shot,
-                                 QUrl::fromLocalFile(m_html).toString()});
+        browser.start(
+            chromium,
+            {u"--headless=new"_s, u"--no-sandbox"_s, u"--disable-gpu"_s, u"--hide-scrollbars"_s,
+             u"--no-first-run"_s, u"--user-data-dir="_s + m_dir.filePath(u"chromium"_s),
+             u"--host-resolver-rules=MAP * ~NOTFOUND"_s, u"--window-size=1400,2600"_s,
+             u"--screenshot="_s + shot, QUrl::fromLocalFile(m_html).toString()});
         QVERIFY(browser.waitForFinished(120000));
         QVERIFY2(QFileInfo::exists(shot), browser.readAllStandardError().right(2000).constData());
         keep(shot);
@@ -123,8 +124,9 @@ private Q_SLOTS:
 
     void aPdfToStdoutIsRefusedBeforeAnythingRuns() {
         QProcess compare;
-        compare.start(cli(), {u"compare"_s, QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
-                              u"--guards"_s, u"none,atomic"_s, u"--pdf"_s, u"-"_s});
+        compare.start(
+            cli(), {u"compare"_s, QStringLiteral(STAMPEDE_SOURCE_DIR "/simulations/seed-001.json"),
+                    u"--guards"_s, u"none,atomic"_s, u"--pdf"_s, u"-"_s});
         QVERIFY(compare.waitForFinished(30000));
         QCOMPARE(compare.exitCode(), 2);
         QVERIFY(compare.readAllStandardError().contains("--pdf -: a PDF goes to a file"));

@@ -85,14 +85,16 @@ CapturesDock::CapturesDock(EngineController* controller, QWidget* parent)
     m_campaignFrom->setObjectName(QStringLiteral("captureCampaignFrom"));
     m_userFrom = new QLineEdit(body);
     m_userFrom->setObjectName(QStringLiteral("captureUserFrom"));
-    const QString hint = tr("the seed APIs' rules (or: path:N; body:FIELD; header:NAME; "
-                            "query:NAME; regex:RE)");
+    const QString hint =
+        tr("the seed APIs' rules (or: path:N; body:FIELD; header:NAME; "
+           "query:NAME; regex:RE)");
     m_campaignFrom->setPlaceholderText(hint);
     m_userFrom->setPlaceholderText(hint);
     for (QLineEdit* e : {m_campaignFrom, m_userFrom}) {
-        e->setToolTip(tr("Imported requests only: rules tried in order, separated by ';'. path:3 "
-                         "is the 3rd path segment, body:a.b a JSON field, regex:RE its first "
-                         "group. A request no rule places is counted unmatched."));
+        e->setToolTip(
+            tr("Imported requests only: rules tried in order, separated by ';'. path:3 "
+               "is the 3rd path segment, body:a.b a JSON field, regex:RE its first "
+               "group. A request no rule places is counted unmatched."));
         connect(e, &QLineEdit::editingFinished, this, [this] {
             if (!m_shownPath.isEmpty()) showCapture(m_shownPath);
         });

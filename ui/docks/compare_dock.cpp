@@ -39,7 +39,16 @@
 namespace stampede::ui {
 namespace {
 
-enum LaneColumn { kGuard, kPipeline, kTransport, kWorkers, kPartitions, kPace, kPool, kLaneColumns };
+enum LaneColumn {
+    kGuard,
+    kPipeline,
+    kTransport,
+    kWorkers,
+    kPartitions,
+    kPace,
+    kPool,
+    kLaneColumns
+};
 constexpr int kTilesPerRow = 4;
 
 QString scenarioDefault() {
@@ -204,16 +213,15 @@ CompareDock::CompareDock(EngineController* controller, QWidget* parent)
     m_exportPdf = new QPushButton(tr("Save PDF…"), results);
     m_exportPdf->setObjectName(QStringLiteral("compareSavePdf"));
     connect(m_exportPdf, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Save the report as PDF"),
-                                                          QStringLiteral("comparison.pdf"),
-                                                          tr("PDF (*.pdf)"));
+        const QString file =
+            QFileDialog::getSaveFileName(this, tr("Save the report as PDF"),
+                                         QStringLiteral("comparison.pdf"), tr("PDF (*.pdf)"));
         if (file.isEmpty()) return;
         if (const QString why = savePdf(file); !why.isEmpty())
             QMessageBox::warning(this, tr("Save PDF"), why);
     });
-    connect(m_exportCsv, &QPushButton::clicked, this, [this] {
-        exportCsvInteractively(this, *m_model, QStringLiteral("comparison.csv"));
-    });
+    connect(m_exportCsv, &QPushButton::clicked, this,
+            [this] { exportCsvInteractively(this, *m_model, QStringLiteral("comparison.csv")); });
     connect(m_exportJson, &QPushButton::clicked, this, &CompareDock::exportJson);
     connect(m_exportReport, &QPushButton::clicked, this, &CompareDock::exportReport);
     for (QPushButton* b : {m_exportCsv, m_exportJson, m_exportReport, m_exportPdf}) {
@@ -261,9 +269,9 @@ CompareDock::~CompareDock() = default;
 void CompareDock::buildLaneEditor(QWidget* parent) {
     m_laneEditor = new QTableWidget(0, kLaneColumns, parent);
     m_laneEditor->setObjectName(QStringLiteral("compareLanes"));
-    m_laneEditor->setHorizontalHeaderLabels(
-        {tr("guard"), tr("pipeline"), tr("transport"), tr("workers"), tr("partitions"), tr("pace"),
-         tr("db pool")});
+    m_laneEditor->setHorizontalHeaderLabels({tr("guard"), tr("pipeline"), tr("transport"),
+                                             tr("workers"), tr("partitions"), tr("pace"),
+                                             tr("db pool")});
     m_laneEditor->horizontalHeaderItem(kPool)->setToolTip(
         tr("The mysql-* guards' connection pool: at most N decisions hold a connection at once, "
            "the others wait for one (HikariCP's pending)"));
@@ -295,14 +303,13 @@ void CompareDock::addLaneRow(const compare::LaneConfig& lane) {
     QComboBox* guard = choice(guards, lane.guard);
     guard->setProperty("laneName", QString::fromStdString(lane.name));
     m_laneEditor->setCellWidget(row, kGuard, guard);
+    m_laneEditor->setCellWidget(row, kPipeline,
+                                choice({QStringLiteral("sync"), QStringLiteral("decide-at-ingress"),
+                                        QStringLiteral("decide-in-worker")},
+                                       text(lane.pipeline)));
     m_laneEditor->setCellWidget(
-        row, kPipeline,
-        choice({QStringLiteral("sync"), QStringLiteral("decide-at-ingress"),
-                QStringLiteral("decide-in-worker")},
-               text(lane.pipeline)));
-    m_laneEditor->setCellWidget(
-        row, kTransport, choice({QStringLiteral("inproc"), QStringLiteral("kafka")},
-                                text(lane.transport)));
+        row, kTransport,
+        choice({QStringLiteral("inproc"), QStringLiteral("kafka")}, text(lane.transport)));
     m_laneEditor->setCellWidget(row, kWorkers, count(256, lane.workers));
     m_laneEditor->setCellWidget(row, kPartitions, count(256, lane.partitions));
     m_laneEditor->setCellWidget(
@@ -315,10 +322,8 @@ std::vector<compare::LaneConfig> CompareDock::lanes() const {
     for (int row = 0; row < m_laneEditor->rowCount(); ++row) {
         compare::LaneConfig lane;
         // A lesson's lanes keep the names its findings use, whichever rows go.
-        lane.name = m_laneEditor->cellWidget(row, kGuard)
-                        ->property("laneName")
-                        .toString()
-                        .toStdString();
+        lane.name =
+            m_laneEditor->cellWidget(row, kGuard)->property("laneName").toString().toStdString();
         lane.guard = chosenText(m_laneEditor, row, kGuard);
         if (const auto p = chosenText(m_laneEditor, row, kPipeline))
             lane.pipeline = core::parsePipeline(*p);
@@ -412,7 +417,8 @@ QString CompareDock::start() {
     m_startAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_laneEditor->setEnabled(false);
-    for (QPushButton* b : {m_exportCsv, m_exportJson, m_exportReport, m_exportPdf}) b->setEnabled(false);
+    for (QPushButton* b : {m_exportCsv, m_exportJson, m_exportReport, m_exportPdf})
+        b->setEnabled(false);
     m_poll->start();
     refresh();
     return {};
@@ -470,7 +476,8 @@ void CompareDock::finish() {
     m_startAction->setEnabled(true);
     m_stopAction->setEnabled(false);
     m_laneEditor->setEnabled(true);
-    for (QPushButton* b : {m_exportCsv, m_exportJson, m_exportReport, m_exportPdf}) b->setEnabled(true);
+    for (QPushButton* b : {m_exportCsv, m_exportJson, m_exportReport, m_exportPdf})
+        b->setEnabled(true);
     int skipped = 0, overIssuing = 0;
     for (const auto& lane : m_results) {
         skipped += lane.status == compare::LaneStatus::Skipped;
@@ -567,9 +574,9 @@ void CompareDock::setPresentation(bool on) {
 
 void CompareDock::exportJson() {
     if (!m_comparison) return;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export the comparison as JSON"),
-                                                      QStringLiteral("comparison.json"),
-                                                      tr("JSON (*.json)"));
+    const QString file =
+        QFileDialog::getSaveFileName(this, tr("Export the comparison as JSON"),
+                                     QStringLiteral("comparison.json"), tr("JSON (*.json)"));
     if (file.isEmpty()) return;
     QFile out(file);
     const QByteArray json =
@@ -583,9 +590,8 @@ void CompareDock::exportJson() {
 
 void CompareDock::exportReport() {
     if (!m_comparison) return;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Save the HTML report"),
-                                                      QStringLiteral("comparison.html"),
-                                                      tr("HTML (*.html)"));
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Save the HTML report"), QStringLiteral("comparison.html"), tr("HTML (*.html)"));
     if (file.isEmpty()) return;
     QFile out(file);
     const std::string html = compare::comparisonHtml(

@@ -35,7 +35,8 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const {
     const compare::TableRow& row = m_table.rows[std::size_t(index.row())];
     const int column = index.column();
     if (column == 0) {
-        if (role == Qt::DisplayRole || role == Qt::UserRole) return QString::fromStdString(row.lane);
+        if (role == Qt::DisplayRole || role == Qt::UserRole)
+            return QString::fromStdString(row.lane);
         if (role == Qt::ToolTipRole && !row.skipped.empty())
             return tr("skipped: %1").arg(QString::fromStdString(row.skipped));
         return {};
@@ -50,8 +51,9 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const {
             if (value) return QLocale().toString(*value, 'f', spec.decimals);
             // A lane that did not run says why in its first figure's cell, once.
             if (row.values.empty() && column == 1)
-                return row.skipped.empty() ? QString::fromStdString(row.status)
-                                           : tr("skipped: %1").arg(QString::fromStdString(row.skipped));
+                return row.skipped.empty()
+                           ? QString::fromStdString(row.status)
+                           : tr("skipped: %1").arg(QString::fromStdString(row.skipped));
             return QStringLiteral("–");
         case Qt::UserRole:
             return value ? QVariant(*value) : QVariant();
@@ -133,8 +135,7 @@ void ComparisonTableModel::sort(int column, Qt::SortOrder order) {
     m_table = std::move(sorted);
     const QModelIndexList before = persistentIndexList();
     QModelIndexList after;
-    for (const QModelIndex& i : before)
-        after << index(newIndex[std::size_t(i.row())], i.column());
+    for (const QModelIndex& i : before) after << index(newIndex[std::size_t(i.row())], i.column());
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged();
 }

@@ -7,7 +7,9 @@
 namespace stampede::ui {
 
 ArrivalTimeline::ArrivalTimeline(QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)), m_bars(new QCPBars(m_plot->xAxis, m_plot->yAxis)) {
+    : QWidget(parent),
+      m_plot(new QCustomPlot(this)),
+      m_bars(new QCPBars(m_plot->xAxis, m_plot->yAxis)) {
     setObjectName(QStringLiteral("arrivalTimeline"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

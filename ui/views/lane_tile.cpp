@@ -116,7 +116,8 @@ void LaneTile::show(const compare::LaneResult& lane) {
         return;
     }
     const QLocale locale;
-    m_stock->setText(tr("issued %1 of %2").arg(locale.toString(s->issued), locale.toString(s->stock)));
+    m_stock->setText(
+        tr("issued %1 of %2").arg(locale.toString(s->issued), locale.toString(s->stock)));
     m_alarm = s->overIssued > 0;
     m_over->setText(tr("over-issued %1").arg(locale.toString(s->overIssued)));
     m_over->setStyleSheet(m_alarm ? QStringLiteral("QLabel { color: white; background: #c62828; "

@@ -59,9 +59,9 @@ void RaceTimeline::paintEvent(QPaintEvent*) {
                        : tr("%1: no race witnesses (a correct guard records none).").arg(m_lane));
         return;
     }
-    p.drawText(QRect(8, 2, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("%1: the first %2 of %3 collisions").arg(m_lane).arg(drawn()).arg(
-                   m_witnesses.size()));
+    p.drawText(
+        QRect(8, 2, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter,
+        tr("%1: the first %2 of %3 collisions").arg(m_lane).arg(drawn()).arg(m_witnesses.size()));
     const QStringList texts = captions();
     compare::WitnessColours colours;
     colours.text = ink;
@@ -77,8 +77,8 @@ void RaceTimeline::paintEvent(QPaintEvent*) {
         small.setPointSizeF(small.pointSizeF() * 0.9);
         p.setFont(small);
         p.drawText(QRectF(8, top + 2 * kRowHeight, width() - 16, kCaptionHeight),
-                   Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(
-                       texts[i], Qt::ElideRight, width() - 16));
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fontMetrics().elidedText(texts[i], Qt::ElideRight, width() - 16));
         p.setFont(font());
         top += 2 * kRowHeight + kCaptionHeight + kGap;
     }

@@ -65,7 +65,7 @@ public:
 
 private:
     struct ThreadConnection;
-    struct Decision;                                                     // one take's bookkeeping
+    struct Decision;    // one take's bookkeeping
     struct PoolPermit;  // one of the pool's connections in use
     guards::TakeResult decide(int campaign, const std::uint64_t* user);  // null: no record
     // This thread's, opened on first use; null if down. `backingOff`, when given, says the null

@@ -350,8 +350,8 @@ guards::TakeResult RedisGuard::decide(int campaign, int laneIndex, const std::ui
     // were it to restart the outage clock, it would undo another lane's answer from a Redis that
     // is back (found after a kill -9 and restart: the run waited out its whole bound).
     const Lane& lane = *m_lanes[static_cast<std::size_t>(laneIndex)];
-    const bool backingOff = (!lane.conn.ctx || lane.conn.ctx->err) &&
-                            Clock::now() < lane.retryAt && m_outage.running();
+    const bool backingOff =
+        (!lane.conn.ctx || lane.conn.ctx->err) && Clock::now() < lane.retryAt && m_outage.running();
     const guards::TakeResult result = decideOnce(campaign, laneIndex, user);
     const redisContext* ctx = lane.conn.ctx;
     if (result == guards::TakeResult::Unavailable && (!ctx || ctx->err)) {

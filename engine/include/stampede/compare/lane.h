@@ -26,8 +26,8 @@ struct LaneConfig {
     std::optional<int> pool;  // the mysql-* guards' connection pool (RunConfig::dbPool)
 };
 
-// "guard=redis-lua,pipeline=sync,workers=8,name=lua-sync" (also pace=, partitions=, pool=); nullopt with `error` naming the key or
-// the value that is wrong.
+// "guard=redis-lua,pipeline=sync,workers=8,name=lua-sync" (also pace=, partitions=, pool=); nullopt
+// with `error` naming the key or the value that is wrong.
 std::optional<LaneConfig> parseLane(std::string_view text, std::string& error);
 
 // The lists of compare --guards/--pipelines/--transports/--workers/--partitions/--pace, as
