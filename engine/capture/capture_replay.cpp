@@ -2,8 +2,9 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "capture/replay_filter.h"
+
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <queue>
 #include <regex>
@@ -17,22 +18,6 @@ namespace stampede::capture {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The filters, then the renaming; false for a record the replay leaves out.
-bool keepRecord(CaptureRecord& r, const ReplayOptions& o, const std::regex* users) {
-    if (o.fromUs && r.atUs < *o.fromUs) return false;
-    if (o.toUs && r.atUs >= *o.toUs) return false;
-    if (!o.campaigns.empty() &&
-        std::find(o.campaigns.begin(), o.campaigns.end(), r.campaign) == o.campaigns.end())
-        return false;
-    if (users && !std::regex_search(r.user, *users)) return false;
-    for (const auto& [from, to] : o.mapCampaign)
-        if (r.campaign == from) {
-            r.campaign = to;
-            break;
-        }
-    return true;
-}
 
 // The records of one pass over the capture, filtered and renamed, in time order as far as the
 // reorder window allows (ties keep file order).
@@ -117,81 +102,6 @@ void waitUntil(Clock::time_point due, const ReplayControl& control) {
 }
 
 }  // namespace
-
-// The scenario user number a name stands for (as the engine's user directory reads it), or 0.
-std::uint32_t userNumber(const std::string& name) {
-    std::uint32_t n = 0;
-    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
-    if (ec != std::errc() || end != name.data() + name.size() || name.front() == '0') return 0;
-    return n;
-}
-
-std::optional<std::vector<GivenArrival>> plannedArrivals(
-    const std::string& path, const ReaderOptions& readerOptions, const ReplayOptions& options,
-    const std::vector<std::string>& campaignIds, ReplayReport& report, std::size_t limit) {
-    if (!options.userPattern.empty()) return std::nullopt;  // the regex filter: the general path
-    std::vector<GivenArrival> out;
-    const double speed = std::max(options.speed, 1e-9);
-    std::int64_t firstUs = 0, spanUs = 0;
-    std::size_t count0 = 0;
-    double loopOffsetUs = 0;
-    const auto start = Clock::now();
-    for (int loop = 0; loop < std::max(1, options.loops); ++loop) {
-        auto reader = openCapture(path, readerOptions, report.error);
-        if (!reader) return std::nullopt;
-        // No reorder window here: the whole list is sorted at the end.
-        std::string lastCampaign;
-        std::uint16_t lastIndex = 0;
-        CaptureRecord record;
-        CaptureRecord* r = &record;
-        while (reader->next(record)) {
-            if (!keepRecord(record, options, nullptr)) {
-                ++report.filtered;
-                continue;
-            }
-            if (loop == 0) {
-                if (count0 == 0) firstUs = r->atUs;
-                spanUs = std::max(spanUs, r->atUs - firstUs);
-                ++count0;
-            }
-            if (r->campaign != lastCampaign || out.empty()) {
-                const auto it = std::find(campaignIds.begin(), campaignIds.end(), r->campaign);
-                if (it == campaignIds.end()) return std::nullopt;
-                lastIndex = static_cast<std::uint16_t>(it - campaignIds.begin());
-                lastCampaign = r->campaign;
-            }
-            const std::uint32_t user = userNumber(r->user);
-            if (user == 0 || out.size() >= limit) return std::nullopt;
-            const auto atUs = std::int64_t(loopOffsetUs + double(r->atUs - firstUs) / speed);
-            out.push_back({atUs, user, lastIndex, r->verified});
-        }
-        report.stats = reader->stats();
-        report.unmatched += report.stats.unmatched;
-        if (!reader->error().empty()) {
-            report.error = reader->error();
-            return std::nullopt;
-        }
-        ++report.loopsDone;
-        const double gapUs = count0 > 1 ? double(spanUs) / double(count0 - 1) : 1000.0;
-        loopOffsetUs += (double(spanUs) + gapUs) / speed;
-    }
-    // The feeders need time order; records later than the reorder window could place are here.
-    // A recorded run is in order already: checking costs one pass, sorting a million ~40 ms.
-    const auto earlier = [](const GivenArrival& a, const GivenArrival& b) {
-        return a.atUs < b.atUs;
-    };
-    if (!std::is_sorted(out.begin(), out.end(), earlier))
-        std::stable_sort(out.begin(), out.end(), earlier);
-    // Records earlier than the first one: the run starts at the earliest.
-    if (!out.empty() && out.front().atUs < 0) {
-        const std::int64_t shift = -out.front().atUs;
-        for (GivenArrival& a : out) a.atUs += shift;
-    }
-    report.sent = std::int64_t(out.size());
-    report.timed = false;
-    report.wallS = std::chrono::duration<double>(Clock::now() - start).count();
-    return out;
-}
 
 ReplayReport replayCapture(const std::string& path, const ReaderOptions& readerOptions,
                            const ReplayOptions& options, ReplayTarget* target,

@@ -8,6 +8,8 @@
 
 #include <QFile>
 
+#include <random>
+
 #include "capture/ndjson_line.h"
 #include "capture_test_support.h"
 #include "stampede/capture/capture_info.h"
@@ -83,6 +85,67 @@ private Q_SLOTS:
                 QVERIFY(zstdcat.readAllStandardOutput().contains("\"end\":\"complete\""));
             }
         }
+    }
+
+    // Lines as the writer lays them out take a short path: it must read every line exactly as
+    // the general scanner does, and accept nothing the scanner refuses (each line below is also
+    // cut and altered at every byte).
+    void theWritersLayoutReadsAsTheScannerReadsIt() {
+        std::mt19937 rng(7);
+        const std::vector<std::string> texts = {"c1", "mega-drop", "675133", "a\"b", "x\\y",
+                                                "\t", "élise",     "r-1",    "sim",  ""};
+        auto pick = [&] { return texts[rng() % texts.size()]; };
+        int fastLines = 0, altered = 0;
+        for (int k = 0; k < 400; ++k) {
+            CaptureRecord in;
+            in.atUs = std::int64_t(rng() % 2'000'000) - 1000;
+            in.campaign = pick();
+            in.user = pick();
+            in.requestId = rng() % 3 == 0 ? pick() : std::string();
+            in.source = rng() % 2 ? pick() : std::string();
+            in.verified = rng() % 2;
+            if (rng() % 5 == 0) in.headers = {{"X-User-Id", pick()}};
+            std::string line;
+            appendRecordLine(line, in);
+            line.pop_back();  // the '\n'
+            if (rng() % 4 == 0) line += '\r';
+            std::vector<std::string> variants{line};
+            for (std::size_t i = 0; i < line.size(); ++i) {
+                variants.push_back(line.substr(0, i));
+                variants.push_back(line.substr(0, i) + line.substr(i + 1));
+                std::string changed = line;
+                changed[i] = "\"\\ ,:}{0a\x01"[rng() % 10];
+                variants.push_back(changed);
+            }
+            for (const std::string& v : variants) {
+                CaptureRecord fast, scanned;
+                CaptureHeader h1, h2;
+                std::string e1, e2;
+                const LineParse a = parseCaptureLine(v, fast, h1, e1);
+                const LineParse b = scanCaptureLine(v, scanned, h2, e2);
+                QCOMPARE(a.error.empty(), b.error.empty());
+                QCOMPARE(a.error, b.error);
+                if (!a.error.empty() || a.kind != LineKind::Record) continue;
+                ++altered;
+                QCOMPARE(fast.atUs, scanned.atUs);
+                QCOMPARE(fast.campaign, scanned.campaign);
+                QCOMPARE(fast.user, scanned.user);
+                QCOMPARE(fast.requestId, scanned.requestId);
+                QCOMPARE(fast.source, scanned.source);
+                QCOMPARE(fast.verified, scanned.verified);
+                QCOMPARE(fast.headers, scanned.headers);
+            }
+            if (!in.campaign.empty() && !in.user.empty()) {
+                CaptureRecord r;
+                CaptureHeader h;
+                std::string e;
+                QVERIFY(parseCaptureLine(line, r, h, e).error.empty());
+                QCOMPARE(r.user, in.user);
+                ++fastLines;
+            }
+        }
+        QVERIFY(fastLines > 200);
+        QVERIFY(altered > fastLines);  // some altered lines still parse, and agree
     }
 
     void unicodeEscapesAndSurrogatesDecode() {

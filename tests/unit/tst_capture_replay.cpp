@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -263,6 +264,81 @@ private Q_SLOTS:
             QCOMPARE(fast[QLatin1String(key)].toInteger(), paced[QLatin1String(key)].toInteger());
         QCOMPARE(fast[QStringLiteral("winners_sha256")].toString(),
                  paced[QStringLiteral("winners_sha256")].toString());
+    }
+
+    // A plain capture over 4 MiB is planned in parts on every core; the same bytes gzipped take
+    // the streaming reader. Both must give the same list, the same counts and the same errors.
+    void aLargeCaptureIsPlannedInPartsAsTheReaderReadsIt_data() {
+        QTest::addColumn<QString>("tail");      // what follows the records
+        QTest::addColumn<int>("badAt");         // 0, or the record whose line is replaced
+        QTest::addColumn<QString>("expected");  // "list", "error" or "unplaceable"
+        QTest::newRow("complete") << QStringLiteral("{\"end\":\"complete\",\"records\":1}\n") << 0
+                                  << QStringLiteral("list");
+        QTest::newRow("killed mid-line")
+            << QStringLiteral("{\"t_us\":99999999,\"camp") << 0 << QStringLiteral("list");
+        QTest::newRow("lines after the trailer")
+            << QStringLiteral("{\"end\":\"cap\",\"records\":1}\n{\"t_us\":x}\nnot json\n") << 0
+            << QStringLiteral("list");
+        QTest::newRow("a bad line in the middle") << QString() << 61'000 << QStringLiteral("error");
+        QTest::newRow("a named user") << QString() << -1 << QStringLiteral("unplaceable");
+    }
+    void aLargeCaptureIsPlannedInPartsAsTheReaderReadsIt() {
+        QFETCH(QString, tail);
+        QFETCH(int, badAt);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        std::string text = "{\"stampede_capture\":1,\"source\":\"t\",\"created\":\"now\"}\n";
+        const int n = 90'000;  // about 6 MiB
+        for (int i = 0; i < n; ++i) {
+            // A little out of order, three campaigns, one filtered out, one renamed.
+            const std::int64_t t = std::int64_t(i) * 10 + (i % 7 == 0 ? -25 : 0);
+            const char* c = i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "gone";
+            if (i + 1 == badAt) {
+                text += "{\"t_us\":1,\"campaign\":x}\n";
+                continue;
+            }
+            const std::string user = badAt == -1 && i == 80'001 ? "alice" : std::to_string(i + 1);
+            text += "{\"t_us\":" + std::to_string(t) + ",\"campaign\":\"" + c + "\",\"user\":\"" +
+                    user + "\",\"source\":\"sim\",\"verified\":" + (i % 5 ? "true" : "false") +
+                    "}\n";
+        }
+        text += tail.toStdString();
+        const std::string plain = capture_test::write(dir, "big.ndjson", text);
+        const std::string zipped = capture_test::write(dir, "big-z.ndjson", text, true);
+        QVERIFY(QFileInfo(QString::fromStdString(plain)).size() > 4 << 20);
+        ReplayOptions options;
+        options.loops = 2;
+        options.speed = 2;
+        options.campaigns = {"a", "b"};
+        options.mapCampaign = {{"b", "bee"}};
+        const std::vector<std::string> ids{"a", "bee"};
+        ReplayReport inParts, streamed;
+        const auto partsList = plannedArrivals(plain, {}, options, ids, inParts);
+        const auto streamedList = plannedArrivals(zipped, {}, options, ids, streamed);
+        QCOMPARE(bool(partsList), expected == QStringLiteral("list"));
+        QCOMPARE(bool(streamedList), bool(partsList));
+        QCOMPARE(inParts.error.empty(), expected != QStringLiteral("error"));
+        if (expected == QStringLiteral("error")) {
+            QCOMPARE(inParts.error.line, std::int64_t(badAt) + 1);  // the header is line 1
+            QCOMPARE(inParts.error.message, streamed.error.message);
+            QCOMPARE(inParts.error.byteOffset, streamed.error.byteOffset);
+        }
+        if (!partsList) return;
+        QCOMPARE(partsList->size(), streamedList->size());
+        QCOMPARE(partsList->size(), std::size_t(2 * (n - n / 3)));
+        for (std::size_t i = 0; i < partsList->size(); ++i) {
+            const GivenArrival& a = (*partsList)[i];
+            const GivenArrival& b = (*streamedList)[i];
+            if (a.atUs != b.atUs || a.user != b.user || a.campaign != b.campaign ||
+                a.verified != b.verified)
+                QFAIL(qPrintable(QStringLiteral("arrival %1 differs").arg(i)));
+        }
+        QCOMPARE(inParts.filtered, streamed.filtered);
+        QCOMPARE(inParts.filtered, std::int64_t(2 * (n / 3)));
+        QCOMPARE(inParts.stats.records, streamed.stats.records);
+        QCOMPARE(inParts.stats.truncated, streamed.stats.truncated);
+        QCOMPARE(inParts.stats.endReason, streamed.stats.endReason);
+        QCOMPARE(inParts.loopsDone, 2);
     }
 
     void badCaptureIsRefusedBeforeAnythingIsSent() {

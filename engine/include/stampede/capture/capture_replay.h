@@ -58,9 +58,12 @@ struct ReplayReport {
     std::int64_t unmatched = 0;   // over all loops
     int loopsDone = 0;
     bool cancelled = false;
-    bool timed = true;      // false for --rate max: no schedule to be late against
-    double scheduledS = 0;  // when the last request was due
-    double wallS = 0;       // how long it took
+    bool timed = true;        // false for --rate max: no schedule to be late against
+    double scheduledS = 0;    // when the last request was due
+    double wallS = 0;         // how long it took: reading and sending (an arrival list: reading
+                              // and the run, timed as `bench` times a run)
+    double engineExtraS = 0;  // an arrival list: the engine's set-up and end-of-run audit, which
+                              // `bench` leaves out of its figure too
     std::int64_t peakPerSecond = 0, peakPerMs = 0;  // of the schedule
     metrics::LatencyHistogram lateness;             // ns behind schedule, per submission
     std::string firstRefusal;                       // the target's first refusal message
