@@ -17,6 +17,7 @@ std::optional<live::LiveSystems> liveSystemsOrReport(const CliOptions& o, const 
     flags.commitIntervalMs = o.commitIntervalMs;
     flags.store = o.store;
     flags.joinGroup = o.localWorkers.has_value();
+    flags.cluster = o.cluster;
     flags.profileNames = o.profileNames;
     flags.profilesFile = o.profilesFile;
     std::string error;

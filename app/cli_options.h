@@ -37,7 +37,7 @@ struct CliOptions {
     std::vector<std::string> profileNames;  // --profile, repeatable
     std::optional<std::string> profilesFile;
     // serve: the HTTP ingress.
-    std::optional<std::string> http, adminTokenFile, metrics, smtp, smtpFrom;
+    std::optional<std::string> http, adminTokenFile, metrics, smtp, smtpFrom, cluster;
     std::optional<long long> httpThreads, maxBody;
     std::optional<double> requestTimeout;
     bool rebuild = false;

@@ -137,6 +137,15 @@ int serveCommand(const CliOptions& o) {
         recorder = std::make_unique<ServeRecorder>(std::move(writer));
     }
 
+    if (o.cluster) {
+        if (scenario.run.transport != core::Transport::Kafka)
+            return fail(
+                "--cluster: the processes of one run meet on Kafka: give --transport kafka");
+        if (o.localWorkers.value_or(-1) != 0)
+            return fail(
+                "--cluster: requests are decided by `stampede-cli worker` processes only, so that "
+                "one process's end loses none of them: give --local-workers 0");
+    }
     Engine engine;
     StartOptions start = live::startOptionsFor(scenario.run, *systems);
     start.keepOpen = true;  // the requests come from HTTP clients until the operator stops
@@ -161,6 +170,10 @@ int serveCommand(const CliOptions& o) {
     http::RunMetrics metrics(engine);
     ingress.metrics = &metrics;
     ingress.observer = recorder.get();
+    // Over Kafka, 202 means stored in Kafka: a client told "accepted" is not let down by a crash
+    // of this process (the in-memory transport has nothing beyond the process to wait for).
+    ingress.answerWhenStored = scenario.run.transport == core::Transport::Kafka;
+    ingress.origin = systems->kafka.origin;
     http::IngressApi api(engine, ingress);
     // --smtp: the outbox goes out on a thread of its own, never on the decision path.
     std::unique_ptr<http::SmtpDelivery> delivery;

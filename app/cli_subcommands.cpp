@@ -397,6 +397,10 @@ void registerServe(CommandLine& cl) {
     addRunConfiguration(serve, o);
     addInteger(serve, "--local-workers", o.localWorkers, 0, 256,
                "with --transport kafka: workers in this process (0: only `stampede-cli worker`s)");
+    addText(serve, "--cluster", o.cluster, "NAME",
+            "one run shared by every serve given NAME (behind a load balancer): with --transport "
+            "kafka, --local-workers 0 and a redis guard, its stock is set by the first to start "
+            "and joined by the others; `stampede-cli worker`s decide for all of them");
     addStore(serve, o, "persist the run (coupons, events, dead letters) in this store");
     addNumber(serve, "--event-sampling", o.eventSampling, isShare, "a share in [0, 1]", "SHARE",
               "with --store: the share of request events stored (default 1)");

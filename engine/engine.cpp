@@ -89,6 +89,11 @@ std::optional<RequestStatus> Engine::requestStatus(core::RequestId id) const {
     return m_run->requestStatus(id);
 }
 
+bool Engine::stored(core::RequestId id) const {
+    STAMPEDE_WITH_RUN(false);
+    return m_run->stored(id);
+}
+
 std::optional<RequestStatus> Engine::findRequest(const std::string& campaignId,
                                                  const std::string& user) const {
     STAMPEDE_WITH_RUN(std::nullopt);

@@ -6,6 +6,43 @@
 
 namespace stampede::http {
 
+void DeferredAnswer::resolve(HttpResponse response) {
+    std::function<void(HttpResponse &&)> then;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_answer) return;  // once
+        if (!m_then) {
+            m_answer = std::move(response);
+            m_resolved.notify_all();
+            return;
+        }
+        then = std::move(m_then);
+        m_answer.emplace();  // given: a second resolve() is ignored
+    }
+    then(std::move(response));
+}
+
+void DeferredAnswer::onResolved(std::function<void(HttpResponse&&)> then) {
+    std::optional<HttpResponse> ready;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_answer) {
+            m_then = std::move(then);
+            return;
+        }
+        ready = std::move(m_answer);
+        m_answer.emplace();
+    }
+    then(std::move(*ready));
+}
+
+std::optional<HttpResponse> DeferredAnswer::wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    if (!m_resolved.wait_for(lock, timeout, [this] { return m_answer.has_value(); }))
+        return std::nullopt;
+    return m_answer;
+}
+
 std::string_view HttpRequest::header(std::string_view lowerCaseName) const {
     for (const auto& [name, value] : headers)
         if (name == lowerCaseName) return value;

@@ -227,6 +227,17 @@ private:
         const bool keepAlive = m_parser->get().keep_alive();
         HttpRequest request = toRequest(m_parser->release());
         HttpResponse response = handle(m_shared.handler, request);
+        if (response.deferred) {
+            // Answered later from another thread: back on this connection's own thread then.
+            return response.deferred->onResolved(
+                [self = shared_from_this(), version, keepAlive](HttpResponse&& later) {
+                    asio::post(self->executor(),
+                               [self, version, keepAlive, later = std::move(later)]() mutable {
+                                   if (!keepAlive) later.close = true;
+                                   self->answer(std::move(later), version);
+                               });
+                });
+        }
         if (!keepAlive) response.close = true;
         answer(std::move(response), version);
     }
@@ -312,6 +323,10 @@ HttpResponse answerRawRequest(std::string_view bytes, const HttpLimits& limits,
     if (consumed) *consumed = used;
     const bool keepAlive = parser.get().keep_alive();
     HttpResponse response = handle(handler, toRequest(parser.release()));
+    if (response.deferred) {
+        const auto later = response.deferred->wait(limits.requestTimeout);
+        response = later ? *later : errorResponse(504, "no answer within the request timeout");
+    }
     if (!keepAlive) response.close = true;
     return response;
 }

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "http/json_text.h"
+#include "http/stored_answers.h"
 
 namespace stampede::http {
 namespace {
@@ -194,7 +195,12 @@ std::string resultMessage(const RequestStatus& s, const std::string& campaignNam
 }  // namespace
 
 IngressApi::IngressApi(Engine& engine, IngressOptions options)
-    : m_engine(engine), m_options(std::move(options)), m_desk(m_options.verification) {}
+    : m_engine(engine), m_options(std::move(options)), m_desk(m_options.verification) {
+    if (m_options.answerWhenStored)
+        m_stored = std::make_unique<StoredAnswers>(m_engine, m_options.storedWithin);
+}
+
+IngressApi::~IngressApi() = default;
 
 const core::Campaign* IngressApi::campaign(std::string_view id) const {
     for (const auto& c : m_options.campaigns)
@@ -260,7 +266,18 @@ HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
 HttpResponse IngressApi::handle(const HttpRequest& request) {
     Route routed = Route::Unknown;
     HttpResponse response = route(request, routed);
-    if (m_options.metrics) m_options.metrics->countAnswer(routed, response.status);
+    if (!m_options.metrics) return response;
+    if (!response.deferred) {
+        m_options.metrics->countAnswer(routed, response.status);
+        return response;
+    }
+    // Counted when it is given, with the status it has then.
+    auto counted = std::make_shared<DeferredAnswer>();
+    response.deferred->onResolved([metrics = m_options.metrics, routed, counted](HttpResponse&& r) {
+        metrics->countAnswer(routed, r.status);
+        counted->resolve(std::move(r));
+    });
+    response.deferred = counted;
     return response;
 }
 
@@ -305,10 +322,12 @@ HttpResponse IngressApi::apply(const HttpRequest& request, const core::Campaign&
         o.field("reason", core::toString(r.reason));
     o.field("duplicate", duplicate)
         .field("statusUrl", "/api/requests/" + std::to_string(r.requestId));
+    if (m_options.origin) o.field("origin", std::int64_t(m_options.origin));
     // 202: taken, decided later (or already, in the sync pipeline); a duplicate names the first.
     HttpResponse answer;
     answer.status = duplicate ? 200 : 202;
     answer.body = o.take();
+    if (m_stored) return m_stored->whenStored(r.requestId, std::move(answer));
     return answer;
 }
 

@@ -4,6 +4,7 @@
 // above 2^32, so both kinds share one idempotency space. Thread-safe; off the hot path.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -14,10 +15,16 @@ namespace stampede::ingress {
 
 class UserDirectory {
 public:
+    // In a run several ingress processes share, named users are numbered by the run's backend
+    // (Guard::sharedUserNumber: 1, 2, … for all of them alike), not in this process.
+    using SharedNumbering = std::function<std::uint64_t(std::string_view name)>;
+    void numberShared(SharedNumbering numbering) { m_shared = std::move(numbering); }
+
     static constexpr std::uint64_t kFirstNamed = 1ULL << 32;
     static constexpr std::uint64_t kLimit = 1ULL << 48;
 
-    // The user's number; 0 if the name is empty or the directory is full.
+    // The user's number; 0 if the name is empty, the directory is full, or the shared numbering
+    // does not answer.
     std::uint64_t userOf(std::string_view name);
     // The user's number if the name has one already (a decimal, or a name seen before), 0 if
     // not: a lookup that, unlike userOf, never adds a name.
@@ -29,6 +36,8 @@ private:
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, std::uint64_t> m_byName;
     std::vector<std::string> m_names;  // index = user - kFirstNamed
+    SharedNumbering m_shared;
+    std::unordered_map<std::uint64_t, std::string> m_sharedNames;  // with m_shared
 };
 
 }  // namespace stampede::ingress

@@ -1,5 +1,7 @@
 #include "stampede/live/live_systems.h"
 
+#include <random>
+
 #include "core/endpoint_url.h"
 #include "stampede/profiles/keychain.h"
 
@@ -81,6 +83,14 @@ std::optional<LiveSystems> fromCommandLine(const LiveFlags& f, const QProcessEnv
     if (f.kafkaTopicPrefix) k.topicPrefix = *f.kafkaTopicPrefix;
     if (f.kafkaTopic) k.requestsTopic = *f.kafkaTopic;
     k.joinGroup = f.joinGroup;
+    if (f.cluster) {
+        k.cluster = *f.cluster;  // the transport checks it as a part of its topics' names
+        // This process's origin in the shared run: drawn here, so that the front end can say
+        // it with the request ids it hands out. Never 0 (a run of one).
+        std::random_device random;
+        while (k.origin == 0) k.origin = random();
+        k.joinGroup = true;  // its workers are elsewhere
+    }
     if (f.store && !parseStore(*f.store, "--store", e, out, error)) return std::nullopt;
     if (f.profileNames.empty()) return out;
     const QString path =

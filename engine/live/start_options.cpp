@@ -40,8 +40,10 @@ GuardFactory liveGuardFactory(const LiveSystems& systems, int dbPool) {
 StartOptions startOptionsFor(const core::RunConfig& run, const LiveSystems& systems) {
     StartOptions options;
     options.guardFactory = liveGuardFactory(systems, run.dbPool);
-    if (run.transport == core::Transport::Kafka)
+    if (run.transport == core::Transport::Kafka) {
         options.transportFactory = backends::kafka::makeKafkaTransportFactory(systems.kafka);
+        options.sharedRun = systems.kafka.cluster;
+    }
     return options;
 }
 

@@ -77,6 +77,14 @@ std::unique_ptr<Run> Run::create(const sim::Scenario& scenario, const StartOptio
     if (!state->guard) return nullptr;
     auto plan = std::make_unique<RunPlan>(
         RunPlan::make(scenario, options, state->guard->requiresSingleConsumer()));
+    if (!options.sharedRun.empty() &&
+        !state->guard->shareAs("stampede:cluster:" + options.sharedRun, error))
+        return nullptr;
+    if (!options.sharedRun.empty()) {
+        guards::Guard* guard = state->guard.get();
+        state->users.numberShared(
+            [guard](std::string_view name) { return guard->sharedUserNumber(name); });
+    }
     makeCampaigns(*plan, *state);
     if (!makeQueue(*plan, *state, error)) return nullptr;
     state->arena.reserve(

@@ -44,6 +44,7 @@ public:
 
     SubmitResult submit(const Submission& submission);
     std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+    bool stored(core::RequestId id) const;
     std::optional<RequestStatus> findRequest(const std::string& campaignId,
                                              const std::string& user) const;
     StockChangeResult setStock(const std::string& campaignId, std::int64_t stock);

@@ -21,7 +21,10 @@ SubmitResult Run::submit(const Submission& submission) {
     }
     const std::uint64_t user = m_state->users.userOf(submission.user);
     if (user == 0) {
-        result.error = "user must be a non-empty name";
+        result.error = submission.user.empty()
+                           ? "user must be a non-empty name"
+                           : "the shared run's user numbering (in its guard's backend) did not "
+                             "answer: try again";
         return result;
     }
     const AdmitResult admitted = m_stages->api.with([&](Lane& lane) {
@@ -46,6 +49,12 @@ SubmitResult Run::submit(const Submission& submission) {
     result.state = r.loadState();
     if (core::isFinal(result.state)) result.reason = r.reason;
     return result;
+}
+
+bool Run::stored(core::RequestId id) const {
+    if (id >= m_state->arena.size()) return false;
+    if (core::isFinal(m_state->arena[id].loadState())) return true;
+    return !m_state->queue.exists() || m_state->queue.transport().stored(id);
 }
 
 std::optional<RequestStatus> Run::requestStatus(core::RequestId id) const {

@@ -16,6 +16,8 @@ struct RemoteResult {
     std::uint32_t message = 0;  // request id | kReplayBit
     RemoteOutcome outcome = RemoteOutcome::Failed;
     std::uint8_t attempts = 1;
+    // The ingress process whose request it was, in a run several share (0: a run of one).
+    std::uint32_t origin = 0;
 };
 
 class RemoteRunLink {

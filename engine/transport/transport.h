@@ -61,6 +61,10 @@ public:
     virtual void acknowledge(int /*consumer*/, std::uint64_t /*token*/) {}
     // True when a message can arrive more than once (redelivery after a rebalance or a loss).
     virtual bool redelivers() const { return false; }
+    // Whether the request's message is stored where a crash of this process cannot lose it
+    // (Kafka: its delivery was acknowledged). The in-memory rings keep nothing beyond the
+    // process: there is nothing more to wait for.
+    virtual bool stored(std::uint32_t /*message*/) const { return true; }
 
     virtual std::size_t depth() const = 0;  // messages waiting (approximate)
 

@@ -76,8 +76,9 @@ void quietLogs(rd_kafka_conf_t* conf) {
     rd_kafka_conf_set_log_cb(conf, logToNowhere);
 }
 
-void encode(const transport::Envelope& e, unsigned char (&out)[kMessageBytes]) {
-    std::memcpy(out, "SPK1", 4);
+std::size_t encode(const transport::Envelope& e, std::uint32_t origin,
+                   unsigned char (&out)[kMaxMessageBytes]) {
+    std::memcpy(out, origin ? "SPK2" : "SPK1", 4);
     putU32(out + 4, e.message);
     out[8] = static_cast<unsigned char>(e.campaign);
     out[9] = static_cast<unsigned char>(e.campaign >> 8);
@@ -85,22 +86,29 @@ void encode(const transport::Envelope& e, unsigned char (&out)[kMessageBytes]) {
     out[11] = 0;
     putU32(out + 12, static_cast<std::uint32_t>(e.user));
     putU32(out + 16, static_cast<std::uint32_t>(e.user >> 32));
+    if (!origin) return kMessageBytes;
+    putU32(out + 20, origin);
+    return kMaxMessageBytes;
 }
 
-std::optional<transport::Envelope> decode(const void* data, std::size_t size) {
+std::optional<transport::Envelope> decode(const void* data, std::size_t size,
+                                          std::uint32_t* origin) {
     const auto* p = static_cast<const unsigned char*>(data);
-    if (size != kMessageBytes || std::memcmp(p, "SPK1", 4) != 0) return std::nullopt;
+    const bool v1 = size == kMessageBytes && std::memcmp(p, "SPK1", 4) == 0;
+    const bool v2 = size == kMaxMessageBytes && std::memcmp(p, "SPK2", 4) == 0;
+    if (!v1 && !v2) return std::nullopt;
     transport::Envelope e;
     e.message = getU32(p + 4);
     e.campaign = static_cast<std::uint16_t>(p[8] | (p[9] << 8));
     e.flags = p[10];
     e.user = getU32(p + 12) | (std::uint64_t(getU32(p + 16)) << 32);
+    if (origin) *origin = v2 ? getU32(p + 20) : 0;
     return e;
 }
 
-void encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
-            unsigned char (&out)[kResultBytes]) {
-    std::memcpy(out, "SPR1", 4);
+std::size_t encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
+                   unsigned char (&out)[kMaxResultBytes]) {
+    std::memcpy(out, result.origin ? "SPR2" : "SPR1", 4);
     putU32(out + 4, result.message);
     out[8] = static_cast<unsigned char>(result.outcome);
     out[9] = result.attempts;
@@ -109,17 +117,23 @@ void encode(const transport::RemoteResult& result, std::uint16_t worker, int par
     out[12] = static_cast<unsigned char>(partition);
     out[13] = static_cast<unsigned char>(partition >> 8);
     out[14] = out[15] = 0;
+    if (!result.origin) return kResultBytes;
+    putU32(out + 16, result.origin);
+    return kMaxResultBytes;
 }
 
 std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_t size,
                                                     int* partition) {
     const auto* p = static_cast<const unsigned char*>(data);
-    if (size != kResultBytes || std::memcmp(p, "SPR1", 4) != 0 || p[8] > 3) return std::nullopt;
+    const bool v1 = size == kResultBytes && std::memcmp(p, "SPR1", 4) == 0;
+    const bool v2 = size == kMaxResultBytes && std::memcmp(p, "SPR2", 4) == 0;
+    if ((!v1 && !v2) || p[8] > 3) return std::nullopt;
     transport::RemoteResult r;
     r.message = getU32(p + 4);
     r.outcome = static_cast<transport::RemoteOutcome>(p[8]);
     r.attempts = p[9];
     if (partition) *partition = p[12] | (p[13] << 8);
+    r.origin = v2 ? getU32(p + 16) : 0;
     return r;
 }
 

@@ -42,16 +42,24 @@ private:
 // counted in the transport's statistics and reported in plain words.
 void quietLogs(rd_kafka_conf_t* conf);
 
-// A request on the wire: 20 bytes, little-endian, starting with "SPK1".
+// A request on the wire: 20 bytes, little-endian, starting with "SPK1"; or 24, starting with
+// "SPK2", when the run is shared by several ingress processes (KafkaSettings::cluster): then it
+// carries its ingress's origin, so that each takes back only its own requests' results.
 inline constexpr std::size_t kMessageBytes = 20;
-void encode(const transport::Envelope& envelope, unsigned char (&out)[kMessageBytes]);
-std::optional<transport::Envelope> decode(const void* data, std::size_t size);
+inline constexpr std::size_t kMaxMessageBytes = 24;
+// Writes the message (origin 0: the 20-byte form) and returns its size.
+std::size_t encode(const transport::Envelope& envelope, std::uint32_t origin,
+                   unsigned char (&out)[kMaxMessageBytes]);
+std::optional<transport::Envelope> decode(const void* data, std::size_t size,
+                                          std::uint32_t* origin = nullptr);
 
 // A remote worker's decision on the wire: 16 bytes, little-endian, starting with "SPR1", with
-// the request's partition (the ingress credits it against the producers' lead).
+// the request's partition (the ingress credits it against the producers' lead); or 20, starting
+// with "SPR2", with the request's origin (RemoteResult::origin non-zero).
 inline constexpr std::size_t kResultBytes = 16;
-void encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
-            unsigned char (&out)[kResultBytes]);
+inline constexpr std::size_t kMaxResultBytes = 20;
+std::size_t encode(const transport::RemoteResult& result, std::uint16_t worker, int partition,
+                   unsigned char (&out)[kMaxResultBytes]);
 std::optional<transport::RemoteResult> decodeResult(const void* data, std::size_t size,
                                                     int* partition = nullptr);
 

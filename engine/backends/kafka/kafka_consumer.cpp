@@ -92,10 +92,14 @@ bool KafkaConsumer::tryPop(transport::Delivery& delivery) {
     return tryPop(delivery, ignored);
 }
 
-bool KafkaConsumer::tryPop(transport::Delivery& delivery, transport::Envelope& envelope) {
+bool KafkaConsumer::tryPop(transport::Delivery& delivery, transport::Envelope& envelope,
+                           std::uint32_t* origin) {
     if (m_next == m_ready.size()) fill(0);
     if (m_next == m_ready.size()) return false;
-    std::tie(delivery, envelope) = m_ready[m_next++];
+    const Ready& ready = m_ready[m_next++];
+    delivery = ready.delivery;
+    envelope = ready.envelope;
+    if (origin) *origin = ready.origin;
     return true;
 }
 
@@ -159,14 +163,15 @@ void KafkaConsumer::take(const rd_kafka_message_t& m) {
     }
     progress.pending.emplace_back(m.offset, false);
     if (m_owner) m_owner->countConsumed(m.partition, 1);
-    const auto envelope = decode(m.payload, m.len);
+    std::uint32_t origin = 0;
+    const auto envelope = decode(m.payload, m.len, &origin);
     const std::uint64_t token = tokenOf(m.partition, m.offset);
     if (!envelope) {  // not ours: skip it, but never hold the offsets behind it
         if (m_owner) m_owner->countError();
         acknowledge(token);
         return;
     }
-    m_ready.push_back({{envelope->message, token}, *envelope});
+    m_ready.push_back({{envelope->message, token}, *envelope, origin});
 }
 
 void KafkaConsumer::acknowledge(std::uint64_t token) {

@@ -33,7 +33,9 @@ public:
 
     bool tryPop(transport::Delivery& delivery);  // never blocks
     // The same, with what travelled besides the message (for a worker in another process).
-    bool tryPop(transport::Delivery& delivery, transport::Envelope& envelope);
+    // `origin`, if given: the ingress process the request came from (0 in a run of one).
+    bool tryPop(transport::Delivery& delivery, transport::Envelope& envelope,
+                std::uint32_t* origin = nullptr);
     void waitForWork(int timeoutMs);  // blocks until messages, the timeout, or wake()
     void acknowledge(std::uint64_t token);
     void wake();  // from any thread
@@ -71,7 +73,12 @@ private:
     RunTopics m_topics;
     rd_kafka_t* m_rk = nullptr;
     rd_kafka_queue_t* m_queue = nullptr;
-    std::vector<std::pair<transport::Delivery, transport::Envelope>> m_ready;
+    struct Ready {
+        transport::Delivery delivery;
+        transport::Envelope envelope;
+        std::uint32_t origin = 0;
+    };
+    std::vector<Ready> m_ready;
     std::size_t m_next = 0;
     std::unordered_map<int, Progress> m_progress;  // the worker thread's only
     std::atomic<bool> m_closeWithoutCluster{false};

@@ -1,5 +1,7 @@
 #include "backends/kafka/kafka_transport.h"
 
+#include <random>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -52,7 +54,22 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
         t->m_ownMock = true;
     }
     if (t->m_settings.bootstrap.empty()) t->m_settings.bootstrap = t->m_mock->bootstrap();
-    t->m_topics = RunTopics::forRun(settings.topicPrefix, newRunKey(spec.scenarioName));
+    if (!settings.cluster.empty()) {
+        if (spec.consumers > 0) {
+            error =
+                "a run shared by several ingress processes (--cluster) is decided by `stampede-cli "
+                "worker` processes only: give --local-workers 0";
+            return nullptr;
+        }
+        // Any number but 0 (a run of one): two ingress processes drawing the same is a chance
+        // of one in four billion.
+        t->m_origin = settings.origin;
+        std::random_device random;
+        while (t->m_origin == 0) t->m_origin = random();
+    }
+    t->m_topics = RunTopics::forRun(settings.topicPrefix, settings.cluster.empty()
+                                                              ? newRunKey(spec.scenarioName)
+                                                              : settings.cluster);
     if (!settings.requestsTopic.empty()) {
         t->m_topics.requests = settings.requestsTopic;
         t->m_topics.sharedRequests = true;
@@ -62,10 +79,12 @@ std::unique_ptr<KafkaTransport> KafkaTransport::open(const KafkaSettings& settin
     for (const std::string* name : {&t->m_topics.requests, &t->m_topics.results,
                                     &t->m_topics.deadLetters, &t->m_topics.control})
         if (std::string why = topicNameProblem(*name); !why.empty()) {
-            error = (name == &t->m_topics.requests && t->m_topics.sharedRequests
-                         ? "requests topic: "
-                         : "topic prefix '" + settings.topicPrefix + "': the run's topic ") +
-                    why;
+            error =
+                (name == &t->m_topics.requests && t->m_topics.sharedRequests ? "requests topic: "
+                 : !settings.cluster.empty()
+                     ? "--cluster '" + settings.cluster + "': the run's topic "
+                     : "topic prefix '" + settings.topicPrefix + "': the run's topic ") +
+                why;
             return nullptr;
         }
     t->m_partitions = std::max(spec.partitions, 1);
@@ -316,12 +335,12 @@ bool KafkaTransport::tryPush(int partition, const transport::Envelope& envelope)
     const std::int64_t lead = m_produced[p].load(std::memory_order_relaxed) -
                               m_consumed[p].load(std::memory_order_relaxed);
     if (bound > 0 && lead >= bound) return false;
-    unsigned char payload[kMessageBytes];
-    encode(envelope, payload);
+    unsigned char payload[kMaxMessageBytes];
+    const std::size_t size = encode(envelope, m_origin, payload);
     void* opaque = reinterpret_cast<void*>(std::uintptr_t(envelope.message));
     // On a shared topic the run key goes with each message: other runs pass it over.
     const bool keyed = m_topics.sharedRequests;
-    if (rd_kafka_produce(m_requestTopic, partition, RD_KAFKA_MSG_F_COPY, payload, sizeof payload,
+    if (rd_kafka_produce(m_requestTopic, partition, RD_KAFKA_MSG_F_COPY, payload, size,
                          keyed ? m_topics.runKey.data() : nullptr,
                          keyed ? m_topics.runKey.size() : 0, opaque) == -1) {
         if (rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL) return false;
@@ -347,6 +366,8 @@ void KafkaTransport::onDelivery(const rd_kafka_message_t& message) {
             const auto p = static_cast<std::size_t>(message.partition);
             m_delivered[p].fetch_add(1, std::memory_order_relaxed);
             raiseTo(m_ackedEnd[p], message.offset + 1);
+            m_stored.mark(
+                static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(message._private)));
         }
         return;
     }
@@ -500,7 +521,9 @@ void KafkaTransport::readResults() {
             int partition = -1;
             if (m.err) {
                 countError();
-            } else if (const auto result = decodeResult(m.payload, m.len, &partition)) {
+            } else if (const auto result = decodeResult(m.payload, m.len, &partition);
+                       result && result->origin == m_origin) {
+                // Another ingress process's result (a shared run) is its own to take.
                 batch.push_back(*result);
                 countConsumed(partition, 1);  // a remote consumer took it: the lead shrinks
             }
@@ -526,6 +549,7 @@ void KafkaTransport::announceRun(const std::string& json) {
     QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
     o[QStringLiteral("run_key")] = QString::fromStdString(m_topics.runKey);
     o[QStringLiteral("state")] = QStringLiteral("running");
+    o[QStringLiteral("origin")] = qint64(m_origin);  // a shared run ends when all its origins do
     o[QStringLiteral("requests_topic")] = QString::fromStdString(m_topics.requests);
     o[QStringLiteral("results_topic")] = QString::fromStdString(m_topics.results);
     o[QStringLiteral("dead_letter_topic")] = QString::fromStdString(m_topics.deadLetters);
@@ -545,7 +569,8 @@ void KafkaTransport::announceRun(const std::string& json) {
 
 void KafkaTransport::announceEnd() {
     const QJsonObject o{{QStringLiteral("run_key"), QString::fromStdString(m_topics.runKey)},
-                        {QStringLiteral("state"), QStringLiteral("ended")}};
+                        {QStringLiteral("state"), QStringLiteral("ended")},
+                        {QStringLiteral("origin"), qint64(m_origin)}};
     const QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
     rd_kafka_produce(m_controlTopic, 0, RD_KAFKA_MSG_F_COPY, const_cast<char*>(text.data()),
                      static_cast<std::size_t>(text.size()), m_topics.runKey.data(),

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "backends/kafka/kafka_common.h"
+#include "transport/delivered_set.h"
 #include "transport/loss_monitor.h"
 #include "transport/remote_run_link.h"
 #include "transport/transport.h"
@@ -49,6 +50,7 @@ public:
     void waitForWork(int consumer, std::int64_t timeoutNs) override;
     void acknowledge(int consumer, std::uint64_t token) override;
     bool redelivers() const override { return true; }
+    bool stored(std::uint32_t message) const override { return m_stored.contains(message); }
     std::size_t depth() const override;
     transport::TransportStats stats() const override;
     transport::LossMonitor* lossMonitor() override { return this; }
@@ -66,6 +68,7 @@ public:
     void takeRemoteResults(std::vector<transport::RemoteResult>& out) override;
 
     const RunTopics& topics() const { return m_topics; }
+    std::uint32_t origin() const { return m_origin; }
     const std::string& bootstrap() const { return m_settings.bootstrap; }
 
     // Called by the consumers and the producer's delivery reports.
@@ -98,6 +101,9 @@ private:
     void findAcknowledgedButUnread();
 
     KafkaSettings m_settings;
+    std::uint32_t m_origin = 0;
+    transport::DeliveredSet m_stored;  // requests whose message the brokers acknowledged  // this
+                                       // ingress process in a shared run (0: a run of one)
     std::shared_ptr<MockCluster> m_mock;  // the embedded cluster, or the caller's
     bool m_ownMock = false;
     RunTopics m_topics;

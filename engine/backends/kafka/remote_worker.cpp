@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -72,16 +73,24 @@ public:
                         QByteArray(static_cast<const char*>(m->payload), qsizetype(m->len)))
                         .object();
                 const std::string key = o.value(QStringLiteral("run_key")).toString().toStdString();
-                if (o.value(QStringLiteral("state")).toString() == QStringLiteral("ended"))
-                    m_ended[key] = true;
-                else
+                const qint64 origin = o.value(QStringLiteral("origin")).toInteger();
+                if (o.value(QStringLiteral("state")).toString() == QStringLiteral("ended")) {
+                    m_origins[key].erase(origin);
+                } else {
+                    m_origins[key].insert(origin);
                     m_running[key] = o, m_order.push_back(key);
+                }
             }
             rd_kafka_message_destroy(m);
         }
         return m_caughtUp;
     }
-    bool ended(const std::string& key) const { return m_ended.count(key) > 0; }
+    // A run shared by several ingress processes ends when the last of them has ended (one that
+    // was killed never says so: its workers work on, as they would for a run of one).
+    bool ended(const std::string& key) const {
+        const auto it = m_origins.find(key);
+        return it == m_origins.end() || it->second.empty();
+    }
     // The most recent run announced and not ended.
     std::optional<QJsonObject> current() const {
         for (auto it = m_order.rbegin(); it != m_order.rend(); ++it)
@@ -93,7 +102,7 @@ private:
     rd_kafka_t* m_rk = nullptr;
     bool m_caughtUp = false;
     std::map<std::string, QJsonObject> m_running;
-    std::map<std::string, bool> m_ended;
+    std::map<std::string, std::set<qint64>> m_origins;  // by run: its ingresses still running
     std::vector<std::string> m_order;
 };
 
@@ -118,7 +127,8 @@ Announcement parse(const QJsonObject& o, const std::string& prefix) {
 // A result waiting for its delivery report: then its request's offset may be stored.
 struct PendingResult {
     std::uint64_t token;
-    unsigned char bytes[kResultBytes];
+    unsigned char bytes[kMaxResultBytes];
+    std::size_t size = 0;
 };
 
 struct ResultSink {
@@ -199,7 +209,7 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
     rd_kafka_topic_t* results = rd_kafka_topic_new(producer, run.topics.results.c_str(), nullptr);
 
     auto send = [&](PendingResult* pending) {
-        while (rd_kafka_produce(results, 0, RD_KAFKA_MSG_F_COPY, pending->bytes, kResultBytes,
+        while (rd_kafka_produce(results, 0, RD_KAFKA_MSG_F_COPY, pending->bytes, pending->size,
                                 nullptr, 0, pending) == -1) {
             if (stop.load()) {
                 delete pending;
@@ -251,12 +261,13 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
             continue;
         }
-        if (consumer->tryPop(delivery, envelope)) {
+        std::uint32_t origin = 0;
+        if (consumer->tryPop(delivery, envelope, &origin)) {
             quietSince = Clock::now();
             std::uint8_t attempts = 1;
             bool before = false;
             transport::RemoteResult result{envelope.message, decide(envelope, attempts, before),
-                                           attempts};
+                                           attempts, origin};
             switch (result.outcome) {
                 case transport::RemoteOutcome::Succeeded:
                     ++(before ? report.issuedBefore : report.succeeded);
@@ -272,9 +283,9 @@ bool runRemoteWorker(const RemoteWorkerOptions& options, const std::atomic<bool>
                     break;
             }
             ++report.processed;
-            auto* pending = new PendingResult{delivery.token, {}};
-            encode(result, options.workerId, static_cast<int>(delivery.token >> 48),
-                   pending->bytes);
+            auto* pending = new PendingResult{delivery.token, {}, 0};
+            pending->size = encode(result, options.workerId, static_cast<int>(delivery.token >> 48),
+                                   pending->bytes);
             send(pending);
             rd_kafka_poll(producer, 0);
         } else {

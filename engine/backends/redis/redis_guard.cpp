@@ -272,9 +272,11 @@ void RedisGuard::reset(std::span<const std::int64_t> stocks, int lanes) {
     redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
     if (!ctx) return;  // takes will answer Unavailable until Redis is back
     for (std::size_t c = 0; c < stocks.size(); ++c) {
-        Reply a(redisCommand(ctx, "SET %s %lld", stockKey(int(c)).c_str(),
-                             static_cast<long long>(stocks[c])));
-        Reply b(redisCommand(ctx, "SET %s %lld", remainingKey(int(c)).c_str(),
+        // A shared run's stock is set by its first ingress process; the others join it.
+        const char* format = m_joinsShared ? "SET %s %lld NX" : "SET %s %lld";
+        Reply a(
+            redisCommand(ctx, format, stockKey(int(c)).c_str(), static_cast<long long>(stocks[c])));
+        Reply b(redisCommand(ctx, format, remainingKey(int(c)).c_str(),
                              static_cast<long long>(stocks[c])));
     }
     loadScripts(ctx);
@@ -312,6 +314,36 @@ void RedisGuard::loadScripts(redisContext* ctx) {
         Reply r(redisCommand(ctx, "SCRIPT LOAD %s", script));
         if (r && r.r->type == REDIS_REPLY_STRING) *sha = r.r->str;
     }
+}
+
+// A name's number in a shared run: the one given before, or the next (HGET, else INCR and HSET,
+// in one script so that two processes naming one user at once get one number).
+const char* const kNumberUserScript =
+    "local n = redis.call('HGET', KEYS[1], ARGV[1]) "
+    "if n then return tonumber(n) end "
+    "n = redis.call('INCR', KEYS[2]) "
+    "redis.call('HSET', KEYS[1], ARGV[1], n) "
+    "return n";
+
+std::uint64_t RedisGuard::sharedUserNumber(std::string_view name) {
+    std::lock_guard lock(m_controlMutex);
+    redisContext* ctx = ensure(*m_control, m_url, m_reconnects, m_pool);
+    if (!ctx) return 0;
+    const std::string users = m_prefix + ":users", next = m_prefix + ":users:next";
+    Reply r(redisCommand(ctx, "EVAL %s 2 %s %s %b", kNumberUserScript, users.c_str(), next.c_str(),
+                         name.data(), name.size()));
+    if (!r || r.r->type != REDIS_REPLY_INTEGER || r.r->integer <= 0) return 0;
+    return std::uint64_t(r.r->integer);
+}
+
+bool RedisGuard::shareAs(const std::string& sharedKey, std::string& error) {
+    if (m_mode == Mode::Naive) {
+        error = "redis-naive races on purpose: it cannot share a stock between ingress processes";
+        return false;
+    }
+    m_prefix = sharedKey;
+    m_joinsShared = true;
+    return true;
 }
 
 bool RedisGuard::attach(const std::string& sharedKey, int campaigns, int lanes,

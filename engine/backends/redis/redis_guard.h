@@ -54,6 +54,8 @@ public:
     std::optional<std::vector<bool>> holdUnits(int campaign,
                                                std::span<const std::uint64_t> users) override;
     std::string sharedKey() const override { return m_prefix; }
+    std::uint64_t sharedUserNumber(std::string_view name) override;
+    bool shareAs(const std::string& sharedKey, std::string& error) override;
     bool attach(const std::string& sharedKey, int campaigns, int lanes,
                 std::string& error) override;
 
@@ -88,6 +90,7 @@ private:
 
     Mode m_mode;
     RedisUrl m_url;
+    bool m_joinsShared = false;  // shareAs(): reset() sets the stock only where it is unset
     std::string m_prefix;
     std::unique_ptr<CampaignLedger[]> m_ledgers;
     int m_campaigns = 0;

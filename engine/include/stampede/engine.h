@@ -50,6 +50,10 @@ public:
     // One request from outside the scenario (HTTP ingress, traffic replay).
     SubmitResult submit(const Submission& submission);
     std::optional<RequestStatus> requestStatus(core::RequestId id) const;
+    // Whether an admitted request can no longer be lost with this process: its transport has
+    // stored it (Kafka acknowledged its message), or it is final already. An HTTP ingress in
+    // front of a durable transport answers 202 only then.
+    bool stored(core::RequestId id) const;
     // The request admitted for (campaign, user), if any: a lookup that admits nothing (an HTTP
     // "what became of my application" query).
     std::optional<RequestStatus> findRequest(const std::string& campaignId,

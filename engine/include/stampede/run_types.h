@@ -48,6 +48,10 @@ struct StartOptions {
     bool keepOpen = false;
     // Non-null: these arrivals instead of the scenario's (its arrivals and clients unused).
     std::shared_ptr<const std::vector<GivenArrival>> arrivals;
+    // A run shared by several ingress processes (`serve --cluster NAME`): the guard's stock is
+    // NAME's in its backend, set by the first process to start and joined by the others, never
+    // reset. Empty: a run of its own.
+    std::string sharedRun;
     // How often the monitor publishes a snapshot.
     std::chrono::milliseconds snapshotInterval{33};
     // Every run ends. A live system the run depends on (the Kafka transport's cluster, the

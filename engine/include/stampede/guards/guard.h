@@ -119,6 +119,17 @@ public:
         error = "guard '" + std::string(name()) + "' keeps its stock in one process";
         return false;
     }
+    // In a shared run (after shareAs()): the number every ingress process of the run gives the
+    // user of that name, kept in the backend beside the stock, from 1 on; 0 when the backend
+    // does not answer. Local numbering would make one user two, and two users one.
+    virtual std::uint64_t sharedUserNumber(std::string_view /*name*/) { return 0; }
+    // Called before reset(): the stock is the one named `sharedKey` in the backend, which
+    // reset() sets only where it is not set yet (several ingress processes share one run).
+    virtual bool shareAs(const std::string& /*sharedKey*/, std::string& error) {
+        error = "guard '" + std::string(name()) +
+                "' cannot share its stock between ingress processes (redis-lua, redis-lock can)";
+        return false;
+    }
 };
 
 // The guard of that name, or nullptr with `error` saying why (unknown, or needs a backend this

@@ -3,6 +3,12 @@
 // server library (http_server.h parses and writes them), so the API is tested and fuzzed without
 // sockets.
 
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,12 +31,35 @@ struct HttpRequest {
     std::string queryParameter(std::string_view name) const;
 };
 
+class DeferredAnswer;
+
 struct HttpResponse {
     int status = 200;
     std::string body;  // JSON unless contentType says otherwise
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type/-Length
     bool close = false;  // the server closes the connection after this answer
+    // Non-null: the answer comes later, from another thread (everything above is unused); the
+    // connection waits for it, within the server's request timeout.
+    std::shared_ptr<DeferredAnswer> deferred;
+};
+
+// An answer given later, once, from any thread: the handler returns at once and no server
+// thread waits for it.
+class DeferredAnswer {
+public:
+    void resolve(HttpResponse response);
+    // The server's: `then` is called once with the answer (at once if it came already), on
+    // the thread that resolves it.
+    void onResolved(std::function<void(HttpResponse&&)> then);
+    // For callers with no event loop (answerRawRequest): the answer, or nullopt after `timeout`.
+    std::optional<HttpResponse> wait(std::chrono::milliseconds timeout);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_resolved;
+    std::optional<HttpResponse> m_answer;
+    std::function<void(HttpResponse&&)> m_then;
 };
 
 // {"error": REASON PHRASE, "message": message, "status": status}: every error the API gives.

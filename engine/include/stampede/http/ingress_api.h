@@ -16,7 +16,9 @@
 // ADMIN_TOKEN" (none: 401, wrong: 403).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -48,6 +50,13 @@ struct IngressOptions {
     // Non-null: every answer is counted by route and status, and GET /metrics is served.
     RunMetrics* metrics = nullptr;
     ApplyObserver* observer = nullptr;  // non-null: told of every application
+    // In front of a durable transport: an application is answered once its request is stored
+    // (Engine::stored), within `storedWithin`, else 503 with its id (a retry is safe).
+    bool answerWhenStored = false;
+    std::chrono::milliseconds storedWithin{5'000};
+    // This ingress process in a run several share (`serve --cluster`): said in every answer to
+    // an application ("origin"), since a request id means something only with it. 0: alone.
+    std::uint32_t origin = 0;
 };
 
 // What the API did, since it started; any thread may read.
@@ -61,9 +70,12 @@ struct IngressStats {
     std::atomic<std::int64_t> resultsPosted{0};
 };
 
+class StoredAnswers;
+
 class IngressApi {
 public:
     IngressApi(Engine& engine, IngressOptions options);
+    ~IngressApi();
 
     HttpResponse handle(const HttpRequest& request);
 
@@ -110,6 +122,7 @@ private:
 
     Engine& m_engine;
     IngressOptions m_options;
+    std::unique_ptr<StoredAnswers> m_stored;  // with answerWhenStored
     VerificationDesk m_desk;
     Outbox m_outbox;
     IngressStats m_stats;

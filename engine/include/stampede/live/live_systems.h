@@ -39,6 +39,7 @@ struct LiveSystems {
 struct LiveFlags {
     std::optional<std::string> redis, mysql, kafka, kafkaSecurity, kafkaCa, kafkaTopicPrefix,
         kafkaTopic, store;
+    std::optional<std::string> cluster;  // serve --cluster: one run shared by several ingresses
     std::optional<long long> kafkaLead, commitIntervalMs;
     bool joinGroup = false;                 // --local-workers: others may share the partitions
     std::vector<std::string> profileNames;  // --profile, in order

@@ -33,6 +33,12 @@ struct KafkaSettings {
     // Consumers join the run's group with subscribe() (so workers in other processes share the
     // partitions) instead of taking a static assignment.
     bool joinGroup = false;
+    // A run shared by several ingress processes (`serve --cluster NAME` behind a load balancer):
+    // each uses the topics, the group and the results of the run named NAME, tags its requests
+    // with an origin of its own and takes back only their results; workers elsewhere decide
+    // them all (no local consumers). Empty: a run of its own.
+    std::string cluster;
+    std::uint32_t origin = 0;  // this process in that run (0 with a cluster: one is drawn)
     // A mock cluster owned by the caller (tests): topics are created through it.
     std::shared_ptr<MockCluster> mock;
 };
