@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
 #include <QStringDecoder>
 
 #include <algorithm>
@@ -194,8 +195,24 @@ std::string resultMessage(const RequestStatus& s, const std::string& campaignNam
 
 }  // namespace
 
+namespace {
+// Verification tokens are signed with a key of the admin token's, not with the token itself
+// (a token's signature must never help to guess the admin token): every serve started with the
+// same admin token, before a restart or beside it in a cluster, reads the others' tokens.
+std::string tokenSecretOf(const std::string& adminToken) {
+    if (adminToken.empty()) return {};
+    return QMessageAuthenticationCode::hash("stampede verification tokens v1",
+                                            QByteArray::fromStdString(adminToken),
+                                            QCryptographicHash::Sha256)
+        .toHex()
+        .toStdString();
+}
+}  // namespace
+
 IngressApi::IngressApi(Engine& engine, IngressOptions options)
-    : m_engine(engine), m_options(std::move(options)), m_desk(m_options.verification) {
+    : m_engine(engine),
+      m_options(std::move(options)),
+      m_desk(m_options.verification, {}, tokenSecretOf(m_options.adminToken)) {
     if (m_options.answerWhenStored)
         m_stored = std::make_unique<StoredAnswers>(m_engine, m_options.storedWithin);
 }

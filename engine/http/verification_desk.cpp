@@ -1,6 +1,10 @@
 #include "stampede/http/verification_desk.h"
 
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
+
+#include <charconv>
 
 namespace stampede::http {
 namespace {
@@ -8,13 +12,6 @@ namespace {
 std::string randomDigits(int n) {
     std::string s;
     for (int i = 0; i < n; ++i) s += char('0' + QRandomGenerator::system()->bounded(10));
-    return s;
-}
-
-std::string randomToken() {
-    static const char hex[] = "0123456789abcdef";
-    std::string s;
-    for (int i = 0; i < 40; ++i) s += hex[QRandomGenerator::system()->bounded(16)];
     return s;
 }
 
@@ -27,9 +24,29 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
-VerificationDesk::VerificationDesk(VerificationPolicy policy, Clock clock)
+VerificationDesk::VerificationDesk(VerificationPolicy policy, Clock clock, std::string secret)
     : m_policy(policy),
-      m_clock(clock ? std::move(clock) : Clock(&std::chrono::steady_clock::now)) {}
+      m_clock(clock ? std::move(clock) : Clock(&std::chrono::steady_clock::now)),
+      m_secret(std::move(secret)),
+      m_madeAt(m_clock()),
+      m_madeAtEpochS(std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()) {
+    if (m_secret.empty()) m_secret = randomDigits(40);
+}
+
+std::int64_t VerificationDesk::epochSeconds() const {
+    return m_madeAtEpochS +
+           std::chrono::duration_cast<std::chrono::seconds>(m_clock() - m_madeAt).count();
+}
+
+std::string VerificationDesk::signature(std::string_view signedPart) const {
+    return QMessageAuthenticationCode::hash(
+               QByteArray(signedPart.data(), qsizetype(signedPart.size())),
+               QByteArray::fromStdString(m_secret), QCryptographicHash::Sha256)
+        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+        .toStdString();
+}
 
 bool VerificationDesk::isAddress(const std::string& text) {
     if (text.empty() || text.size() > 254) return false;
@@ -86,17 +103,35 @@ VerificationDesk::Verification VerificationDesk::verify(const std::string& addre
     // A code proves the address once; the rate limit still counts from when it was sent.
     pending.attempts = m_policy.maxAttempts;
     v.check = Check::Verified;
-    v.token = randomToken();
-    m_tokens[v.token] = Token{address, now + m_policy.tokenLifetime};
+    // ADDRESS.EXPIRY.SIGNATURE, the address in base64url, the expiry in epoch seconds.
+    const std::string signedPart =
+        QByteArray::fromStdString(address)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+            .toStdString() +
+        "." + std::to_string(epochSeconds() + m_policy.tokenLifetime.count() * 3600);
+    v.token = signedPart + "." + signature(signedPart);
     return v;
 }
 
 std::string VerificationDesk::addressOf(const std::string& token) const {
-    const auto now = m_clock();
-    std::lock_guard lock(m_mutex);
-    const auto it = m_tokens.find(token);
-    if (it == m_tokens.end() || now > it->second.expiresAt) return {};
-    return it->second.address;
+    const std::size_t last = token.rfind('.');
+    if (token.empty() || token.size() > 1024 || last == std::string::npos || last == 0)
+        return {};
+    const std::string_view signedPart(token.data(), last);
+    if (!constantTimeEquals(std::string_view(token).substr(last + 1), signature(signedPart)))
+        return {};
+    const std::size_t dot = signedPart.find('.');
+    if (dot == std::string_view::npos) return {};
+    std::int64_t expiresAt = 0;
+    const std::string_view expiry = signedPart.substr(dot + 1);
+    const auto [end, ec] = std::from_chars(expiry.data(), expiry.data() + expiry.size(), expiresAt);
+    if (ec != std::errc() || end != expiry.data() + expiry.size() || epochSeconds() > expiresAt)
+        return {};
+    const auto decoded = QByteArray::fromBase64Encoding(
+        QByteArray(signedPart.data(), qsizetype(dot)),
+        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) return {};
+    return decoded.decoded.toStdString();
 }
 
 }  // namespace stampede::http

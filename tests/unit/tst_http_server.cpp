@@ -549,6 +549,33 @@ private Q_SLOTS:
         QVERIFY(VerificationDesk::isAddress("a.b+c@d.ef"));
     }
 
+    // A token is signed, not kept: a desk with the same secret (a restarted serve, another serve
+    // of its cluster) reads it; another secret, a changed address or expiry, or a cut token, not.
+    void tokensOutliveTheirDeskAndCannotBeForged() {
+        std::string token;
+        {
+            VerificationDesk desk({}, {}, "secret-1");
+            const auto code = desk.issueCode("ann@example.com");
+            token = desk.verify("ann@example.com", code.code).token;
+        }
+        VerificationDesk restarted({}, {}, "secret-1");
+        QCOMPARE(restarted.addressOf(token), std::string("ann@example.com"));
+        QCOMPARE(VerificationDesk({}, {}, "secret-2").addressOf(token), std::string());
+        QCOMPARE(VerificationDesk().addressOf(token), std::string());  // a random secret
+        const std::size_t dot = token.find('.');
+        const std::string otherAddress =
+            QByteArray("eve@example.com")
+                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+                .toStdString();
+        QCOMPARE(restarted.addressOf(otherAddress + token.substr(dot)), std::string());
+        std::string later = token;
+        later[token.find('.', dot + 1) - 1] += 1;  // the expiry moved on a second
+        QCOMPARE(restarted.addressOf(later), std::string());
+        QCOMPARE(restarted.addressOf(token.substr(0, token.size() - 1)), std::string());
+        QCOMPARE(restarted.addressOf("..."), std::string());
+        QCOMPARE(restarted.addressOf(""), std::string());
+    }
+
     void adminEndpointsNeedTheToken() {
         const Answer none =
             exchange(post("/api/admin/event/stock", R"({"campaignId": "coupon", "stock": 60})"));

@@ -338,6 +338,23 @@ end
             1);
         server.stop();
         QCOMPARE(server.process.exitCode(), 0);
+
+        // Restarted (same admin token): the token still proves kim's address; a forged one not.
+        Server restarted;
+        QVERIFY(restarted.start({}, home));
+        const Curl after =
+            curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), bearer,
+                  restarted.url + QStringLiteral("/api/event/apply")});
+        QCOMPARE(after.status, 202);
+        QCOMPARE(after.json.value(QStringLiteral("userId")).toString(),
+                 QStringLiteral("kim@example.com"));
+        const Curl forged =
+            curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
+                  bearer.left(bearer.size() - 2) + QStringLiteral("xx"),
+                  restarted.url + QStringLiteral("/api/event/apply")});
+        QCOMPARE(forged.status, 401);  // a token that proves nothing
+        restarted.stop();
+        QCOMPARE(restarted.process.exitCode(), 0);
     }
 
     // run --metrics: the same exposition for a run without HTTP ingress, while it runs.

@@ -2,6 +2,10 @@
 // Seed 002's e-mail verification: a 6-digit code is sent to an address (through the outbox), the
 // user types it back, and gets a token that proves the address on later requests. Codes expire,
 // allow a few attempts, and an address can ask for a new one only so often. Thread-safe.
+//
+// A token carries its address and its expiry, signed (HMAC-SHA256) with the desk's secret, so
+// the desk keeps no tokens: one made before a restart, or by another serve of the same cluster,
+// proves its address wherever the secret is the same (serve derives it from its admin token).
 
 #include <chrono>
 #include <cstdint>
@@ -22,7 +26,10 @@ struct VerificationPolicy {
 class VerificationDesk {
 public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
-    explicit VerificationDesk(VerificationPolicy policy = {}, Clock clock = {});
+    // `secret`: what tokens are signed with; empty: a random one (tokens then last as long as
+    // this desk).
+    explicit VerificationDesk(VerificationPolicy policy = {}, Clock clock = {},
+                              std::string secret = {});
 
     struct CodeIssued {
         bool ok = false;
@@ -52,16 +59,18 @@ private:
         std::chrono::steady_clock::time_point issuedAt;
         int attempts = 0;
     };
-    struct Token {
-        std::string address;
-        std::chrono::steady_clock::time_point expiresAt;
-    };
+    // Seconds since the epoch by the desk's clock (the wall clock when it was made, moved on as
+    // `m_clock` moves): a token's expiry must mean the same after a restart.
+    std::int64_t epochSeconds() const;
+    std::string signature(std::string_view signedPart) const;
 
     VerificationPolicy m_policy;
     Clock m_clock;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, PendingCode> m_codes;  // by address
-    std::unordered_map<std::string, Token> m_tokens;       // by token
+    std::string m_secret;
+    std::chrono::steady_clock::time_point m_madeAt;
+    std::int64_t m_madeAtEpochS = 0;
 };
 
 // Equal contents, in a time that depends on the lengths only (tokens, codes).
