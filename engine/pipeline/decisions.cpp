@@ -11,7 +11,12 @@ using core::Request;
 using core::RequestState;
 
 Decisions::Decisions(const RunPlan& plan, RunState& state)
-    : m_plan(plan), m_state(state), m_decider(*state.guard, plan.retry, state.queue.redelivers()) {}
+    : m_plan(plan),
+      m_state(state),
+      m_decider(*state.guard, plan.retry,
+                // A copy delivered again, or the same user through another ingress process of
+                // a shared run: decided by user, so that one user never takes two units.
+                state.queue.redelivers() || !plan.options.sharedRun.empty()) {}
 
 void Decisions::startOutside(Lane& lane, Request& r, std::int64_t nowNs) {
     {

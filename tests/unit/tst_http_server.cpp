@@ -4,6 +4,8 @@
 // server's I/O threads call the engine at once.
 
 #include <QtTest>
+#include <mutex>
+#include <thread>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -241,6 +243,53 @@ private Q_SLOTS:
                      .value(QStringLiteral("remaining"))
                      .toInteger(),
                  qint64(0));
+    }
+
+    // An answer given later from another thread (as one waiting for Kafka to store its request
+    // is): the connection waits for it without a server thread waiting, the answers of a
+    // pipelined pair stay in order, and the same handler without a socket waits for it too.
+    void deferredAnswersComeWhenGivenAndInOrder() {
+        std::vector<std::thread> givers;
+        std::mutex giversMutex;
+        const HttpHandler handler = [&](const HttpRequest& r) {
+            if (r.path() != "/later") return errorResponse(404, "only /later");
+            HttpResponse later;
+            later.deferred = std::make_shared<DeferredAnswer>();
+            std::lock_guard lock(giversMutex);
+            givers.emplace_back([d = later.deferred, body = r.body] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                HttpResponse answer;
+                answer.status = 202;
+                answer.body = "{\"was\":\"" + body + "\"}";
+                d->resolve(answer);
+                d->resolve(errorResponse(500, "a second answer is ignored"));
+            });
+            return later;
+        };
+        HttpServer server(handler);
+        std::string error;
+        QVERIFY2(server.start("127.0.0.1", 0, 1, error), error.c_str());
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), server.port());
+        QVERIFY(socket.waitForConnected(5000));
+        QElapsedTimer took;
+        took.start();
+        socket.write(post("/later", "one") + post("/later", "two"));
+        Answer first, second;
+        QVERIFY(readAnswer(socket, first));
+        QVERIFY(took.elapsed() >= 90);  // it came when given, not before
+        QVERIFY(readAnswer(socket, second));
+        QCOMPARE(first.status, 202);
+        QCOMPARE(first.body, QByteArray(R"({"was":"one"})"));
+        QCOMPARE(second.body, QByteArray(R"({"was":"two"})"));
+        QVERIFY(!second.closed);
+        // Without a socket: the same answer, waited for.
+        const HttpResponse raw =
+            answerRawRequest(post("/later", "three").toStdString(), {}, handler);
+        QCOMPARE(raw.status, 202);
+        QCOMPARE(raw.body, std::string(R"({"was":"three"})"));
+        server.stop();
+        for (std::thread& t : givers) t.join();
     }
 
     void pipelinedRequestsAreAnsweredInOrder() {

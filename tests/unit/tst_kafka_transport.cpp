@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <cstring>
 #include <thread>
 
 #include "backends/kafka/kafka_transport.h"
@@ -315,6 +316,43 @@ private Q_SLOTS:
 
     // Bad Kafka input: refused in bounded time, in plain words, nothing run. TLS to a plaintext
     // listener; topics the cluster could not create (an illegal name from the operator's prefix).
+    // A run of one writes and reads the 20- and 16-byte forms it always did; a shared run's
+    // ingress tags its requests with its origin, and a worker's result carries it back.
+    void wireFormatsWithAndWithoutAnOrigin() {
+        using namespace backends::kafka;
+        const transport::Envelope e{0x7fff'fff1u, 513, 3, 0x1234'5678'9abc'def0ULL};
+        for (const std::uint32_t origin : {0u, 1u, 0xdead'beefu}) {
+            unsigned char bytes[kMaxMessageBytes];
+            const std::size_t n = encode(e, origin, bytes);
+            QCOMPARE(n, origin ? kMaxMessageBytes : kMessageBytes);
+            QCOMPARE(std::memcmp(bytes, origin ? "SPK2" : "SPK1", 4), 0);
+            std::uint32_t read = 99;
+            const auto back = decode(bytes, n, &read);
+            QVERIFY(back);
+            QCOMPARE(back->message, e.message);
+            QCOMPARE(back->campaign, e.campaign);
+            QCOMPARE(back->flags, e.flags);
+            QCOMPARE(back->user, e.user);
+            QCOMPARE(read, origin);
+            QVERIFY(!decode(bytes, n - 1));                                      // cut short
+            QVERIFY(!decode(bytes, origin ? kMessageBytes : kMaxMessageBytes));  // wrong size
+            transport::RemoteResult r{e.message, transport::RemoteOutcome::SoldOut, 3, origin};
+            unsigned char result[kMaxResultBytes];
+            const std::size_t m = encode(r, 7, 5, result);
+            QCOMPARE(m, origin ? kMaxResultBytes : kResultBytes);
+            int partition = -1;
+            const auto got = decodeResult(result, m, &partition);
+            QVERIFY(got);
+            QCOMPARE(got->message, r.message);
+            QVERIFY(got->outcome == r.outcome);
+            QCOMPARE(got->attempts, r.attempts);
+            QCOMPARE(got->origin, origin);
+            QCOMPARE(partition, 5);
+            result[8] = 9;  // no such outcome
+            QVERIFY(!decodeResult(result, m));
+        }
+    }
+
     void badKafkaInputIsAClearError_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QStringList>("says");

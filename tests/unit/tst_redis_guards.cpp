@@ -164,6 +164,58 @@ private Q_SLOTS:
                  QStringLiteral("0"));
     }
 
+    // Two engines of one shared run (as two `serve --cluster` processes are): the second joins
+    // the stock the first set, never resetting it; a named user is one number to both, so
+    // applying through the other is "issued before", not a second unit.
+    void enginesOfASharedRunShareTheStockAndTheirUsers() {
+        sim::Scenario s = spike(0, 10, "redis-lua", core::Pipeline::DecideInWorker, 2, 2);
+        s.arrivals.clear();
+        StartOptions o = options();
+        o.keepOpen = true;
+        o.sharedRun = "tst-shared";
+        o.arrivals = std::make_shared<const std::vector<GivenArrival>>();
+        Engine first, second;
+        QVERIFY(first.start(s, o).ok());
+        const std::string campaign = s.campaigns.front().id;
+        for (int i = 1; i <= 8; ++i)
+            QCOMPARE(first.submit({campaign, "ann-" + std::to_string(i), true}).outcome,
+                     SubmitResult::Outcome::Accepted);
+        QTRY_COMPARE(first.snapshot()->issued, std::int64_t(8));
+        QVERIFY(second.start(s, o).ok());  // joins: 2 left, not 10
+        const QString key = QStringLiteral("stampede:cluster:tst-shared:0:");
+        QCOMPARE(m_redis.cli({QStringLiteral("GET"), key + QStringLiteral("remaining")}),
+                 QStringLiteral("2"));
+        QCOMPARE(second.submit({campaign, "ann-1", true}).outcome, SubmitResult::Outcome::Accepted);
+        for (int i = 1; i <= 4; ++i)
+            QCOMPARE(second.submit({campaign, "bob-" + std::to_string(i), true}).outcome,
+                     SubmitResult::Outcome::Accepted);
+        QTRY_COMPARE(second.snapshot()->finals, std::int64_t(5));
+        const auto ann = second.findRequest(campaign, "ann-1");
+        QVERIFY(ann);
+        QVERIFY(ann->state == core::RequestState::Succeeded);  // her unit, from the first engine
+        QCOMPARE(m_redis.cli({QStringLiteral("GET"), key + QStringLiteral("remaining")}),
+                 QStringLiteral("0"));
+        QCOMPARE(m_redis.cli({QStringLiteral("SCARD"), key + QStringLiteral("applied")}),
+                 QStringLiteral("10"));
+        QCOMPARE(m_redis.cli(
+                     {QStringLiteral("HLEN"), QStringLiteral("stampede:cluster:tst-shared:users")}),
+                 QStringLiteral("12"));
+        // Two of bob's four got the last units, the others sold out.
+        QCOMPARE(second.snapshot()->issued, std::int64_t(3));  // ann-1 (before) and two bobs
+        first.stop();
+        second.stop();
+        QVERIFY(first.waitForEnd(std::chrono::seconds(30)));
+        QVERIFY(second.waitForEnd(std::chrono::seconds(30)));
+        // A guard that keeps its stock in this process cannot share it.
+        sim::Scenario local = s;
+        local.run.guard = "atomic";
+        Engine third;
+        const StartResult refused = third.start(local, o);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error.find("cannot share its stock") != std::string::npos,
+                 refused.error.c_str());
+    }
+
     // Deciding by user (a request delivered again after a rebalance): the same user never takes
     // a second unit, and a sold-out answer takes none.
     void takeForDecidesOncePerUser_data() {
