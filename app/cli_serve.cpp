@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 #include <memory>
 
 #include "cli_capture_options.h"
@@ -195,7 +196,11 @@ int serveCommand(const CliOptions& o) {
     if (o.maxBody) limits.maxBody = std::size_t(*o.maxBody);
     http::HttpServer server([&api](const http::HttpRequest& r) { return api.handle(r); }, limits);
     raiseDescriptorLimit();
-    if (!server.start(host, port, int(o.httpThreads.value_or(2)), error)) {
+    // Half the processors by default: the rest is the engine's (its workers, its monitor). On
+    // 2 cores one I/O thread served more than two, at a p99 of 4.5 ms instead of 6.6 (wrk -c100).
+    const int ioThreads = int(o.httpThreads.value_or(
+        std::max(1u, std::thread::hardware_concurrency() / 2)));
+    if (!server.start(host, port, ioThreads, error)) {
         engine.stop();
         engine.waitForEnd(std::chrono::seconds(10));
         return fail(error);

@@ -1,5 +1,7 @@
 #include "ingress/user_directory.h"
 
+#include <absl/hash/hash.h>
+
 #include <charconv>
 
 namespace stampede::ingress {
@@ -16,48 +18,63 @@ std::uint64_t scenarioNumber(std::string_view name) {
     return 0;
 }
 
+// Debian's abseil has a string_view of its own (built before C++17).
+absl::string_view key(std::string_view name) {
+    return {name.data(), name.size()};
+}
+
 }  // namespace
+
+UserDirectory::Shard& UserDirectory::shardOf(std::string_view name) const {
+    return m_shards[absl::Hash<absl::string_view>{}(key(name)) % kShards];
+}
 
 std::uint64_t UserDirectory::find(std::string_view name) const {
     if (name.empty()) return 0;
     if (const std::uint64_t number = scenarioNumber(name)) return number;
-    std::lock_guard lock(m_mutex);
-    const auto it = m_byName.find(std::string(name));
-    return it == m_byName.end() ? 0 : it->second;
+    const Shard& shard = shardOf(name);
+    std::lock_guard lock(shard.mutex);
+    const auto it = shard.byName.find(key(name));
+    return it == shard.byName.end() ? 0 : it->second;
 }
 
 std::uint64_t UserDirectory::userOf(std::string_view name) {
     if (name.empty()) return 0;
     if (const std::uint64_t number = scenarioNumber(name)) return number;
-    std::unique_lock lock(m_mutex);
-    auto it = m_byName.find(std::string(name));
-    if (it != m_byName.end()) return it->second;
+    Shard& shard = shardOf(name);
+    std::unique_lock lock(shard.mutex);
+    if (const auto it = shard.byName.find(key(name)); it != shard.byName.end()) return it->second;
     if (m_shared) {
         lock.unlock();  // a round trip to the backend: nobody else waits for it
         const std::uint64_t n = m_shared(name);
         if (n == 0 || n >= kLimit - kFirstNamed) return 0;
         const std::uint64_t user = kFirstNamed + n;
         lock.lock();
-        m_byName.emplace(std::string(name), user);  // one that raced us got the same number
+        shard.byName.emplace(std::string(name), user);  // one that raced us got the same number
+        std::lock_guard names(m_sharedMutex);
         m_sharedNames.emplace(user, std::string(name));
         return user;
     }
-    const std::uint64_t user = kFirstNamed + m_names.size();
+    const std::size_t shardIndex = std::size_t(&shard - m_shards.data());
+    const std::uint64_t user = kFirstNamed + shard.names.size() * kShards + shardIndex;
     if (user >= kLimit) return 0;
-    m_names.emplace_back(name);
-    m_byName.emplace(std::string(name), user);
+    shard.names.emplace_back(name);
+    shard.byName.emplace(std::string(name), user);
     return user;
 }
 
 std::string UserDirectory::nameOf(std::uint64_t user) const {
     if (user < kFirstNamed) return std::to_string(user);
-    std::lock_guard lock(m_mutex);
     if (m_shared) {
+        std::lock_guard lock(m_sharedMutex);
         const auto it = m_sharedNames.find(user);
         return it == m_sharedNames.end() ? std::to_string(user) : it->second;
     }
-    const auto index = user - kFirstNamed;
-    return index < m_names.size() ? m_names[index] : std::to_string(user);
+    const std::uint64_t offset = user - kFirstNamed;
+    const Shard& shard = m_shards[offset % kShards];
+    const std::uint64_t index = offset / kShards;
+    std::lock_guard lock(shard.mutex);
+    return index < shard.names.size() ? shard.names[index] : std::to_string(user);
 }
 
 }  // namespace stampede::ingress
