@@ -11,14 +11,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <memory>
+#include <thread>
 
 #include "cli_capture_options.h"
 #include "cli_commands.h"
 #include "cli_http.h"
 #include "cli_live.h"
-#include "cli_serve_outbox.h"
 #include "cli_serve_recorder.h"
 #include "cli_signals.h"
 #include "stampede/engine.h"
@@ -26,6 +25,7 @@
 #include "stampede/http/http_server.h"
 #include "stampede/http/ingress_api.h"
 #include "stampede/http/smtp_delivery.h"
+#include "stampede/live/outbox_keeper.h"
 #include "stampede/live/run_persistence.h"
 #include "stampede/live/start_options.h"
 #include "stampede/report/summary_json.h"
@@ -183,9 +183,9 @@ int serveCommand(const CliOptions& o) {
         delivery->start();
     }
     // --store: the outbox is kept with the run.
-    std::unique_ptr<OutboxKeeper> outboxKeeper;
+    std::unique_ptr<live::OutboxKeeper> outboxKeeper;
     if (sink) {
-        outboxKeeper = OutboxKeeper::open(sink->url(), sink->runId(), error);
+        outboxKeeper = live::OutboxKeeper::open(sink->url(), sink->runId(), error);
         if (!outboxKeeper)
             std::fprintf(stderr, "stampede-cli serve: the outbox is not stored: %s\n",
                          error.c_str());
@@ -198,8 +198,8 @@ int serveCommand(const CliOptions& o) {
     raiseDescriptorLimit();
     // Half the processors by default: the rest is the engine's (its workers, its monitor). On
     // 2 cores one I/O thread served more than two, at a p99 of 4.5 ms instead of 6.6 (wrk -c100).
-    const int ioThreads = int(o.httpThreads.value_or(
-        std::max(1u, std::thread::hardware_concurrency() / 2)));
+    const int ioThreads =
+        int(o.httpThreads.value_or(std::max(1u, std::thread::hardware_concurrency() / 2)));
     if (!server.start(host, port, ioThreads, error)) {
         engine.stop();
         engine.waitForEnd(std::chrono::seconds(10));
@@ -230,6 +230,8 @@ int serveCommand(const CliOptions& o) {
     }
     if (showProgress) std::fprintf(stderr, "\r%120s\r", "");
     // No more requests; what was admitted drains to a final state, and its results are posted.
+    // Applications still waiting to be stored are answered first, while their connections are.
+    api.finishWaitingAnswers();
     server.stop();
     engine.stop();
     while (!engine.waitForEnd(std::chrono::milliseconds(250))) {

@@ -10,6 +10,7 @@
 #include "stampede/http/ingress_api.h"
 #include "stampede/http/listen_address.h"
 #include "stampede/http/run_metrics.h"
+#include "stampede/live/outbox_keeper.h"
 
 namespace stampede::ui {
 
@@ -137,6 +138,7 @@ void HttpIngress::stopServing(const QString& why) {
         // The results of what it took go to the outbox before it goes, and stay on view.
         m_api->postResults();
         m_server.reset();
+        keepOutbox();  // the results too
         m_lastOutbox = outbox();
         Q_EMIT outboxChanged();
     }
@@ -145,9 +147,34 @@ void HttpIngress::stopServing(const QString& why) {
     setStatus(m_toggle->isChecked() ? why : QString());
 }
 
+void HttpIngress::keepOutbox() {
+    const auto& url = m_controller->storeLocation();
+    const std::int64_t runId = m_controller->storedRunId();
+    if (!m_api || !url || runId <= 0) return;
+    if (!m_outboxKeeper || m_keptRun != runId) {
+        std::string error;
+        m_outboxKeeper = live::OutboxKeeper::open(*url, runId, error);
+        m_keptRun = runId;
+        m_keepFailed = false;
+        if (!m_outboxKeeper) {
+            m_keepFailed = true;
+            m_controller->logEngine(
+                tr("The outbox is not stored: %1").arg(QString::fromStdString(error)));
+            return;
+        }
+    }
+    if (!m_outboxKeeper) return;
+    if (!m_outboxKeeper->keep(m_api->outbox()) && !m_keepFailed) {
+        m_keepFailed = true;  // tried again each second; said once
+        m_controller->logEngine(tr("The outbox is not stored yet: %1")
+                                    .arg(QString::fromStdString(m_outboxKeeper->error())));
+    }
+}
+
 void HttpIngress::tick() {
     if (!m_server) return;
     m_api->postResults();
+    keepOutbox();
     // A posted message can still change (its delivery), so a non-empty outbox is shown again.
     if (m_api->outbox().posted() > 0) Q_EMIT outboxChanged();
     const auto& s = m_server->stats();

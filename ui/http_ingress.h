@@ -3,7 +3,8 @@
 // general form, with /metrics) in front of the console's runs. While it is on, runs stay open
 // after their arrivals until the operator stops them, and each run is served from its start to
 // its end; the status line says where, at what rate and with how many errors. The admin token is
-// serve's (~/.config/stampede/admin-token), and the console shows it.
+// serve's (~/.config/stampede/admin-token), and the console shows it. While the console persists
+// its runs, the outbox is stored with the run it belongs to.
 
 #include <QObject>
 #include <QString>
@@ -21,6 +22,10 @@ class HttpServer;
 class IngressApi;
 class RunMetrics;
 }  // namespace stampede::http
+
+namespace stampede::live {
+class OutboxKeeper;
+}
 
 namespace stampede::ui {
 
@@ -59,6 +64,9 @@ private:
     void tick();
     void setStatus(const QString& text);
     void updateToolTip();
+    // While runs are persisted: the outbox is kept with the run being served, as serve --store
+    // keeps it.
+    void keepOutbox();
 
     EngineController* m_controller;
     QAction* m_toggle;
@@ -71,6 +79,9 @@ private:
     std::unique_ptr<http::HttpServer> m_server;
     qint64 m_lastRequests = 0;
     std::vector<http::OutboxMessage> m_lastOutbox;  // kept from the last run served
+    std::unique_ptr<live::OutboxKeeper> m_outboxKeeper;
+    std::int64_t m_keptRun = 0;  // the stored run m_outboxKeeper writes to
+    bool m_keepFailed = false;   // said once per run
 };
 
 }  // namespace stampede::ui

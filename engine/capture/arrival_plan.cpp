@@ -15,6 +15,7 @@
 #include <cstring>
 #include <thread>
 
+#include "capture/byte_source.h"
 #include "capture/ndjson_line.h"
 #include "capture/replay_filter.h"
 #include "stampede/capture/capture_replay.h"
@@ -107,7 +108,8 @@ Pass readPass(const std::string& path, const ReaderOptions& readerOptions,
     return pass;
 }
 
-// A read-only map of a whole file; empty when it cannot be mapped.
+// A read-only map of a whole file; empty when it cannot be mapped. The capture must not shrink
+// while it is read (a file that grows, as one being recorded does, is read to where it was).
 class MappedFile {
 public:
     explicit MappedFile(const std::string& path) {
@@ -149,7 +151,8 @@ struct Part {
 };
 
 void readPart(const char* begin, const char* end, bool last, const ReplayOptions& options,
-              const std::vector<std::string>& ids, const std::atomic<bool>& abort, Part& part) {
+              const std::vector<std::string>& ids, std::atomic<bool>& abort,
+              std::atomic<std::size_t>& kept, std::size_t limit, Part& part) {
     Placer placer(options, ids);
     CaptureRecord record;
     CaptureHeader header;
@@ -164,6 +167,10 @@ void readPart(const char* begin, const char* end, bool last, const ReplayOptions
         const std::string_view line(p, std::size_t((nl ? nl : end) - p));
         p = nl ? nl + 1 : end;
         if (line.empty() || line == "\r") continue;
+        if (line.size() > ByteSource::kMaxLine) {  // the reader's limit, and its error
+            part.needsReader = true;
+            return;
+        }
         std::string reason;
         const LineParse parsed = parseCaptureLine(line, record, header, reason);
         if (!parsed.error.empty()) {
@@ -193,6 +200,13 @@ void readPart(const char* begin, const char* end, bool last, const ReplayOptions
                 part.unplaceable = true;
                 return;
             case Placer::Placed::Kept:
+                // Past the limit the list is not built at all (the caller's general path
+                // places such a capture), however many parts are still reading.
+                if ((part.list.size() & 4095) == 0 && kept.fetch_add(4096) > limit) {
+                    part.unplaceable = true;
+                    abort.store(true);
+                    return;
+                }
                 part.list.push_back(arrival);
                 break;
         }
@@ -237,10 +251,12 @@ std::optional<Pass> readPassInParts(const std::string& path, const ReaderOptions
     cuts.push_back(end);
     std::vector<Part> found(parts);
     std::atomic<bool> abort{false};
+    std::atomic<std::size_t> kept{0};  // in steps of 4,096, over every part
     std::vector<std::thread> threads;
     for (unsigned k = 0; k < parts; ++k)
         threads.emplace_back([&, k] {
-            readPart(cuts[k], cuts[k + 1], k + 1 == parts, options, ids, abort, found[k]);
+            readPart(cuts[k], cuts[k + 1], k + 1 == parts, options, ids, abort, kept, limit,
+                     found[k]);
             if (found[k].needsReader || found[k].unplaceable) abort.store(true);
         });
     for (std::thread& t : threads) t.join();
@@ -248,6 +264,10 @@ std::optional<Pass> readPassInParts(const std::string& path, const ReaderOptions
     Pass pass;
     std::size_t total = 0;
     for (const Part& part : found) {
+        if (part.unplaceable && kept.load() > limit) {  // too many: not a list at all
+            pass.placeable = false;
+            return pass;
+        }
         if (part.needsReader || part.unplaceable) return std::nullopt;  // the reader decides
         total += part.list.size();
         if (part.trailer) break;

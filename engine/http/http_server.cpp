@@ -229,14 +229,17 @@ private:
         HttpResponse response = handle(m_shared.handler, request);
         if (response.deferred) {
             // Answered later from another thread: back on this connection's own thread then.
-            return response.deferred->onResolved(
-                [self = shared_from_this(), version, keepAlive](HttpResponse&& later) {
-                    asio::post(self->executor(),
-                               [self, version, keepAlive, later = std::move(later)]() mutable {
-                                   if (!keepAlive) later.close = true;
-                                   self->answer(std::move(later), version);
-                               });
-                });
+            return response.deferred->onResolved([self = shared_from_this(), version,
+                                                  keepAlive](HttpResponse&& later) {
+                asio::post(self->executor(),
+                           [self, version, keepAlive, later = std::move(later)]() mutable {
+                               if (!keepAlive) later.close = true;
+                               // The wait was the server's, not the client's: the answer
+                               // gets the whole timeout to be taken.
+                               self->m_stream.expires_after(self->m_shared.limits.requestTimeout);
+                               self->answer(std::move(later), version);
+                           });
+            });
         }
         if (!keepAlive) response.close = true;
         answer(std::move(response), version);

@@ -219,6 +219,10 @@ IngressApi::IngressApi(Engine& engine, IngressOptions options)
 
 IngressApi::~IngressApi() = default;
 
+void IngressApi::finishWaitingAnswers() {
+    if (m_stored) m_stored->finish();
+}
+
 const core::Campaign* IngressApi::campaign(std::string_view id) const {
     for (const auto& c : m_options.campaigns)
         if (c.id == id) return &c;
@@ -253,7 +257,8 @@ HttpResponse IngressApi::route(const HttpRequest& request, Route& routed) {
         routed = Route::Unknown;
     } else if (area == "requests" && seg.size() == 3) {
         routed = Route::Request;
-        return get ? requestJson(seg[2]) : methodNotAllowed("GET");
+        return get ? requestJson(seg[2], request.queryParameter("origin"))
+                   : methodNotAllowed("GET");
     } else if (area == "event" && seg.size() == 3) {
         routed = seg[2] == "apply" ? Route::EventApply : Route::EventStatus;
         if (seg[2] == "apply") return post ? eventApply(request) : methodNotAllowed("POST");
@@ -337,8 +342,11 @@ HttpResponse IngressApi::apply(const HttpRequest& request, const core::Campaign&
         .field("state", core::toString(r.state));
     if (core::isFinal(r.state) && r.reason != core::RejectReason::None)
         o.field("reason", core::toString(r.reason));
-    o.field("duplicate", duplicate)
-        .field("statusUrl", "/api/requests/" + std::to_string(r.requestId));
+    // In a run several ingress processes share, an id is this process's: the status URL says
+    // whose, and another process refuses it rather than answer for a request of its own.
+    std::string statusUrl = "/api/requests/" + std::to_string(r.requestId);
+    if (m_options.origin) statusUrl += "?origin=" + std::to_string(m_options.origin);
+    o.field("duplicate", duplicate).field("statusUrl", statusUrl);
     if (m_options.origin) o.field("origin", std::int64_t(m_options.origin));
     // 202: taken, decided later (or already, in the sync pipeline); a duplicate names the first.
     HttpResponse answer;
@@ -607,9 +615,13 @@ HttpResponse IngressApi::campaignJson(std::string_view id) const {
     return json(200, o);
 }
 
-HttpResponse IngressApi::requestJson(std::string_view id) const {
+HttpResponse IngressApi::requestJson(std::string_view id, const std::string& origin) const {
     const auto number = integerOf(id);
     if (!number || *number < 0) return errorResponse(400, "a request id is a number");
+    if (!origin.empty() && origin != std::to_string(m_options.origin))
+        return errorResponse(421, "request " + std::string(id) + " was taken by ingress " + origin +
+                                      ", not by this one (" + std::to_string(m_options.origin) +
+                                      ")");
     const auto status = m_engine.requestStatus(core::RequestId(*number));
     if (!status) return errorResponse(404, "no request " + std::string(id));
     return json(200, statusJson(*status));

@@ -21,17 +21,34 @@ StoredAnswers::StoredAnswers(Engine& engine, std::chrono::milliseconds within)
     : m_engine(engine), m_within(within), m_thread([this] { watch(); }) {}
 
 StoredAnswers::~StoredAnswers() {
+    finish();
+}
+
+void StoredAnswers::finish() {
+    std::vector<Waiting> left;
     {
         std::lock_guard lock(m_mutex);
+        if (m_finished) return;
         m_stopping = true;
+        m_finished = true;
     }
     m_wake.notify_all();
     m_thread.join();
-    for (Waiting& w : m_waiting) w.deferred->resolve(errorResponse(503, "the server is stopping"));
+    {
+        std::lock_guard lock(m_mutex);
+        left.swap(m_waiting);
+    }
+    for (Waiting& w : left)
+        w.deferred->resolve(m_engine.stored(w.id) ? std::move(w.answer)
+                                                  : notStoredYet(w.id, m_within));
 }
 
 HttpResponse StoredAnswers::whenStored(core::RequestId id, HttpResponse answer) {
     if (m_engine.stored(id)) return answer;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_finished) return notStoredYet(id, m_within);
+    }
     HttpResponse later;
     later.deferred = std::make_shared<DeferredAnswer>();
     {

@@ -28,6 +28,10 @@ public:
     // `answer` once request `id` is stored; 503 with the request id (a retry is safe: applying
     // again answers with the first request) if it is not within the bound.
     HttpResponse whenStored(core::RequestId id, HttpResponse answer);
+    // Gives every waiting answer now (stored or 503) and waits no more: called while the HTTP
+    // server still runs, before it stops, so that no answer reaches a connection that is gone.
+    // Later applications are answered at once.
+    void finish();
 
 private:
     struct Waiting {
@@ -44,6 +48,7 @@ private:
     std::condition_variable m_wake;
     std::vector<Waiting> m_waiting;
     bool m_stopping = false;
+    bool m_finished = false;
     std::thread m_thread;
 };
 

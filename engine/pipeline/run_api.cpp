@@ -53,7 +53,11 @@ SubmitResult Run::submit(const Submission& submission) {
 
 bool Run::stored(core::RequestId id) const {
     if (id >= m_state->arena.size()) return false;
-    if (core::isFinal(m_state->arena[id].loadState())) return true;
+    // Decided is as good as stored; a dead letter is not (compensated for a transport that
+    // failed to take it, it lives in this process, and its client should apply again).
+    const core::RequestState state = m_state->arena[id].loadState();
+    if (state == core::RequestState::Succeeded || state == core::RequestState::Rejected)
+        return true;
     return !m_state->queue.exists() || m_state->queue.transport().stored(id);
 }
 

@@ -24,6 +24,7 @@
 #include "engine_controller.h"
 #include "http_ingress.h"
 #include "main_window.h"
+#include "stampede/store/store.h"
 
 using namespace stampede;
 using namespace stampede::ui;
@@ -130,6 +131,47 @@ private Q_SLOTS:
         w.httpIngress()->toggle()->trigger();  // off
         QVERIFY(!w.controller()->keepOpen());
         QTRY_VERIFY(!status->isVisible());
+    }
+
+    // While the console persists its runs, the outbox of the run it serves is kept with that run
+    // in the store, as `serve --store` keeps it.
+    void theOutboxIsStoredWithTheRunServed() {
+        const QString url =
+            QStringLiteral("sqlite://") + m_home.filePath(QStringLiteral("runs.db"));
+        qputenv("STAMPEDE_STORE", url.toUtf8());
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.httpIngress()->toggle()->trigger();
+            QVERIFY(
+                w.launcherDock()->selectScenario(QStringLiteral(":/simulations/seed-001.json")));
+            w.launcherDock()->setRunSetting(QStringLiteral("pace"), QStringLiteral("asap"));
+            QTRY_VERIFY(w.launcherDock()->startAction()->isEnabled());
+            w.launcherDock()->startAction()->trigger();
+            QTRY_VERIFY(w.httpIngress()->serving());
+            QTRY_VERIFY_WITH_TIMEOUT(w.controller()->storedRunId() > 0, 10000);
+            const std::int64_t runId = w.controller()->storedRunId();
+            const QString base = QStringLiteral("http://127.0.0.1:%1").arg(w.httpIngress()->port());
+            QNetworkAccessManager net;
+            QCOMPARE(send(net, base + QStringLiteral("/api/auth/send-verification-code"),
+                          R"({"email": "lee@example.com"})")
+                         .status,
+                     202);
+            std::string error;
+            const auto parsed = store::parseStoreUrl(url.toStdString(), error);
+            QVERIFY2(parsed, error.c_str());
+            auto reader = store::Store::open(*parsed, error);
+            QVERIFY2(reader, error.c_str());
+            QTRY_COMPARE_WITH_TIMEOUT(reader->outbox(runId).size(), std::size_t(1), 5000);
+            const auto rows = reader->outbox(runId);
+            QCOMPARE(rows.front().recipient, std::string("lee@example.com"));
+            QCOMPARE(rows.front().kind, std::string("verification-code"));
+            w.launcherDock()->stopAction()->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->runInProgress(), 30000);
+            w.httpIngress()->toggle()->trigger();  // off
+        }
+        qputenv("STAMPEDE_STORE", "none");
     }
 
     // The operator moves the server to another port while it serves; a bad address is refused

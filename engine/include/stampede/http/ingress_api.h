@@ -87,6 +87,10 @@ public:
     // Applications of verified addresses whose result is not posted yet (dead letters too).
     std::size_t resultsPending() const;
 
+    // Answers every application still waiting to be stored, and waits for none after: call it
+    // before the HTTP server stops (with answerWhenStored).
+    void finishWaitingAnswers();
+
     Outbox& outbox() { return m_outbox; }
     const IngressStats& stats() const { return m_stats; }
 
@@ -112,7 +116,8 @@ private:
     HttpResponse adminOutbox(const HttpRequest& request);
     HttpResponse campaignJson(std::string_view campaignId) const;
     HttpResponse campaignsJson() const;
-    HttpResponse requestJson(std::string_view id) const;
+    // `origin`: the ?origin= of a shared run's status URL (empty: none given).
+    HttpResponse requestJson(std::string_view id, const std::string& origin) const;
     HttpResponse health() const;
     // nullopt when the request carries the admin token; else the 401/403/503 to answer.
     std::optional<HttpResponse> refuseAdmin(const HttpRequest& request) const;

@@ -1,5 +1,6 @@
 #pragma once
-// serve --store: the outbox kept with the run in the store. Each poll writes the messages that
+// The HTTP ingress's outbox kept with its run in the store (serve --store, and the console's
+// Serve HTTP while it persists its runs). Each poll writes the messages that
 // are new or whose delivery may still change; a message is written for the last time once its
 // delivery is final (kept in the outbox only, sent, or given up on).
 
@@ -10,7 +11,7 @@
 #include "stampede/http/outbox.h"
 #include "stampede/store/store.h"
 
-namespace stampede::cli {
+namespace stampede::live {
 
 class OutboxKeeper {
 public:
@@ -31,4 +32,4 @@ private:
     std::string m_error;
 };
 
-}  // namespace stampede::cli
+}  // namespace stampede::live

@@ -1,8 +1,8 @@
-#include "cli_serve_outbox.h"
+#include "stampede/live/outbox_keeper.h"
 
 #include <vector>
 
-namespace stampede::cli {
+namespace stampede::live {
 namespace {
 
 bool deliveryIsFinal(const std::string& d) {
@@ -40,4 +40,4 @@ bool OutboxKeeper::keep(const http::Outbox& outbox) {
     return true;
 }
 
-}  // namespace stampede::cli
+}  // namespace stampede::live
