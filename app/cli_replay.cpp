@@ -320,15 +320,20 @@ int replayCommand(const CliOptions& o) {
     // capture_replay.h). Planning it reads and checks the whole capture before anything is
     // sent, so it needs no pass of its own first.
     const bool maxRate = options->rate && *options->rate <= 0 && !o.record && !o.dryRun;
+    // The replay's exit code, or nullopt when the capture is not a list of scenario users.
+    const auto asArrivalList = [&](const sim::Scenario& scenario) -> std::optional<int> {
+        capture::ReplayReport rep;
+        std::vector<std::string> ids;
+        for (const auto& c : scenario.campaigns) ids.push_back(c.id);
+        if (auto list = capture::plannedArrivals(path, *readerOptions, *options, ids, rep))
+            return replayArrivalList(o, *systems, scenario, *options, std::move(*list), rep);
+        if (!rep.error.empty()) return fail(rep.error.toString());
+        return std::nullopt;
+    };
     if (maxRate && o.scenario) {
         const auto scenario = replayScenario(o, {}, *options, error);
         if (!scenario) return fail(error);
-        capture::ReplayReport rep;
-        std::vector<std::string> ids;
-        for (const auto& c : scenario->campaigns) ids.push_back(c.id);
-        if (auto list = capture::plannedArrivals(path, *readerOptions, *options, ids, rep))
-            return replayArrivalList(o, *systems, *scenario, *options, std::move(*list), rep);
-        if (!rep.error.empty()) return fail(rep.error.toString());
+        if (const auto done = asArrivalList(*scenario)) return *done;
     }
     capture::CaptureError openError;
     auto reader = capture::openCapture(path, *readerOptions, openError);
@@ -357,14 +362,8 @@ int replayCommand(const CliOptions& o) {
     }
 
     // As fast as taken into the capture's own campaigns (--stock): the arrival list too.
-    if (maxRate && !o.scenario) {
-        capture::ReplayReport rep;
-        std::vector<std::string> ids;
-        for (const auto& c : scenario->campaigns) ids.push_back(c.id);
-        if (auto list = capture::plannedArrivals(path, *readerOptions, *options, ids, rep))
-            return replayArrivalList(o, *systems, *scenario, *options, std::move(*list), rep);
-        if (!rep.error.empty()) return fail(rep.error.toString());
-    }
+    if (maxRate && !o.scenario)
+        if (const auto done = asArrivalList(*scenario)) return *done;
     sim::Scenario submitted = *scenario;
     live::keepLotteriesOpenUntilStopped(submitted);
 
