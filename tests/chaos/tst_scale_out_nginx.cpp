@@ -16,6 +16,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -180,6 +181,14 @@ private Q_SLOTS:
                 .toUtf8());
         conf.close();
         QProcess nginx;
+        // Whatever fails, nothing is left running: SIGTERM lets nginx's master stop its worker
+        // (a SIGKILL from QProcess's destructor would orphan it), and the others end too.
+        const auto cleanUp = qScopeGuard([&] {
+            stop(nginx);
+            for (QProcess& w : workers) stop(w);
+            for (Serve& serve : serves) stop(serve.process);
+            test::stopBroker(broker);
+        });
         nginx.start(QStringLiteral("nginx"),
                     {QStringLiteral("-p"), n, QStringLiteral("-c"), conf.fileName(),
                      QStringLiteral("-e"), n + QStringLiteral("/error.log")});
@@ -303,9 +312,6 @@ private Q_SLOTS:
             QCOMPARE(states.value(QLatin1String(waiting)).toInteger(), 0);
         QCOMPARE(summary.value(QStringLiteral("dlq")).toInteger(), 0);
         QVERIFY(summary.value(QStringLiteral("admitted")).toInteger() > 0);
-        for (QProcess& w : workers) stop(w);
-        stop(nginx);
-        test::stopBroker(broker);
     }
 };
 
