@@ -379,7 +379,8 @@ void registerServe(CommandLine& cl) {
     serve.footer(runFooter());
     addText(serve, "--http", o.http, "HOST:PORT",
             "where to listen (default 127.0.0.1:8080; port 0: a free one, printed first)");
-    addInteger(serve, "--http-threads", o.httpThreads, 1, 64, "HTTP I/O threads (default: half the processors, at least 1)");
+    addInteger(serve, "--http-threads", o.httpThreads, 1, 64,
+               "HTTP I/O threads (default: half the processors, at least 1)");
     addText(serve, "--scenario", o.scenario, "FILE",
             "the campaigns and run settings (its arrivals are not played; default: seed-002)");
     addText(serve, "--admin-token-file", o.adminTokenFile, "FILE",

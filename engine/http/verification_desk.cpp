@@ -115,8 +115,7 @@ VerificationDesk::Verification VerificationDesk::verify(const std::string& addre
 
 std::string VerificationDesk::addressOf(const std::string& token) const {
     const std::size_t last = token.rfind('.');
-    if (token.empty() || token.size() > 1024 || last == std::string::npos || last == 0)
-        return {};
+    if (token.empty() || token.size() > 1024 || last == std::string::npos || last == 0) return {};
     const std::string_view signedPart(token.data(), last);
     if (!constantTimeEquals(std::string_view(token).substr(last + 1), signature(signedPart)))
         return {};

@@ -342,9 +342,8 @@ end
         // Restarted (same admin token): the token still proves kim's address; a forged one not.
         Server restarted;
         QVERIFY(restarted.start({}, home));
-        const Curl after =
-            curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"), bearer,
-                  restarted.url + QStringLiteral("/api/event/apply")});
+        const Curl after = curl({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
+                                 bearer, restarted.url + QStringLiteral("/api/event/apply")});
         QCOMPARE(after.status, 202);
         QCOMPARE(after.json.value(QStringLiteral("userId")).toString(),
                  QStringLiteral("kim@example.com"));
